@@ -1,0 +1,34 @@
+from enum import StrEnum
+from typing import Any
+
+
+class NotificationLogFailedReason(StrEnum):
+    """NotificationLogFailedReason: a string enum that tolerates values it does not list.
+
+    A value outside the listed members parses to an instance of this class
+    with ``is_unknown`` true; it equals, and serialises back to, the raw value.
+    """
+
+    BACKSTAGE_BASE_URL_MISSING = "BACKSTAGE_BASE_URL_MISSING"
+    CHANNEL_NOT_FOUND = "CHANNEL_NOT_FOUND"
+    CLIENT_ERROR = "CLIENT_ERROR"
+    MEMBER_EMAILS_NOT_FOUND = "MEMBER_EMAILS_NOT_FOUND"
+    MISSING_CONTENT = "MISSING_CONTENT"
+    NO_SEATS_LEFT = "NO_SEATS_LEFT"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_unknown(self) -> bool:
+        """True when the value is not one this enum lists (drift since generation)."""
+        return type(self).__members__.get(self._name_) is not self

@@ -1,0 +1,33 @@
+from enum import StrEnum
+from typing import Any
+
+
+class NotificationRunStatus(StrEnum):
+    """NotificationRunStatus: a string enum that tolerates values it does not list.
+
+    A value outside the listed members parses to an instance of this class
+    with ``is_unknown`` true; it equals, and serialises back to, the raw value.
+    """
+
+    COMPLETED = "COMPLETED"
+    COMPLETED_WITH_ERRORS = "COMPLETED_WITH_ERRORS"
+    CREATED = "CREATED"
+    FAILED = "FAILED"
+    IGNORED = "IGNORED"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_unknown(self) -> bool:
+        """True when the value is not one this enum lists (drift since generation)."""
+        return type(self).__members__.get(self._name_) is not self

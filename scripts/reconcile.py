@@ -1,0 +1,345 @@
+"""Merge every vendored doc version into one reconciled OpenAPI document.
+
+Pure functions, no generator: ``regenerate.py`` drives them and writes the
+results. The rules:
+
+* versions are the folders of ``spec/`` named ``YYYY-MM``, oldest first;
+* the newest version's document is the base; operations, parameters, schemas
+  and properties that only older versions document are added to it;
+* every enum, in parameters and schema properties alike, holds the union of
+  the values any version lists, the newest version's order first;
+* then the declared corrections of ``spec_corrections.py`` are applied;
+* finally every parameter and property must carry a type (the generator
+  silently drops a parameter without one).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+JSON = dict[str, Any]
+VERSION_RE = re.compile(r"^\d{4}-\d{2}$")
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+class SpecError(Exception):
+    """The vendored specs cannot be reconciled; the message says where."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One doc version: its name (``YYYY-MM``) and its operations' documents."""
+
+    name: str
+    documents: tuple[tuple[str, JSON], ...]
+
+    @property
+    def combined(self) -> JSON:
+        """The version's operation documents merged into one document."""
+        return combine(self.name, [doc for _, doc in self.documents])
+
+
+def load_versions(spec_dir: Path) -> list[Version]:
+    """Read every ``spec/YYYY-MM/*.json`` (except SOURCES.json), oldest first."""
+    versions = []
+    for folder in sorted(p for p in spec_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)):
+        docs = []
+        for path in sorted(folder.glob("*.json")):
+            if path.name == "SOURCES.json":
+                continue
+            try:
+                docs.append((path.name, json.loads(path.read_text(encoding="utf-8"))))
+            except json.JSONDecodeError as exc:
+                raise SpecError(f"{path}: not valid JSON: {exc}") from None
+        if not docs:
+            raise SpecError(f"{folder}: no operation documents")
+        versions.append(Version(folder.name, tuple(docs)))
+    if not versions:
+        raise SpecError(f"{spec_dir}: no version folders (YYYY-MM)")
+    return versions
+
+
+def operations(doc: JSON) -> dict[str, tuple[str, str, JSON]]:
+    """Map operationId to (path, method, operation object)."""
+    found: dict[str, tuple[str, str, JSON]] = {}
+    for path, item in doc.get("paths", {}).items():
+        for method, op in item.items():
+            if method in HTTP_METHODS:
+                found[op["operationId"]] = (path, method, op)
+    return found
+
+
+def _union(first: list[Any], *rest: list[Any]) -> list[Any]:
+    out = list(first)
+    for values in rest:
+        out.extend(v for v in values if v not in out)
+    return out
+
+
+def _deep_merge(base: Any, other: Any) -> Any:
+    """Merge ``other`` into a copy of ``base``: dict keys and enum values united."""
+    if isinstance(base, dict) and isinstance(other, dict):
+        merged = dict(base)
+        for key, value in other.items():
+            if key not in merged:
+                merged[key] = copy.deepcopy(value)
+            elif key in ("enum", "required") and isinstance(value, list):
+                merged[key] = _union(merged[key], value)
+            else:
+                merged[key] = _deep_merge(merged[key], value)
+        return merged
+    return base
+
+
+def combine(version: str, docs: list[JSON]) -> JSON:
+    """Merge one version's single-operation documents into one document."""
+    if not docs:
+        raise SpecError(f"{version}: nothing to combine")
+    out = copy.deepcopy(docs[0])
+    out["paths"] = {}
+    out.setdefault("components", {}).setdefault("schemas", {})
+    for doc in docs:
+        for path, item in doc.get("paths", {}).items():
+            target = out["paths"].setdefault(path, {})
+            for method, op in item.items():
+                if method in target:
+                    raise SpecError(f"{version}: {method.upper()} {path} is defined twice")
+                target[method] = copy.deepcopy(op)
+        for kind, members in doc.get("components", {}).items():
+            bucket = out["components"].setdefault(kind, {})
+            for name, schema in members.items():
+                bucket[name] = _deep_merge(bucket[name], schema) if name in bucket else copy.deepcopy(schema)
+    return out
+
+
+# --- enum sites -------------------------------------------------------------------------
+
+
+def enum_holder(schema: JSON) -> JSON | None:
+    """The object holding the enum of a schema, its array items' for an array."""
+    if "enum" in schema:
+        return schema
+    items = schema.get("items")
+    if isinstance(items, dict) and "enum" in items:
+        return items
+    return None
+
+
+def enum_sites(doc: JSON) -> dict[str, JSON]:
+    """Every enum of a document, by site name, to the object holding it.
+
+    Sites are ``<Schema>.<property>`` for response fields and
+    ``<operationId>.<parameter>`` for request parameters.
+    """
+    sites: dict[str, JSON] = {}
+    for name, schema in sorted(doc.get("components", {}).get("schemas", {}).items()):
+        for prop, prop_schema in schema.get("properties", {}).items():
+            holder = enum_holder(prop_schema)
+            if holder is not None:
+                sites[f"{name}.{prop}"] = holder
+    for op_id, (_, _, op) in sorted(operations(doc).items()):
+        for param in op.get("parameters", []):
+            holder = enum_holder(param.get("schema", {}))
+            if holder is not None:
+                sites[f"{op_id}.{param['name']}"] = holder
+    return sites
+
+
+def parameter_names(doc: JSON) -> dict[str, list[str]]:
+    """Parameter names per operationId, in document order."""
+    return {
+        op_id: [p["name"] for p in op.get("parameters", [])] for op_id, (_, _, op) in sorted(operations(doc).items())
+    }
+
+
+def schema_fields(doc: JSON) -> dict[str, list[str]]:
+    """Property names per component schema."""
+    return {
+        name: list(schema.get("properties", {}))
+        for name, schema in sorted(doc.get("components", {}).get("schemas", {}).items())
+    }
+
+
+# --- reconciliation ---------------------------------------------------------------------
+
+
+def _add_missing(base: JSON, older: JSON) -> None:
+    """Add to ``base`` what only ``older`` documents: operations, parameters, schemas, fields."""
+    base_ops = operations(base)
+    for op_id, (path, method, op) in operations(older).items():
+        if op_id not in base_ops:
+            base.setdefault("paths", {}).setdefault(path, {})[method] = copy.deepcopy(op)
+            continue
+        target = base_ops[op_id][2].setdefault("parameters", [])
+        present = {p["name"] for p in target}
+        target.extend(copy.deepcopy(p) for p in op.get("parameters", []) if p["name"] not in present)
+    schemas = base.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in older.get("components", {}).get("schemas", {}).items():
+        if name not in schemas:
+            schemas[name] = copy.deepcopy(schema)
+            continue
+        props = schemas[name].setdefault("properties", {})
+        for prop, prop_schema in schema.get("properties", {}).items():
+            props.setdefault(prop, copy.deepcopy(prop_schema))
+
+
+def merge_versions(versions: list[Version]) -> JSON:
+    """The newest version's document plus everything older ones add, enums united."""
+    combined = [v.combined for v in versions]
+    base = copy.deepcopy(combined[-1])
+    for older in reversed(combined[:-1]):
+        _add_missing(base, older)
+    newest_first = list(reversed(combined))
+    for site, holder in enum_sites(base).items():
+        lists = [enum_sites(doc).get(site, {}).get("enum", []) for doc in newest_first]
+        holder["enum"] = _union(*lists)
+    base["info"] = {
+        "title": "Cortex API (reconciled)",
+        "version": versions[-1].name,
+        "description": "Every operation of every vendored doc version ("
+        + ", ".join(v.name for v in versions)
+        + "), enums united, corrections applied. Generated by scripts/regenerate.py: do not edit.",
+    }
+    return base
+
+
+def check_typed(doc: JSON) -> None:
+    """Fail if any parameter or property lacks a type: the generator would drop it silently."""
+    problems = []
+    for op_id, (_, _, op) in operations(doc).items():
+        for param in op.get("parameters", []):
+            schema = param.get("schema", {})
+            if "type" not in schema and "$ref" not in schema:
+                problems.append(f"parameter {op_id}.{param['name']}")
+    for name, schema in doc.get("components", {}).get("schemas", {}).items():
+        for prop, prop_schema in schema.get("properties", {}).items():
+            if not {"type", "$ref", "allOf", "oneOf", "anyOf"} & prop_schema.keys():
+                problems.append(f"property {name}.{prop}")
+    if problems:
+        raise SpecError(
+            "no type (only an older, transcribed version documents it; add a correction): " + ", ".join(problems)
+        )
+
+
+# --- drift ------------------------------------------------------------------------------
+
+
+@dataclass
+class Drift:
+    """What changed between consecutive doc versions, and the corrections applied."""
+
+    versions: list[str]
+    # site -> version -> values (None where the version does not document the site)
+    enums: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
+    parameters: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
+    fields: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
+    corrections: list[tuple[str, str, str]] = field(default_factory=list)  # (name, reason, outcome)
+
+    def changes(self, table: dict[str, dict[str, list[str] | None]]) -> list[tuple[str, str, list[str], list[str]]]:
+        """(key, version, added, removed) for each version that changed a key against the one before."""
+        out = []
+        for key, per_version in table.items():
+            previous: list[str] | None = None
+            for version in self.versions:
+                values = per_version.get(version)
+                if values is None:
+                    continue
+                if previous is not None:
+                    added = [v for v in values if v not in previous]
+                    removed = [v for v in previous if v not in values]
+                    if added or removed:
+                        out.append((key, version, added, removed))
+                previous = values
+        return out
+
+    def to_json(self, reconciled: JSON) -> JSON:
+        """Runtime data: per enum site its reconciled values and the versions listing each."""
+        sites = enum_sites(reconciled)
+        enums: JSON = {}
+        for site, holder in sorted(sites.items()):
+            per_version = self.enums.get(site, {})
+            enums[site] = {
+                "values": list(holder["enum"]),
+                "listed_in": {
+                    value: [v for v in self.versions if value in (per_version.get(v) or [])]
+                    for value in holder["enum"]
+                },
+                "open": False,
+            }
+        for site, per_version in sorted(self.enums.items()):
+            if site not in sites:  # an enum a correction opened up (x-known-values)
+                values = _union(*[per_version.get(v) or [] for v in reversed(self.versions)])
+                enums[site] = {
+                    "values": values,
+                    "listed_in": {value: [v for v in self.versions if value in (per_version.get(v) or [])] for value in values},
+                    "open": True,
+                }
+        return {
+            "versions": self.versions,
+            "enums": enums,
+            "corrections": [{"name": n, "reason": r, "outcome": o} for n, r, o in self.corrections],
+        }
+
+
+def measure_drift(versions: list[Version]) -> Drift:
+    """Record, per version, every enum's values, every operation's parameters and every schema's fields."""
+    drift = Drift([v.name for v in versions])
+    for version in versions:
+        doc = version.combined
+        for site, holder in enum_sites(doc).items():
+            drift.enums.setdefault(site, {})[version.name] = list(holder["enum"])
+        for op_id, names in parameter_names(doc).items():
+            drift.parameters.setdefault(op_id, {})[version.name] = names
+        for name, props in schema_fields(doc).items():
+            drift.fields.setdefault(name, {})[version.name] = props
+    return drift
+
+
+def _fmt(values: list[str]) -> str:
+    return ", ".join(f"`{v}`" for v in values) if values else "none"
+
+
+def drift_report(drift: Drift) -> str:
+    """The drift report, as markdown."""
+    lines = [
+        "# Drift between Cortex doc versions",
+        "",
+        "Generated by `scripts/regenerate.py` from `spec/`; do not edit.",
+        "",
+        "Versions, oldest first: " + ", ".join(f"`{v}`" for v in drift.versions) + ".",
+        "Each row compares a version with the previous version that documents the same enum, operation or schema.",
+        "",
+    ]
+    sections = [
+        ("Enums", "enum (schema.field or operation.parameter)", drift.enums),
+        ("Parameters", "operation", drift.parameters),
+        ("Response fields", "schema", drift.fields),
+    ]
+    for title, what, table in sections:
+        lines += [f"## {title}", "", f"| {what} | version | added | removed |", "|---|---|---|---|"]
+        rows = drift.changes(table)
+        lines += [f"| `{key}` | {version} | {_fmt(added)} | {_fmt(removed)} |" for key, version, added, removed in rows]
+        if not rows:
+            lines.append("| (no change) | | | |")
+        lines.append("")
+        first_seen = [
+            (key, next(v for v in drift.versions if per.get(v) is not None))
+            for key, per in table.items()
+            if per.get(drift.versions[0]) is None
+        ]
+        if first_seen:
+            lines.append(
+                "First documented after the oldest version: "
+                + ", ".join(f"`{key}` ({version})" for key, version in first_seen)
+                + "."
+            )
+            lines.append("")
+    lines += ["## Corrections applied", "", "| correction | reason | outcome |", "|---|---|---|"]
+    lines += [f"| {name} | {reason} | {outcome} |" for name, reason, outcome in drift.corrections]
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""Regenerate the typed client from the vendored specs, reproducibly.
+
+Usage::
+
+    python scripts/regenerate.py            # rewrite spec/reconciled/ and generated/
+    python scripts/regenerate.py --check    # exit 1 if the committed output is stale
+
+Steps: merge every version of ``spec/`` (``reconcile.py``), apply the declared
+corrections (``spec_corrections.py``), write the reconciled spec and the drift
+report to ``spec/reconciled/``, then run openapi-python-client (the exact
+version pinned in pyproject.toml, with the templates of
+``scripts/generator/templates``) into a fresh ``generated/cortex_api_client/``,
+which also receives the reconciled spec and the drift data for runtime use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import reconcile
+import spec_corrections
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "cortex_api_client"
+GENERATOR = ROOT / "scripts" / "generator"
+PINNED_TOOLS = ("openapi-python-client", "ruff")
+
+
+def pinned_versions(pyproject: Path = ROOT / "pyproject.toml") -> dict[str, str]:
+    """The exact versions the dev extra pins for the generator and its formatter."""
+    dev = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]["dev"]
+    pins = {}
+    for requirement in dev:
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==([^;\s]+)", requirement)
+        if match and match.group(1) in PINNED_TOOLS:
+            pins[match.group(1)] = match.group(2)
+    missing = set(PINNED_TOOLS) - pins.keys()
+    if missing:
+        raise SystemExit(f"regenerate: pyproject.toml must pin {', '.join(sorted(missing))} exactly (name==version)")
+    return pins
+
+
+def check_tools() -> None:
+    """Refuse to run under any generator or formatter version but the pinned one."""
+    for tool, wanted in pinned_versions().items():
+        try:
+            found = version(tool)
+        except PackageNotFoundError:
+            found = "not installed"
+        if found != wanted:
+            raise SystemExit(
+                f"regenerate: {tool} {wanted} is pinned but {found} is installed here; "
+                f"run: pip install '{tool}=={wanted}'"
+            )
+
+
+def dump(doc: object) -> str:
+    """Stable JSON text: the bytes that the digest covers."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def build_spec(spec_dir: Path) -> tuple[str, str, str]:
+    """Return the reconciled spec, the drift report and the drift data, as text."""
+    versions = reconcile.load_versions(spec_dir)
+    drift = reconcile.measure_drift(versions)
+    doc = reconcile.merge_versions(versions)
+    drift.corrections = spec_corrections.apply_all(doc)
+    reconcile.check_typed(doc)
+    return dump(doc), reconcile.drift_report(drift), dump(drift.to_json(doc))
+
+
+def generate(spec_text: str, drift_json: str, out_root: Path) -> None:
+    """Write spec/reconciled/ and generated/cortex_api_client/ under ``out_root``."""
+    reconciled = out_root / "spec" / "reconciled"
+    package = out_root / "generated" / PACKAGE
+    with tempfile.TemporaryDirectory(prefix="cortex-regen-") as tmp:
+        spec_path = Path(tmp) / "openapi.json"
+        spec_path.write_text(spec_text, encoding="utf-8")
+        target = Path(tmp) / PACKAGE
+        env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+        env.pop("RUFF_CACHE_DIR", None)
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "openapi-python-client"),
+                "generate",
+                "--path", str(spec_path),
+                "--meta", "none",
+                "--output-path", str(target),
+                "--config", str(GENERATOR / "config.json"),
+                "--custom-template-path", str(GENERATOR / "templates"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp,
+            check=False,
+        )
+        if result.returncode != 0 or "Warning" in result.stdout or "Error" in result.stdout:
+            raise SystemExit(f"regenerate: openapi-python-client failed or warned:\n{result.stdout}\n{result.stderr}")
+        (target / "openapi.json").write_text(spec_text, encoding="utf-8")
+        (target / "drift.json").write_text(drift_json, encoding="utf-8")
+        (target / "py.typed").write_text("", encoding="utf-8")
+        if package.exists():
+            shutil.rmtree(package)
+        package.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(target, package, ignore=shutil.ignore_patterns("__pycache__", ".ruff_cache"))
+    reconciled.mkdir(parents=True, exist_ok=True)
+    (reconciled / "openapi.json").write_text(spec_text, encoding="utf-8")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (bytecode and caches excluded), by relative path."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and ".ruff_cache" not in p.parts
+    }
+
+
+def compare(expected_root: Path, actual_root: Path) -> list[str]:
+    """Differences between two output roots' generated/ and spec/reconciled/, as short lines."""
+    problems = []
+    for sub in (Path("generated") / PACKAGE, Path("spec") / "reconciled"):
+        want, have = tree(expected_root / sub), tree(actual_root / sub)
+        for name in sorted(want.keys() | have.keys()):
+            if name not in have:
+                problems.append(f"missing: {sub / name}")
+            elif name not in want:
+                problems.append(f"stale extra file: {sub / name}")
+            elif want[name] != have[name]:
+                diff = difflib.unified_diff(
+                    have[name].decode(errors="replace").splitlines(),
+                    want[name].decode(errors="replace").splitlines(),
+                    lineterm="",
+                    n=0,
+                )
+                problems.append(f"differs: {sub / name}\n  " + "\n  ".join(list(diff)[2:8]))
+    return problems
+
+
+def regenerate(out_root: Path, spec_dir: Path = ROOT / "spec") -> None:
+    """The whole pipeline, writing under ``out_root``."""
+    check_tools()
+    spec_text, report, drift_json = build_spec(spec_dir)
+    generate(spec_text, drift_json, out_root)
+    (out_root / "spec" / "reconciled" / "DRIFT.md").write_text(report, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare with the committed output; change nothing")
+    parser.add_argument("--out", type=Path, default=ROOT, help="root to write spec/reconciled and generated/ under")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            with tempfile.TemporaryDirectory(prefix="cortex-check-") as tmp:
+                regenerate(Path(tmp))
+                problems = compare(Path(tmp), ROOT)
+            if problems:
+                print("regenerate --check: committed output is stale; run scripts/regenerate.py", file=sys.stderr)
+                print("\n".join(problems), file=sys.stderr)
+                return 1
+            print("regenerate --check: generated/ and spec/reconciled/ are up to date")
+            return 0
+        regenerate(args.out)
+    except (reconcile.SpecError, OSError) as exc:
+        print(f"regenerate: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"regenerated {args.out / 'generated' / PACKAGE} and {args.out / 'spec' / 'reconciled'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
