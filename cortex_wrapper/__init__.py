@@ -1,0 +1,75 @@
+"""cortex-wrapper: a typed, reliable client for Cortex audit logs, notification logs and notification runs.
+
+::
+
+    from cortex_wrapper import CortexClient
+
+    with CortexClient() as cortex:              # token from CORTEX_API_TOKEN / CORTEX_API_KEY
+        for entry in cortex.audit_logs(start_time="2026-11-01", actions=["DELETE"]):
+            print(entry.timestamp, entry.actor_identifier, entry.action, entry.object_identifier)
+
+Every exception derives from ``CortexError`` (the tree is in ``cortex_wrapper._errors``);
+``cortex_wrapper.drift`` answers which doc versions list which enum values;
+``cortex_wrapper.testing.FakeCortex`` is a local Cortex for tests.
+"""
+
+from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationObject, NotificationRun
+
+from . import drift
+from ._client import AsyncCortexClient, CortexClient, DateLike, EnumFilter, IdFilter, TextFilter
+from ._errors import (
+    AuthenticationError,
+    BadRequestError,
+    CortexAPIError,
+    CortexConfigError,
+    CortexConnectionError,
+    CortexError,
+    CortexResponseError,
+    CortexTimeoutError,
+    DeprecatedEnumValueWarning,
+    InvalidParameterError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    UnknownEnumValueWarning,
+)
+from ._pagination import AsyncPager, SyncPager
+from ._response import Page
+from ._spec import SPEC_SHA256, SPEC_VERSIONS
+from ._version import __version__
+
+__all__ = [
+    "SPEC_SHA256",
+    "SPEC_VERSIONS",
+    "AsyncCortexClient",
+    "AsyncPager",
+    "AuditLogResponse",
+    "AuthenticationError",
+    "BadRequestError",
+    "CortexAPIError",
+    "CortexClient",
+    "CortexConfigError",
+    "CortexConnectionError",
+    "CortexError",
+    "CortexResponseError",
+    "CortexTimeoutError",
+    "DateLike",
+    "DeprecatedEnumValueWarning",
+    "EnumFilter",
+    "IdFilter",
+    "InvalidParameterError",
+    "NotFoundError",
+    "NotificationLog",
+    "NotificationObject",
+    "NotificationRun",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "SyncPager",
+    "TextFilter",
+    "UnknownEnumValueWarning",
+    "__version__",
+    "drift",
+]

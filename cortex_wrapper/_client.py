@@ -1,0 +1,355 @@
+"""``CortexClient`` and ``AsyncCortexClient``: configuration and operations shared, I/O mirrored."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import enum
+import logging
+import random
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Generic, TypeVar, cast
+
+import httpx
+from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
+
+from . import _defaults as D
+from ._config import Secret, check_number, check_page_size, resolve_base_url, resolve_token
+from ._errors import InvalidParameterError
+from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
+from ._pagination import AsyncPager, Crawl, SyncPager
+from ._params import format_datetime
+from ._ratelimit import RateLimiter
+from ._response import Page, parse_page
+from ._retry import Retry, RetryPolicy
+from ._version import __version__
+
+logger = logging.getLogger("cortex_wrapper")
+
+T = TypeVar("T")
+PA = TypeVar("PA")
+PL = TypeVar("PL")
+PR = TypeVar("PR")
+
+EnumFilter = str | enum.Enum | Iterable[str | enum.Enum] | None
+"""One value or several: enum members or their string values."""
+TextFilter = str | Iterable[str] | None
+IdFilter = int | Iterable[int] | None
+DateLike = dt.datetime | dt.date | str | None
+"""A datetime (aware: converted to UTC; naive: taken as UTC), a date, or an ISO-8601 string."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class _BaseClient(Generic[PA, PL, PR]):
+    """What the sync and async clients share: configuration, argument checks, the three operations."""
+
+    def __init__(
+        self,
+        token: str | None,
+        base_url: str | None,
+        *,
+        timeout: float,
+        max_retries: int,
+        max_retry_wait: float,
+        requests_per_minute: int | None,
+        page_size: int,
+        concurrency: int,
+        clock: Callable[[], float] | None,
+        rng: random.Random | None,
+    ) -> None:
+        check_number("timeout", timeout, minimum=0.001)
+        check_number("max_retries", max_retries, minimum=0, integer=True)
+        check_number("max_retry_wait", max_retry_wait, minimum=0)
+        check_number("requests_per_minute", requests_per_minute, minimum=1, integer=True, allow_none=True)
+        check_number("concurrency", concurrency, minimum=1, integer=True)
+        self.page_size = check_page_size(page_size)
+        self._token: Secret = resolve_token(token)
+        self.base_url: httpx.URL = resolve_base_url(base_url)
+        self.timeout = float(timeout)
+        self.max_retries = max_retries
+        self.max_retry_wait = float(max_retry_wait)
+        self.requests_per_minute = requests_per_minute
+        self.concurrency = concurrency
+        self._limiter = RateLimiter(requests_per_minute, clock or time.monotonic)
+        self._policy = RetryPolicy(max_retries, max_retry_wait, rng=rng)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token='***')"
+
+    def _httpx_options(self, transport: Any, verify: ssl.SSLContext | str | bool, proxy: str | None) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "headers": {
+                "Authorization": f"Bearer {self._token.reveal()}",
+                "Accept": "application/json",
+                "User-Agent": f"cortex-wrapper/{__version__}",
+            },
+            "timeout": httpx.Timeout(self.timeout),
+            "transport": transport,
+            "verify": verify,
+            "proxy": proxy,
+            "follow_redirects": False,
+            "limits": httpx.Limits(max_connections=max(self.concurrency * 2, 10)),
+        }
+
+    def _retrying(self, crawl: Crawl[Any], number: int, retry: Retry, attempt: int) -> float:
+        """Log a retry; a 429 pauses the whole client; return the wait this request still owes alone."""
+        logger.warning(
+            "%s page %d: %s; retry %d/%d in %.2fs",
+            crawl.operation.operation_id, number, retry.reason, attempt + 1, self.max_retries, retry.wait,
+        )
+        if retry.pause_all:
+            self._limiter.pause(retry.wait)
+            return 0.0
+        return retry.wait
+
+    def _crawl(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
+               ) -> Callable[[], Crawl[T]]:
+        """Check every argument now; return a factory of crawls (the upper bound is frozen when one starts)."""
+        size = self.page_size if page_size is None else check_page_size(page_size)
+        if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
+            raise InvalidParameterError("max_pages", f"must be an int >= 1 or None, got {max_pages!r}")
+        lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
+        pairs = operation.encode(filters)
+        if lower is not None and upper is not None:
+            low, high = (operation.params[n].encode(filters[n])[0][1] for n in (operation.lower_bound, operation.upper_bound))
+            if low > high:
+                raise InvalidParameterError(
+                    operation.lower_bound, f"{low} is after {operation.upper_bound} {high}: the window is empty"
+                )
+        frozen = upper is None
+        concurrency = self.concurrency
+
+        def make() -> Crawl[T]:
+            extra = [(operation.params[operation.upper_bound].wire, format_datetime(_now()))] if frozen else []
+            return Crawl(operation, pairs + extra, page_size=size, max_pages=max_pages, concurrency=concurrency)
+
+        return make
+
+    def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
+               ) -> Any:
+        raise NotImplementedError
+
+    def audit_logs(
+        self,
+        *,
+        start_time: DateLike = None,
+        end_time: DateLike = None,
+        actions: EnumFilter = None,
+        object_identifiers: TextFilter = None,
+        object_types: TextFilter = None,
+        actor_types: EnumFilter = None,
+        actor_api_key_identifiers: TextFilter = None,
+        actor_emails: TextFilter = None,
+        actor_ip_addresses: TextFilter = None,
+        actor_request_types: EnumFilter = None,
+        page_size: int | None = None,
+        max_pages: int | None = None,
+    ) -> PA:
+        """Audit log entries (``AuditLogResponse``), newest first; needs the ``View audit logs`` permission.
+
+        Every filter takes one value or several (an OR). ``object_types`` is free-form (the
+        docs list only examples); the other enum filters take enum members or their values.
+        Without ``end_time`` the crawl freezes it at its first request.
+        """
+        filters = {k: v for k, v in locals().items() if k not in ("self", "page_size", "max_pages")}
+        return cast(PA, self._pager(AUDIT_LOGS, filters, page_size, max_pages))
+
+    def notification_logs(
+        self,
+        *,
+        notification_run_ids: IdFilter = None,
+        notification_types: EnumFilter = None,
+        statuses: EnumFilter = None,
+        recipient_types: EnumFilter = None,
+        recipient_emails: TextFilter = None,
+        recipient_entity_ids: IdFilter = None,
+        recipient_channels: TextFilter = None,
+        mediums: EnumFilter = None,
+        ignored_reasons: EnumFilter = None,
+        failed_reasons: EnumFilter = None,
+        from_date: DateLike = None,
+        until_date: DateLike = None,
+        order_by: str | enum.Enum | None = None,
+        page_size: int | None = None,
+        max_pages: int | None = None,
+    ) -> PL:
+        """Notification logs (``NotificationLog``), one per recipient; needs ``View Notification logs``.
+
+        ``order_by`` is ``"DESC"`` (the server's default) or ``"ASC"``. Without
+        ``until_date`` the crawl freezes it at its first request.
+        """
+        filters = {k: v for k, v in locals().items() if k not in ("self", "page_size", "max_pages")}
+        return cast(PL, self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages))
+
+    def notification_runs(
+        self,
+        *,
+        notification_types: EnumFilter = None,
+        statuses: EnumFilter = None,
+        mediums: EnumFilter = None,
+        ignored_reasons: EnumFilter = None,
+        failed_reasons: EnumFilter = None,
+        search_query: str | None = None,
+        include_objects: bool | None = None,
+        from_date: DateLike = None,
+        until_date: DateLike = None,
+        delivered_only: bool | None = None,
+        order_by: str | enum.Enum | None = None,
+        page_size: int | None = None,
+        max_pages: int | None = None,
+    ) -> PR:
+        """Notification runs (``NotificationRun``); needs ``View Notification logs``.
+
+        The server hides runs that delivered nothing unless ``delivered_only=False``;
+        ``include_objects=True`` adds each run's entities, scorecards and initiatives.
+        """
+        filters = {k: v for k, v in locals().items() if k not in ("self", "page_size", "max_pages")}
+        return cast(PR, self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages))
+
+
+class CortexClient(
+    _BaseClient[SyncPager[AuditLogResponse], SyncPager[NotificationLog], SyncPager[NotificationRun]]
+):
+    """The synchronous client. Thread-safe; use as a context manager or call ``close()``.
+
+    ``token``: else ``CORTEX_API_TOKEN``, else ``CORTEX_API_KEY``. ``base_url``: else
+    ``CORTEX_BASE_URL``, else ``https://api.getcortexapp.com`` (plain http only to loopback).
+    ``transport``, ``verify`` (a CA bundle path or ``ssl.SSLContext``) and ``proxy`` go to httpx.
+    ``sleep``, ``clock`` and ``rng`` are injectable for tests. Defaults: ``cortex_wrapper._defaults``.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float = D.DEFAULT_TIMEOUT,
+        max_retries: int = D.DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = D.DEFAULT_MAX_RETRY_WAIT,
+        requests_per_minute: int | None = D.DEFAULT_REQUESTS_PER_MINUTE,
+        page_size: int = D.DEFAULT_PAGE_SIZE,
+        concurrency: int = D.DEFAULT_CONCURRENCY,
+        transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | str | bool = True,
+        proxy: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(
+            token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
+            requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
+            clock=clock, rng=rng,
+        )
+        self._sleep = sleep
+        self._http = httpx.Client(**self._httpx_options(transport, verify, proxy))
+
+    def __enter__(self) -> CortexClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
+               ) -> SyncPager[T]:
+        return SyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch)
+
+    def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
+        params = crawl.params(number)
+        attempt = 0
+        while True:
+            delay = self._limiter.reserve()
+            if delay > 0:
+                self._sleep(delay)
+            try:
+                response = self._http.get(crawl.operation.path, params=params)
+            except httpx.HTTPError as exc:
+                retry = self._policy.on_error(exc, attempt)
+            else:
+                found = self._policy.on_response(crawl.operation, response, attempt)
+                if found is None:
+                    return parse_page(crawl.operation, response)
+                retry = found
+            wait = self._retrying(crawl, number, retry, attempt)
+            if wait > 0:
+                self._sleep(wait)
+            attempt += 1
+
+
+class AsyncCortexClient(
+    _BaseClient[AsyncPager[AuditLogResponse], AsyncPager[NotificationLog], AsyncPager[NotificationRun]]
+):
+    """The asyncio client, mirroring ``CortexClient``: ``async with``, ``async for``, ``await aclose()``."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float = D.DEFAULT_TIMEOUT,
+        max_retries: int = D.DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = D.DEFAULT_MAX_RETRY_WAIT,
+        requests_per_minute: int | None = D.DEFAULT_REQUESTS_PER_MINUTE,
+        page_size: int = D.DEFAULT_PAGE_SIZE,
+        concurrency: int = D.DEFAULT_CONCURRENCY,
+        transport: httpx.AsyncBaseTransport | None = None,
+        verify: ssl.SSLContext | str | bool = True,
+        proxy: str | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(
+            token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
+            requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
+            clock=clock, rng=rng,
+        )
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(**self._httpx_options(transport, verify, proxy))
+
+    async def __aenter__(self) -> AsyncCortexClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    aclose = close
+
+    def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
+               ) -> AsyncPager[T]:
+        return AsyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch)
+
+    async def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
+        params = crawl.params(number)
+        attempt = 0
+        while True:
+            delay = self._limiter.reserve()
+            if delay > 0:
+                await self._sleep(delay)
+            try:
+                response = await self._http.get(crawl.operation.path, params=params)
+            except httpx.HTTPError as exc:
+                retry = self._policy.on_error(exc, attempt)
+            else:
+                found = self._policy.on_response(crawl.operation, response, attempt)
+                if found is None:
+                    return parse_page(crawl.operation, response)
+                retry = found
+            wait = self._retrying(crawl, number, retry, attempt)
+            if wait > 0:
+                await self._sleep(wait)
+            attempt += 1

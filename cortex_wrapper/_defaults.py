@@ -1,0 +1,52 @@
+"""Every default and limit of the client, named, in one place."""
+
+from __future__ import annotations
+
+DEFAULT_BASE_URL = "https://api.getcortexapp.com"
+"""Cortex Cloud; self-hosted Cortex has its own URL (``base_url`` / ``CORTEX_BASE_URL``)."""
+
+TOKEN_ENV_VARS = ("CORTEX_API_TOKEN", "CORTEX_API_KEY")
+"""Where the token is looked up, in order, when none is passed."""
+
+BASE_URL_ENV_VAR = "CORTEX_BASE_URL"
+"""Where the base URL is looked up when none is passed."""
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds for each of connect, read, write and pool acquisition."""
+
+DEFAULT_MAX_RETRIES = 5
+"""Retries after the first attempt, for 429, 500/502/503/504, timeouts and dropped connections."""
+
+DEFAULT_MAX_RETRY_WAIT = 60.0
+"""The longest single wait the client accepts; a longer ``Retry-After`` raises ``RateLimitError`` at once."""
+
+DEFAULT_REQUESTS_PER_MINUTE = 1000
+"""Cortex's documented rate limit, per client."""
+
+DEFAULT_PAGE_SIZE = 1000
+"""Records per request: the API's maximum, so the fewest requests."""
+
+MIN_PAGE_SIZE = 1
+MAX_PAGE_SIZE = 1000
+"""The API's enforced ``pageSize`` bounds."""
+
+DEFAULT_CONCURRENCY = 4
+"""Pages fetched at once after the first."""
+
+BACKOFF_INITIAL = 0.5
+"""First backoff wait in seconds, doubled on each further retry."""
+
+BACKOFF_MAX = 30.0
+"""Cap of one backoff wait in seconds (before jitter)."""
+
+RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+"""Server errors worth retrying: every operation is a GET."""
+
+ERROR_EXCERPT_CHARS = 200
+"""How much of an unexpected body an exception quotes."""
+
+DEDUPE_WINDOW_PAGES = 2
+"""Record ids remembered for deduplication, in pages beyond ``concurrency``: bounded memory."""
+
+WIRE_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+"""How dates are sent: UTC without offset, the docs' example form ``2021-01-01T00:00:00``."""

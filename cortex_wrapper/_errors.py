@@ -1,0 +1,139 @@
+"""The exception tree: everything the client raises derives from ``CortexError``.
+
+::
+
+    CortexError
+    ├── CortexConfigError (also ValueError)       bad token / base URL / option, at construction
+    ├── InvalidParameterError (also ValueError)   a bad filter argument, before any request
+    ├── CortexAPIError                            the API answered with an error status
+    │   ├── BadRequestError                       400, 422
+    │   ├── AuthenticationError                   401
+    │   ├── PermissionDeniedError                 403 (names the permission needed)
+    │   ├── NotFoundError                         404
+    │   ├── RateLimitError                        429 after retries, or a wait over max_retry_wait
+    │   └── ServerError                           5xx after retries
+    ├── CortexConnectionError                     no answer: refused, dropped, DNS, TLS
+    │   └── CortexTimeoutError                    no answer in time
+    └── CortexResponseError                       an answer that is not what the spec says
+
+Warnings: ``UnknownEnumValueWarning`` (a response carries an enum value no doc
+version lists) and ``DeprecatedEnumValueWarning`` (a filter value only older doc
+versions list).
+"""
+
+from __future__ import annotations
+
+
+class CortexError(Exception):
+    """Base of every exception this package raises."""
+
+
+class CortexConfigError(CortexError, ValueError):
+    """The client cannot be configured: no token, an insecure or malformed base URL, a bad option."""
+
+
+class InvalidParameterError(CortexError, ValueError):
+    """A filter or paging argument is invalid; raised before any request is sent.
+
+    ``parameter`` is the keyword argument's name; ``choices`` the valid values, where there is a closed set.
+    """
+
+    def __init__(self, parameter: str, message: str, choices: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.choices = choices
+
+
+class CortexAPIError(CortexError):
+    """The API answered with an error status.
+
+    Attributes: ``status_code``, ``error_type`` (the API's ``ErrorResponse.type``, or the
+    problem type of a 429), ``message``, ``request_id`` (body ``requestId`` or the
+    ``x-request-id`` header) and ``details``.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        *,
+        error_type: str | None = None,
+        request_id: str | None = None,
+        details: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.error_type = error_type
+        self.message = message
+        self.request_id = request_id
+        self.details = details
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        head = f"{self.status_code} {self.error_type}" if self.error_type else str(self.status_code)
+        tail = f" (request id {self.request_id})" if self.request_id else ""
+        return f"{head}: {self.message}{tail}"
+
+
+class BadRequestError(CortexAPIError):
+    """400 or 422: the API rejected the request's parameters."""
+
+
+class AuthenticationError(CortexAPIError):
+    """401: the token is missing, unknown or expired."""
+
+
+class PermissionDeniedError(CortexAPIError):
+    """403: the token lacks the permission the operation needs (``permission``)."""
+
+    def __init__(self, status_code: int, message: str, *, permission: str | None = None, **kwargs: str | None) -> None:
+        self.permission = permission
+        if permission:
+            message = f"{message} (the token needs the '{permission}' permission)"
+        super().__init__(status_code, message, **kwargs)
+
+
+class NotFoundError(CortexAPIError):
+    """404: no such endpoint at this base URL (check ``base_url`` for self-hosted Cortex)."""
+
+
+class RateLimitError(CortexAPIError):
+    """429 once retries are spent, or a requested wait longer than ``max_retry_wait``.
+
+    ``retry_after`` is the wait the server asked for, in seconds, when it said.
+    """
+
+    def __init__(self, status_code: int, message: str, *, retry_after: float | None = None, **kwargs: str | None) -> None:
+        self.retry_after = retry_after
+        super().__init__(status_code, message, **kwargs)
+
+
+class ServerError(CortexAPIError):
+    """5xx: the server failed (after retries, for 500/502/503/504)."""
+
+
+class CortexConnectionError(CortexError):
+    """No HTTP answer: connection refused or dropped, DNS or TLS failure (after retries)."""
+
+
+class CortexTimeoutError(CortexConnectionError):
+    """No answer within ``timeout`` (after retries)."""
+
+
+class CortexResponseError(CortexError):
+    """A response that is not what the spec says: not JSON, HTML, missing fields, wrong types.
+
+    ``status_code`` and ``excerpt`` (the start of the body) say what came back.
+    """
+
+    def __init__(self, message: str, *, status_code: int, excerpt: str = "") -> None:
+        self.status_code = status_code
+        self.excerpt = excerpt
+        super().__init__(f"{message} (status {status_code}" + (f", body starts: {excerpt!r})" if excerpt else ")"))
+
+
+class UnknownEnumValueWarning(UserWarning):
+    """A response carried an enum value that no vendored doc version lists; it was kept as-is."""
+
+
+class DeprecatedEnumValueWarning(UserWarning):
+    """A filter value that only older doc versions list was sent; the API may no longer accept it."""

@@ -1,0 +1,162 @@
+"""Filter arguments: checked, normalised and encoded for the wire, before any request.
+
+The kinds of parameter and their wire names come from the reconciled spec, so a
+regenerated spec changes what is accepted without touching this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.parser import isoparse
+
+from ._defaults import WIRE_DATETIME_FORMAT
+from ._errors import DeprecatedEnumValueWarning, InvalidParameterError
+from ._spec import SPEC_VERSIONS, drift_data
+
+Pairs = list[tuple[str, str]]
+
+
+def snake(name: str) -> str:
+    """``actorIpAddresses`` -> ``actor_ip_addresses``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter of an operation, as the spec declares it."""
+
+    wire: str
+    kind: str  # "enum", "str", "int", "datetime", "bool"
+    many: bool
+    site: str | None = None  # the enum site, for kind == "enum"
+
+    @property
+    def name(self) -> str:
+        """The Python keyword argument."""
+        return snake(self.wire)
+
+    def choices(self) -> tuple[str, ...]:
+        """Every value some doc version lists, for an enum parameter."""
+        return tuple(drift_data()["enums"][self.site]["values"]) if self.site else ()
+
+    def encode(self, value: Any) -> Pairs:
+        """Check ``value`` and return its (wire name, text) pairs; ``[]`` for None."""
+        if value is None:
+            return []
+        if self.many:
+            values = list(_as_list(self.name, value))
+            if not values:
+                return []
+            return [(self.wire, self._one(v)) for v in values]
+        return [(self.wire, self._one(value))]
+
+    def _one(self, value: Any) -> str:
+        if self.kind == "enum":
+            return _enum_value(self, value)
+        if self.kind == "datetime":
+            return format_datetime(to_utc(self.name, value))
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise InvalidParameterError(self.name, f"must be True or False, got {value!r}")
+            return "true" if value else "false"
+        if self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise InvalidParameterError(self.name, f"each value must be a non-negative int id, got {value!r}")
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidParameterError(self.name, f"each value must be a non-empty str, got {value!r}")
+        if any(ord(ch) < 32 for ch in value):
+            raise InvalidParameterError(self.name, f"control characters are not allowed, got {value!r}")
+        return value
+
+
+def _as_list(name: str, value: Any) -> Iterator[Any]:
+    if isinstance(value, (str, bytes, enum.Enum, int)) or not isinstance(value, Iterable):
+        if isinstance(value, bytes):
+            raise InvalidParameterError(name, f"must be str values, not bytes: {value!r}")
+        yield value
+        return
+    if isinstance(value, dict):
+        raise InvalidParameterError(name, "must be a value or a list of values, not a dict")
+    yield from value
+
+
+def _enum_value(param: Param, value: Any) -> str:
+    raw = value.value if isinstance(value, enum.Enum) else value
+    choices = param.choices()
+    if not isinstance(raw, str):
+        raise InvalidParameterError(
+            param.name, f"must be one of {', '.join(choices)}; got {value!r}", choices
+        )
+    entry = drift_data()["enums"][param.site]
+    if raw not in entry["listed_in"]:
+        close = difflib.get_close_matches(raw.upper(), choices, n=3, cutoff=0.5)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise InvalidParameterError(
+            param.name, f"{raw!r} is not a value any Cortex doc version lists; {hint}valid: {', '.join(choices)}", choices
+        )
+    versions = entry["listed_in"][raw]
+    if versions and SPEC_VERSIONS[-1] not in versions:
+        warnings.warn(
+            f"{param.name}: {raw!r} is listed only by doc version(s) {', '.join(versions)}, "
+            f"not the newest ({SPEC_VERSIONS[-1]}); sending it anyway",
+            DeprecatedEnumValueWarning,
+            stacklevel=5,
+        )
+    return raw
+
+
+def to_utc(name: str, value: Any) -> dt.datetime:
+    """A datetime, date or ISO-8601 string as an aware UTC datetime (naive means UTC)."""
+    if isinstance(value, str):
+        try:
+            value = isoparse(value.strip())
+        except (ValueError, OverflowError):
+            raise InvalidParameterError(
+                name, f"{value!r} is not an ISO-8601 date or datetime (e.g. 2021-01-01T00:00:00)"
+            ) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    raise InvalidParameterError(name, f"must be a datetime, a date or an ISO-8601 string, got {value!r}")
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """UTC, no offset, as the docs' example: ``2021-01-01T00:00:00`` (milliseconds when not zero)."""
+    value = value.astimezone(dt.UTC)
+    text = value.strftime(WIRE_DATETIME_FORMAT)
+    if value.microsecond:
+        text += f".{value.microsecond // 1000:03d}"
+    return text
+
+
+def params_from_spec(operation: dict[str, Any], operation_id: str) -> dict[str, Param]:
+    """The filter parameters (all but ``page`` and ``pageSize``) of a spec operation, by Python name."""
+    found: dict[str, Param] = {}
+    for p in operation.get("parameters", []):
+        if p["name"] in ("page", "pageSize"):
+            continue
+        schema = p["schema"]
+        many = schema.get("type") == "array"
+        item = schema["items"] if many else schema
+        if "enum" in item:
+            kind, site = "enum", f"{operation_id}.{p['name']}"
+        elif item.get("format") == "date-time":
+            kind, site = "datetime", None
+        else:
+            kind = {"boolean": "bool", "integer": "int"}.get(item.get("type", "string"), "str")
+            site = None
+        param = Param(p["name"], kind, many, site)
+        found[param.name] = param
+    return found

@@ -1,0 +1,123 @@
+"""What to retry and how long to wait: the policy both clients share; no I/O."""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from ._defaults import BACKOFF_INITIAL, BACKOFF_MAX, RETRYABLE_STATUSES
+from ._errors import CortexConnectionError, CortexError, CortexResponseError, CortexTimeoutError
+from ._operations import Operation
+from ._response import api_error, json_body
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Wait ``wait`` seconds and try again; ``pause_all``: every request of the client waits too (a 429)."""
+
+    wait: float
+    reason: str
+    pause_all: bool = False
+
+
+def parse_retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds to wait: the ``Retry-After`` header (seconds or HTTP date), else the body's ``retryAfter``."""
+    header = response.headers.get("retry-after")
+    if header is not None:
+        header = header.strip()
+        try:
+            seconds = float(header)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(header)
+            except (TypeError, ValueError, IndexError):
+                when = None
+            if when is not None and when.tzinfo is not None:
+                return max(0.0, when.timestamp() - now())
+        else:
+            if math.isfinite(seconds) and seconds >= 0:
+                return seconds
+    body = json_body(response)
+    if isinstance(body, dict):
+        value = body.get("retryAfter")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+            return float(value)
+    return None
+
+
+class RetryPolicy:
+    """Decides, for each attempt's outcome, whether to return, retry after a wait, or raise."""
+
+    def __init__(
+        self,
+        max_retries: int,
+        max_retry_wait: float,
+        *,
+        rng: random.Random | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._wall_clock = wall_clock
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter: half to all of ``initial * 2**attempt``, capped."""
+        ceiling = min(BACKOFF_MAX, BACKOFF_INITIAL * 2.0**attempt, self.max_retry_wait)
+        return ceiling * (0.5 + self._rng.random() / 2)
+
+    def on_response(self, operation: Operation[Any], response: httpx.Response, attempt: int) -> Retry | None:
+        """None to accept a 2xx; a ``Retry``; or raise the typed error."""
+        status = response.status_code
+        if 200 <= status < 300:
+            return None
+        if status == 429:
+            retry_after = parse_retry_after(response, self._wall_clock)
+            if retry_after is not None and retry_after > self.max_retry_wait:
+                raise api_error(
+                    operation, response, retry_after=retry_after,
+                    note=f"the server asks for {retry_after:g}s, over max_retry_wait={self.max_retry_wait:g}s",
+                )
+            if attempt >= self.max_retries:
+                raise api_error(operation, response, retry_after=retry_after, note=f"gave up after {attempt} retries")
+            wait = retry_after if retry_after is not None else self.backoff(attempt)
+            return Retry(wait, "429 rate limited", pause_all=True)
+        if status in RETRYABLE_STATUSES and attempt < self.max_retries:
+            retry_after = parse_retry_after(response, self._wall_clock) if status == 503 else None
+            wait = min(retry_after, self.max_retry_wait) if retry_after is not None else self.backoff(attempt)
+            return Retry(wait, f"{status} server error")
+        if 300 <= status < 400:
+            raise CortexResponseError(
+                f"unexpected redirect to {response.headers.get('location', '?')!r}; not followed "
+                "(check base_url)",
+                status_code=status,
+            )
+        note = f"gave up after {attempt} retries" if status in RETRYABLE_STATUSES else ""
+        raise api_error(operation, response, note=note)
+
+    def on_error(self, error: Exception, attempt: int) -> Retry:
+        """A ``Retry`` for a timeout or dropped connection; else raise the typed error."""
+        if isinstance(error, CortexError):
+            raise error
+        if isinstance(error, httpx.TimeoutException):
+            if attempt < self.max_retries:
+                return Retry(self.backoff(attempt), f"timeout ({type(error).__name__})")
+            raise CortexTimeoutError(f"no answer in time after {attempt} retries: {type(error).__name__}") from error
+        if isinstance(error, httpx.TransportError) and not isinstance(
+            error, (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+        ):
+            if attempt < self.max_retries:
+                return Retry(self.backoff(attempt), f"connection error ({type(error).__name__})")
+            raise CortexConnectionError(
+                f"connection failed after {attempt} retries: {type(error).__name__}: {error}"
+            ) from error
+        if isinstance(error, httpx.HTTPError):
+            raise CortexConnectionError(f"request failed: {type(error).__name__}: {error}") from error
+        raise error

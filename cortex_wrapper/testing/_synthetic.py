@@ -1,0 +1,146 @@
+"""Deterministic synthetic records: record ``i`` of a kind is a pure function of ``(seed, i)``.
+
+Nothing is materialised up front: a page of a million-record dataset costs O(pageSize). Timestamps
+are strictly increasing in ``i`` (index 0 is the oldest), spread over the 90 days before the
+reference time; indexes past ``count`` continue the same rhythm after it (used for inserted records).
+Each field is drawn from its own hash stream, so a filter computes only the fields it looks at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from . import _fields_audit, _fields_notifications
+from ._util import GOLDEN, MASK64, splitmix
+
+_SALT = 0xD1B54A32D192ED03
+SPAN_MS = 90 * 86_400_000
+NOTIONAL_COUNT = 10_000
+
+
+class Draws:
+    """Lazily computed fields of one synthetic record."""
+
+    __slots__ = ("_cache", "gen", "i", "ident", "ts")
+
+    def __init__(self, gen: Generator, i: int, ts: int, ident: int) -> None:
+        self.gen = gen
+        self.i = i
+        self.ts = ts
+        self.ident = ident
+        self._cache: dict[str, object] = {}
+
+    def u(self, salt: int) -> int:
+        """A 64-bit draw of stream ``salt`` for this record."""
+        return splitmix((self.gen.key + self.i * GOLDEN + salt * _SALT) & MASK64)
+
+    def frac(self, salt: int) -> float:
+        """A draw in [0, 1) of stream ``salt``."""
+        return self.u(salt) / 2.0**64
+
+    def get(self, name: str) -> object:
+        """The value of field ``name`` (None when the record has no such field)."""
+        if name not in self._cache:
+            field = self.gen.fields.get(name)
+            self._cache[name] = field(self) if field is not None else None
+        return self._cache[name]
+
+    def text(self, name: str) -> str:
+        """Field ``name`` as a string."""
+        return str(self.get(name))
+
+    def number(self, name: str) -> int:
+        """Field ``name`` as an integer."""
+        value = self.get(name)
+        return value if isinstance(value, int) else 0
+
+
+Field = Callable[[Draws], object]
+
+
+class Generator:
+    """Record factory for one kind; subclasses name their fields."""
+
+    kind: ClassVar[str]
+    date_field: ClassVar[str]
+    fields: ClassVar[Mapping[str, Field]]
+
+    def __init__(self, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0) -> None:
+        self.seed = seed
+        self.count = count
+        self.key = splitmix(splitmix(seed) ^ sum(map(ord, self.kind)))
+        self.unknown_enum_rate = unknown_enum_rate
+        self._start_ms = reference_us // 1000 - SPAN_MS
+        self._spacing = count if count > 0 else NOTIONAL_COUNT
+
+    def ts(self, i: int) -> int:
+        """Timestamp of record ``i`` in microseconds; strictly increasing in ``i``."""
+        step = SPAN_MS // self._spacing
+        jitter = splitmix((self.key ^ _SALT) + i) % step if step > 1 else 0
+        return (self._start_ms + (i * SPAN_MS) // self._spacing + jitter) * 1000
+
+    def draws(self, i: int, ts: int | None = None, ident: int | None = None) -> Draws:
+        """Lazy view of record ``i``; ``ts``/``ident`` override its timestamp and id."""
+        return Draws(self, i, self.ts(i) if ts is None else ts, i + 1 if ident is None else ident)
+
+    def record(self, i: int, ts: int | None = None, ident: int | None = None) -> dict[str, object]:
+        """Record ``i`` as a dict: wire fields plus internal filter attributes, absent fields omitted."""
+        draws = self.draws(i, ts, ident)
+        out: dict[str, object] = {}
+        for name in self.fields:
+            if not name.startswith("_"):
+                value = draws.get(name)
+                if value is not None:
+                    out[name] = value
+        return out
+
+
+class AuditLogs(Generator):
+    """Audit log entries (``AuditLogResponse`` plus actor attributes the filters use)."""
+
+    kind = "audit_logs"
+    date_field = "timestamp"
+    fields = _fields_audit.FIELDS
+
+
+class NotificationRuns(Generator):
+    """Notification runs."""
+
+    kind = "notification_runs"
+    date_field = "dateCreated"
+    fields = _fields_notifications.RUN_FIELDS
+
+
+class NotificationLogs(Generator):
+    """Notification logs; each belongs to a (synthetic) run whose type and medium it shares."""
+
+    kind = "notification_logs"
+    date_field = "dateCreated"
+    fields = _fields_notifications.LOG_FIELDS
+
+    def __init__(
+        self, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0, run_count: int = 0
+    ) -> None:
+        super().__init__(seed, count, reference_us, unknown_enum_rate)
+        self.run_count = run_count
+        self.runs = NotificationRuns(seed, run_count, reference_us, unknown_enum_rate)
+
+    def run_index(self, i: int) -> int:
+        """Index of the run that log ``i`` belongs to."""
+        if self.run_count > 0 and self.count > 0:
+            return (i * self.run_count) // self.count
+        return i // 4
+
+
+def make_generator(
+    kind: str, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0, run_count: int = 0
+) -> Generator:
+    """The generator for ``kind`` (``audit_logs``, ``notification_logs`` or ``notification_runs``)."""
+    if kind == "audit_logs":
+        return AuditLogs(seed, count, reference_us, unknown_enum_rate)
+    if kind == "notification_logs":
+        return NotificationLogs(seed, count, reference_us, unknown_enum_rate, run_count)
+    if kind == "notification_runs":
+        return NotificationRuns(seed, count, reference_us, unknown_enum_rate)
+    raise ValueError(f"unknown record kind {kind!r}; expected audit_logs, notification_logs or notification_runs")

@@ -1,0 +1,177 @@
+"""Auto-pagination, for both clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+import pytest
+
+from cortex_wrapper import AuditLogResponse, NotificationLog, NotificationRun
+
+from .conftest import RECORD, Harness, MockCortex, audit_record, iso, log_record
+
+
+def test_2503_records_in_three_requests_in_server_order(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(2503)])
+    with_client = harness.client(api)
+    items = harness.items(with_client, "audit_logs")
+    assert len(api.requests) == 3
+    assert len(items) == 2503
+    assert all(isinstance(i, AuditLogResponse) for i in items)
+    assert [i.object_identifier for i in items] == [f"svc-{i}" for i in reversed(range(2503))]
+    assert sorted(int(r.url.params["page"]) for r in api.requests) == [0, 1, 2]
+    assert {r.url.params["pageSize"] for r in api.requests} == {"1000"}
+
+
+@pytest.mark.parametrize("operation,model", [
+    ("notification_logs", NotificationLog), ("notification_runs", NotificationRun),
+])
+def test_each_operation_pages_its_list_key(harness: Harness, operation: str, model: type) -> None:
+    api = MockCortex(operation, [RECORD[operation](i) for i in range(25)])
+    items = harness.items(harness.client(api), operation, page_size=10)
+    assert [i.id for i in items] == list(reversed(range(25)))
+    assert all(isinstance(i, model) for i in items)
+    assert len(api.requests) == 3
+
+
+def test_page_size_and_max_pages_are_honoured(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(100)])
+    client = harness.client(api, page_size=7)
+    pages = harness.pages(client, "audit_logs", max_pages=3)
+    assert [p.page for p in pages] == [0, 1, 2]
+    assert [len(p.items) for p in pages] == [7, 7, 7]
+    assert pages[0].total == 100 and pages[0].total_pages == 15
+    assert len(api.requests) == 3
+    assert harness.items(client, "audit_logs", page_size=50, max_pages=1) == harness.items(
+        client, "audit_logs", page_size=50, max_pages=1
+    )
+    assert api.requests[-1].url.params["pageSize"] == "50"
+
+
+def test_empty_result_is_one_request_and_one_empty_page(harness: Harness) -> None:
+    api = MockCortex("notification_runs", [])
+    client = harness.client(api)
+    pages = harness.pages(client, "notification_runs")
+    assert len(pages) == 1 and pages[0].items == [] and pages[0].total == 0
+    assert harness.items(client, "notification_runs") == []
+    assert len(api.requests) == 2
+
+
+def test_pager_is_lazy(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(1)])
+    client = harness.client(api)
+    client.audit_logs(actions=["CREATE"])
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("totals", [(-5, -1), (0, 0), (10, -3)])
+def test_nonsense_totals_end_safely(harness: Harness, totals: tuple[int, int]) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(25)])
+    api.totals_override = totals
+    items = harness.items(harness.client(api, page_size=10), "audit_logs")
+    assert len(items) == 25  # one page at a time until the empty page
+    assert len(api.requests) == 4
+
+
+def test_server_repeating_a_page_does_not_loop(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(5)])
+    api.totals_override = (0, 0)  # nonsense totals: read one page at a time
+
+    def same_page(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        return httpx.Response(200, json={"logs": [audit_record(1)], "page": page, "total": 0, "totalPages": 0})
+
+    api.script = [same_page] * 50
+    items = harness.items(harness.client(api), "audit_logs")
+    assert len(items) == 1
+    assert len(api.requests) == 2
+
+
+def test_server_ignoring_the_page_parameter_stops(harness: Harness) -> None:
+    def page_zero(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"logs": [audit_record(1)], "page": 0, "total": 9, "totalPages": 9})
+
+    api = MockCortex("audit_logs")
+    api.script = [page_zero] * 20
+    items = harness.items(harness.client(api, concurrency=1), "audit_logs")
+    assert len(items) == 1
+
+
+def test_totals_growing_mid_crawl_finish_the_planned_pages(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(30)])
+    calls = {"n": 0}
+
+    def grow(mock: MockCortex) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            mock.totals_override = (500, 50)
+
+    api.on_request = grow
+    items = harness.items(harness.client(api, page_size=10, concurrency=1), "audit_logs")
+    assert len(items) == 30
+    assert len(api.requests) == 3
+
+
+def test_records_inserted_at_the_top_during_a_desc_crawl_neither_repeat_nor_vanish(harness: Harness) -> None:
+    base = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    records = [log_record(i, dateCreated=iso(base + dt.timedelta(seconds=i))) for i in range(95)]
+    api = MockCortex("notification_logs", records)
+    new_ids = iter(range(10_000, 20_000))
+
+    def insert(mock: MockCortex) -> None:  # three newer records before every page
+        for _ in range(3):
+            i = next(new_ids)
+            mock.records.append(log_record(i, dateCreated=iso(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))))
+
+    api.on_request = insert
+    items = harness.items(harness.client(api, page_size=10, concurrency=3), "notification_logs")
+    ids = [i.id for i in items]
+    assert len(ids) == len(set(ids))
+    assert ids == list(reversed(range(95)))
+    assert all("untilDate" in r.url.params for r in api.requests)
+    assert len({r.url.params["untilDate"] for r in api.requests}) == 1
+
+
+def test_duplicate_ids_across_a_page_boundary_are_dropped(harness: Harness) -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        n = int(request.url.params["page"])
+        ids = {0: [5, 4, 3], 1: [3, 2, 1]}[n]
+        return httpx.Response(200, json={"logs": [log_record(i) for i in ids], "page": n, "total": 6, "totalPages": 2})
+
+    api = MockCortex("notification_logs")
+    api.script = [page, page]
+    items = harness.items(harness.client(api, page_size=3), "notification_logs")
+    assert [i.id for i in items] == [5, 4, 3, 2, 1]
+
+
+def test_caller_given_upper_bound_is_sent_not_replaced(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(3)])
+    harness.items(harness.client(api), "audit_logs", end_time=dt.datetime(2026, 1, 1, 0, 1, 30))
+    assert api.requests[0].url.params["endTime"] == "2026-01-01T00:01:30"
+
+
+def test_pages_are_yielded_in_order_with_concurrency(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(1000)])
+    pages = harness.pages(harness.client(api, page_size=10, concurrency=8), "audit_logs")
+    assert [p.page for p in pages] == list(range(100))
+    flat: list[Any] = [i.object_identifier for p in pages for i in p.items]
+    assert flat == [f"svc-{i}" for i in reversed(range(1000))]
+
+
+def test_breaking_early_stops_fetching(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(500)])
+    client = harness.client(api, page_size=10, concurrency=2)
+    if harness.kind == "sync":
+        for _ in client.audit_logs():
+            break
+    else:
+        import asyncio
+
+        async def first() -> None:
+            async for _ in client.audit_logs():
+                break
+
+        asyncio.run(first())
+    assert len(api.requests) <= 4
