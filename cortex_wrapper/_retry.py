@@ -65,7 +65,7 @@ class RetryPolicy:
     ) -> None:
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._rng = rng or random.Random()
         self._wall_clock = wall_clock
 
     def backoff(self, attempt: int) -> float:

@@ -1,0 +1,103 @@
+"""Enum drift at runtime: unknown values parse, keep their raw value, warn once; the drift module."""
+
+from __future__ import annotations
+
+import enum
+import warnings
+
+import attrs
+import pytest
+from cortex_api_client.models import (
+    AuditLogResponseAction,
+    ListNotificationRunsFailedReasonsItem,
+    NotificationRun,
+    NotificationRunFailedReason,
+    NotificationRunMedium,
+    NotificationRunStatus,
+)
+
+from cortex_wrapper import SPEC_SHA256, SPEC_VERSIONS, UnknownEnumValueWarning, drift
+
+from .conftest import Harness, MockCortex, audit_record, log_record, run_record
+
+UNKNOWN = "NEVER_LISTED_VALUE"
+ENUM_FIELDS = {
+    "audit_logs": (audit_record, ["action"]),
+    "notification_logs": (log_record, ["failedReason", "ignoredReason", "medium", "recipientType", "status", "type"]),
+    "notification_runs": (run_record, ["failedReason", "ignoredReason", "medium", "notificationType", "status"]),
+}
+
+
+@pytest.mark.parametrize("operation", list(ENUM_FIELDS))
+def test_unknown_values_in_every_enum_field_parse_keep_raw_and_warn_once(harness: Harness, operation: str) -> None:
+    make, fields = ENUM_FIELDS[operation]
+    records = [make(i, **{f: f"{UNKNOWN}_{f.upper()}" for f in fields}) for i in range(3)]
+    api = MockCortex(operation, records)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        items = harness.items(harness.client(api), operation)
+    assert len(items) == 3
+    unknown = [w for w in caught if issubclass(w.category, UnknownEnumValueWarning)]
+    assert len(unknown) == len(fields)  # once per (enum, value), not once per record
+    for item in items:
+        raw = item.to_dict()
+        for field in fields:
+            attr = next(a.name for a in attrs.fields(type(item)) if raw.get(field) is not None and
+                        getattr(item, a.name) == raw[field] and isinstance(getattr(item, a.name), enum.Enum))
+            value = getattr(item, attr)
+            assert value.is_unknown and value == f"{UNKNOWN}_{field.upper()}"
+            assert raw[field] == f"{UNKNOWN}_{field.upper()}"
+
+
+def test_unknown_values_inside_nested_objects(harness: Harness) -> None:
+    record = run_record(1, notificationObjects=[{"id": 1, "name": "x", "type": "DASHBOARD"}])
+    api = MockCortex("notification_runs", [record])
+    with pytest.warns(UnknownEnumValueWarning, match="DASHBOARD"):
+        [run] = harness.items(harness.client(api), "notification_runs", include_objects=True)
+    assert run.notification_objects[0].type_.is_unknown
+
+
+def test_generated_model_round_trips_unknown_values() -> None:
+    data = {"deliveredCount": 0, "id": 1, "medium": "CARRIER_PIGEON", "notificationType": "WEEKLY_REPORT",
+            "seqNo": 0, "status": "EXPLODED", "summary": "s", "failedReason": "COSMIC_RAY"}
+    run = NotificationRun.from_dict(data)
+    assert isinstance(run.medium, NotificationRunMedium) and run.medium.is_unknown and run.medium == "CARRIER_PIGEON"
+    assert isinstance(run.status, NotificationRunStatus) and run.status.is_unknown and run.status == "EXPLODED"
+    assert isinstance(run.failed_reason, NotificationRunFailedReason) and run.failed_reason == "COSMIC_RAY"
+    assert run.failed_reason.is_unknown
+    assert run.to_dict() == data
+    assert not NotificationRunMedium("SLACK").is_unknown
+    assert NotificationRunMedium("SLACK") is NotificationRunMedium.SLACK
+    assert "CARRIER_PIGEON" not in [m.value for m in NotificationRunMedium]
+    with pytest.raises(ValueError):
+        NotificationRunMedium(42)  # type: ignore[arg-type]
+
+
+def test_drift_module_answers() -> None:
+    assert SPEC_VERSIONS == ("2024-07", "2025-05")
+    assert len(SPEC_SHA256) == 64
+    assert drift.listed_in("NotificationRun.failedReason", "MISSING_RECIPIENTS") == ("2024-07",)
+    assert drift.listed_in("NotificationRun.medium", "WEBHOOK") == ("2025-05",)
+    assert drift.listed_in(NotificationRunMedium, "SLACK") == ("2024-07", "2025-05")
+    assert drift.is_known(ListNotificationRunsFailedReasonsItem, "MISSING_RECIPIENTS")
+    assert not drift.is_known("NotificationRun.medium", "CARRIER_PIGEON")
+    assert drift.values(AuditLogResponseAction)[-1] == "READ"
+    assert drift.listed_in(AuditLogResponseAction, "READ") == ()  # added by a correction
+    assert drift.is_open("getAuditLogs.objectTypes")
+    assert "WEBHOOK" in drift.values("listNotificationLogs.mediums")
+    assert drift.values("NotificationRun.medium")[:3] == ("SLACK", "MICROSOFT_TEAMS", "EMAIL")
+    assert drift.enum_class("NotificationRun.medium") is NotificationRunMedium
+    assert any(c["name"].startswith("`getAuditLogs.objectTypes`") for c in drift.report()["corrections"])
+    with pytest.raises(KeyError):
+        drift.values("Nope.nothing")
+
+
+def test_every_generated_enum_class_maps_to_a_site() -> None:
+    import cortex_api_client.models as models
+
+    classes = [c for c in vars(models).values() if isinstance(c, type) and issubclass(c, enum.Enum)]
+    assert classes
+    for cls in classes:
+        site = drift.site_of(cls)
+        assert set(drift.values(cls)) == {m.value for m in cls}, site
+

@@ -1,0 +1,176 @@
+"""Arguments: checked before any request, encoded as the docs show, for both clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from typing import Any
+
+import pytest
+from cortex_api_client.models import GetAuditLogsActionsItem, NotificationRunMedium
+
+from cortex_wrapper import CortexConfigError, DeprecatedEnumValueWarning, InvalidParameterError
+
+from .conftest import Harness, MockCortex, audit_record, log_record, run_record
+
+
+def sent(harness: Harness, operation: str, **filters: Any) -> list[tuple[str, str]]:
+    record = {"audit_logs": audit_record, "notification_logs": log_record, "notification_runs": run_record}[operation]
+    api = MockCortex(operation, [record(1)])
+    harness.items(harness.client(api), operation, **filters)
+    return [(k, v) for k, v in api.requests[0].url.params.multi_items() if k not in ("page", "pageSize")]
+
+
+def test_audit_filters_wire_encoding(harness: Harness) -> None:
+    pairs = sent(
+        harness, "audit_logs",
+        start_time=dt.datetime(2026, 1, 1, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        end_time=dt.date(2026, 2, 1),
+        actions=[GetAuditLogsActionsItem.CREATE, "READ"],
+        object_types=["SERVICE", "AWS_CONFIGURATION", "SOMETHING_NEW"],
+        actor_types="API_KEY",
+        actor_emails=["a@example.com", "b@example.com"],
+        actor_request_types=["SLACK_COMMAND"],
+        object_identifiers=("svc-a",),
+        actor_api_key_identifiers=["key-1"],
+        actor_ip_addresses=["10.0.0.1"],
+    )
+    assert pairs == [
+        ("startTime", "2026-01-01T00:00:00"),
+        ("endTime", "2026-02-01T00:00:00"),
+        ("actions", "CREATE"), ("actions", "READ"),
+        ("objectIdentifiers", "svc-a"),
+        ("objectTypes", "SERVICE"), ("objectTypes", "AWS_CONFIGURATION"), ("objectTypes", "SOMETHING_NEW"),
+        ("actorTypes", "API_KEY"),
+        ("actorApiKeyIdentifiers", "key-1"),
+        ("actorEmails", "a@example.com"), ("actorEmails", "b@example.com"),
+        ("actorIpAddresses", "10.0.0.1"),
+        ("actorRequestTypes", "SLACK_COMMAND"),
+    ]
+
+
+def test_runs_filters_wire_encoding(harness: Harness) -> None:
+    pairs = sent(
+        harness, "notification_runs",
+        mediums=[NotificationRunMedium.WEBHOOK, "SLACK"], statuses=["FAILED"], search_query="payments",
+        include_objects=True, delivered_only=False, order_by="ASC",
+        from_date="2026-01-01T00:00:00Z", until_date="2026-01-02T12:30:00.250+00:00",
+    )
+    assert ("mediums", "WEBHOOK") in pairs and ("mediums", "SLACK") in pairs
+    assert ("searchQuery", "payments") in pairs
+    assert ("includeObjects", "true") in pairs and ("deliveredOnly", "false") in pairs
+    assert ("orderBy", "ASC") in pairs
+    assert ("fromDate", "2026-01-01T00:00:00") in pairs
+    assert ("untilDate", "2026-01-02T12:30:00.250") in pairs
+
+
+def test_logs_filters_wire_encoding(harness: Harness) -> None:
+    pairs = sent(
+        harness, "notification_logs", notification_run_ids=[1, 2], recipient_entity_ids=3,
+        recipient_channels=["#alerts"], recipient_emails="x@example.com", failed_reasons=["CLIENT_ERROR"],
+        until_date=dt.datetime(2026, 3, 1, 8, 0),
+    )
+    assert pairs == [
+        ("notificationRunIds", "1"), ("notificationRunIds", "2"),
+        ("recipientEmails", "x@example.com"), ("recipientEntityIds", "3"), ("recipientChannels", "#alerts"),
+        ("failedReasons", "CLIENT_ERROR"), ("untilDate", "2026-03-01T08:00:00"),
+    ]
+
+
+def test_no_upper_bound_freezes_one(harness: Harness) -> None:
+    pairs = dict(sent(harness, "audit_logs"))
+    frozen = dt.datetime.fromisoformat(pairs["endTime"]).replace(tzinfo=dt.UTC)
+    assert abs((dt.datetime.now(dt.UTC) - frozen).total_seconds()) < 5
+
+
+def test_value_only_older_versions_list_is_sent_with_a_warning(harness: Harness) -> None:
+    with pytest.warns(DeprecatedEnumValueWarning, match="MISSING_RECIPIENTS.*2024-07"):
+        pairs = sent(harness, "notification_runs", failed_reasons=["MISSING_RECIPIENTS"])
+    assert ("failedReasons", "MISSING_RECIPIENTS") in pairs
+
+
+def test_current_values_send_without_warning(harness: Harness) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sent(harness, "notification_runs", failed_reasons=["INTERNAL_ERROR"], mediums="WEBHOOK")
+
+
+BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
+    ("audit_logs", {"actions": ["DESTROY"]}, "actions"),
+    ("audit_logs", {"actions": "create"}, "CREATE"),
+    ("audit_logs", {"actor_types": [1]}, "actor_types"),
+    ("audit_logs", {"actor_request_types": ["EMAIL"]}, "actor_request_types"),
+    ("audit_logs", {"start_time": "yesterday"}, "start_time"),
+    ("audit_logs", {"end_time": 1700000000}, "end_time"),
+    ("audit_logs", {"start_time": "2026-02-01", "end_time": "2026-01-01"}, "start_time"),
+    ("audit_logs", {"actor_emails": [""]}, "actor_emails"),
+    ("audit_logs", {"actor_emails": [None]}, "actor_emails"),
+    ("audit_logs", {"object_types": [b"SERVICE"]}, "object_types"),
+    ("audit_logs", {"object_identifiers": {"a": 1}}, "object_identifiers"),
+    ("audit_logs", {"page_size": 0}, "page_size"),
+    ("audit_logs", {"page_size": 1001}, "page_size"),
+    ("audit_logs", {"page_size": True}, "page_size"),
+    ("audit_logs", {"max_pages": 0}, "max_pages"),
+    ("audit_logs", {"max_pages": "3"}, "max_pages"),
+    ("notification_logs", {"statuses": ["DONE"]}, "statuses"),
+    ("notification_logs", {"mediums": ["PIGEON"]}, "mediums"),
+    ("notification_logs", {"notification_run_ids": ["12"]}, "notification_run_ids"),
+    ("notification_logs", {"notification_run_ids": [-1]}, "notification_run_ids"),
+    ("notification_logs", {"recipient_entity_ids": [True]}, "recipient_entity_ids"),
+    ("notification_logs", {"order_by": "NEWEST"}, "order_by"),
+    ("notification_logs", {"recipient_channels": ["#a\nb"]}, "recipient_channels"),
+    ("notification_logs", {"from_date": "2026-13-45"}, "from_date"),
+    ("notification_runs", {"delivered_only": "false"}, "delivered_only"),
+    ("notification_runs", {"include_objects": 1}, "include_objects"),
+    ("notification_runs", {"failed_reasons": ["CHANNEL_NOT_FOUND"]}, "failed_reasons"),
+    ("notification_runs", {"ignored_reasons": ["USER_UNSUBSCRIBED"]}, "ignored_reasons"),
+    ("notification_runs", {"search_query": ""}, "search_query"),
+    ("notification_runs", {"notification_types": ["WEEKLY"]}, "WEEKLY_REPORT"),
+]
+
+
+@pytest.mark.parametrize("operation,filters,named", BAD_CALLS)
+def test_bad_arguments_fail_before_any_request(harness: Harness, operation: str, filters: dict[str, Any],
+                                               named: str) -> None:
+    api = MockCortex(operation)
+    client = harness.client(api)
+    with pytest.raises(ValueError) as info:
+        getattr(client, operation)(**filters)
+    assert named in str(info.value)
+    assert api.requests == []
+
+
+def test_enum_error_names_parameter_and_choices(harness: Harness) -> None:
+    client = harness.client(MockCortex("notification_runs"))
+    with pytest.raises(InvalidParameterError) as info:
+        client.notification_runs(mediums=["SLAK"])
+    assert info.value.parameter == "mediums"
+    assert "SLACK" in info.value.choices and "WEBHOOK" in info.value.choices
+    assert "did you mean SLACK" in str(info.value)
+
+
+def test_unknown_keyword_is_a_type_error(harness: Harness) -> None:
+    client = harness.client(MockCortex("audit_logs"))
+    with pytest.raises(TypeError):
+        client.audit_logs(actionz=["CREATE"])
+
+
+BAD_OPTIONS: list[dict[str, Any]] = [
+    {"timeout": 0}, {"timeout": -1}, {"timeout": float("nan")}, {"timeout": "30"},
+    {"max_retries": -1}, {"max_retries": 1.5}, {"max_retry_wait": -5},
+    {"requests_per_minute": 0}, {"requests_per_minute": 10.5}, {"concurrency": 0}, {"concurrency": True},
+    {"page_size": 5000}, {"base_url": "ftp://cortex.example"}, {"base_url": "http://cortex.example.com"},
+    {"base_url": "https://user:pw@cortex.example"}, {"base_url": "not a url"},
+    {"base_url": "https://cortex.example/?q=1"}, {"token": ""}, {"token": "abc def"}, {"token": "to\nk"}, {"token": "tök"},
+]
+
+
+@pytest.mark.parametrize("options", BAD_OPTIONS)
+def test_bad_constructor_options(harness: Harness, options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError) as info:
+        harness.client(MockCortex(), **options)
+    name = next(iter(options))
+    if name != "token":
+        assert name in str(info.value)
+    if name in ("base_url", "token", "timeout", "max_retries", "concurrency"):
+        assert isinstance(info.value, CortexConfigError)

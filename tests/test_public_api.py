@@ -1,0 +1,74 @@
+"""The public surface: names pinned, documented, and matching the spec and each other."""
+
+from __future__ import annotations
+
+import inspect
+
+import cortex_wrapper
+from cortex_wrapper import AsyncCortexClient, CortexClient, _defaults
+from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS
+
+PUBLIC = [
+    "SPEC_SHA256", "SPEC_VERSIONS", "AsyncCortexClient", "AsyncPager", "AuditLogResponse", "AuthenticationError",
+    "BadRequestError", "CortexAPIError", "CortexClient", "CortexConfigError", "CortexConnectionError", "CortexError",
+    "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "EnumFilter", "IdFilter",
+    "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject", "NotificationRun", "Page",
+    "PermissionDeniedError", "RateLimitError", "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",
+    "__version__", "drift",
+]
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(cortex_wrapper.__all__) == sorted(PUBLIC)
+    for name in PUBLIC:
+        assert hasattr(cortex_wrapper, name)
+
+
+def test_every_public_name_is_documented() -> None:
+    for name in PUBLIC:
+        obj = getattr(cortex_wrapper, name)
+        if inspect.isclass(obj) or inspect.ismodule(obj) or inspect.isfunction(obj):
+            assert inspect.getdoc(obj), name
+    for cls in (CortexClient, AsyncCortexClient, cortex_wrapper.SyncPager, cortex_wrapper.AsyncPager):
+        for attr, member in vars(cls).items():
+            if not attr.startswith("_") and callable(member):
+                assert inspect.getdoc(member), f"{cls.__name__}.{attr}"
+    for name in cortex_wrapper.drift.__all__:
+        obj = getattr(cortex_wrapper.drift, name)
+        if callable(obj) and not isinstance(obj, type(str | None)):
+            assert inspect.getdoc(obj), name
+
+
+def test_exception_tree() -> None:
+    errors = [getattr(cortex_wrapper, n) for n in PUBLIC if n.endswith("Error")]
+    assert all(issubclass(e, cortex_wrapper.CortexError) for e in errors)
+    for sub in ("BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "RateLimitError",
+                "ServerError"):
+        assert issubclass(getattr(cortex_wrapper, sub), cortex_wrapper.CortexAPIError)
+    assert issubclass(cortex_wrapper.InvalidParameterError, ValueError)
+    assert issubclass(cortex_wrapper.CortexConfigError, ValueError)
+    assert issubclass(cortex_wrapper.CortexTimeoutError, cortex_wrapper.CortexConnectionError)
+    assert issubclass(cortex_wrapper.UnknownEnumValueWarning, Warning)
+
+
+def test_constructor_contract_and_named_defaults() -> None:
+    for cls in (CortexClient, AsyncCortexClient):
+        params = inspect.signature(cls).parameters
+        assert list(params)[:2] == ["token", "base_url"]
+        assert params["timeout"].default == _defaults.DEFAULT_TIMEOUT == 30.0
+        assert params["max_retries"].default == _defaults.DEFAULT_MAX_RETRIES == 5
+        assert params["max_retry_wait"].default == _defaults.DEFAULT_MAX_RETRY_WAIT == 60.0
+        assert params["requests_per_minute"].default == _defaults.DEFAULT_REQUESTS_PER_MINUTE == 1000
+        assert params["page_size"].default == _defaults.DEFAULT_PAGE_SIZE == 1000
+        assert params["concurrency"].default == _defaults.DEFAULT_CONCURRENCY == 4
+        assert all(p.kind is p.KEYWORD_ONLY for n, p in params.items() if n not in ("token", "base_url"))
+
+
+def test_methods_take_every_spec_filter_in_snake_case() -> None:
+    for method, operation in (("audit_logs", AUDIT_LOGS), ("notification_logs", NOTIFICATION_LOGS),
+                              ("notification_runs", NOTIFICATION_RUNS)):
+        for cls in (CortexClient, AsyncCortexClient):
+            params = inspect.signature(getattr(cls, method)).parameters
+            keywords = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY]
+            assert set(keywords) == set(operation.params) | {"page_size", "max_pages"}, method
+    assert "search_query" in NOTIFICATION_RUNS.params and "delivered_only" in NOTIFICATION_RUNS.params

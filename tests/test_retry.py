@@ -1,0 +1,181 @@
+"""Rate limits and retries, for both clients; waits go through the injected sleep."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+import pytest
+
+from cortex_wrapper import CortexAPIError, CortexConnectionError, CortexTimeoutError, RateLimitError, ServerError
+from cortex_wrapper._ratelimit import RateLimiter
+
+from .conftest import Harness, MockCortex, audit_record, error_response
+
+PROBLEM = "application/problem+json"
+
+
+def too_many(retry_after: int | None, header: str | None = None, html: bool = False) -> httpx.Response:
+    headers = {"Retry-After": header} if header is not None else {}
+    if html:
+        return httpx.Response(429, text="<html><body><h1>429 Too Many Requests</h1></body></html>",
+                              headers={**headers, "content-type": "text/html"})
+    body = {"type": "about:blank", "title": "Too Many Requests", "status": 429, "detail": "slow down"}
+    if retry_after is not None:
+        body["retryAfter"] = retry_after
+    return httpx.Response(429, json=body, headers={**headers, "content-type": PROBLEM})
+
+
+def one_record_api() -> MockCortex:
+    return MockCortex("audit_logs", [audit_record(1)])
+
+
+def test_429_with_retry_after_seconds(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [too_many(7, header="7")]
+    assert len(harness.items(harness.client(api), "audit_logs")) == 1
+    assert harness.clock.sleeps == [7.0]
+    assert len(api.requests) == 2
+
+
+def test_429_with_retry_after_http_date(harness: Harness) -> None:
+    api = one_record_api()
+    when = email.utils.formatdate(time.time() + 20, usegmt=True)
+    api.script = [too_many(None, header=when)]
+    harness.items(harness.client(api), "audit_logs")
+    assert len(harness.clock.sleeps) == 1
+    assert 18.0 <= harness.clock.sleeps[0] <= 20.0
+
+
+def test_429_with_retry_after_only_in_the_body(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [too_many(3)]
+    harness.items(harness.client(api), "audit_logs")
+    assert harness.clock.sleeps == [3.0]
+
+
+def test_429_with_html_body_backs_off_exponentially(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [too_many(None, html=True), too_many(None, html=True), too_many(None, html=True)]
+    harness.items(harness.client(api), "audit_logs")
+    first, second, third = harness.clock.sleeps
+    assert 0.25 <= first <= 0.5 and 0.5 <= second <= 1.0 and 1.0 <= third <= 2.0
+
+
+def test_wait_over_max_retry_wait_raises_at_once_without_sleeping(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [too_many(3600, header="3600")]
+    with pytest.raises(RateLimitError) as info:
+        harness.items(harness.client(api, max_retry_wait=60), "audit_logs")
+    assert info.value.retry_after == 3600
+    assert info.value.status_code == 429
+    assert harness.clock.sleeps == []
+    assert "max_retry_wait" in str(info.value)
+
+
+def test_exhausted_retries_raise_rate_limit_error(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [too_many(1, header="1")] * 4
+    with pytest.raises(RateLimitError) as info:
+        harness.items(harness.client(api, max_retries=3), "audit_logs")
+    assert info.value.retry_after == 1
+    assert len(api.requests) == 4
+    assert harness.clock.sleeps == [1.0, 1.0, 1.0]
+
+
+def test_503_then_200_recovers(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [error_response(503, "UNHANDLED_EXCEPTION", "unavailable")]
+    assert len(harness.items(harness.client(api), "audit_logs")) == 1
+    assert len(harness.clock.sleeps) == 1
+
+
+def test_dropped_connection_then_200_recovers(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [httpx.RemoteProtocolError("Server disconnected without sending a response.")]
+    assert len(harness.items(harness.client(api), "audit_logs")) == 1
+    assert len(api.requests) == 2
+
+
+def test_timeouts_are_retried_then_raise_timeout_error(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [httpx.ReadTimeout("timed out")] * 3
+    with pytest.raises(CortexTimeoutError):
+        harness.items(harness.client(api, max_retries=2), "audit_logs")
+    assert len(api.requests) == 3
+
+
+def test_connection_refused_after_retries(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [httpx.ConnectError("refused")] * 2
+    with pytest.raises(CortexConnectionError) as info:
+        harness.items(harness.client(api, max_retries=1), "audit_logs")
+    assert not isinstance(info.value, CortexTimeoutError)
+
+
+def test_500_after_retries_is_a_server_error(harness: Harness) -> None:
+    api = one_record_api()
+    api.script = [error_response(500, "UNHANDLED_EXCEPTION", "boom", "req-500")] * 3
+    with pytest.raises(ServerError) as info:
+        harness.items(harness.client(api, max_retries=2), "audit_logs")
+    assert (info.value.status_code, info.value.error_type, info.value.request_id) == (500, "UNHANDLED_EXCEPTION", "req-500")
+    assert len(api.requests) == 3
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409])
+def test_other_4xx_are_never_retried(harness: Harness, status: int) -> None:
+    api = one_record_api()
+    api.script = [error_response(status, "BAD_REQUEST", "no")]
+    with pytest.raises(CortexAPIError):
+        harness.items(harness.client(api), "audit_logs")
+    assert len(api.requests) == 1
+    assert harness.clock.sleeps == []
+
+
+def test_one_429_pauses_every_request_of_the_client(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(50)])
+    times: list[float] = []
+    limited_at: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with api.lock:
+            times.append(harness.clock.now)
+            if len(times) == 3:
+                limited_at.append(harness.clock.now)
+                return too_many(5, header="5")
+        return api(request)
+
+    client = harness.client(handler, page_size=5, concurrency=4)
+    items = harness.items(client, "audit_logs")
+    assert len(items) == 50
+    later = times[3:]
+    early = [t for t in later if t < limited_at[0] + 5.0]
+    assert len(early) <= 3, (limited_at, later)  # at most the other requests already in flight
+    assert len(later) > len(early)
+
+
+def test_rate_limiter_spaces_requests_and_honours_pauses() -> None:
+    now = [0.0]
+    limiter = RateLimiter(600, clock=lambda: now[0])  # one request per 0.1 s
+    assert [round(limiter.reserve(), 3) for _ in range(3)] == [0.0, 0.1, 0.2]
+    now[0] = 10.0
+    assert limiter.reserve() == 0.0
+    limiter.pause(5.0)
+    assert limiter.reserve() == pytest.approx(5.0)
+    assert RateLimiter(None, clock=lambda: 0.0).reserve() == 0.0
+
+
+def test_requests_per_minute_throttles_the_client(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(10)])
+    harness.items(harness.client(api, page_size=1, requests_per_minute=60, concurrency=1), "audit_logs")
+    assert len(api.requests) == 10
+    assert sum(harness.clock.sleeps) == pytest.approx(9.0)
+
+
+def test_each_retry_is_logged_with_reason_and_wait(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    api = one_record_api()
+    api.script = [too_many(2, header="2")]
+    harness.items(harness.client(api), "audit_logs")
+    messages = [r.getMessage() for r in caplog.records if r.name == "cortex_wrapper"]
+    assert any("429" in m and "2.00s" in m for m in messages)

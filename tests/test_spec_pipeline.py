@@ -1,0 +1,201 @@
+"""The spec pipeline: vendoring, reconciliation, corrections, drift report, reproducible generation."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+from typing import Any
+
+import pytest
+import reconcile
+import regenerate
+import vendor_spec
+
+from .conftest import ROOT
+
+SPEC = ROOT / "spec"
+RECONCILED = json.loads((SPEC / "reconciled" / "openapi.json").read_text())
+
+
+def op(operation_id: str) -> dict[str, Any]:
+    return reconcile.operations(RECONCILED)[operation_id][2]
+
+
+def param(operation_id: str, name: str) -> dict[str, Any]:
+    return next(p for p in op(operation_id)["parameters"] if p["name"] == name)
+
+
+def enum_of(schema: dict[str, Any]) -> list[str]:
+    holder = reconcile.enum_holder(schema)
+    assert holder is not None
+    return list(holder["enum"])
+
+
+def test_committed_output_is_fresh() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--check"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_stale_generated_fails_the_check(tmp_path: Path) -> None:
+    regenerate.regenerate(tmp_path)
+    assert regenerate.compare(tmp_path, ROOT) == []
+    victim = tmp_path / "generated" / "cortex_api_client" / "models" / "notification_run_medium.py"
+    victim.write_text(victim.read_text().replace("WEBHOOK", "WEBHOOKS"))
+    (tmp_path / "generated" / "cortex_api_client" / "models" / "leftover.py").write_text("x = 1\n")
+    problems = regenerate.compare(ROOT, tmp_path)
+    assert any("differs" in p and "notification_run_medium.py" in p for p in problems)
+    assert any("stale extra file" in p and "leftover.py" in p for p in problems)
+
+
+def test_two_runs_are_byte_identical(tmp_path: Path) -> None:
+    regenerate.regenerate(tmp_path / "a")
+    regenerate.regenerate(tmp_path / "b")
+    assert regenerate.compare(tmp_path / "a", tmp_path / "b") == []
+
+
+def test_refuses_another_generator_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(regenerate, "version", lambda tool: "0.0.1")
+    with pytest.raises(SystemExit, match=r"openapi-python-client 0\.29\.1 is pinned but 0\.0\.1 is installed"):
+        regenerate.check_tools()
+
+
+def test_reconciled_spec_holds_the_union_and_the_corrections() -> None:
+    runs = op("listNotificationRuns")
+    assert "WEBHOOK" in enum_of(param("listNotificationRuns", "mediums")["schema"])
+    assert "WEBHOOK" in enum_of(RECONCILED["components"]["schemas"]["NotificationRun"]["properties"]["medium"])
+    assert "MISSING_RECIPIENTS" in enum_of(param("listNotificationRuns", "failedReasons")["schema"])
+    assert "MISSING_RECIPIENTS" in enum_of(RECONCILED["components"]["schemas"]["NotificationRun"]["properties"]["failedReason"])
+    types = enum_of(param("listNotificationRuns", "notificationTypes")["schema"])
+    assert {"ONBOARDING_WIZARD_STATE_COMPLETED", "EXPORT_COMPLETED"} <= set(types)
+    assert "TOO_MANY_REQUESTS" in enum_of(RECONCILED["components"]["schemas"]["ErrorResponse"]["properties"]["type"])
+    assert "READ" in enum_of(param("getAuditLogs", "actions")["schema"])
+    assert "READ" in enum_of(RECONCILED["components"]["schemas"]["AuditLogResponse"]["properties"]["action"])
+    assert param("listNotificationRuns", "searchQuery")["schema"] == {"type": "string"}
+    assert {p["name"] for p in runs["parameters"]} >= {"deliveredOnly", "searchQuery"}
+    object_types = param("getAuditLogs", "objectTypes")["schema"]
+    assert object_types["type"] == "array" and "enum" not in object_types["items"]
+    assert object_types["items"]["x-known-values"] == ["CATALOG", "TEAM", "AWS_CONFIGURATION", "BITBUCKET_CONFIGURATION"]
+    request_types = param("getAuditLogs", "actorRequestTypes")["schema"]
+    assert request_types["type"] == "array" and "SLACK_COMMAND" in request_types["items"]["enum"]
+    assert enum_of(param("listNotificationRuns", "mediums")["schema"])[:4] == ["SLACK", "MICROSOFT_TEAMS", "EMAIL", "WEBHOOK"]
+
+
+def test_drift_report_names_each_difference_with_its_version() -> None:
+    report = (SPEC / "reconciled" / "DRIFT.md").read_text()
+    rows = [line for line in report.splitlines() if line.startswith("| `")]
+    def row(key: str) -> str:
+        return next(r for r in rows if r.startswith(f"| `{key}` |"))
+    assert "2025-05" in row("NotificationRun.medium") and "`WEBHOOK`" in row("NotificationRun.medium")
+    assert "`MISSING_RECIPIENTS`" in row("listNotificationRuns.failedReasons").split("|")[4]  # removed column
+    assert "`EXPORT_COMPLETED`" in row("NotificationRun.notificationType")
+    assert "`TOO_MANY_REQUESTS`" in row("ErrorResponse.type")
+    assert "`deliveredOnly`" in row("listNotificationRuns") and "`searchQuery`" in row("listNotificationRuns")
+    assert "`summary`" in row("NotificationRun")
+    corrections = report.split("## Corrections applied")[1]
+    for needle in ("objectTypes` is an array", "actorRequestTypes` is an array", "not limited", "added `READ`",
+                   "searchQuery"):
+        assert needle in corrections
+
+
+def test_drift_finds_differences_it_was_not_told_about(tmp_path: Path) -> None:
+    shutil.copytree(SPEC / "2024-07", tmp_path / "2024-07")
+    shutil.copytree(SPEC / "2025-05", tmp_path / "2025-05")
+    newer = tmp_path / "2026-01"
+    newer.mkdir()
+    doc = json.loads((SPEC / "2025-05" / "getAuditLogs.json").read_text())
+    actions = next(p for p in doc["paths"]["/api/v1/audit-logs"]["get"]["parameters"] if p["name"] == "actions")
+    actions["schema"]["items"]["enum"] = ["CREATE", "UPDATE", "DELETE", "ARCHIVE"]
+    (newer / "getAuditLogs.json").write_text(json.dumps(doc))
+    versions = reconcile.load_versions(tmp_path)
+    drift = reconcile.measure_drift(versions)
+    changes = {(k, v): (a, r) for k, v, a, r in drift.changes(drift.enums)}
+    assert changes[("getAuditLogs.actions", "2026-01")] == (["ARCHIVE"], ["READ"])
+    merged = reconcile.merge_versions(versions)
+    assert enum_of(next(p for p in reconcile.operations(merged)["getAuditLogs"][2]["parameters"]
+                        if p["name"] == "actions")["schema"]) == ["CREATE", "UPDATE", "DELETE", "ARCHIVE", "READ"]
+
+
+def test_untyped_parameter_is_refused() -> None:
+    doc = {"paths": {"/x": {"get": {"operationId": "x", "parameters": [{"name": "q", "in": "query"}]}}}}
+    with pytest.raises(reconcile.SpecError, match=r"x\.q"):
+        reconcile.check_typed(doc)
+
+
+@pytest.mark.parametrize("page", ["notification-logs.md", "audit-logs.md"])
+def test_vendor_spec_reproduces_the_committed_current_version(tmp_path: Path, page: str) -> None:
+    source = SPEC / "2025-05" / "sources" / page
+    written = vendor_spec.vendor(source, "2025-05", None, tmp_path)
+    for path in written:
+        if path.name == "SOURCES.json":
+            continue
+        assert path.read_bytes() == (SPEC / "2025-05" / path.relative_to(tmp_path / "2025-05")).read_bytes()
+    ops = [p.stem for p in written if p.suffix == ".json" and p.name != "SOURCES.json"]
+    assert ops == (["listNotificationLogs", "listNotificationRuns"] if page.startswith("notif") else ["getAuditLogs"])
+    manifest = json.loads((SPEC / "2025-05" / "SOURCES.json").read_text())
+    assert manifest[f"sources/{page}"]["sha256"] == json.loads((tmp_path / "2025-05" / "SOURCES.json").read_text())[
+        f"sources/{page}"]["sha256"]
+
+
+@pytest.mark.parametrize("content,message", [
+    ("# A page\n\nno json here\n", "no ```json block"),
+    ("```json\n{\"openapi\": \"3.0.1\", \"paths\": {\n```\n", "not valid JSON"),
+    ("```json\n{\"openapi\": \"3.0.1\"}\n```\n", "not an OpenAPI document"),
+])
+def test_vendor_spec_refuses_bad_pages_and_writes_nothing(tmp_path: Path, content: str, message: str) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(content)
+    out = tmp_path / "spec"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor_spec.py"), str(page), "--version",
+                             "2026-01", "--spec-dir", str(out)], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_every_generated_module_imports() -> None:
+    import cortex_api_client
+
+    names = [m.name for m in pkgutil.walk_packages(cortex_api_client.__path__, "cortex_api_client.")]
+    assert len(names) > 40
+    for name in names:
+        importlib.import_module(name)
+
+
+def test_older_version_is_a_faithful_partial_transcription() -> None:
+    doc = json.loads((SPEC / "2024-07" / "listNotificationRuns.json").read_text())
+    assert list(reconcile.operations(doc)) == ["listNotificationRuns"]
+    names = [p["name"] for p in reconcile.operations(doc)["listNotificationRuns"][2]["parameters"]]
+    assert "searchQuery" in names and "deliveredOnly" not in names
+    assert "summary" not in doc["components"]["schemas"]["NotificationRun"]["properties"]
+    source = (SPEC / "2024-07" / "sources" / "notification-runs.rendered.txt").read_text()
+    for values in reconcile.enum_sites(doc).values():
+        for value in values["enum"]:
+            assert str(value) in source
+
+
+def test_wheel_installs_with_only_runtime_dependencies(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(ROOT)],
+                   check=True, capture_output=True)
+    [wheel] = (tmp_path / "dist").glob("*.whl")
+    venv.create(tmp_path / "venv", with_pip=True)
+    python = tmp_path / "venv" / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    out = subprocess.run(
+        [str(python), "-c", "import cortex_wrapper, cortex_api_client, importlib.metadata as m;"
+         "print(cortex_wrapper.SPEC_VERSIONS, sorted(d.metadata['Name'].lower() for d in m.distributions()))"],
+        check=True, capture_output=True, text=True, cwd=tmp_path,
+    ).stdout
+    assert "2025-05" in out
+    installed = set(eval(out.split(") ", 1)[1]))
+    assert {"cortex-wrapper", "httpx", "attrs", "python-dateutil"} <= installed
+    dev_only = {"openapi-python-client", "ruff", "mypy", "pytest", "pytest-recording", "vcrpy", "jsonschema",
+                "hypothesis", "jinja2", "pydantic", "typer"}
+    assert not installed & dev_only, installed & dev_only
