@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 import logging
 import threading
+import typing
 import warnings
 from typing import Any
 
 import attrs
+import cortex_api_client.models as _models
 
 from ._errors import UnknownEnumValueWarning
 
@@ -16,29 +18,39 @@ logger = logging.getLogger("cortex_wrapper")
 
 _seen: set[tuple[str, Any]] = set()
 _seen_lock = threading.Lock()
-_fields_cache: dict[type, tuple[str, ...]] = {}
+_plans: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _fields(cls: type) -> tuple[str, ...]:
-    names = _fields_cache.get(cls)
-    if names is None:
-        names = _fields_cache[cls] = tuple(f.name for f in attrs.fields(cls) if f.name != "additional_properties")
-    return names
+def _plan(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of a model class that hold enums, and those that hold models or lists (walked)."""
+    plan = _plans.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls, localns=vars(_models))
+        enums, nested = [], []
+        for field in attrs.fields(cls):
+            if field.name == "additional_properties":
+                continue
+            args = typing.get_args(hints[field.name]) or (hints[field.name],)
+            if any(isinstance(a, type) and issubclass(a, enum.Enum) for a in args):
+                enums.append(field.name)
+            elif any(typing.get_origin(a) is list or (isinstance(a, type) and attrs.has(a)) for a in args):
+                nested.append(field.name)
+        plan = _plans[cls] = (tuple(enums), tuple(nested))
+    return plan
 
 
 def warn_unknown_enums(model: Any) -> None:
     """Walk a parsed model; warn (``UnknownEnumValueWarning``) and log each new unknown enum value once."""
-    for name in _fields(type(model)):
+    enums, nested = _plan(type(model))
+    for name in enums:
         value = getattr(model, name)
-        if isinstance(value, enum.Enum):
-            if getattr(value, "is_unknown", False):
-                _report(type(model).__name__, name, value)
-        elif isinstance(value, list):
-            for element in value:
-                if attrs.has(type(element)):
-                    warn_unknown_enums(element)
-        elif attrs.has(type(value)):
-            warn_unknown_enums(value)
+        if isinstance(value, enum.Enum) and type(value)._member_map_.get(value._name_) is not value:
+            _report(type(model).__name__, name, value)
+    for name in nested:
+        value = getattr(model, name)
+        for element in value if isinstance(value, list) else (value,):
+            if attrs.has(type(element)):
+                warn_unknown_enums(element)
 
 
 def _report(model: str, field: str, value: enum.Enum) -> None:
