@@ -23,6 +23,10 @@ class Draws:
     """Lazily computed fields of one synthetic record."""
 
     __slots__ = ("_cache", "gen", "i", "ident", "ts")
+    gen: Generator
+    i: int
+    ts: int
+    ident: int
 
     def __init__(self, gen: Generator, i: int, ts: int, ident: int) -> None:
         self.gen = gen
@@ -41,10 +45,12 @@ class Draws:
 
     def get(self, name: str) -> object:
         """The value of field ``name`` (None when the record has no such field)."""
-        if name not in self._cache:
+        try:
+            return self._cache[name]
+        except KeyError:
             field = self.gen.fields.get(name)
-            self._cache[name] = field(self) if field is not None else None
-        return self._cache[name]
+            value = self._cache[name] = field(self) if field is not None else None
+            return value
 
     def text(self, name: str) -> str:
         """Field ``name`` as a string."""
@@ -73,6 +79,7 @@ class Generator:
         self.unknown_enum_rate = unknown_enum_rate
         self._start_ms = reference_us // 1000 - SPAN_MS
         self._spacing = count if count > 0 else NOTIONAL_COUNT
+        self._public = tuple(name for name in self.fields if not name.startswith("_"))
 
     def ts(self, i: int) -> int:
         """Timestamp of record ``i`` in microseconds; strictly increasing in ``i``."""
@@ -86,13 +93,12 @@ class Generator:
 
     def record(self, i: int, ts: int | None = None, ident: int | None = None) -> dict[str, object]:
         """Record ``i`` as a dict: wire fields plus internal filter attributes, absent fields omitted."""
-        draws = self.draws(i, ts, ident)
+        get = self.draws(i, ts, ident).get
         out: dict[str, object] = {}
-        for name in self.fields:
-            if not name.startswith("_"):
-                value = draws.get(name)
-                if value is not None:
-                    out[name] = value
+        for name in self._public:
+            value = get(name)
+            if value is not None:
+                out[name] = value
         return out
 
 

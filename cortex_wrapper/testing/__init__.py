@@ -1,0 +1,42 @@
+"""A local, spec-faithful Cortex API for tests and benchmarks.
+
+``FakeCortex`` is a real HTTP server on 127.0.0.1 implementing the three list operations of the
+reconciled spec (audit logs, notification logs, notification runs) with server-side filters,
+pagination, validation (400), auth (401/403), a rate limit (429) and seeded fault injection::
+
+    import httpx
+    from cortex_wrapper.testing import FakeCortex, RateLimit
+
+    with FakeCortex(seed=1, audit_log_count=5_000, rate_limit=RateLimit(100, per_seconds=60)) as fake:
+        fake.script(429, 200)                       # the next request is rate limited, then all is well
+        response = httpx.get(f"{fake.url}/api/v1/audit-logs", params={"page": 0, "pageSize": 100},
+                             headers={"Authorization": f"Bearer {fake.token}"})
+        assert fake.stats.by_status == {429: 1}
+
+Standard library only; the spec is read from ``cortex_api_client`` at runtime.
+"""
+
+from ._fake import (
+    DEFAULT_REFERENCE_TIME,
+    DEFAULT_TOKEN,
+    RECORD_KINDS,
+    FakeCortex,
+    RecordedRequest,
+    Stats,
+    generate_records,
+)
+from ._faults import Faults, Outcome
+from ._ratelimit import RateLimit
+
+__all__ = [
+    "DEFAULT_REFERENCE_TIME",
+    "DEFAULT_TOKEN",
+    "RECORD_KINDS",
+    "FakeCortex",
+    "Faults",
+    "Outcome",
+    "RateLimit",
+    "RecordedRequest",
+    "Stats",
+    "generate_records",
+]
