@@ -27,6 +27,7 @@ from ._fake import (
 )
 from ._faults import Faults, Outcome
 from ._ratelimit import RateLimit
+from ._vcr import cassette_config
 
 __all__ = [
     "DEFAULT_REFERENCE_TIME",
@@ -38,5 +39,6 @@ __all__ = [
     "RateLimit",
     "RecordedRequest",
     "Stats",
+    "cassette_config",
     "generate_records",
 ]
