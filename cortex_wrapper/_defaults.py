@@ -23,6 +23,9 @@ DEFAULT_MAX_RETRY_WAIT = 60.0
 DEFAULT_REQUESTS_PER_MINUTE = 1000
 """Cortex's documented rate limit, per client."""
 
+RATE_WINDOW_SECONDS = 60.0
+"""The window ``requests_per_minute`` counts over: no 60 s window holds more requests than that."""
+
 DEFAULT_PAGE_SIZE = 1000
 """Records per request: the API's maximum, so the fewest requests."""
 

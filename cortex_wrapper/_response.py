@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from ._defaults import ERROR_EXCERPT_CHARS
-from ._enums import warn_unknown_enums
+from ._enums import report_unknown_enums
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -58,6 +58,17 @@ def _without_nulls(value: Any) -> Any:
     return value
 
 
+def _parse_item(operation: Operation[T], raw: dict[str, Any]) -> T:
+    """Parse one record; nulls (for optional fields, at any depth) are retried as absent."""
+    try:
+        return operation.parse_item(raw)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        cleaned = _without_nulls(raw)
+        if cleaned == raw:
+            raise
+        return operation.parse_item(cleaned)
+
+
 def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> int:
     value = body.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -88,10 +99,8 @@ def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
             raise CortexResponseError(
                 f"{operation.operation_id}: item {index} is not an object", status_code=status, excerpt=excerpt(response)
             )
-        if None in raw.values() or "notificationObjects" in raw:
-            raw = _without_nulls(raw)
         try:
-            item = operation.parse_item(raw)
+            item = _parse_item(operation, raw)
         except KeyError as exc:
             raise CortexResponseError(
                 f"{operation.operation_id}: item {index} lacks required field {exc}", status_code=status,
@@ -103,8 +112,8 @@ def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
                 status_code=status,
                 excerpt=excerpt(response),
             ) from None
-        warn_unknown_enums(item)
         items.append(item)
+    report_unknown_enums(operation.operation_id)
     return Page(
         items,
         _int_field(body, "page", response),

@@ -155,22 +155,36 @@ def test_one_429_pauses_every_request_of_the_client(harness: Harness) -> None:
     assert len(later) > len(early)
 
 
-def test_rate_limiter_spaces_requests_and_honours_pauses() -> None:
+def test_rate_limiter_allows_the_limit_per_sliding_minute_and_honours_pauses() -> None:
     now = [0.0]
-    limiter = RateLimiter(600, clock=lambda: now[0])  # one request per 0.1 s
-    assert [round(limiter.reserve(), 3) for _ in range(3)] == [0.0, 0.1, 0.2]
-    now[0] = 10.0
+    limiter = RateLimiter(3, clock=lambda: now[0])
+    assert [limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]  # a burst up to the limit
+    assert limiter.reserve() == 60.0  # the 4th waits until the 1st leaves the window
+    now[0] = 30.0
+    assert limiter.reserve() == 30.0
+    now[0] = 200.0
     assert limiter.reserve() == 0.0
     limiter.pause(5.0)
     assert limiter.reserve() == pytest.approx(5.0)
     assert RateLimiter(None, clock=lambda: 0.0).reserve() == 0.0
 
 
+def test_no_sixty_second_window_ever_exceeds_the_limit() -> None:
+    now = [0.0]
+    limiter = RateLimiter(10, clock=lambda: now[0])
+    starts = []
+    for step in range(200):
+        now[0] = step * 0.7
+        starts.append(now[0] + limiter.reserve())
+    for start in starts:
+        assert sum(start <= s < start + 60 for s in starts) <= 10
+
+
 def test_requests_per_minute_throttles_the_client(harness: Harness) -> None:
     api = MockCortex("audit_logs", [audit_record(i) for i in range(10)])
-    harness.items(harness.client(api, page_size=1, requests_per_minute=60, concurrency=1), "audit_logs")
+    harness.items(harness.client(api, page_size=1, requests_per_minute=4, concurrency=1), "audit_logs")
     assert len(api.requests) == 10
-    assert sum(harness.clock.sleeps) == pytest.approx(9.0)
+    assert sum(harness.clock.sleeps) == pytest.approx(120.0)  # requests 5-8 wait a minute, 9-10 two
 
 
 def test_each_retry_is_logged_with_reason_and_wait(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:

@@ -51,4 +51,17 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+UNKNOWN_ENUM_VALUES: set[tuple[str, object]] = set()
+"""Every (enum class name, value) parsed since import that the enum does not list (added by the
+custom enum templates; a consumer compares its size to notice new ones without walking models)."""
+
+
+__all__ = [
+    "UNKNOWN_ENUM_VALUES",
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+]

@@ -67,7 +67,7 @@ class AuditLogResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        action = AuditLogResponseAction(d.pop("action"))
+        action = AuditLogResponseAction.parse(d.pop("action"))
 
         object_identifier = d.pop("objectIdentifier")
 

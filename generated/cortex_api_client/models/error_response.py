@@ -69,7 +69,7 @@ class ErrorResponse:
         d = dict(src_dict)
         message = d.pop("message")
 
-        type_ = ErrorResponseType(d.pop("type"))
+        type_ = ErrorResponseType.parse(d.pop("type"))
 
         details = d.pop("details", UNSET)
 

@@ -141,15 +141,15 @@ class NotificationLog:
         d = dict(src_dict)
         id = d.pop("id")
 
-        medium = NotificationLogMedium(d.pop("medium"))
+        medium = NotificationLogMedium.parse(d.pop("medium"))
 
-        recipient_type = NotificationLogRecipientType(d.pop("recipientType"))
+        recipient_type = NotificationLogRecipientType.parse(d.pop("recipientType"))
 
         run_id = d.pop("runId")
 
-        status = NotificationLogStatus(d.pop("status"))
+        status = NotificationLogStatus.parse(d.pop("status"))
 
-        type_ = NotificationLogType(d.pop("type"))
+        type_ = NotificationLogType.parse(d.pop("type"))
 
         _date_created = d.pop("dateCreated", UNSET)
         date_created: datetime.datetime | Unset
@@ -179,14 +179,14 @@ class NotificationLog:
         if isinstance(_failed_reason, Unset):
             failed_reason = UNSET
         else:
-            failed_reason = NotificationLogFailedReason(_failed_reason)
+            failed_reason = NotificationLogFailedReason.parse(_failed_reason)
 
         _ignored_reason = d.pop("ignoredReason", UNSET)
         ignored_reason: NotificationLogIgnoredReason | Unset
         if isinstance(_ignored_reason, Unset):
             ignored_reason = UNSET
         else:
-            ignored_reason = NotificationLogIgnoredReason(_ignored_reason)
+            ignored_reason = NotificationLogIgnoredReason.parse(_ignored_reason)
 
         recipient_channel = d.pop("recipientChannel", UNSET)
 

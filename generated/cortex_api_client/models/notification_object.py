@@ -71,7 +71,7 @@ class NotificationObject:
 
         name = d.pop("name")
 
-        type_ = NotificationObjectType(d.pop("type"))
+        type_ = NotificationObjectType.parse(d.pop("type"))
 
         cid = d.pop("cid", UNSET)
 

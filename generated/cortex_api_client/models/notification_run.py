@@ -141,13 +141,15 @@ class NotificationRun:
 
         id = d.pop("id")
 
-        medium = NotificationRunMedium(d.pop("medium"))
+        medium = NotificationRunMedium.parse(d.pop("medium"))
 
-        notification_type = NotificationRunNotificationType(d.pop("notificationType"))
+        notification_type = NotificationRunNotificationType.parse(
+            d.pop("notificationType")
+        )
 
         seq_no = d.pop("seqNo")
 
-        status = NotificationRunStatus(d.pop("status"))
+        status = NotificationRunStatus.parse(d.pop("status"))
 
         summary = d.pop("summary")
 
@@ -172,14 +174,14 @@ class NotificationRun:
         if isinstance(_failed_reason, Unset):
             failed_reason = UNSET
         else:
-            failed_reason = NotificationRunFailedReason(_failed_reason)
+            failed_reason = NotificationRunFailedReason.parse(_failed_reason)
 
         _ignored_reason = d.pop("ignoredReason", UNSET)
         ignored_reason: NotificationRunIgnoredReason | Unset
         if isinstance(_ignored_reason, Unset):
             ignored_reason = UNSET
         else:
-            ignored_reason = NotificationRunIgnoredReason(_ignored_reason)
+            ignored_reason = NotificationRunIgnoredReason.parse(_ignored_reason)
 
         _notification_objects = d.pop("notificationObjects", UNSET)
         notification_objects: list[NotificationObject] | Unset = UNSET

@@ -1,6 +1,8 @@
 from enum import StrEnum
 from typing import Any
 
+from ..types import UNKNOWN_ENUM_VALUES
+
 
 class NotificationRunNotificationType(StrEnum):
     """NotificationRunNotificationType: a string enum that tolerates values it does not list.
@@ -45,7 +47,16 @@ class NotificationRunNotificationType(StrEnum):
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
+        UNKNOWN_ENUM_VALUES.add((cls.__name__, value))
         return member
+
+    @classmethod
+    def parse(cls, value: Any) -> "NotificationRunNotificationType":
+        """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
+        member = cls._value2member_map_.get(value)
+        if isinstance(member, cls):
+            return member
+        return cls(value)
 
     @property
     def is_unknown(self) -> bool:

@@ -68,7 +68,7 @@ class TooManyRequestsProblemDetail:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = TooManyRequestsProblemDetailStatus(d.pop("status"))
+        status = TooManyRequestsProblemDetailStatus.parse(d.pop("status"))
 
         title = d.pop("title")
 

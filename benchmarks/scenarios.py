@@ -1,0 +1,219 @@
+"""The four benchmark scenarios; each returns a dict of figures (ratios are what count).
+
+Run them with ``python -m benchmarks`` (see ``__main__.py``); ``tests/test_benchmarks.py`` runs each one
+with tiny sizes so none can rot.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from cortex_api_client import AuthenticatedClient
+from cortex_api_client.api.audit_logs import get_audit_logs
+from cortex_api_client.models import AuditLogsResponse
+
+from cortex_wrapper import CortexClient
+from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
+from cortex_wrapper._response import parse_page
+from cortex_wrapper.testing import DEFAULT_REFERENCE_TIME, FakeCortex
+
+END_TIME = DEFAULT_REFERENCE_TIME  # every synthetic record is older: a fixed upper bound for all runs
+
+
+@dataclass(frozen=True)
+class Latency:
+    """The simulated round trip: ``per_request`` seconds plus ``per_record`` seconds per record served."""
+
+    per_request: float = 0.1
+    per_record: float = 0.00001
+
+    def of_page(self, records: int) -> float:
+        """Seconds one page of ``records`` takes."""
+        return self.per_request + records * self.per_record
+
+
+class Served:
+    """A FakeCortex in a child process (``_serve.py``): ``url``, ``token``, and after exit ``stats``/``times``."""
+
+    def __init__(self, fake: dict[str, Any], dilation: tuple[float, float] | None = None) -> None:
+        config = json.dumps({"fake": fake, "dilation": dilation})
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks._serve", config], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, cwd=Path(__file__).resolve().parent.parent,
+        )
+        assert self._process.stdout is not None
+        self.url, self.token = self._process.stdout.readline().split()
+        self.stats: dict[str, Any] = {}
+        self.times: list[float] = []
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        out, _ = self._process.communicate("", timeout=60)
+        report = json.loads(out)
+        self.stats, self.times = report["stats"], report["times"]
+
+
+def _timed(work: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    count = work()
+    return time.perf_counter() - start, count
+
+
+def latency_bound(records: int, latency: Latency, naive_page_size: int = 250) -> dict[str, Any]:
+    """Export ``records`` audit logs with default settings vs the bound and a naive sequential loop."""
+    with Served({"seed": 1, "audit_log_count": records, "latency": latency.per_request,
+                 "per_record_latency": latency.per_record}) as fake:
+        with CortexClient(fake.token, fake.url) as client:
+            ours, count = _timed(lambda: sum(1 for _ in client.audit_logs(end_time=END_TIME)))
+            page_size, concurrency = client.page_size, client.concurrency
+        assert count == records, (count, records)
+
+        def naive() -> int:
+            api = AuthenticatedClient(fake.url, fake.token, timeout=httpx.Timeout(30.0))
+            seen, page = 0, 0
+            with api:
+                while True:
+                    body = get_audit_logs.sync(client=api, page=page, page_size=naive_page_size, end_time=END_TIME)
+                    assert isinstance(body, AuditLogsResponse)
+                    seen += len(body.logs)
+                    page += 1
+                    if page >= body.total_pages:
+                        return seen
+
+        naive_seconds, naive_count = _timed(naive)
+        assert naive_count == records
+    pages = math.ceil(records / page_size)
+    bound = math.ceil(pages / concurrency) * latency.of_page(page_size)
+    return {
+        "records": records, "pages": pages, "concurrency": concurrency, "seconds": ours, "bound_seconds": bound,
+        "ratio_to_bound": ours / bound, "naive_seconds": naive_seconds, "speedup_vs_naive": naive_seconds / ours,
+    }
+
+
+class Dilated:
+    """Time that runs ``factor`` times faster than the wall clock, shared by the fake and the client."""
+
+    def __init__(self, factor: float) -> None:
+        self.factor = factor
+        self.origin = time.monotonic()
+
+    def clock(self) -> float:
+        """Dilated seconds since the origin."""
+        return (time.monotonic() - self.origin) * self.factor
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep ``seconds`` of dilated time."""
+        time.sleep(seconds / self.factor)
+
+
+def rate_bound(limit: int, windows: int, page_size: int = 20, factor: float = 10.0) -> dict[str, Any]:
+    """Export under a server limit of ``limit`` requests per 60 s window, time dilated by ``factor``.
+
+    The client is told the same limit (``requests_per_minute=limit``); the run needs about
+    ``windows`` windows' worth of requests.
+    """
+    requests_wanted = limit * windows
+    dilated = Dilated(factor)
+    served = Served({"seed": 2, "audit_log_count": requests_wanted * page_size, "rate_limit": [limit, 60.0]},
+                    dilation=(factor, dilated.origin))
+    with served as fake, CortexClient(fake.token, fake.url, requests_per_minute=limit, page_size=page_size,
+                      clock=dilated.clock, sleep=dilated.sleep, max_retries=10) as client:
+        start = dilated.clock()
+        count = sum(1 for _ in client.audit_logs(end_time=END_TIME))
+        elapsed = dilated.clock() - start
+    stats, log = served.stats, served.times
+    assert count == requests_wanted * page_size, (count, requests_wanted * page_size)
+    first, last = math.floor(log[0] / 60.0), math.floor(log[-1] / 60.0)
+    ok = stats["by_status"].get("200", 0)
+    per_window = [sum(1 for t in log if math.floor(t / 60.0) == w) for w in range(first, last + 1)]
+    full = per_window[:-1] or per_window  # the last window is partial: the export ended in it
+    return {
+        "limit_per_window": limit, "requests": stats["requests"], "served": ok,
+        "rate_limited_429": stats["rate_limited"], "share_429": stats["rate_limited"] / max(stats["requests"], 1),
+        "windows": len(per_window), "requests_per_full_window": full,
+        "fraction_of_limit": sum(full) / (len(full) * limit), "virtual_seconds": elapsed,
+        "records": count, "failed_exports": 0,
+    }
+
+
+MEMORY_CHILD = """
+import resource, sys
+from cortex_wrapper import CortexClient
+url, token, end = sys.argv[1], sys.argv[2], sys.argv[3]
+with CortexClient(token, url, requests_per_minute=None) as client:
+    count = 0
+    for _ in client.audit_logs(end_time=end):
+        count += 1
+print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def memory(small: int, large: int) -> dict[str, Any]:
+    """Peak RSS of a child process streaming ``large`` vs ``small`` audit logs to a null sink."""
+    results = {}
+    for records in (small, large):
+        with FakeCortex(seed=3, audit_log_count=records, page_cache_bytes=0) as fake:
+            out = subprocess.run(
+                [sys.executable, "-c", MEMORY_CHILD, fake.url, fake.token, END_TIME.isoformat()],
+                capture_output=True, text=True, check=True,
+            ).stdout.split()
+        assert int(out[0]) == records, (out, records)
+        results[records] = int(out[1]) * 1024
+    return {
+        "small_records": small, "large_records": large, "small_peak_rss_bytes": results[small],
+        "large_peak_rss_bytes": results[large], "growth": results[large] / results[small] - 1,
+    }
+
+
+def _best(work: Callable[[], object], repeat: int = 5) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _load_all(bodies: list[bytes]) -> None:
+    for body in bodies:
+        json.loads(body)
+
+
+def _parse_all(operation: Operation[Any], responses: list[httpx.Response]) -> None:
+    for response in responses:
+        parse_page(operation, response)
+
+
+def parse_cost(pages: int, page_size: int = 1000) -> dict[str, Any]:
+    """Seconds to parse page bodies into the generated models, as a ratio to ``json.loads`` of the same bodies."""
+    figures: dict[str, Any] = {}
+    with FakeCortex(seed=4, audit_log_count=pages * page_size, notification_log_count=pages * page_size,
+                    notification_run_count=pages * page_size) as fake:
+        for operation in (AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS):
+            extra = {"deliveredOnly": "false", "includeObjects": "true"} if operation is NOTIFICATION_RUNS else {}
+            bodies = [
+                httpx.get(f"{fake.url}{operation.path}", headers={"Authorization": f"Bearer {fake.token}"},
+                          params={"page": page, "pageSize": page_size, **extra}).content
+                for page in range(pages)
+            ]
+            responses = [httpx.Response(200, content=body) for body in bodies]
+            records = sum(len(json.loads(b)[operation.list_key]) for b in bodies)
+            json_seconds = _best(functools.partial(_load_all, bodies))
+            parse_seconds = _best(functools.partial(_parse_all, operation, responses))
+            figures[operation.operation_id] = {
+                "records": records, "json_us_per_record": json_seconds / records * 1e6,
+                "parse_us_per_record": parse_seconds / records * 1e6, "ratio_to_json_loads": parse_seconds / json_seconds,
+            }
+    return figures

@@ -1,0 +1,28 @@
+"""A smoke run of every benchmark scenario, tiny sizes: it ran and reported, not how fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import __main__ as bench
+from benchmarks import scenarios
+
+
+def test_every_scenario_runs_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "BENCH.md"
+    assert bench.main(["--smoke", "--write", str(out)]) == 0
+    text = out.read_text()
+    for scenario in ("Latency-bound export", "Rate-bound export", "Memory", "Parse cost"):
+        assert scenario in text
+    assert "Machine:" in text and "python -m benchmarks --smoke" in text
+
+
+def test_scenarios_report_their_figures() -> None:
+    lat = scenarios.latency_bound(1_500, scenarios.Latency(0.002, 0.0), naive_page_size=500)
+    assert lat["records"] == 1_500 and lat["pages"] == 2 and lat["seconds"] > 0 and lat["naive_seconds"] > 0
+    rate = scenarios.rate_bound(5, 2, page_size=5, factor=200.0)
+    assert rate["records"] == 50 and rate["served"] >= 10 and rate["failed_exports"] == 0
+    assert rate["requests_per_full_window"] and rate["rate_limited_429"] >= 0
+    parse = scenarios.parse_cost(1, page_size=50)
+    assert set(parse) == {"getAuditLogs", "listNotificationLogs", "listNotificationRuns"}
+    assert all(f["records"] == 50 and f["ratio_to_json_loads"] > 0 for f in parse.values())
