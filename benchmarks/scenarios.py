@@ -23,6 +23,7 @@ from cortex_api_client.api.audit_logs import get_audit_logs
 from cortex_api_client.models import AuditLogsResponse
 
 from cortex_wrapper import CortexClient
+from cortex_wrapper._defaults import DEFAULT_CONCURRENCY, DEFAULT_PAGE_SIZE
 from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from cortex_wrapper._response import parse_page
 from cortex_wrapper.testing import DEFAULT_REFERENCE_TIME, FakeCortex
@@ -75,10 +76,9 @@ def latency_bound(records: int, latency: Latency, naive_page_size: int = 250) ->
     """Export ``records`` audit logs with default settings vs the bound and a naive sequential loop."""
     with Served({"seed": 1, "audit_log_count": records, "latency": latency.per_request,
                  "per_record_latency": latency.per_record}) as fake:
-        with CortexClient(fake.token, fake.url) as client:
-            ours, count = _timed(lambda: sum(1 for _ in client.audit_logs(end_time=END_TIME)))
-            page_size, concurrency = client.page_size, client.concurrency
-        assert count == records, (count, records)
+        def ours() -> int:
+            with CortexClient(fake.token, fake.url) as client:
+                return sum(1 for _ in client.audit_logs(end_time=END_TIME))
 
         def naive() -> int:
             api = AuthenticatedClient(fake.url, fake.token, timeout=httpx.Timeout(30.0))
@@ -92,13 +92,21 @@ def latency_bound(records: int, latency: Latency, naive_page_size: int = 250) ->
                     if page >= body.total_pages:
                         return seen
 
+        # Warm the fake's page cache with an untimed pass of each, so its own CPU (generating and
+        # encoding pages, serialised by its GIL) is not counted against either client.
+        ours()
+        naive()
+        our_seconds, count = _timed(ours)
+        assert count == records, (count, records)
         naive_seconds, naive_count = _timed(naive)
         assert naive_count == records
+    page_size, concurrency = DEFAULT_PAGE_SIZE, DEFAULT_CONCURRENCY
     pages = math.ceil(records / page_size)
     bound = math.ceil(pages / concurrency) * latency.of_page(page_size)
     return {
-        "records": records, "pages": pages, "concurrency": concurrency, "seconds": ours, "bound_seconds": bound,
-        "ratio_to_bound": ours / bound, "naive_seconds": naive_seconds, "speedup_vs_naive": naive_seconds / ours,
+        "records": records, "pages": pages, "concurrency": concurrency, "seconds": our_seconds, "bound_seconds": bound,
+        "ratio_to_bound": our_seconds / bound, "naive_seconds": naive_seconds,
+        "speedup_vs_naive": naive_seconds / our_seconds,
     }
 
 
