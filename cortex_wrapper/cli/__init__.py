@@ -1,0 +1,136 @@
+"""``cortex-logs``: export Cortex audit logs, notification logs and runs; summarise notification health.
+
+::
+
+    cortex-logs audit --since 7d --format csv --output audit.csv
+    cortex-logs notifications --status FAILED --medium SLACK --since 2026-11-01 --format table
+    cortex-logs runs --checkpoint runs.ckpt --output runs.jsonl          # incremental, crash-safe
+    cortex-logs summary --since 30d --format json
+    cortex-logs --sandbox audit --since 30d --format table               # built-in fake Cortex
+
+Commands and their filters derive from the reconciled spec (``--help`` lists them); ``EXIT_CODES``
+says what each exit status means. Errors are one line on stderr, with a traceback only under
+``--debug``, and the token is never shown. The incremental design is in ``_incremental``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from ._args import build_parser, filters_of, option_name
+from ._dates import now_utc
+from ._exitcodes import (
+    EXIT_API,
+    EXIT_AUTH,
+    EXIT_CODES,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_RATE_LIMITED,
+    EXIT_USAGE,
+    exit_code,
+)
+from ._export import export
+from ._incremental import export_incremental
+from ._progress import ConsoleHandler, Progress
+from ._session import console, is_tty, open_client, stdout
+from ._summary import render_json, render_table, summarize
+
+__all__ = [
+    "EXIT_API",
+    "EXIT_AUTH",
+    "EXIT_CODES",
+    "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
+    "EXIT_NETWORK",
+    "EXIT_OK",
+    "EXIT_RATE_LIMITED",
+    "EXIT_USAGE",
+    "main",
+]
+
+
+def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) -> int:
+    now = now_utc()
+    since = args.since.resolve(now) if args.since else None
+    until = args.until.resolve(now) if args.until else None
+    with open_client(args, handler) as client:
+        if args.kind is None:
+            summary = summarize(client, since=since or now, until=until or now, top=args.top,
+                                page_size=args.page_size, max_pages=args.max_pages, progress=progress)
+            stdout().write(render_json(summary) if args.format == "json" else render_table(summary))
+            return EXIT_OK
+        filters = filters_of(args, args.kind)
+        if args.checkpoint:
+            notify = (lambda line: None) if args.quiet else progress.note
+            export_incremental(client, args.kind, filters, fmt=args.format, output=args.output,
+                               checkpoint=args.checkpoint, since=since, until=until, page_size=args.page_size,
+                               max_pages=args.max_pages, progress=progress, notify=notify)
+            return EXIT_OK
+        op = args.kind.operation
+        bounded = {**filters, op.lower_bound: since, op.upper_bound: until}
+        export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
+               max_pages=args.max_pages, progress=progress)
+    return EXIT_OK
+
+
+def _message(error: BaseException, args: argparse.Namespace) -> str:
+    parameter = getattr(error, "parameter", None)
+    text = str(error)
+    if isinstance(parameter, str) and text.startswith(f"{parameter}: "):
+        text = f"{option_name(args.kind, parameter)}: {text[len(parameter) + 2:]}"
+    if type(error).__module__.startswith("cortex_wrapper"):
+        return text or type(error).__name__
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or text}"
+    hint = "" if args.debug else " (unexpected; run with --debug for a traceback)"
+    return f"{type(error).__name__}: {text}{hint}"
+
+
+def _report(error: BaseException, args: argparse.Namespace, handler: ConsoleHandler) -> int:
+    """One line on stderr (a traceback first under --debug); the exit code."""
+    code = exit_code(error)
+    stream = sys.stderr
+    if args.debug:
+        stream.write(handler.redact("".join(traceback.format_exception(error))))
+    if code == EXIT_INTERRUPTED:
+        stream.write("cortex-logs: interrupted\n")
+        return code
+    message = " ".join(handler.redact(_message(error, args)).split())
+    stream.write(f"cortex-logs: error: {message}\n")
+    return code
+
+
+def _broken_pipe() -> int:
+    """Stdout was closed early (``| head``): not an error; keep Python quiet about the final flush."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``cortex-logs`` with ``argv`` (default: the command line); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2), already printed
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    records_on_terminal = args.kind is not None and not args.output and is_tty(stdout())
+    progress = Progress(sys.stderr, enabled=not args.quiet and is_tty(sys.stderr) and not records_on_terminal)
+    with console(progress, quiet=args.quiet, debug=args.debug) as handler:
+        try:
+            code = _run(args, progress, handler)
+            stdout().flush()
+            return code
+        except BrokenPipeError:
+            return _broken_pipe()
+        except (Exception, KeyboardInterrupt) as error:
+            progress.clear()
+            return _report(error, args, handler)

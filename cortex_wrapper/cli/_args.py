@@ -1,0 +1,210 @@
+"""The argument parser: global options, one subcommand per record kind (filters derived from the spec), summary."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from .._params import Param
+from ._dates import DATE_HELP, parse_when
+from ._exitcodes import EXIT_USAGE, describe_exit_codes
+from ._kinds import KINDS, Kind
+
+PROG = "cortex-logs"
+FORMATS = ("jsonl", "csv", "table")
+DESCRIPTION = (
+    "Export Cortex audit logs, notification logs and notification runs as JSONL, CSV or a table, "
+    "incrementally with --checkpoint, or summarise notification delivery health."
+)
+EXPORT_EPILOG = f"""dates: {DATE_HELP}.
+
+--checkpoint FILE makes the export incremental: each run appends to --output only the records newer than
+the last one exported (oldest first), and a run killed at any point is repaired by the next one.
+
+{describe_exit_codes()}"""
+
+
+EXAMPLES = """examples:
+  cortex-logs audit --since 7d --format csv --output audit.csv
+  cortex-logs notifications --status FAILED --medium SLACK --since 2026-11-01 --format table
+  cortex-logs runs --checkpoint runs.ckpt --output runs.jsonl       # incremental; rerun to continue
+  cortex-logs summary --since 30d --format json
+  cortex-logs --sandbox audit --since 30d --format table             # built-in fake Cortex, no token"""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line on stderr (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``cortex-logs: error: ...`` and a pointer to ``--help``; exit 2."""
+        self.exit(EXIT_USAGE, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+
+
+def kebab(name: str) -> str:
+    """``actor_ip_addresses`` -> ``actor-ip-addresses``."""
+    return name.replace("_", "-")
+
+
+def singular(name: str) -> str:
+    """``statuses`` -> ``status``, ``actor_ip_addresses`` -> ``actor_ip_address``, ``mediums`` -> ``medium``."""
+    if name.endswith(("sses", "uses")):
+        return name[:-2]
+    return name[:-1] if name.endswith("s") else name
+
+
+def positive(text: str) -> int:
+    """An int >= 1 (argparse names it in errors: "invalid positive value")."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, nested: bool) -> None:
+    """The options every command takes; ``nested`` (in a subcommand) leaves unset ones to the main parser."""
+
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if nested else value
+
+    group = parser.add_argument_group("connection and output options")
+    group.add_argument("--base-url", metavar="URL", default=default(None),
+                       help="Cortex API URL (default: $CORTEX_BASE_URL, else https://api.getcortexapp.com)")
+    group.add_argument("--token-file", metavar="FILE", default=default(None),
+                       help="read the API token from FILE (default: $CORTEX_API_TOKEN, else $CORTEX_API_KEY)")
+    group.add_argument("--timeout", type=float, metavar="SECONDS", default=default(None),
+                       help="per-request timeout (default 30)")
+    group.add_argument("--max-retries", type=int, metavar="N", default=default(None),
+                       help="retries for 429, 5xx, timeouts and dropped connections (default 5)")
+    group.add_argument("--concurrency", type=int, metavar="N", default=default(None),
+                       help="pages fetched at once (default 4)")
+    group.add_argument("--requests-per-minute", type=int, metavar="N", default=default(None),
+                       help="client-side pacing (default 1000, Cortex's limit; 0 turns it off)")
+    group.add_argument("-q", "--quiet", action="store_true", default=default(False),
+                       help="no progress line and no warnings; errors only")
+    group.add_argument("--debug", action="store_true", default=default(False),
+                       help="log requests and retries, and show tracebacks")
+    group.add_argument("--sandbox", action="store_true", default=default(False),
+                       help="run against a built-in fake Cortex with seeded data (no token, no network)")
+
+
+def _enum_help(param: Param) -> str:
+    return "one of: " + ", ".join(param.choices())
+
+
+def _list_type(param: Param) -> Callable[[str], list[Any]]:
+    """One option value as a list: enums split on commas, ids as ints, text as is."""
+
+    def convert(text: str) -> list[Any]:
+        if param.kind == "enum":
+            return [part.strip() for part in text.split(",") if part.strip()]
+        if param.kind == "int":
+            return [int(text)]
+        return [text]
+
+    convert.__name__ = {"int": "int", "enum": "value"}.get(param.kind, "text")
+    return convert
+
+
+def _add_filter(group: argparse._ArgumentGroup, name: str, param: Param) -> None:
+    api = f"(API parameter {param.wire})"
+    if param.kind == "bool":
+        group.add_argument(f"--{kebab(name)}", dest=name, action=argparse.BooleanOptionalAction, default=None,
+                           help=f"default: the server's {api}")
+        return
+    what = _enum_help(param) if param.kind == "enum" else {"int": "an id", "str": "text"}.get(param.kind, param.kind)
+    if param.many:
+        flags = dict.fromkeys((f"--{kebab(singular(name))}", f"--{kebab(name)}"))
+        extra = "repeatable, or comma-separated" if param.kind == "enum" else "repeatable"
+        group.add_argument(*flags, dest=name, action="extend", type=_list_type(param), default=None,
+                           metavar=singular(name).upper(), help=f"{what}; {extra} {api}")
+        return
+    kind = {"int": int}.get(param.kind, str)
+    group.add_argument(f"--{kebab(name)}", dest=name, type=kind, default=None, metavar=name.upper(),
+                       help=f"{what} {api}")
+
+
+def _add_window(parser: argparse.ArgumentParser, kind: Kind | None, *, since_default: str | None) -> None:
+    low = [f"--{kebab(kind.operation.lower_bound)}"] if kind else []
+    high = [f"--{kebab(kind.operation.upper_bound)}"] if kind else []
+    when = "records at or after WHEN" + (f" (default {since_default})" if since_default else "")
+    parser.add_argument("--since", *low, dest="since", type=parse_when, metavar="WHEN",
+                        default=parse_when(since_default) if since_default else None, help=when)
+    parser.add_argument("--until", *high, dest="until", type=parse_when, metavar="WHEN",
+                        help="records at or before WHEN (default: now)")
+
+
+def _add_paging(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--page-size", type=int, metavar="N", help="records per request, 1..1000 (default 1000)")
+    parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages")
+
+
+def _add_export(sub: Any, kind: Kind) -> None:
+    parser = sub.add_parser(
+        kind.command, help=f"export {kind.noun}", description=f"Export {kind.noun} ({kind.operation.operation_id}).",
+        epilog=EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_window(parser, kind, since_default=None)
+    _add_paging(parser)
+    parser.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default jsonl)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (replaced atomically; appended to with --checkpoint) instead of stdout")
+    parser.add_argument("--checkpoint", metavar="FILE",
+                        help="incremental export: state kept in FILE; needs --output and jsonl or csv")
+    filters = parser.add_argument_group(f"filters (the {kind.operation.operation_id} parameters)")
+    op = kind.operation
+    for name, param in op.params.items():
+        if name not in (op.lower_bound, op.upper_bound):
+            _add_filter(filters, name, param)
+    _add_global_options(parser, nested=True)
+    parser.set_defaults(kind=kind)
+
+
+def _add_summary(sub: Any) -> None:
+    parser = sub.add_parser(
+        "summary", help="notification delivery health over a window",
+        description="Notification delivery health: counts by status and medium, failed and ignored reasons, "
+        "the top failing channels and recipients, and the failure rate per notification type.",
+        epilog=f"dates: {DATE_HELP}.\n\n{describe_exit_codes()}", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_window(parser, None, since_default="7d")
+    _add_paging(parser)
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default table)")
+    parser.add_argument("--top", type=positive, default=10, metavar="N",
+                        help="how many failing channels and recipients to list (default 10)")
+    _add_global_options(parser, nested=True)
+    parser.set_defaults(kind=None)
+
+
+def build_parser() -> Parser:
+    """The ``cortex-logs`` parser."""
+    parser = Parser(prog=PROG, description=DESCRIPTION, epilog=f"{EXAMPLES}\n\n{describe_exit_codes()}",
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_global_options(parser, nested=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+    for kind in KINDS.values():
+        _add_export(sub, kind)
+    _add_summary(sub)
+    return parser
+
+
+def option_name(kind: Kind | None, parameter: str) -> str:
+    """The option that sets a client keyword argument (``statuses`` -> ``--status``)."""
+    param = kind.operation.params.get(parameter) if kind is not None else None
+    if param is not None and param.many:
+        parameter = singular(parameter)
+    elif kind is not None and parameter == kind.operation.lower_bound:
+        parameter = "since"
+    elif kind is not None and parameter == kind.operation.upper_bound:
+        parameter = "until"
+    return f"--{kebab(parameter)}"
+
+
+def filters_of(args: argparse.Namespace, kind: Kind) -> dict[str, Any]:
+    """The filter arguments given on the command line (dates excluded), by Python name."""
+    op = kind.operation
+    return {
+        name: getattr(args, name)
+        for name in op.params
+        if name not in (op.lower_bound, op.upper_bound) and getattr(args, name, None) is not None
+    }

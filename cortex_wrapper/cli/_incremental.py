@@ -1,0 +1,213 @@
+"""Incremental export (``--checkpoint FILE``): each run appends only what is new, and survives SIGKILL.
+
+Design:
+
+* The output (JSONL or CSV) only grows, oldest record first. The checkpoint (see ``_checkpoint``)
+  records the output's length in bytes, the newest exported timestamp (``timestamp`` for audit
+  logs, ``dateCreated`` for notifications and runs) and the identities of the records sharing it.
+* Order of writes, always: append to the output, ``fsync`` it, then replace the checkpoint
+  atomically. So the checkpoint never covers bytes that are not durable, and whatever follows the
+  covered length is the tail of an interrupted run.
+* A run starts by locking the output (``flock``), then *repairs* it: truncates it back to the
+  checkpoint's ``output_bytes`` (a shorter output is an error: it was changed by hand). A first run
+  writes an empty checkpoint before any output, so even its partial output is repaired.
+* The query's lower bound is the checkpoint's newest timestamp (inclusive: ``--since`` applies only
+  while the checkpoint has none); records at exactly that timestamp whose identity the checkpoint
+  holds are dropped, so nothing repeats and nothing at the boundary is lost. Identity: the id
+  (notifications, runs), else a SHA-256 of the record's canonical JSON (audit entries have no id).
+* Notifications and runs are read oldest first (``orderBy=ASC``) and committed page by page, so a
+  killed run keeps every page it committed. Audit logs come newest first (no ``orderBy``): the run
+  buffers its window in an anonymous temporary file, then appends it reversed and commits once, so
+  a killed run leaves at most a tail that the next run truncates. ``--max-pages`` would leave a gap
+  in a newest-first window and is refused for audit logs.
+* The checkpoint also records the command, format and filters; a run with others is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from array import array
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from .._client import CortexClient
+from ._checkpoint import Checkpoint, Cursor, load, save
+from ._exitcodes import EXIT_USAGE, CliError
+from ._export import pager
+from ._formats import csv_header, line_for
+from ._kinds import Kind
+from ._progress import Progress
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
+COPY_CHUNK = 1 << 20
+
+
+def query_of(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters as the checkpoint keeps them: JSON values, lists sorted."""
+    query = {name: sorted(value, key=str) if isinstance(value, list) else value for name, value in filters.items()}
+    normalised: dict[str, Any] = json.loads(json.dumps(query, sort_keys=True))
+    return normalised
+
+
+def _write_all(fd: int, data: bytes | bytearray) -> int:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    return len(data)
+
+
+@contextlib.contextmanager
+def _locked_output(path: Path) -> Iterator[int]:
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise CliError(f"cannot open {path}: {exc.strerror}") from None
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise CliError(f"another cortex-logs is writing {path}") from None
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any],
+                 max_pages: int | None) -> None:
+    if not output:
+        raise CliError("--checkpoint needs --output FILE (the export is appended to it)", EXIT_USAGE)
+    if fmt == "table":
+        raise CliError("--checkpoint writes jsonl or csv, not table", EXIT_USAGE)
+    if Path(output).resolve() == Path(checkpoint).resolve():
+        raise CliError("--checkpoint and --output must be different files", EXIT_USAGE)
+    for option, path in (("--output", output), ("--checkpoint", checkpoint)):
+        if not Path(path).resolve().parent.is_dir():
+            raise CliError(f"{option} {path}: no such directory")
+    if filters.get("order_by") not in (None, "ASC"):
+        raise CliError("--checkpoint exports oldest first: drop --order-by", EXIT_USAGE)
+    if max_pages is not None and not kind.ordered:
+        raise CliError(f"--max-pages with --checkpoint would leave a gap in {kind.noun} (newest first)", EXIT_USAGE)
+
+
+class _Run:
+    """One incremental run: the open output, its checkpoint, the cursor."""
+
+    def __init__(self, kind: Kind, fmt: str, fd: int, path: Path, checkpoint: Checkpoint) -> None:
+        self.kind, self.fmt, self.fd, self.path, self.checkpoint = kind, fmt, fd, path, checkpoint
+        self.cursor = Cursor(checkpoint)
+        self.header = csv_header(kind).encode() if fmt == "csv" and checkpoint.output_bytes == 0 else b""
+        self.added = 0
+
+    def line(self, item: Any) -> bytes | None:
+        """The record's line when the checkpoint does not cover it, else None."""
+        wire = item.to_dict()
+        if not self.cursor.admit(self.kind.timestamp(item), self.kind.identity(item, wire)):
+            return None
+        return line_for(self.kind, self.fmt, wire).encode()
+
+    def commit(self, written: int, added: int) -> None:
+        """Make the appended bytes durable, then advance the checkpoint over them."""
+        os.fsync(self.fd)
+        self.cursor.advance(self.checkpoint, written, added)
+        save(self.path, self.checkpoint)
+        self.added += added
+
+    def stream(self, pages: Iterator[Any], progress: Progress) -> None:
+        """Oldest first: append and commit page by page."""
+        for page in pages:
+            chunk, added = bytearray(self.header), 0
+            for item in page.items:
+                line = self.line(item)
+                if line is not None:
+                    chunk += line
+                    added += 1
+            self.header = b""
+            self.commit(_write_all(self.fd, chunk), added)
+            progress.advance(len(page.items), page.total)
+        if self.header:
+            self.commit(_write_all(self.fd, self.header), 0)
+
+    def buffered(self, pages: Iterator[Any], progress: Progress) -> None:
+        """Newest first: buffer the window, then append it reversed and commit once."""
+        with tempfile.TemporaryFile(dir=Path(self.path).resolve().parent) as buffer:
+            offsets = array("q")
+            for page in pages:
+                for item in page.items:
+                    line = self.line(item)
+                    if line is not None:
+                        offsets.append(buffer.tell())
+                        buffer.write(line)
+                progress.advance(len(page.items), page.total)
+            offsets.append(buffer.tell())
+            written = self._append_reversed(buffer, offsets)
+        self.commit(written, len(offsets) - 1)
+
+    def _append_reversed(self, buffer: IO[bytes], offsets: array[int]) -> int:
+        chunk, written = bytearray(self.header), 0
+        for index in range(len(offsets) - 2, -1, -1):
+            buffer.seek(offsets[index])
+            chunk += buffer.read(offsets[index + 1] - offsets[index])
+            if len(chunk) >= COPY_CHUNK:
+                written += _write_all(self.fd, chunk)
+                chunk.clear()
+        return written + _write_all(self.fd, chunk)
+
+
+def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any],
+                     notify: Callable[[str], None]) -> Checkpoint:
+    """The checkpoint (created empty on a first run) with the output repaired to the length it covers."""
+    size = os.fstat(fd).st_size
+    checkpoint = load(path)
+    if checkpoint is None:
+        if size:
+            raise CliError(f"{output} already holds data that checkpoint {path} does not cover; "
+                           "export to a new file, or pass the checkpoint that wrote it")
+        checkpoint = Checkpoint(kind.command, fmt, query)
+        save(path, checkpoint)
+        return checkpoint
+    checkpoint.check(path, kind.command, fmt, query)
+    if size < checkpoint.output_bytes:
+        raise CliError(f"{output} has {size} bytes but checkpoint {path} covers {checkpoint.output_bytes}: "
+                       "it was changed outside cortex-logs; restore it or start a new checkpoint")
+    if size > checkpoint.output_bytes:
+        os.ftruncate(fd, checkpoint.output_bytes)
+        os.fsync(fd)
+        notify(f"cortex-logs: repaired {output}: dropped {size - checkpoint.output_bytes} bytes "
+               "that an interrupted run left after the last checkpoint")
+    return checkpoint
+
+
+def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str,
+                       output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
+                       page_size: int | None, max_pages: int | None, progress: Progress,
+                       notify: Callable[[str], None]) -> int:
+    """Append the records the checkpoint does not cover to ``output``; return how many."""
+    _check_usage(kind, fmt, output, checkpoint, filters, max_pages)
+    assert output is not None
+    op = kind.operation
+    ordering = {"order_by": "ASC"} if kind.ordered else {}
+    bounded = {**filters, **ordering, op.lower_bound: since, op.upper_bound: until}
+    pager(client, kind, bounded, page_size, max_pages)  # check every argument before touching a file
+    path = Path(checkpoint)
+    with _locked_output(Path(output)) as fd:
+        state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), notify)
+        bounded[op.lower_bound] = lower = state.newest or since
+        if lower is not None and until is not None and lower > until:
+            return 0  # the checkpoint is already past --until: nothing to export
+        records = pager(client, kind, bounded, page_size, max_pages)
+        run = _Run(kind, fmt, fd, path, state)
+        progress.start(kind.noun)
+        (run.stream if kind.ordered else run.buffered)(records.pages(), progress)
+    progress.finish()
+    return run.added

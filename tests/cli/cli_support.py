@@ -1,0 +1,74 @@
+"""Helpers shared by the cortex-logs tests (a module of its own: ``conftest`` names clash across test folders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cortex_wrapper.testing import FakeCortex
+
+TOKEN = "ctx-cli-SECRET-token-5e1f0a9c77d4"
+REFERENCE = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+KINDS = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs"}
+PATHS = {"audit": "/api/v1/audit-logs", "notifications": "/api/v1/notifications/logs",
+         "runs": "/api/v1/notifications/logs/run"}
+LIST_KEYS = {"audit": "logs", "notifications": "logs", "runs": "runs"}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def make_fake(**options: Any) -> FakeCortex:
+    options.setdefault("seed", 11)
+    options.setdefault("audit_log_count", 400)
+    options.setdefault("notification_log_count", 400)
+    options.setdefault("notification_run_count", 120)
+    options.setdefault("reference_time", REFERENCE)
+    options.setdefault("tokens", {TOKEN: ("audit", "notifications")})
+    return FakeCortex(**options)
+
+
+def connection(fake: FakeCortex) -> list[str]:
+    """Global options pointing at ``fake``, without client pacing."""
+    return ["--base-url", fake.url, "--requests-per-minute", "0"]
+
+
+def run_subprocess(*argv: str, env: dict[str, str] | None = None, timeout: float = 30) -> Result:
+    """Run the real entry point, ``python -m cortex_wrapper.cli``."""
+    environ = {**os.environ, "CORTEX_API_TOKEN": TOKEN, **(env or {})}
+    done = subprocess.run([sys.executable, "-m", "cortex_wrapper.cli", *argv], capture_output=True, text=True,
+                          env=environ, timeout=timeout, cwd=ROOT)
+    assert TOKEN not in done.stdout and TOKEN not in done.stderr
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def server_records(fake: FakeCortex, command: str, **params: Any) -> list[dict[str, Any]]:
+    """Every record the fake serves for ``command``, in wire form, straight over HTTP."""
+    records: list[dict[str, Any]] = []
+    page = 0
+    while True:
+        response = httpx.get(f"{fake.url}{PATHS[command]}", params={**params, "page": page, "pageSize": 1000},
+                             headers={"Authorization": f"Bearer {TOKEN}"})
+        response.raise_for_status()
+        body = response.json()
+        records += body[LIST_KEYS[command]]
+        page += 1
+        if page >= body["totalPages"]:
+            return records
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line]

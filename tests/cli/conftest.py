@@ -1,0 +1,49 @@
+"""Fixtures for the cortex-logs tests: a FakeCortex, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # cli_support, whatever pytest's import mode
+from cli_support import TOKEN, Result, make_fake
+
+from cortex_wrapper.cli import main
+from cortex_wrapper.testing import FakeCortex, Faults
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeCortex]:
+    """A fake with unknown enum values and undocumented fields in a few records."""
+    with make_fake(faults=Faults(seed=5, unknown_enum_rate=0.05, extra_field_rate=0.05)) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _token_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORTEX_API_TOKEN", TOKEN)
+    monkeypatch.delenv("CORTEX_API_KEY", raising=False)
+    monkeypatch.delenv("CORTEX_BASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_cli_token_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    yield
+    for record in caplog.records:
+        assert TOKEN not in record.getMessage()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run ``main(argv)`` in-process; the token must not appear in stdout or stderr."""
+
+    def run(*argv: str) -> Result:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        assert TOKEN not in captured.out and TOKEN not in captured.err
+        return Result(code, captured.out, captured.err)
+
+    return run

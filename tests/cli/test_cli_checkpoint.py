@@ -1,0 +1,203 @@
+"""--checkpoint: incremental runs export exactly the union, repair interrupted runs, refuse mismatches."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import KINDS, TOKEN, connection, jsonl, make_fake, server_records
+
+from cortex_wrapper.cli import _incremental
+from cortex_wrapper.cli._checkpoint import Checkpoint, load
+from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
+from cortex_wrapper.testing import FakeCortex
+
+RUNS_ALL = {"runs": ["--no-delivered-only"]}
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def canonical(records: list[dict[str, Any]], command: str) -> Counter[str]:
+    parse = CLI_KINDS[command].operation.parse_item
+    return Counter(json.dumps(parse(r).to_dict(), sort_keys=True) for r in records)
+
+
+def incremental(cli: Any, fake: FakeCortex, command: str, output: Path, *extra: str, fmt: str = "jsonl") -> Any:
+    return cli(*connection(fake), command, "--format", fmt, "--output", str(output),
+               "--checkpoint", str(output) + ".ckpt", *RUNS_ALL.get(command, []), *extra)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("command", list(KINDS))
+def test_consecutive_runs_export_the_union_without_repeats(cli: Any, fake: FakeCortex, tmp_path: Path,
+                                                           command: str, fmt: str) -> None:
+    output = tmp_path / f"out.{fmt}"
+    assert incremental(cli, fake, command, output, "--page-size", "70", fmt=fmt).code == 0
+    first = len(lines(output))
+    fake.insert_newest(KINDS[command], 13)
+    second = incremental(cli, fake, command, output, "--page-size", "70", fmt=fmt)
+    assert second.code == 0, second.err
+    assert len(lines(output)) == first + 13
+    assert incremental(cli, fake, command, output, fmt=fmt).code == 0
+    assert len(lines(output)) == first + 13, "a run with nothing new appends nothing"
+    if fmt == "jsonl":
+        exported = jsonl(output.read_text())
+        expected = server_records(fake, command, **({"deliveredOnly": "false"} if command == "runs" else {}))
+        assert canonical(exported, command) == canonical(expected, command)
+        assert max(canonical(exported, command).values()) == 1 or command == "audit"
+        stamps = [record[CLI_KINDS[command].time_field] for record in exported]
+        assert stamps == sorted(stamps), "oldest first, across runs"
+    else:
+        assert lines(output)[0].startswith(CLI_KINDS[command].time_field)
+        assert sum(line.startswith(CLI_KINDS[command].time_field) for line in lines(output)) == 1, "one header"
+    assert TOKEN not in Path(str(output) + ".ckpt").read_text()
+
+
+def _log(ident: int, stamp: str) -> dict[str, Any]:
+    return {"id": ident, "medium": "SLACK", "recipientType": "USER", "runId": 1, "status": "DELIVERED",
+            "type": "WEEKLY_REPORT", "dateCreated": stamp}
+
+
+def _audit(name: str, stamp: str) -> dict[str, Any]:
+    return {"action": "UPDATE", "objectIdentifier": name, "objectType": "SERVICE", "timestamp": stamp,
+            "actorIdentifier": "alice@example.com"}
+
+
+NEWEST = "2026-05-01T10:00:00.000Z"
+
+
+def test_boundary_records_sharing_the_newest_timestamp(cli: Any, tmp_path: Path) -> None:
+    logs = [_log(1, "2026-05-01T09:00:00.000Z"), _log(2, NEWEST), _log(3, NEWEST), _log(4, NEWEST)]
+    with make_fake(notification_log_count=0, notification_logs=logs) as server:
+        output = tmp_path / "logs.jsonl"
+        assert incremental(cli, server, "notifications", output).code == 0
+        assert load(Path(str(output) + ".ckpt")).at_newest == Counter({"id:2": 1, "id:3": 1, "id:4": 1})
+        server.insert("notification_logs", [_log(5, NEWEST), _log(6, "2026-05-01T10:00:00.001Z")])
+        assert incremental(cli, server, "notifications", output).code == 0
+    assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3, 4, 5, 6]
+
+
+def test_identical_audit_entries_at_the_boundary_are_counted(cli: Any, tmp_path: Path) -> None:
+    entries = [_audit("a", "2026-05-01T09:00:00.000Z"), _audit("b", NEWEST), _audit("b", NEWEST)]
+    with make_fake(audit_log_count=0, audit_logs=entries) as server:
+        output = tmp_path / "audit.jsonl"
+        assert incremental(cli, server, "audit", output).code == 0
+        server.insert("audit_logs", [_audit("b", NEWEST), _audit("c", NEWEST)])
+        assert incremental(cli, server, "audit", output).code == 0
+        assert incremental(cli, server, "audit", output).code == 0
+    names = [record["objectIdentifier"] for record in jsonl(output.read_text())]
+    assert Counter(names) == Counter({"a": 1, "b": 3, "c": 1})
+
+
+def test_since_applies_until_the_checkpoint_has_a_record(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "runs.jsonl"
+    assert incremental(cli, fake, "runs", output, "--since", "2026-05-25").code == 0
+    exported = jsonl(output.read_text())
+    assert exported and all(record["dateCreated"] >= "2026-05-25" for record in exported)
+    newest = exported[-1]["dateCreated"]
+    assert incremental(cli, fake, "runs", output, "--since", "2020-01-01").code == 0
+    assert fake.requests[-1].params("fromDate")[0][:19] == newest[:19]
+    assert len(jsonl(output.read_text())) == len(exported)
+
+
+def test_max_pages_continues_where_it_stopped(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "logs.jsonl"
+    for _ in range(12):
+        assert incremental(cli, fake, "notifications", output, "--page-size", "50", "--max-pages", "2").code == 0
+    assert canonical(jsonl(output.read_text()), "notifications") == canonical(
+        server_records(fake, "notifications"), "notifications")
+
+
+def test_partial_tail_is_repaired(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "audit.csv"
+    assert incremental(cli, fake, "audit", output, fmt="csv").code == 0
+    complete = output.read_bytes()
+    torn = b'2026-05-31T23:59:59+00:00,UPDATE,"half a row'
+    with output.open("ab") as stream:
+        stream.write(torn)
+    result = incremental(cli, fake, "audit", output, fmt="csv")
+    assert result.code == 0
+    assert "repaired" in result.err and f"dropped {len(torn)} bytes" in result.err
+    assert output.read_bytes() == complete
+
+
+class Crash(KeyboardInterrupt):
+    """Stands for a SIGKILL between the output's fsync and the checkpoint's replacement."""
+
+
+@pytest.mark.parametrize("command", ["notifications", "audit"])
+def test_crash_at_every_commit_then_resume(cli: Any, fake: FakeCortex, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    reference = tmp_path / "reference.jsonl"
+    assert incremental(cli, fake, command, reference, "--page-size", "50").code == 0
+    real_save = _incremental.save
+    for crash_at in range(1, 11):
+        output = tmp_path / f"crash-{crash_at}.jsonl"
+        calls = 0
+
+        def save(path: Path, checkpoint: Checkpoint, crash_at: int = crash_at, output: Path = output) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == crash_at:
+                if calls > 1:  # the first save (the empty checkpoint) precedes any output
+                    with output.open("ab") as stream:
+                        stream.write(b'{"torn":')  # and a torn write on top
+                raise Crash
+            real_save(path, checkpoint)
+
+        monkeypatch.setattr(_incremental, "save", save)
+        assert incremental(cli, fake, command, output, "--page-size", "50").code in (0, 130)
+        monkeypatch.setattr(_incremental, "save", real_save)
+        assert incremental(cli, fake, command, output, "--page-size", "50").code == 0
+        assert output.read_bytes() == reference.read_bytes(), f"crash at save {crash_at}"
+
+
+def test_refuses_an_output_no_checkpoint_covers(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "audit.jsonl"
+    output.write_text("someone else's data\n")
+    result = incremental(cli, fake, "audit", output)
+    assert result.code == 1 and "does not cover" in result.err
+    assert output.read_text() == "someone else's data\n"
+
+
+def test_refuses_a_truncated_output(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "audit.jsonl"
+    assert incremental(cli, fake, "audit", output).code == 0
+    output.write_text("")
+    result = incremental(cli, fake, "audit", output)
+    assert result.code == 1 and "changed outside cortex-logs" in result.err
+
+
+def test_refuses_other_filters_or_format(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "logs.jsonl"
+    assert incremental(cli, fake, "notifications", output, "--status", "FAILED").code == 0
+    other = incremental(cli, fake, "notifications", output, "--status", "IGNORED")
+    assert other.code == 2 and "belongs to 'cortex-logs notifications --format jsonl'" in other.err
+    assert incremental(cli, fake, "notifications", output, "--status", "FAILED").code == 0
+
+
+def test_refuses_a_corrupt_checkpoint(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "logs.jsonl"
+    Path(str(output) + ".ckpt").write_text("{not json")
+    result = incremental(cli, fake, "notifications", output)
+    assert result.code == 1 and "is not a cortex-logs checkpoint" in result.err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["audit", "--checkpoint", "c.json"], "--checkpoint needs --output"),
+    (["audit", "--checkpoint", "c.json", "--output", "o", "--format", "table"], "not table"),
+    (["audit", "--checkpoint", "c.json", "--output", "o", "--max-pages", "2"], "would leave a gap"),
+    (["runs", "--checkpoint", "c.json", "--output", "o", "--order-by", "DESC"], "drop --order-by"),
+    (["runs", "--checkpoint", "same", "--output", "same"], "must be different files"),
+])
+def test_checkpoint_usage_errors(cli: Any, fake: FakeCortex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 argv: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(*connection(fake), *argv)
+    assert result.code == 2 and message in result.err
+    assert list(tmp_path.iterdir()) == [], "nothing is written"

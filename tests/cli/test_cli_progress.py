@@ -1,0 +1,127 @@
+"""The progress line: counts, rate, rate-limit waits from the client's retry log records; only on a TTY."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import select
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from cli_support import ROOT, TOKEN, connection
+
+from cortex_wrapper.cli._progress import ConsoleHandler, Progress
+from cortex_wrapper.testing import FakeCortex, Outcome
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_line_counts_rate_and_waits() -> None:
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream, enabled=True, clock=clock)
+    progress.start("audit log entries")
+    clock.now += 2
+    progress.advance(1000, 3000)
+    assert stream.getvalue().endswith("\r\x1b[Kaudit log entries: 1,000/3,000 records (33%), 500 rec/s")
+    progress.waiting(5, "429 rate limited")
+    assert stream.getvalue().endswith("records (33%), 500 rec/s, waiting 5s (rate limited)")
+    clock.now += 2
+    progress.advance(1000)
+    assert stream.getvalue().endswith("2,000/3,000 records (67%), 500 rec/s")
+    progress.note("cortex-logs: warning: something")
+    assert "\r\x1b[Kcortex-logs: warning: something\n" in stream.getvalue()
+    progress.finish()
+    assert stream.getvalue().endswith("\r\x1b[Kaudit log entries: 2,000 records, 500 rec/s, done in 4.0s\n")
+
+
+def test_progress_disabled_writes_nothing() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, enabled=False)
+    progress.start("runs")
+    progress.advance(10, 10)
+    progress.waiting(1, "429 rate limited")
+    progress.finish()
+    assert stream.getvalue() == ""
+
+
+def test_handler_turns_retry_records_into_waits() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, enabled=True)
+    handler = ConsoleHandler(progress, quiet=False, debug=False, secrets=[TOKEN])
+    logger = logging.getLogger("cortex_wrapper.test-progress")
+    logger.addHandler(handler)
+    try:
+        progress.start("notification logs")
+        logger.warning("%s page %d: %s; retry %d/%d in %.2fs", "listNotificationLogs", 3, "429 rate limited", 1, 5, 5.0)
+        assert stream.getvalue().endswith(", waiting 5s (rate limited)")
+        logger.warning("%s page %d: %s; retry %d/%d in %.2fs", "listNotificationLogs", 4, "503 server error", 1, 5, 0.5)
+        assert stream.getvalue().endswith(", waiting 0.5s (503 server error)")
+        logger.warning("token %s in a message", TOKEN)
+        assert TOKEN not in stream.getvalue() and "token *** in a message" in stream.getvalue()
+    finally:
+        logger.removeHandler(handler)
+
+
+def stderr_is_a_tty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cortex_wrapper.cli.is_tty", lambda stream: stream is sys.stderr)
+
+
+def test_progress_on_a_tty_shows_rate_limit_waits(cli: Any, fake: FakeCortex, monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr_is_a_tty(monkeypatch)
+    fake.script(200, Outcome(429, retry_after=0))
+    result = cli(*connection(fake), "--concurrency", "1", "audit", "--page-size", "100")
+    assert result.code == 0
+    assert "waiting 0s (rate limited)" in result.err
+    assert "audit log entries: 100/400 records (25%)" in result.err
+    last = result.err.rsplit("\r\x1b[K", 1)[1]
+    assert last.startswith("audit log entries: 400 records, ") and "done in" in last and last.endswith("\n")
+    assert "retry 1/5" not in result.err, "the wait shows on the progress line, not as a warning"
+
+
+def test_quiet_or_no_tty_means_no_progress(cli: Any, fake: FakeCortex, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli(*connection(fake), "audit").err.count("records") == 0
+    stderr_is_a_tty(monkeypatch)
+    assert cli(*connection(fake), "--quiet", "audit").err == ""
+
+
+def test_no_progress_while_records_go_to_the_terminal(cli: Any, fake: FakeCortex,
+                                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.setattr("cortex_wrapper.cli.is_tty", lambda stream: True)
+    assert "records" not in cli(*connection(fake), "--quiet", "audit", "--format", "table").err
+    assert "records" not in cli(*connection(fake), "audit", "--format", "table").err
+    assert "records" in cli(*connection(fake), "audit", "--output", str(tmp_path / "a.jsonl")).err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_real_terminal_gets_a_progress_line(fake: FakeCortex) -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    chunks = []
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cortex_wrapper.cli", *connection(fake), "runs", "--page-size", "50"],
+            stdout=subprocess.DEVNULL, stderr=slave, env={**os.environ, "CORTEX_API_TOKEN": TOKEN}, cwd=ROOT,
+        )
+        while True:  # drain the terminal while the command runs, so it never blocks on a full buffer
+            finished = process.poll() is not None
+            while select.select([master], [], [], 0.01)[0]:
+                chunks.append(os.read(master, 65536))
+            if finished:
+                break
+    finally:
+        os.close(slave)
+        os.close(master)
+    terminal = b"".join(chunks).decode()
+    assert process.wait(timeout=60) == 0
+    assert "notification runs:" in terminal and "rec/s" in terminal and "done in" in terminal
+    assert TOKEN not in terminal
