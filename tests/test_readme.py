@@ -23,5 +23,5 @@ def test_fakecortex_example_runs_as_a_test() -> None:
 
 def test_readme_starts_with_the_two_commands() -> None:
     commands = re.findall(r"```sh\n(.*?)\n```", README, re.DOTALL)[:2]
-    assert "pip install -e '.[dev]'" in commands[0]
+    assert "pip install -e '.[dev,cli]'" in commands[0] and "cortex-logs --sandbox" in commands[0]
     assert commands[1].startswith(".venv/bin/pytest")
