@@ -8,6 +8,7 @@ import enum
 import logging
 import random
 import ssl
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Generic, TypeVar, cast
@@ -16,7 +17,17 @@ import httpx
 from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 
 from . import _defaults as D
-from ._config import Secret, check_number, check_page_size, resolve_base_url, resolve_token
+from ._config import (
+    Secret,
+    check_callable,
+    check_number,
+    check_page_size,
+    check_proxy,
+    check_transport,
+    check_verify,
+    resolve_base_url,
+    resolve_token,
+)
 from ._errors import InvalidParameterError
 from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from ._pagination import AsyncPager, Crawl, SyncPager
@@ -42,11 +53,15 @@ DateLike = dt.datetime | dt.date | str | None
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """Now, to the millisecond (the wire's precision); to the second would miss that second's records."""
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class _BaseClient(Generic[PA, PL, PR]):
     """What the sync and async clients share: configuration, argument checks, the three operations."""
+
+    _transport_method = "handle_request"  # the httpx transport hook this client calls ("handle_async_request")
 
     def __init__(
         self,
@@ -62,11 +77,14 @@ class _BaseClient(Generic[PA, PL, PR]):
         clock: Callable[[], float] | None,
         rng: random.Random | None,
     ) -> None:
-        check_number("timeout", timeout, minimum=0.001)
+        check_number("timeout", timeout, minimum=0.001, maximum=threading.TIMEOUT_MAX)
         check_number("max_retries", max_retries, minimum=0, integer=True)
-        check_number("max_retry_wait", max_retry_wait, minimum=0)
+        check_number("max_retry_wait", max_retry_wait, minimum=0, maximum=threading.TIMEOUT_MAX)
         check_number("requests_per_minute", requests_per_minute, minimum=1, integer=True, allow_none=True)
         check_number("concurrency", concurrency, minimum=1, integer=True)
+        check_callable("clock", clock, allow_none=True)
+        if rng is not None:
+            check_callable("rng.random", getattr(rng, "random", None))
         self.page_size = check_page_size(page_size)
         self._token: Secret = resolve_token(token)
         self.base_url: httpx.URL = resolve_base_url(base_url)
@@ -82,6 +100,9 @@ class _BaseClient(Generic[PA, PL, PR]):
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token='***')"
 
     def _httpx_options(self, transport: Any, verify: ssl.SSLContext | str | bool, proxy: str | None) -> dict[str, Any]:
+        check_transport(transport, self._transport_method)
+        check_verify(verify)
+        check_proxy(proxy)
         return {
             "base_url": self.base_url,
             "headers": {
@@ -247,6 +268,7 @@ class CortexClient(
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
             clock=clock, rng=rng,
         )
+        check_callable("sleep", sleep)
         self._sleep = sleep
         self._http = httpx.Client(**self._httpx_options(transport, verify, proxy))
 
@@ -291,6 +313,8 @@ class AsyncCortexClient(
 ):
     """The asyncio client, mirroring ``CortexClient``: ``async with``, ``async for``, ``await aclose()``."""
 
+    _transport_method = "handle_async_request"
+
     def __init__(
         self,
         token: str | None = None,
@@ -314,6 +338,7 @@ class AsyncCortexClient(
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
             clock=clock, rng=rng,
         )
+        check_callable("sleep", sleep)
         self._sleep = sleep
         self._http = httpx.AsyncClient(**self._httpx_options(transport, verify, proxy))
 

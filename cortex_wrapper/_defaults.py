@@ -51,5 +51,11 @@ ERROR_EXCERPT_CHARS = 200
 DEDUPE_WINDOW_PAGES = 2
 """Record ids remembered for deduplication, in pages beyond ``concurrency``: bounded memory."""
 
-WIRE_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
-"""How dates are sent: UTC without offset, the docs' example form ``2021-01-01T00:00:00``."""
+MAX_INT64 = 2**63 - 1
+"""The largest id the spec's ``int64`` id filters (``notificationRunIds``, ``recipientEntityIds``) can carry."""
+
+MAX_QUERY_LENGTH = 60_000
+"""The longest encoded filter query the client sends, in characters. httpx refuses URLs over 65,536
+characters, so a longer query (100,000 e-mail addresses, say) could never be sent: it is refused before
+any request with ``InvalidParameterError`` naming the largest filter; split such a filter over several calls.
+Servers often refuse far shorter URLs (414 or 400), which the client reports as an API error."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
 
 from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 
+from ._defaults import MAX_QUERY_LENGTH
+from ._errors import InvalidParameterError
 from ._params import Pairs, Param, params_from_spec
 from ._spec import spec
 
@@ -34,8 +37,17 @@ class Operation(Generic[T]):
         if unknown:
             raise TypeError(f"unexpected filter(s) {sorted(unknown)}; valid: {', '.join(self.params)}")
         pairs: Pairs = []
+        lengths: dict[str, int] = {}
         for name, param in self.params.items():
-            pairs += param.encode(filters.get(name))
+            encoded = param.encode(filters.get(name))
+            lengths[name] = len(urlencode(encoded))
+            pairs += encoded
+        if sum(lengths.values()) > MAX_QUERY_LENGTH:
+            largest = max(lengths, key=lengths.__getitem__)
+            raise InvalidParameterError(
+                largest, f"the filters encode to {sum(lengths.values()):,} characters of URL query, over the "
+                f"{MAX_QUERY_LENGTH:,} a request can carry ({largest}: {lengths[largest]:,}); split it over several calls",
+            )
         return pairs
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from dateutil.parser import isoparse
 
-from ._defaults import WIRE_DATETIME_FORMAT
+from ._defaults import MAX_INT64
 from ._errors import DeprecatedEnumValueWarning, InvalidParameterError
 from ._spec import SPEC_VERSIONS, drift_data
 
@@ -68,13 +68,15 @@ class Param:
                 raise InvalidParameterError(self.name, f"must be True or False, got {value!r}")
             return "true" if value else "false"
         if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise InvalidParameterError(self.name, f"each value must be a non-negative int id, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT64:
+                raise InvalidParameterError(self.name, f"each value must be an int id from 0 to 2**63-1, got {value!r}")
             return str(value)
         if not isinstance(value, str) or not value.strip():
             raise InvalidParameterError(self.name, f"each value must be a non-empty str, got {value!r}")
-        if any(ord(ch) < 32 for ch in value):
+        if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
             raise InvalidParameterError(self.name, f"control characters are not allowed, got {value!r}")
+        if not value.isascii() and any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+            raise InvalidParameterError(self.name, f"lone surrogates cannot be sent (not UTF-8), got {value!r}")
         return value
 
 
@@ -126,19 +128,22 @@ def to_utc(name: str, value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:  # e.g. datetime.max at UTC-5: past year 9999 once in UTC
+            raise InvalidParameterError(name, f"{value!r} is outside the years 1 to 9999 once in UTC") from None
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     raise InvalidParameterError(name, f"must be a datetime, a date or an ISO-8601 string, got {value!r}")
 
 
 def format_datetime(value: dt.datetime) -> str:
-    """UTC, no offset, as the docs' example: ``2021-01-01T00:00:00`` (milliseconds when not zero)."""
-    value = value.astimezone(dt.UTC)
-    text = value.strftime(WIRE_DATETIME_FORMAT)
-    if value.microsecond:
-        text += f".{value.microsecond // 1000:03d}"
-    return text
+    """UTC, no offset, as the docs' example: ``2021-01-01T00:00:00`` (milliseconds when not zero).
+
+    ``isoformat``, not ``strftime``: the C library's ``%Y`` does not pad years before 1000 (``1-01-01``).
+    """
+    value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
 
 
 def params_from_spec(operation: dict[str, Any], operation_id: str) -> dict[str, Param]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import attrs
+import cortex_api_client.models as _models
 import httpx
 
 from ._defaults import ERROR_EXCERPT_CHARS
@@ -49,24 +53,81 @@ def json_body(response: httpx.Response) -> Any:
         return None
 
 
-def _without_nulls(value: Any) -> Any:
-    """Nulls for optional fields read as absent; nested objects and lists too."""
+def _without_nulls(value: Any, depth: int = 3) -> Any:
+    """Nulls for optional fields read as absent, in the record and the models nested in it (not deeper).
+
+    ``depth`` bounds the walk to the spec's nesting (record, list, nested object), so a deep value in an
+    undocumented field is kept as it is instead of being walked into a ``RecursionError``.
+    """
+    if depth <= 0:
+        return value
     if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+        return {k: _without_nulls(v, depth - 1) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
+        return [_without_nulls(v, depth - 1) for v in value]
     return value
 
 
+_PLAIN = (str, int, float, bool)
+_Plan = tuple[tuple[tuple[str, frozenset[type]], ...], tuple[str, ...]]
+_plans: dict[type, _Plan] = {}
+
+
+def _typed_fields(cls: type) -> _Plan:
+    """A generated model's fields of plain JSON types, each with the exact types allowed; and its nested lists."""
+    plan = _plans.get(cls)
+    if plan is None:
+        plan = _plans[cls] = _plan_of(cls)
+    return plan
+
+
+def _plan_of(cls: type) -> _Plan:
+    hints = typing.get_type_hints(cls, localns=vars(_models))
+    plain, nested = [], []
+    for field in attrs.fields(cls):
+        hint = hints[field.name]
+        union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
+        options = typing.get_args(hint) if union else (hint,)
+        if any(option in _PLAIN for option in options):
+            allowed = {option for option in options if isinstance(option, type)}
+            if float in allowed:
+                allowed.add(int)
+            plain.append((field.name, frozenset(allowed)))
+        elif any(typing.get_origin(option) is list for option in options):
+            nested.append(field.name)
+    return tuple(plain), tuple(nested)
+
+
+def _check_types(model: Any) -> None:
+    """Raise ``TypeError`` unless every plain field holds its spec type (an int is not 1.0, True or None).
+
+    The generated ``from_dict`` converts dates and enums but passes other values through unchecked.
+    """
+    plain, nested = _typed_fields(type(model))
+    for name, allowed in plain:
+        value = getattr(model, name)
+        if type(value) not in allowed:
+            expected = " or ".join(sorted(t.__name__ for t in allowed if t.__name__ != "Unset"))
+            raise TypeError(f"{name} is {type(value).__name__}, not {expected}")
+    for name in nested:
+        value = getattr(model, name)
+        if type(value) is list:
+            for element in value:
+                _check_types(element)
+
+
 def _parse_item(operation: Operation[T], raw: dict[str, Any]) -> T:
-    """Parse one record; nulls (for optional fields, at any depth) are retried as absent."""
+    """Parse and type-check one record; nulls (for optional fields) are retried as absent."""
     try:
-        return operation.parse_item(raw)
+        item = operation.parse_item(raw)
+        _check_types(item)
     except (KeyError, TypeError, ValueError, AttributeError):
         cleaned = _without_nulls(raw)
         if cleaned == raw:
             raise
-        return operation.parse_item(cleaned)
+        item = operation.parse_item(cleaned)
+        _check_types(item)
+    return item
 
 
 def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import math
 import random
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +48,8 @@ def parse_retry_after(response: httpx.Response, now: Callable[[], float] = time.
     body = json_body(response)
     if isinstance(body, dict):
         value = body.get("retryAfter")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+        # compared, not converted: an int too large for a float (10**400) would raise OverflowError
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= sys.float_info.max:
             return float(value)
     return None
 

@@ -115,8 +115,9 @@ class FakeCortex:
     generated lazily from ``seed`` (``*_count`` records each, see ``generate_records``). Every filter of
     the reconciled spec is applied server-side; bad parameters get 400, missing or unknown tokens 401,
     missing permissions 403, an exceeded ``rate_limit`` 429, and ``faults`` injects the rest. ``clock``
-    drives the rate limiter, ``wall_clock`` HTTP-date ``Retry-After`` values and ``sleep`` latency
-    (``latency`` per request plus ``per_record_latency`` per record served). ``on_request`` is called
+    drives the rate limiter, ``wall_clock`` HTTP-date ``Retry-After`` values and the stamps of records
+    ``insert_newest`` creates, and ``sleep`` latency (``latency`` per request plus ``per_record_latency``
+    per record served). ``on_request`` is called
     with each request before it is handled (it may call ``insert``). Rendered pages are kept in an LRU of
     ``page_cache_bytes`` (keyed by the query and the data version, so inserts invalidate it; 0 disables
     it) so that repeated benchmark runs measure the client rather than the fake. ``errors`` collects the
@@ -228,8 +229,16 @@ class FakeCortex:
         self._dataset(kind).insert(records)
 
     def insert_newest(self, kind: str, count: int = 1) -> list[dict[str, object]]:
-        """Insert ``count`` generated records newer than any existing one; returns them (with internal keys)."""
-        return self._dataset(kind).insert_newest(count)
+        """Insert ``count`` generated records newer than any existing one; returns them (with internal keys).
+
+        Like records a real server creates now, they are stamped no earlier than the next millisecond of
+        ``wall_clock``: after any upper bound a client froze before the insert, whatever ``reference_time``.
+        """
+        return self._dataset(kind).insert_newest(count, self._arrival())
+
+    def _arrival(self) -> int:
+        """The timestamp (µs) of a record created now: the millisecond after ``wall_clock``'s current one."""
+        return (int(self._wall_clock() * 1000) + 1) * 1000
 
     def total(self, kind: str) -> int:
         """How many records of ``kind`` the fake holds (before filters)."""
@@ -373,7 +382,7 @@ class FakeCortex:
     def _list(self, op: Operation, params: dict[str, ParamValue]) -> Reply:
         dataset, faults = self._data[op.kind], self._faults
         if faults.insert_newest_per_page:
-            dataset.insert_newest(faults.insert_newest_per_page)
+            dataset.insert_newest(faults.insert_newest_per_page, self._arrival())
         key = (op.kind, tuple(sorted(params.items())), faults.extra_field_rate, faults.seed)
         cached = self._pages.get((dataset.version, key)) if self._pages else None
         if cached is not None:

@@ -139,14 +139,14 @@ class Dataset:
             self._explicit.clear()
             self.version += 1
 
-    def insert_newest(self, count: int) -> list[dict[str, object]]:
-        """Insert ``count`` generated records newer than every existing one; return them."""
+    def insert_newest(self, count: int, not_before: int = NO_TS) -> list[dict[str, object]]:
+        """Insert ``count`` generated records newer than every existing one and not before ``not_before`` (µs)."""
         made: list[dict[str, object]] = []
         with self._lock:
             for _ in range(count):
                 i = self.gen.count + self._inserted_newest
                 self._inserted_newest += 1
-                ts = max(self.gen.ts(i), self._newest_ts() + 1000)
+                ts = max(self.gen.ts(i), self._newest_ts() + 1000, not_before)
                 made.append(self.gen.record(i, ts=ts, ident=self._max_id() + 1))
                 self.insert(made[-1:], apply_faults=False)
         return made
