@@ -34,7 +34,7 @@ from ._pagination import AsyncPager, Crawl, SyncPager
 from ._params import format_datetime
 from ._ratelimit import RateLimiter
 from ._response import Page, parse_page
-from ._retry import Retry, RetryPolicy
+from ._retry import RetryPolicy
 from ._version import __version__
 
 logger = logging.getLogger("cortex_wrapper")
@@ -118,8 +118,19 @@ class _BaseClient(Generic[PA, PL, PR]):
             "limits": httpx.Limits(max_connections=max(self.concurrency * 2, 10)),
         }
 
-    def _retrying(self, crawl: Crawl[Any], number: int, retry: Retry, attempt: int) -> float:
-        """Log a retry; a 429 pauses the whole client; return the wait this request still owes alone."""
+    def _settle(self, crawl: Crawl[T], number: int, outcome: httpx.Response | httpx.HTTPError, attempt: int
+                ) -> Page[T] | float:
+        """Judge one attempt: the parsed page, or the seconds this request waits before retrying.
+
+        Raises the typed error when the policy gives up. A 429 pauses the whole client (every
+        request's next ``reserve()`` waits), so its own wait here is 0.
+        """
+        if isinstance(outcome, httpx.Response):
+            retry = self._policy.on_response(crawl.operation, outcome, attempt)
+            if retry is None:
+                return parse_page(crawl.operation, outcome)
+        else:
+            retry = self._policy.on_error(outcome, attempt)
         logger.warning(
             "%s page %d: %s; retry %d/%d in %.2fs",
             crawl.operation.operation_id, number, retry.reason, attempt + 1, self.max_retries, retry.wait,
@@ -293,18 +304,16 @@ class CortexClient(
             delay = self._limiter.reserve()
             if delay > 0:
                 self._sleep(delay)
+            outcome: httpx.Response | httpx.HTTPError
             try:
-                response = self._http.get(crawl.operation.path, params=params)
+                outcome = self._http.get(crawl.operation.path, params=params)
             except httpx.HTTPError as exc:
-                retry = self._policy.on_error(exc, attempt)
-            else:
-                found = self._policy.on_response(crawl.operation, response, attempt)
-                if found is None:
-                    return parse_page(crawl.operation, response)
-                retry = found
-            wait = self._retrying(crawl, number, retry, attempt)
-            if wait > 0:
-                self._sleep(wait)
+                outcome = exc
+            step = self._settle(crawl, number, outcome, attempt)
+            if isinstance(step, Page):
+                return step
+            if step > 0:
+                self._sleep(step)
             attempt += 1
 
 
@@ -365,16 +374,14 @@ class AsyncCortexClient(
             delay = self._limiter.reserve()
             if delay > 0:
                 await self._sleep(delay)
+            outcome: httpx.Response | httpx.HTTPError
             try:
-                response = await self._http.get(crawl.operation.path, params=params)
+                outcome = await self._http.get(crawl.operation.path, params=params)
             except httpx.HTTPError as exc:
-                retry = self._policy.on_error(exc, attempt)
-            else:
-                found = self._policy.on_response(crawl.operation, response, attempt)
-                if found is None:
-                    return parse_page(crawl.operation, response)
-                retry = found
-            wait = self._retrying(crawl, number, retry, attempt)
-            if wait > 0:
-                await self._sleep(wait)
+                outcome = exc
+            step = self._settle(crawl, number, outcome, attempt)
+            if isinstance(step, Page):
+                return step
+            if step > 0:
+                await self._sleep(step)
             attempt += 1
