@@ -72,3 +72,21 @@ def test_methods_take_every_spec_filter_in_snake_case() -> None:
             keywords = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY]
             assert set(keywords) == set(operation.params) | {"page_size", "max_pages"}, method
     assert "search_query" in NOTIFICATION_RUNS.params and "delivered_only" in NOTIFICATION_RUNS.params
+
+
+def test_testing_and_cli_public_names_are_documented() -> None:
+    import cortex_wrapper.cli as cli
+    import cortex_wrapper.testing as testing
+
+    assert sorted(testing.__all__) == sorted([
+        "DEFAULT_REFERENCE_TIME", "DEFAULT_TOKEN", "RECORD_KINDS", "FakeCortex", "Faults", "Outcome", "RateLimit",
+        "RecordedRequest", "Stats", "cassette_config", "generate_records",
+    ])
+    for name in testing.__all__:
+        obj = getattr(testing, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert inspect.getdoc(obj), name
+    for attr, member in vars(testing.FakeCortex).items():
+        if not attr.startswith("_") and callable(member):
+            assert inspect.getdoc(member), f"FakeCortex.{attr}"
+    assert inspect.getdoc(cli.main)
