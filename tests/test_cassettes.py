@@ -160,51 +160,65 @@ def test_wire_encoding_of_every_filter(cortex: Any, operation: str, vcr: Any) ->
 
 @fake_only
 @pytest.mark.vcr
+@pytest.mark.parametrize("operation", OPERATIONS)
 @pytest.mark.parametrize("form", ["header", "body-only"])
-def test_429_then_success(cortex: Any, form: str) -> None:
+def test_429_then_success(cortex: Any, form: str, operation: str) -> None:
     waits: list[float] = []
     client, fake = cortex(sleep=waits.append)
     if fake:
         fake.script(Outcome(429, retry_after=2, retry_after_form=form), 200)
-    logs = list(client.notification_logs(**WINDOW["notification_logs"]))
-    assert logs
+    assert list(getattr(client, operation)(**WINDOW[operation]))
     assert waits == [pytest.approx(2.0, abs=0.05)]
 
 
+NEEDS = {"audit_logs": ("notifications", "View audit logs"),
+         "notification_logs": ("audit", "View Notification logs"),
+         "notification_runs": ("audit", "View Notification logs")}
+
+
 @fake_only
 @pytest.mark.vcr
-def test_403_names_the_permission(cortex: Any) -> None:
-    client, _ = cortex(fake_options={"tokens": {"audit-only-token": {"audit"}}}, token="audit-only-token")
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_403_names_the_permission(cortex: Any, operation: str) -> None:
+    other, permission = NEEDS[operation]
+    client, _ = cortex(fake_options={"tokens": {"other-permission-token": {other}}}, token="other-permission-token")
     with pytest.raises(PermissionDeniedError) as info:
-        list(client.notification_runs(**WINDOW["notification_runs"]))
+        list(getattr(client, operation)(**WINDOW[operation]))
     assert info.value.status_code == 403
-    assert info.value.permission == "View Notification logs"
-    assert info.value.request_id
+    assert info.value.permission == permission
+    assert info.value.request_id and info.value.error_type
 
 
 @fake_only
 @pytest.mark.vcr
+@pytest.mark.parametrize("operation", OPERATIONS)
 @pytest.mark.parametrize("status", [503, 500])
-def test_5xx_then_success(cortex: Any, status: int) -> None:
+def test_5xx_then_success(cortex: Any, status: int, operation: str) -> None:
     waits: list[float] = []
     client, fake = cortex(sleep=waits.append)
     if fake:
         fake.script(status, 200)
-    assert list(client.audit_logs(**WINDOW["audit_logs"]))
+    assert list(getattr(client, operation)(**WINDOW[operation]))
     assert len(waits) == 1
+
+
+ENUM_FIELDS = {"audit_logs": ("action",), "notification_logs": ("medium", "status", "type_", "recipient_type"),
+               "notification_runs": ("medium", "status", "notification_type")}
 
 
 @fake_only
 @pytest.mark.vcr
-def test_unknown_enum_values_in_responses(cortex: Any) -> None:
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_unknown_enum_values_in_responses(cortex: Any, operation: str) -> None:
     client, _ = cortex(fake_options={"faults": Faults(seed=3, unknown_enum_rate=1.0)})
     with pytest.warns(UnknownEnumValueWarning):
-        runs = list(client.notification_runs(**WINDOW["notification_runs"]))
-    unknown = [r for r in runs if r.medium.is_unknown or r.status.is_unknown or r.notification_type.is_unknown]
+        records = list(getattr(client, operation)(**WINDOW[operation]))
+    unknown = [(r, f) for r in records for f in ENUM_FIELDS[operation] if getattr(r, f).is_unknown]
     assert unknown
-    for run in unknown:
-        raw = run.to_dict()
-        assert raw["medium"] == run.medium.value and raw["status"] == run.status.value
+    for record, field in unknown:
+        value = getattr(record, field)
+        assert isinstance(value, str) and value == value.value
+        assert value.value in record.to_dict().values()
 
 
 def test_a_changed_encoding_fails_the_replay() -> None:
@@ -245,7 +259,7 @@ def test_no_cassette_and_no_file_in_the_repo_holds_a_token() -> None:
     from cortex_wrapper.testing import DEFAULT_TOKEN
 
     cassettes = sorted(CASSETTES.glob("*.yaml"))
-    assert len(cassettes) >= 15
+    assert len(cassettes) >= 27
     for path in cassettes:
         text = path.read_text()
         assert "authorization" not in text.lower(), path
