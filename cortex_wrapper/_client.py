@@ -31,7 +31,7 @@ from ._config import (
 from ._errors import InvalidParameterError
 from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from ._pagination import AsyncPager, Crawl, SyncPager
-from ._params import format_datetime
+from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
 from ._response import Page, parse_page
 from ._retry import RetryPolicy
@@ -149,10 +149,11 @@ class _BaseClient(Generic[PA, PL, PR]):
         lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
         pairs = operation.encode(filters)
         if lower is not None and upper is not None:
-            low, high = (operation.params[n].encode(filters[n])[0][1] for n in (operation.lower_bound, operation.upper_bound))
+            low, high = to_utc(operation.lower_bound, lower), to_utc(operation.upper_bound, upper)
             if low > high:
                 raise InvalidParameterError(
-                    operation.lower_bound, f"{low} is after {operation.upper_bound} {high}: the window is empty"
+                    operation.lower_bound,
+                    f"{format_datetime(low)} is after {operation.upper_bound} {format_datetime(high)}: the window is empty",
                 )
         frozen = upper is None
         concurrency = self.concurrency
