@@ -21,8 +21,8 @@ logger = logging.getLogger("cortex_wrapper")
 class Crawl(Generic[T]):
     """One pass over every page of a query: which pages to fetch, what to yield, when to stop.
 
-    * the upper time bound is frozen at the start when the caller gave none, so
-      records arriving during the crawl neither repeat nor shift page boundaries;
+    * its query carries an upper time bound (the client freezes one at the start when the caller gave
+      none), so records arriving during the crawl neither repeat nor shift page boundaries;
     * after page 0 the pages ``1 .. totalPages-1`` are planned, fetched up to
       ``concurrency`` at a time and yielded in order;
     * it stops at ``page + 1 >= totalPages``, an empty page, ``max_pages``, a page

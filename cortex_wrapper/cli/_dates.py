@@ -50,5 +50,5 @@ def parse_when(text: str) -> When:
 
 
 def now_utc() -> dt.datetime:
-    """The current time, UTC, to the second (as the client freezes its upper bounds)."""
+    """The current time, UTC, to the second: the anchor of relative dates such as ``7d``."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
