@@ -11,6 +11,7 @@ from typing import Any
 SPEC_PACKAGE = "cortex_api_client"
 
 
+@cache
 def _read(name: str) -> bytes:
     return files(SPEC_PACKAGE).joinpath(name).read_bytes()
 
