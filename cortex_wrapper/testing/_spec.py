@@ -1,4 +1,4 @@
-"""The reconciled OpenAPI document and drift data, read from ``cortex_api_client`` at runtime.
+"""What the fake reads from the reconciled OpenAPI document and drift data (loaded once, by ``cortex_wrapper._spec``).
 
 Everything the fake knows about parameters (names, types, which are required, which enum
 values are accepted) and about record fields (which keys a record may serve) comes from here.
@@ -6,11 +6,12 @@ values are accepted) and about record fields (which keys a record may serve) com
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
+
+from .._spec import drift_data as drift
+from .._spec import spec as openapi
 
 ItemKind = Literal["int", "bool", "datetime", "str"]
 
@@ -36,24 +37,6 @@ class OperationSpec:
     record_schema: str
     record_fields: frozenset[str]
     params: tuple[ParamSpec, ...]
-
-
-def _load(name: str) -> dict[str, Any]:
-    text = (resources.files("cortex_api_client") / name).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-@cache
-def openapi() -> dict[str, Any]:
-    """The reconciled OpenAPI document (parsed once)."""
-    return _load("openapi.json")
-
-
-@cache
-def drift() -> dict[str, Any]:
-    """The drift report: every enum value any doc version knows, per enum site."""
-    return _load("drift.json")
 
 
 def _ref_name(ref: str) -> str:
