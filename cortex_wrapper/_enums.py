@@ -1,8 +1,10 @@
 """Runtime enum drift: warn once per (enum, value) when a response carries an unknown value.
 
 The generated enums record every unknown value they parse in
-``cortex_api_client.types.UNKNOWN_ENUM_VALUES``; after each page the client reports
-what is new there, so no model is walked and a page with no drift costs one ``len``.
+``cortex_api_client.types.UNKNOWN_ENUM_VALUES``, which keeps at most ``limit`` distinct values per
+enum and counts the rest. After each page the client reports what is new there: one warning per
+value for the first ``limit`` values of an enum, then one summary warning for that enum. A page
+with no drift costs one integer comparison, and memory stays bounded whatever the server sends.
 """
 
 from __future__ import annotations
@@ -17,28 +19,44 @@ from ._errors import UnknownEnumValueWarning
 
 logger = logging.getLogger("cortex_wrapper")
 
-_reported: set[tuple[str, object]] = set()
 _lock = threading.Lock()
+_seen_changes = 0
+_reported: dict[str, int] = {}  # enum name -> how many of its kept values were reported
+_summarised: set[str] = set()  # enums whose overflow was reported
 
 
 def report_unknown_enums(context: str) -> None:
     """Warn (``UnknownEnumValueWarning``) and log each unknown enum value parsed since the last report, once."""
-    if len(UNKNOWN_ENUM_VALUES) == len(_reported):
+    global _seen_changes
+    if UNKNOWN_ENUM_VALUES.changes == _seen_changes:
         return
+    messages: list[str] = []
     with _lock:
-        new = UNKNOWN_ENUM_VALUES - _reported
-        _reported.update(new)
-    for enum_name, value in sorted(new, key=repr):
-        text = (
-            f"{context}: a response carried {value!r} for {enum_name}, which no vendored Cortex doc version "
-            "lists; kept as an unknown member"
-        )
+        _seen_changes = UNKNOWN_ENUM_VALUES.changes
+        kept, overflow = UNKNOWN_ENUM_VALUES.snapshot()
+        for enum_name, values in sorted(kept.items()):
+            for value in values[_reported.get(enum_name, 0):]:
+                messages.append(
+                    f"{context}: a response carried {value!r} for {enum_name}, which no vendored Cortex doc "
+                    "version lists; kept as an unknown member"
+                )
+            _reported[enum_name] = len(values)
+        for enum_name in sorted(overflow.keys() - _summarised):
+            _summarised.add(enum_name)
+            messages.append(
+                f"{context}: {enum_name} received more than {UNKNOWN_ENUM_VALUES.limit} distinct values no doc "
+                "version lists; further ones parse as unknown members without a warning each"
+            )
+    for text in messages:
         logger.warning(text)
         warnings.warn(text, UnknownEnumValueWarning, stacklevel=2)
 
 
 def reset_seen() -> None:
     """Forget which unknown values were seen and reported (for tests)."""
+    global _seen_changes
     with _lock:
         UNKNOWN_ENUM_VALUES.clear()
+        _seen_changes = UNKNOWN_ENUM_VALUES.changes
         _reported.clear()
+        _summarised.clear()

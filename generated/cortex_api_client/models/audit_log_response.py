@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.audit_log_response_action import AuditLogResponseAction
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="AuditLogResponse")
 
@@ -73,7 +73,7 @@ class AuditLogResponse:
 
         object_type = d.pop("objectType")
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+        timestamp = parse_datetime(d.pop("timestamp"))
 
         actor_identifier = d.pop("actorIdentifier", UNSET)
 

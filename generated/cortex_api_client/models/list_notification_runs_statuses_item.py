@@ -27,7 +27,7 @@ class ListNotificationRunsStatusesItem(StrEnum):
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
-        UNKNOWN_ENUM_VALUES.add((cls.__name__, value))
+        UNKNOWN_ENUM_VALUES.add(cls.__name__, value)
         return member
 
     @classmethod

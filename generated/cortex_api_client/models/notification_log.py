@@ -13,7 +13,7 @@ from ..models.notification_log_medium import NotificationLogMedium
 from ..models.notification_log_recipient_type import NotificationLogRecipientType
 from ..models.notification_log_status import NotificationLogStatus
 from ..models.notification_log_type import NotificationLogType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="NotificationLog")
 
@@ -156,21 +156,21 @@ class NotificationLog:
         if isinstance(_date_created, Unset):
             date_created = UNSET
         else:
-            date_created = datetime.datetime.fromisoformat(_date_created)
+            date_created = parse_datetime(_date_created)
 
         _date_delivered = d.pop("dateDelivered", UNSET)
         date_delivered: datetime.datetime | Unset
         if isinstance(_date_delivered, Unset):
             date_delivered = UNSET
         else:
-            date_delivered = datetime.datetime.fromisoformat(_date_delivered)
+            date_delivered = parse_datetime(_date_delivered)
 
         _date_updated = d.pop("dateUpdated", UNSET)
         date_updated: datetime.datetime | Unset
         if isinstance(_date_updated, Unset):
             date_updated = UNSET
         else:
-            date_updated = datetime.datetime.fromisoformat(_date_updated)
+            date_updated = parse_datetime(_date_updated)
 
         error_message = d.pop("errorMessage", UNSET)
 

@@ -12,7 +12,7 @@ from ..models.notification_run_ignored_reason import NotificationRunIgnoredReaso
 from ..models.notification_run_medium import NotificationRunMedium
 from ..models.notification_run_notification_type import NotificationRunNotificationType
 from ..models.notification_run_status import NotificationRunStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.notification_object import NotificationObject
@@ -158,14 +158,14 @@ class NotificationRun:
         if isinstance(_date_created, Unset):
             date_created = UNSET
         else:
-            date_created = datetime.datetime.fromisoformat(_date_created)
+            date_created = parse_datetime(_date_created)
 
         _date_updated = d.pop("dateUpdated", UNSET)
         date_updated: datetime.datetime | Unset
         if isinstance(_date_updated, Unset):
             date_updated = UNSET
         else:
-            date_updated = datetime.datetime.fromisoformat(_date_updated)
+            date_updated = parse_datetime(_date_updated)
 
         error_message = d.pop("errorMessage", UNSET)
 

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..models.too_many_requests_problem_detail_status import (
     TooManyRequestsProblemDetailStatus,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="TooManyRequestsProblemDetail")
 

@@ -23,7 +23,7 @@ class TooManyRequestsProblemDetailStatus(IntEnum):
         member = int.__new__(cls, value)
         member._name_ = f"VALUE_{value}"
         member._value_ = value
-        UNKNOWN_ENUM_VALUES.add((cls.__name__, value))
+        UNKNOWN_ENUM_VALUES.add(cls.__name__, value)
         return member
 
     @classmethod

@@ -1,0 +1,60 @@
+"""Issue 10, items 4 (models) and 8: offset-less timestamps are UTC; the unknown-enum registry is bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import warnings
+
+import pytest
+from cortex_api_client.models import AuditLogResponse, NotificationLog
+from cortex_api_client.types import UNKNOWN_ENUM_VALUES
+
+from cortex_wrapper import UnknownEnumValueWarning
+from cortex_wrapper._enums import report_unknown_enums
+
+
+@pytest.mark.parametrize("tz", ["America/Los_Angeles", "Asia/Kolkata"])
+def test_offset_less_timestamp_parses_as_utc(monkeypatch: pytest.MonkeyPatch, tz: str) -> None:
+    monkeypatch.setenv("TZ", tz)
+    if hasattr(__import__("time"), "tzset"):
+        __import__("time").tzset()
+    entry = AuditLogResponse.from_dict(
+        {"action": "READ", "objectIdentifier": "svc", "objectType": "SERVICE", "timestamp": "2025-05-01T10:00:00"}
+    )
+    assert entry.timestamp == dt.datetime(2025, 5, 1, 10, tzinfo=dt.UTC)
+    assert entry.timestamp.utcoffset() == dt.timedelta(0)
+    # mixing Z and offset-less records compares without TypeError
+    other = AuditLogResponse.from_dict(
+        {"action": "READ", "objectIdentifier": "svc", "objectType": "SERVICE", "timestamp": "2025-05-01T10:00:01Z"}
+    )
+    assert entry.timestamp < other.timestamp
+
+
+def test_an_explicit_offset_is_kept() -> None:
+    log = NotificationLog.from_dict({"id": 1, "medium": "SLACK", "recipientType": "USER", "runId": 2,
+                                     "status": "FAILED", "type": "WEEKLY_REPORT",
+                                     "dateCreated": "2025-05-01T10:00:00-05:00"})
+    assert log.date_created == dt.datetime(2025, 5, 1, 15, tzinfo=dt.UTC)
+    assert log.date_created.utcoffset() == dt.timedelta(hours=-5)
+
+
+def test_unknown_enum_registry_is_bounded_and_summarised() -> None:
+    values = [f"free text {i} " + "x" * 1000 for i in range(10_000)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for value in values:
+            AuditLogResponse.from_dict(
+                {"action": value, "objectIdentifier": "o", "objectType": "T", "timestamp": "2025-05-01T10:00:00Z"}
+            )
+            report_unknown_enums("getAuditLogs")
+    limit = UNKNOWN_ENUM_VALUES.limit
+    kept, overflow = UNKNOWN_ENUM_VALUES.snapshot()
+    assert len(kept["AuditLogResponseAction"]) == limit
+    assert overflow["AuditLogResponseAction"] == len(values) - limit
+    assert all(len(str(v)) <= UNKNOWN_ENUM_VALUES.max_chars + 3 for v in kept["AuditLogResponseAction"])
+    drift = [w for w in caught if issubclass(w.category, UnknownEnumValueWarning)]
+    assert len(drift) == limit + 1  # one per kept value, then one summary
+    assert "more than" in str(drift[-1].message)
+    # the registry's memory does not grow with the number of distinct values
+    assert sys.getsizeof(kept["AuditLogResponseAction"]) < 4096
