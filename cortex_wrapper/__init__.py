@@ -20,6 +20,7 @@ from ._client import AsyncCortexClient, CortexClient, DateLike, EnumFilter, IdFi
 from ._errors import (
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     CortexAPIError,
     CortexConfigError,
     CortexConnectionError,
@@ -47,6 +48,7 @@ __all__ = [
     "AuditLogResponse",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "CortexAPIError",
     "CortexClient",
     "CortexConfigError",

@@ -28,18 +28,20 @@ from ._config import (
     resolve_base_url,
     resolve_token,
 )
-from ._errors import InvalidParameterError
+from ._errors import ClientClosedError, CortexError, InvalidParameterError
 from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
-from ._pagination import AsyncPager, Crawl, SyncPager
+from ._pagination import AsyncPager, Cancelled, Crawl, SyncPager
 from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
-from ._response import Page, parse_page
+from ._response import Page, parse_page, undecodable
 from ._retry import RetryPolicy
 from ._version import __version__
 
 logger = logging.getLogger("cortex_wrapper")
 
 T = TypeVar("T")
+Outcome = httpx.Response | httpx.HTTPError | CortexError
+"""What one attempt ended with: a response, a transport failure, or an error already judged (a corrupt body)."""
 PA = TypeVar("PA")
 PL = TypeVar("PL")
 PR = TypeVar("PR")
@@ -118,13 +120,17 @@ class _BaseClient(Generic[PA, PL, PR]):
             "limits": httpx.Limits(max_connections=max(self.concurrency * 2, 10)),
         }
 
-    def _settle(self, crawl: Crawl[T], number: int, outcome: httpx.Response | httpx.HTTPError, attempt: int
-                ) -> Page[T] | float:
+    def _closed(self) -> ClientClosedError:
+        return ClientClosedError(f"this {type(self).__name__} is closed; create a new one to send requests")
+
+    def _settle(self, crawl: Crawl[T], number: int, outcome: Outcome, attempt: int) -> Page[T] | float:
         """Judge one attempt: the parsed page, or the seconds this request waits before retrying.
 
         Raises the typed error when the policy gives up. A 429 pauses the whole client (every
         request's next ``reserve()`` waits), so its own wait here is 0.
         """
+        if isinstance(outcome, CortexError):
+            raise outcome
         if isinstance(outcome, httpx.Response):
             retry = self._policy.on_response(crawl.operation, outcome, attempt)
             if retry is None:
@@ -254,7 +260,9 @@ class CortexClient(
     ``token``: else ``CORTEX_API_TOKEN``, else ``CORTEX_API_KEY``. ``base_url``: else
     ``CORTEX_BASE_URL``, else ``https://api.getcortexapp.com`` (plain http only to loopback).
     ``transport``, ``verify`` (a CA bundle path or ``ssl.SSLContext``) and ``proxy`` go to httpx.
-    ``sleep``, ``clock`` and ``rng`` are injectable for tests. Defaults: ``cortex_wrapper._defaults``.
+    ``sleep``, ``clock`` and ``rng`` are injectable for tests (the default sleep ends at once when the
+    pager's consumer stops, so a ``break`` or Ctrl-C never waits out a ``Retry-After``).
+    Defaults: ``cortex_wrapper._defaults``.
     """
 
     def __init__(
@@ -271,7 +279,7 @@ class CortexClient(
         transport: httpx.BaseTransport | None = None,
         verify: ssl.SSLContext | str | bool = True,
         proxy: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -280,7 +288,7 @@ class CortexClient(
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
             clock=clock, rng=rng,
         )
-        check_callable("sleep", sleep)
+        check_callable("sleep", sleep, allow_none=True)
         self._sleep = sleep
         self._http = httpx.Client(**self._httpx_options(transport, verify, proxy))
 
@@ -298,23 +306,42 @@ class CortexClient(
                ) -> SyncPager[T]:
         return SyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch)
 
+    def _wait(self, crawl: Crawl[Any], seconds: float) -> None:
+        """Wait ``seconds`` (ended early when the crawl is cancelled); raise ``Cancelled`` if it is."""
+        if seconds > 0:
+            if self._sleep is None:
+                crawl.cancelled.wait(seconds)
+            else:
+                self._sleep(seconds)
+        if crawl.cancelled.is_set():
+            raise Cancelled
+
+    def _send(self, path: str, params: tuple[tuple[str, str], ...]) -> Outcome:
+        if self._http.is_closed:
+            return self._closed()
+        try:
+            response = self._http.send(self._http.build_request("GET", path, params=params), stream=True)
+        except httpx.HTTPError as exc:
+            return exc
+        try:
+            response.read()
+        except httpx.DecodingError as exc:
+            return undecodable(response, exc)
+        except httpx.HTTPError as exc:
+            return exc
+        finally:
+            response.close()
+        return response
+
     def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
         params = crawl.params(number)
         attempt = 0
         while True:
-            delay = self._limiter.reserve()
-            if delay > 0:
-                self._sleep(delay)
-            outcome: httpx.Response | httpx.HTTPError
-            try:
-                outcome = self._http.get(crawl.operation.path, params=params)
-            except httpx.HTTPError as exc:
-                outcome = exc
-            step = self._settle(crawl, number, outcome, attempt)
+            self._wait(crawl, self._limiter.reserve())
+            step = self._settle(crawl, number, self._send(crawl.operation.path, params), attempt)
             if isinstance(step, Page):
                 return step
-            if step > 0:
-                self._sleep(step)
+            self._wait(crawl, step)
             attempt += 1
 
 
@@ -339,7 +366,7 @@ class AsyncCortexClient(
         transport: httpx.AsyncBaseTransport | None = None,
         verify: ssl.SSLContext | str | bool = True,
         proxy: str | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -348,8 +375,8 @@ class AsyncCortexClient(
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
             clock=clock, rng=rng,
         )
-        check_callable("sleep", sleep)
-        self._sleep = sleep
+        check_callable("sleep", sleep, allow_none=True)
+        self._sleep = sleep or asyncio.sleep
         self._http = httpx.AsyncClient(**self._httpx_options(transport, verify, proxy))
 
     async def __aenter__(self) -> AsyncCortexClient:
@@ -368,6 +395,23 @@ class AsyncCortexClient(
                ) -> AsyncPager[T]:
         return AsyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch)
 
+    async def _send(self, path: str, params: tuple[tuple[str, str], ...]) -> Outcome:
+        if self._http.is_closed:
+            return self._closed()
+        try:
+            response = await self._http.send(self._http.build_request("GET", path, params=params), stream=True)
+        except httpx.HTTPError as exc:
+            return exc
+        try:
+            await response.aread()
+        except httpx.DecodingError as exc:
+            return undecodable(response, exc)
+        except httpx.HTTPError as exc:
+            return exc
+        finally:
+            await response.aclose()
+        return response
+
     async def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
         params = crawl.params(number)
         attempt = 0
@@ -375,12 +419,7 @@ class AsyncCortexClient(
             delay = self._limiter.reserve()
             if delay > 0:
                 await self._sleep(delay)
-            outcome: httpx.Response | httpx.HTTPError
-            try:
-                outcome = await self._http.get(crawl.operation.path, params=params)
-            except httpx.HTTPError as exc:
-                outcome = exc
-            step = self._settle(crawl, number, outcome, attempt)
+            step = self._settle(crawl, number, await self._send(crawl.operation.path, params), attempt)
             if isinstance(step, Page):
                 return step
             if step > 0:

@@ -48,6 +48,10 @@ RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 ERROR_EXCERPT_CHARS = 200
 """How much of an unexpected body an exception quotes."""
 
+PROBE_PAGE_DISTANCE = 1_000_000
+"""How far past the current page the crawl probes, when totals are nonsense, to tell a server that ignores
+``page`` (it answers the same records) from one that pages correctly (it answers an empty page)."""
+
 DEDUPE_WINDOW_PAGES = 2
 """Record ids remembered for deduplication, in pages beyond ``concurrency``: bounded memory."""
 

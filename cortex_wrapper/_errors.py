@@ -14,7 +14,12 @@
     │   └── ServerError                           5xx after retries
     ├── CortexConnectionError                     no answer: refused, dropped, DNS, TLS
     │   └── CortexTimeoutError                    no answer in time
-    └── CortexResponseError                       an answer that is not what the spec says
+    ├── CortexResponseError                       an answer that is not what the spec says
+    └── ClientClosedError (also RuntimeError)     the client was used after close()
+
+Every exception pickles and deep-copies with its fields (so it crosses a process pool), and
+none carries the request: the token never rides along in ``__cause__`` or an attribute. Text
+the server sent (messages, details, body excerpts) has the request's credentials masked.
 
 Warnings: ``UnknownEnumValueWarning`` (a response carries an enum value no doc
 version lists) and ``DeprecatedEnumValueWarning`` (a filter value only older doc
@@ -24,8 +29,19 @@ versions list).
 from __future__ import annotations
 
 
+def _restore(cls: type[CortexError], args: tuple[object, ...], state: dict[str, object]) -> CortexError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class CortexError(Exception):
     """Base of every exception this package raises."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle and copy by state: the subclasses' keyword-only fields survive a process pool."""
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
 class CortexConfigError(CortexError, ValueError):
@@ -129,6 +145,10 @@ class CortexResponseError(CortexError):
         self.status_code = status_code
         self.excerpt = excerpt
         super().__init__(f"{message} (status {status_code}" + (f", body starts: {excerpt!r})" if excerpt else ")"))
+
+
+class ClientClosedError(CortexError, RuntimeError):
+    """The client was closed (``close()`` or the end of its ``with`` block) before this request."""
 
 
 class UnknownEnumValueWarning(UserWarning):

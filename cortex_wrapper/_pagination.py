@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import queue
+import threading
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ._defaults import DEDUPE_WINDOW_PAGES
+from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
 from ._operations import Operation
 from ._params import Pairs
 from ._response import Page
 
 T = TypeVar("T")
 logger = logging.getLogger("cortex_wrapper")
+
+
+class Cancelled(Exception):
+    """Raised inside a fetch whose crawl was abandoned by its consumer; never reaches the caller."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """``Crawl.take``'s request to fetch page ``number`` before judging a page that repeats the previous one."""
+
+    number: int
 
 
 class Crawl(Generic[T]):
@@ -25,11 +40,19 @@ class Crawl(Generic[T]):
       none), so records arriving during the crawl neither repeat nor shift page boundaries;
     * after page 0 the pages ``1 .. totalPages-1`` are planned, fetched up to
       ``concurrency`` at a time and yielded in order;
-    * it stops at ``page + 1 >= totalPages``, an empty page, ``max_pages``, a page
-      that repeats an earlier one, or a page the server numbers wrongly;
+    * it stops at ``page + 1 >= totalPages``, an empty page, ``max_pages``, or a page the
+      server numbers wrongly (page 0's records are still yielded);
+    * a page identical to the previous one is legitimate (audit entries have no id, and the same
+      bot can read the same object twice in one millisecond) unless the server ignores ``page``:
+      the first such repeat makes the crawl probe a page past the end once. A server that pages
+      correctly answers it empty, and the repeated page is kept; one that ignores ``page`` answers
+      the same records again, and the crawl stops. So no record of a correct server is dropped, a
+      broken one costs at most three requests, and only the previous page is remembered;
     * nonsense totals (negative, zero with items) switch to one page at a time
-      until an empty or repeated page;
-    * records with an id are deduplicated within a bounded window of recent ids.
+      until an empty page;
+    * records with an id are deduplicated within a bounded window of recent ids;
+    * ``cancelled`` is set when the consumer stops: fetches check it before every attempt and wake
+      from their waits.
     """
 
     def __init__(
@@ -41,8 +64,10 @@ class Crawl(Generic[T]):
         self.max_pages = max_pages
         self.concurrency = concurrency
         self.done = False
+        self.cancelled = threading.Event()
         self.last_page: int | None = None  # planned last page number; None: one at a time
-        self._fingerprints: set[tuple[int, str]] = set()
+        self._previous: list[T] | None = None  # the items of the last page taken, before deduplication
+        self._paging_verified = False
         self._recent_ids: deque[Any] = deque()
         self._recent_set: set[Any] = set()
         self._id_window = page_size * (concurrency + DEDUPE_WINDOW_PAGES)
@@ -65,15 +90,15 @@ class Crawl(Generic[T]):
             yield number
             number += 1
 
-    def take(self, number: int, page: Page[T]) -> Page[T] | None:
-        """Accept the page fetched as ``number``; the page to yield, or None to stop the crawl."""
+    def take(self, number: int, page: Page[T]) -> Page[T] | Probe | None:
+        """Accept the page fetched as ``number``: the page to yield, a ``Probe`` to fetch first, or None to stop."""
         if self.done:
             return None
         name = self.operation.operation_id
         if page.page != number:
             logger.warning("%s: asked for page %d, the server answered page %d; stopping", name, number, page.page)
             self._stop()
-            return None
+            return self._accept(number, page) if number == 0 else None
         if number == 0:
             self._plan(page)
         elif (page.total, page.total_pages) != self._first_totals:
@@ -85,12 +110,24 @@ class Crawl(Generic[T]):
         if not page.items:
             self._stop()
             return page if number == 0 else None
-        fingerprint = (len(page.items), repr(page.items[0]) + repr(page.items[-1]))
-        if fingerprint in self._fingerprints:
-            logger.warning("%s: page %d repeats an earlier page; stopping", name, number)
+        if not self._paging_verified and page.items == self._previous:
+            return Probe(self.last_page + 1 if self.last_page is not None else number + PROBE_PAGE_DISTANCE)
+        return self._accept(number, page)
+
+    def judge_probe(self, number: int, page: Page[T], probe: Page[T]) -> Page[T] | None:
+        """Page ``number`` repeated the previous page; ``probe`` is the page past the end. Keep it, or stop."""
+        if probe.items and probe.items == page.items:
+            logger.warning(
+                "%s: page %d repeats the previous page and a page past the end does too: the server ignores "
+                "'page'; stopping", self.operation.operation_id, number,
+            )
             self._stop()
             return None
-        self._fingerprints.add(fingerprint)
+        self._paging_verified = True
+        return self._accept(number, page)
+
+    def _accept(self, number: int, page: Page[T]) -> Page[T]:
+        self._previous = page.items
         items = self._dedupe(page.items)
         if self.last_page is not None and number >= self.last_page:
             self._stop()
@@ -134,11 +171,53 @@ Fetch = Callable[[Crawl[T], int], Page[T]]
 AsyncFetch = Callable[[Crawl[T], int], Awaitable[Page[T]]]
 
 
+class _Fetcher:
+    """Daemon threads that run one crawl's fetches, ``size`` at a time.
+
+    Daemon threads, not a ``ThreadPoolExecutor``: the interpreter joins executor threads at exit, so a
+    fetch blocked in a socket read would hold up the exit of a process interrupted with Ctrl-C.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+
+    def submit(self, job: Callable[[], T]) -> Future[T]:
+        """Run ``job`` on a worker; its future."""
+        future: Future[T] = Future()
+        self._jobs.put((future, job))
+        if len(self._threads) < self._size:
+            thread = threading.Thread(target=self._work, name="cortex-page", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+        return future
+
+    def _work(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            future, job = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = job()
+            except BaseException as exc:  # handed to whoever reads the future
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+    def shutdown(self) -> None:
+        """Let every worker exit once its current job is done (queued jobs were cancelled by the caller)."""
+        for _ in self._threads:
+            self._jobs.put(None)
+
+
 class SyncPager(Generic[T]):
     """A lazy, re-iterable view of every record of a query; no request until iterated.
 
     Iterate it for the records across all pages, in server order, or call
-    ``pages()`` for ``Page`` objects. Each iteration is a fresh crawl.
+    ``pages()`` for ``Page`` objects. Each iteration is a fresh crawl. When the
+    consumer stops early (``break``, an exception, ``close()`` of the iterator),
+    no further request starts and every wait of the crawl ends at once.
     """
 
     def __init__(self, make_crawl: Callable[[], Crawl[T]], fetch: Fetch[T]) -> None:
@@ -146,36 +225,42 @@ class SyncPager(Generic[T]):
         self._fetch = fetch
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page.items
+        with contextlib.closing(self.pages()) as pages:
+            for page in pages:
+                yield from page.items
 
-    def pages(self) -> Iterator[Page[T]]:
+    def _take(self, crawl: Crawl[T], number: int, page: Page[T]) -> Page[T] | None:
+        verdict = crawl.take(number, page)
+        if isinstance(verdict, Probe):
+            return crawl.judge_probe(number, page, self._fetch(crawl, verdict.number))
+        return verdict
+
+    def pages(self) -> Generator[Page[T], None, None]:
         """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
         crawl = self._make_crawl()
-        first = crawl.take(0, self._fetch(crawl, 0))
-        if first is None:
-            return
-        yield first
-        if crawl.done:
-            return
         pending: deque[tuple[int, Future[Page[T]]]] = deque()
-        numbers = crawl.following()
-        pool = ThreadPoolExecutor(max_workers=crawl.concurrency, thread_name_prefix="cortex-page")
+        fetcher = _Fetcher(crawl.concurrency)
         try:
-            while True:
+            first = self._take(crawl, 0, self._fetch(crawl, 0))
+            if first is None:
+                return
+            yield first
+            numbers = crawl.following()
+            while not crawl.done:
                 while len(pending) < crawl.window() and (number := next(numbers, None)) is not None:
-                    pending.append((number, pool.submit(self._fetch, crawl, number)))
+                    pending.append((number, fetcher.submit(lambda n=number: self._fetch(crawl, n))))  # type: ignore[misc]
                 if not pending:
                     return
                 number, future = pending.popleft()
-                page = crawl.take(number, future.result())
+                page = self._take(crawl, number, future.result())
                 if page is None:
                     return
                 yield page
         finally:
+            crawl.cancelled.set()
             for _, future in pending:
                 future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+            fetcher.shutdown()
 
 
 class AsyncPager(Generic[T]):
@@ -186,33 +271,42 @@ class AsyncPager(Generic[T]):
         self._fetch = fetch
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+        pages = self.pages()
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:
+            await pages.aclose()
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def _take(self, crawl: Crawl[T], number: int, page: Page[T]) -> Page[T] | None:
+        verdict = crawl.take(number, page)
+        if isinstance(verdict, Probe):
+            return crawl.judge_probe(number, page, await self._fetch(crawl, verdict.number))
+        return verdict
+
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
         crawl = self._make_crawl()
-        first = crawl.take(0, await self._fetch(crawl, 0))
-        if first is None:
-            return
-        yield first
-        if crawl.done:
-            return
         pending: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
-        numbers = crawl.following()
         try:
-            while True:
+            first = await self._take(crawl, 0, await self._fetch(crawl, 0))
+            if first is None:
+                return
+            yield first
+            numbers = crawl.following()
+            while not crawl.done:
                 while len(pending) < crawl.window() and (number := next(numbers, None)) is not None:
                     pending.append((number, asyncio.ensure_future(self._fetch(crawl, number))))
                 if not pending:
                     return
                 number, task = pending.popleft()
-                page = crawl.take(number, await task)
+                page = await self._take(crawl, number, await task)
                 if page is None:
                     return
                 yield page
         finally:
+            crawl.cancelled.set()
             for _, task in pending:
                 task.cancel()
             if pending:

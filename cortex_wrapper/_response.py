@@ -40,9 +40,50 @@ class Page(Generic[T]):
     total_pages: int
 
 
+MASK = "***"
+
+
+def _credentials(request: httpx.Request | None) -> list[str]:
+    """What the request authenticated with (the ``Authorization`` value and the token in it), longest first."""
+    if request is None:
+        return []
+    value = request.headers.get("authorization", "").strip()
+    secrets = [value, value.partition(" ")[2].strip()]
+    return sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+
+def masked(text: str, request: httpx.Request | None) -> str:
+    """``text`` (something the server or the transport said) with the request's credentials masked.
+
+    Every piece of server text an exception carries passes through here: a server or proxy that
+    echoes the ``Authorization`` header must not put the token into ``str()`` of an error.
+    """
+    for secret in _credentials(request):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def request_of(response: httpx.Response) -> httpx.Request | None:
+    """The request behind ``response`` (None for a response built without one)."""
+    try:
+        return response.request
+    except RuntimeError:
+        return None
+
+
 def excerpt(response: httpx.Response) -> str:
-    """The start of the body as text, whatever its encoding."""
-    return response.content[: ERROR_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")[:ERROR_EXCERPT_CHARS]
+    """The start of the body as text, whatever its encoding, credentials masked."""
+    text = response.content[: ERROR_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    return masked(text, request_of(response))[:ERROR_EXCERPT_CHARS]
+
+
+def undecodable(response: httpx.Response, error: httpx.DecodingError) -> CortexResponseError:
+    """The error for a body that cannot be decoded as its ``Content-Encoding`` says (a corrupt gzip body)."""
+    encoding = response.headers.get("content-encoding", "?")
+    return CortexResponseError(
+        f"the body cannot be decoded as Content-Encoding {encoding!r}: {masked(str(error), request_of(response))}",
+        status_code=response.status_code,
+    )
 
 
 def json_body(response: httpx.Response) -> Any:
@@ -199,18 +240,25 @@ def api_error(
     """The typed exception for an error response, with the API's type, message and request id."""
     status = response.status_code
     body = json_body(response)
+    request = request_of(response)
     error_type = message = request_id = details = None
     if isinstance(body, dict):
-        error_type = _text(body.get("type"))
-        message = _text(body.get("message")) or _text(body.get("detail")) or _text(body.get("title"))
-        request_id = _text(body.get("requestId"))
-        details = _text(body.get("details"))
+        error_type = _text(body.get("type"), request)
+        message = (_text(body.get("message"), request) or _text(body.get("detail"), request)
+                   or _text(body.get("title"), request))
+        request_id = _text(body.get("requestId"), request)
+        details = _text(body.get("details"), request)
     if message is None:
         reason = response.reason_phrase or "error"
-        message = f"{reason} (non-JSON body: {excerpt(response)!r})" if response.content else reason
+        if not response.content:
+            message = reason
+        elif body is None:
+            message = f"{reason} (non-JSON body: {excerpt(response)!r})"
+        else:
+            message = f"{reason} (a JSON body that is not an ErrorResponse: {excerpt(response)!r})"
     if note:
         message = f"{message}; {note}"
-    request_id = request_id or response.headers.get("x-request-id")
+    request_id = request_id or _text(response.headers.get("x-request-id"), request)
     fields: dict[str, str | None] = {"error_type": error_type, "request_id": request_id, "details": details}
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else CortexAPIError)
     if cls is PermissionDeniedError:
@@ -220,5 +268,5 @@ def api_error(
     return cls(status, message, **fields)
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+def _text(value: Any, request: httpx.Request | None) -> str | None:
+    return masked(value, request) if isinstance(value, str) and value else None

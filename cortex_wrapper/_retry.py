@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 
 from ._defaults import BACKOFF_INITIAL, BACKOFF_MAX, RETRYABLE_STATUSES
-from ._errors import CortexConnectionError, CortexError, CortexResponseError, CortexTimeoutError
+from ._errors import CortexConnectionError, CortexResponseError, CortexTimeoutError
 from ._operations import Operation
-from ._response import api_error, json_body
+from ._response import api_error, json_body, masked
 
 
 @dataclass(frozen=True)
@@ -104,22 +104,28 @@ class RetryPolicy:
         note = f"gave up after {attempt} retries" if status in RETRYABLE_STATUSES else ""
         raise api_error(operation, response, note=note)
 
-    def on_error(self, error: Exception, attempt: int) -> Retry:
-        """A ``Retry`` for a timeout or dropped connection; else raise the typed error."""
-        if isinstance(error, CortexError):
-            raise error
+    def on_error(self, error: httpx.HTTPError, attempt: int) -> Retry:
+        """A ``Retry`` for a timeout or dropped connection; else raise the typed error.
+
+        The typed error does not chain the httpx exception: that one carries the request, and
+        the request carries the token.
+        """
+        what = f"{type(error).__name__}: {masked(str(error), _request(error))}".rstrip(": ")
         if isinstance(error, httpx.TimeoutException):
             if attempt < self.max_retries:
                 return Retry(self.backoff(attempt), f"timeout ({type(error).__name__})")
-            raise CortexTimeoutError(f"no answer in time after {attempt} retries: {type(error).__name__}") from error
+            raise CortexTimeoutError(f"no answer in time after {attempt} retries: {what}")
         if isinstance(error, httpx.TransportError) and not isinstance(
             error, (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
         ):
             if attempt < self.max_retries:
                 return Retry(self.backoff(attempt), f"connection error ({type(error).__name__})")
-            raise CortexConnectionError(
-                f"connection failed after {attempt} retries: {type(error).__name__}: {error}"
-            ) from error
-        if isinstance(error, httpx.HTTPError):
-            raise CortexConnectionError(f"request failed: {type(error).__name__}: {error}") from error
-        raise error
+            raise CortexConnectionError(f"connection failed after {attempt} retries: {what}")
+        raise CortexConnectionError(f"request failed: {what}")
+
+
+def _request(error: httpx.HTTPError) -> httpx.Request | None:
+    try:
+        return error.request
+    except RuntimeError:
+        return None

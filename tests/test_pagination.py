@@ -44,9 +44,9 @@ def test_page_size_and_max_pages_are_honoured(harness: Harness) -> None:
     assert [len(p.items) for p in pages] == [7, 7, 7]
     assert pages[0].total == 100 and pages[0].total_pages == 15
     assert len(api.requests) == 3
-    assert harness.items(client, "audit_logs", page_size=50, max_pages=1) == harness.items(
-        client, "audit_logs", page_size=50, max_pages=1
-    )
+    newest_50 = harness.items(client, "audit_logs", page_size=50, max_pages=1)
+    assert [e.object_identifier for e in newest_50] == [f"svc-{i}" for i in range(99, 49, -1)]
+    assert len(api.requests) == 4
     assert api.requests[-1].url.params["pageSize"] == "50"
 
 
@@ -86,7 +86,8 @@ def test_server_repeating_a_page_does_not_loop(harness: Harness) -> None:
     api.script = [same_page] * 50
     items = harness.items(harness.client(api), "audit_logs")
     assert len(items) == 1
-    assert len(api.requests) == 2
+    # page 0, page 1 (a repeat), then one probe far past the end, which repeats too: stop
+    assert [r.url.params["page"] for r in api.requests] == ["0", "1", "1000001"]
 
 
 def test_server_ignoring_the_page_parameter_stops(harness: Harness) -> None:
@@ -175,3 +176,70 @@ def test_breaking_early_stops_fetching(harness: Harness) -> None:
 
         asyncio.run(first())
     assert len(api.requests) <= 4
+
+
+# --- issue 10, item 1: identical entries never end a crawl early; a page-ignoring server still ends it ---
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 5])
+def test_identical_audit_entries_are_all_yielded_at_any_page_size(harness: Harness, page_size: int) -> None:
+    a = audit_record(1)
+    b = audit_record(2)
+    same = [dict(a) for _ in range(7)]  # the same bot reading the same object in the same millisecond
+    api = MockCortex("audit_logs", [b, *same, audit_record(0)])
+    items = harness.items(harness.client(api, page_size=page_size, concurrency=2), "audit_logs")
+    assert [e.object_identifier for e in items] == ["svc-2", *["svc-1"] * 7, "svc-0"]
+    # at most one probe request on top of the pages themselves
+    assert len(api.requests) <= -(-9 // page_size) + 1
+
+
+def test_three_entries_two_identical_page_size_1(harness: Harness) -> None:
+    a, b = audit_record(5), audit_record(4)
+    api = MockCortex("audit_logs", [a, dict(a), b])
+    items = harness.items(harness.client(api, page_size=1), "audit_logs")
+    assert len(items) == 3
+
+
+@pytest.mark.parametrize("totals", [(10**9, 10**6), (-1, -1)])
+def test_server_ignoring_page_but_echoing_its_number_ends_in_bounded_requests(
+    harness: Harness, totals: tuple[int, int]
+) -> None:
+    def ignores_page(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        return httpx.Response(200, json={"logs": [audit_record(1), audit_record(2)], "page": page,
+                                         "total": totals[0], "totalPages": totals[1]})
+
+    api = MockCortex("audit_logs")
+    api.script = [ignores_page] * 100
+    items = harness.items(harness.client(api, page_size=2, concurrency=4), "audit_logs")
+    assert [e.object_identifier for e in items] == ["svc-1", "svc-2"]
+    assert len(api.requests) <= 4 + 2  # the pages in flight, page 0 and one probe
+
+
+def test_crawl_memory_does_not_grow_with_pages() -> None:
+    from cortex_wrapper._operations import NOTIFICATION_LOGS
+    from cortex_wrapper._pagination import Crawl
+    from cortex_wrapper._response import Page
+
+    crawl: Crawl[Any] = Crawl(NOTIFICATION_LOGS, [], page_size=10, max_pages=None, concurrency=4)
+    pages = 5_000
+    for number in range(pages):
+        items = [NotificationLog.from_dict(log_record(number * 10 + i)) for i in range(10)]
+        assert crawl.take(number, Page(items, number, pages * 10, pages)) is not None
+    sizes = {name: len(value) for name, value in vars(crawl).items() if hasattr(value, "__len__")}
+    assert max(sizes.values()) <= 10 * (4 + 2)  # the id window; nothing per page
+
+
+# --- issue 10, item 2: records received are never silently dropped ---
+
+
+def test_page_zero_answered_as_another_page_still_yields_its_records(harness: Harness) -> None:
+    def prism_like(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"logs": [audit_record(1), audit_record(2)], "page": -2147483648,
+                                         "total": 2, "totalPages": 1})
+
+    api = MockCortex("audit_logs")
+    api.script = [prism_like] * 5
+    items = harness.items(harness.client(api), "audit_logs")
+    assert [e.object_identifier for e in items] == ["svc-1", "svc-2"]
+    assert len(api.requests) == 1

@@ -10,7 +10,7 @@ from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATI
 
 PUBLIC = [
     "SPEC_SHA256", "SPEC_VERSIONS", "AsyncCortexClient", "AsyncPager", "AuditLogResponse", "AuthenticationError",
-    "BadRequestError", "CortexAPIError", "CortexClient", "CortexConfigError", "CortexConnectionError", "CortexError",
+    "BadRequestError", "ClientClosedError", "CortexAPIError", "CortexClient", "CortexConfigError", "CortexConnectionError", "CortexError",
     "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "EnumFilter", "IdFilter",
     "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject", "NotificationRun", "Page",
     "PermissionDeniedError", "RateLimitError", "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",

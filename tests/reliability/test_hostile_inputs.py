@@ -132,7 +132,7 @@ BAD_OPTIONS: list[tuple[str, Any]] = [
     ("requests_per_minute", float("nan")),
     ("concurrency", 4.0),
     ("page_size", 1000.0),
-    ("sleep", None),
+    ("sleep", 42),
     ("clock", "monotonic"),
     ("rng", 42),
 ]

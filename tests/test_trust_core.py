@@ -1,0 +1,296 @@
+"""Issue 10: the library's leak, crash and wrong-type defects found by outside testing."""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from cortex_wrapper import (
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    CortexAPIError,
+    CortexClient,
+    CortexConfigError,
+    CortexConnectionError,
+    CortexError,
+    CortexResponseError,
+    CortexTimeoutError,
+    InvalidParameterError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from cortex_wrapper.testing import FakeCortex, Outcome
+
+from .conftest import BASE, TOKEN, Harness, MockCortex, audit_record
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --- item 6: a token echoed by the server never reaches an exception ---
+
+
+def _echo(status: int, kind: str) -> Any:
+    def handler(request: httpx.Request) -> httpx.Response:
+        auth = request.headers["authorization"]
+        if kind == "json":
+            return httpx.Response(status, json={"type": "UNCATEGORIZED", "message": f"bad credentials: {auth}",
+                                                "details": f"token was {auth.split()[1]}", "requestId": auth})
+        if kind == "problem":
+            return httpx.Response(status, json={"title": f"denied {auth}", "weird": auth})
+        return httpx.Response(status, text=f"<html><body>upstream said: {auth}</body></html>",
+                              headers={"content-type": "text/html", "x-request-id": auth.split()[1]})
+    return handler
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+@pytest.mark.parametrize(("status", "kind"), [(401, "json"), (403, "json"), (400, "problem"), (502, "html"),
+                                              (418, "html"), (200, "html")])
+def test_a_token_echoed_by_the_server_is_masked(harness: Harness, status: int, kind: str) -> None:
+    client = harness.client(_echo(status, kind), max_retries=0)
+    with pytest.raises(CortexError) as info:
+        harness.items(client, "audit_logs")
+    error = info.value
+    for text in (str(error), repr(error), repr(vars(error)), pickle.dumps(error).decode("latin-1")):
+        assert TOKEN not in text
+    assert "***" in str(error) or "***" in repr(vars(error))
+
+
+def test_a_connection_error_exposes_no_request(harness: Harness) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"refused while sending {request.headers['authorization']}", request=request)
+
+    client = harness.client(refuse, max_retries=1)
+    with pytest.raises(CortexConnectionError) as info:
+        harness.items(client, "audit_logs")
+    for error in _chain(info.value):
+        assert not hasattr(error, "request"), f"{type(error).__name__} carries the request"
+        assert TOKEN not in str(error) and TOKEN not in repr(error)
+    assert info.value.__cause__ is None
+
+
+# --- item 7: the sync pager stops when its consumer does ---
+
+
+def _threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("cortex-page")]
+
+
+def test_no_request_starts_after_the_consumer_breaks() -> None:
+    requests: list[int] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        with lock:
+            requests.append(page)
+        if page <= 1:  # pages 0 and 1 answer; the pages planned after them wait out a 30 s 429
+            return MockCortex("audit_logs", [audit_record(i) for i in range(40)])(request)
+        return httpx.Response(429, headers={"Retry-After": "30"}, json={"title": "Too Many Requests"})
+
+    before = set(_threads())
+    client = CortexClient(TOKEN, BASE, transport=httpx.MockTransport(handler), page_size=10, concurrency=3,
+                          requests_per_minute=None)  # the default, interruptible sleep
+    started = time.monotonic()
+    for count, _ in enumerate(client.audit_logs(), start=1):
+        if count == 11:  # the first record of page 1: pages 2 and 3 are in flight
+            break
+    workers = [t for t in _threads() if t not in before]
+    for thread in workers:
+        thread.join(timeout=5)
+    assert not [t for t in workers if t.is_alive()], "pager threads still running after the consumer stopped"
+    assert time.monotonic() - started < 5  # the 30 s Retry-After wait was cut short
+    with lock:
+        after_break = list(requests)
+    assert {0, 1, 2} <= set(after_break) <= {0, 1, 2, 3}  # nothing beyond the pages planned before the break
+    assert len(after_break) <= 4 + 2  # each page once, and at most one retry started before the break
+    client.close()
+
+
+def test_closing_the_page_iterator_stops_fetching() -> None:
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(int(request.url.params["page"]))
+        if calls[-1] <= 1:
+            return MockCortex("audit_logs", [audit_record(i) for i in range(40)])(request)
+        return httpx.Response(503, headers={"Retry-After": "20"}, json={"message": "busy"})
+
+    client = CortexClient(TOKEN, BASE, transport=httpx.MockTransport(handler), page_size=10, concurrency=2,
+                          requests_per_minute=None)
+    pages = client.audit_logs().pages()
+    next(pages)
+    next(pages)  # page 1: page 2 is now in flight, waiting out a 20 s 503
+    pages.close()
+    for thread in _threads():
+        thread.join(timeout=5)
+    assert not _threads()
+    assert {0, 1, 2} <= set(calls) <= {0, 1, 2, 3}
+    assert len(calls) <= 4 + 1
+    client.close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_rate_limit_wait_exits_at_once(tmp_path: Path) -> None:
+    waiting = threading.Event()
+
+    def on_request(request: Any) -> None:
+        if request.query and dict(request.query).get("page") != "0":
+            waiting.set()
+
+    with FakeCortex(seed=3, audit_log_count=100, on_request=on_request) as fake:
+        fake.script(200, Outcome(status=429, retry_after=30), Outcome(status=429, retry_after=30))
+        env = {**os.environ, "CORTEX_API_TOKEN": fake.token}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cortex_wrapper.cli", "--base-url", fake.url, "audit", "--page-size", "10",
+             "--output", str(tmp_path / "out.jsonl")],
+            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            assert waiting.wait(timeout=30), "the export never reached page 1"
+            time_to_wait_for_the_429 = fake.requests  # the 429 is answered before the client waits
+            assert time_to_wait_for_the_429
+            proc.send_signal(signal.SIGINT)
+            started = time.monotonic()
+            _, err = proc.communicate(timeout=20)
+            elapsed = time.monotonic() - started
+        finally:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert elapsed < 3, f"exited {elapsed:.1f}s after Ctrl-C"
+
+
+# --- item 9: every public exception pickles and deep-copies with its fields ---
+
+ERRORS: list[CortexError] = [
+    CortexError("plain"),
+    CortexConfigError("no token"),
+    InvalidParameterError("statuses", "bad value", ("A", "B")),
+    CortexAPIError(418, "teapot", error_type="UNCATEGORIZED", request_id="r1", details="d"),
+    BadRequestError(400, "bad", error_type="BAD_REQUEST", request_id="r2"),
+    AuthenticationError(401, "who", request_id="r3"),
+    PermissionDeniedError(403, "no", permission="View audit logs", request_id="r4"),
+    NotFoundError(404, "where"),
+    RateLimitError(429, "slow down", retry_after=12.5, request_id="r5"),
+    ServerError(503, "down", details="maintenance"),
+    CortexConnectionError("refused"),
+    CortexTimeoutError("slow"),
+    CortexResponseError("not JSON", status_code=200, excerpt="<html>"),
+    ClientClosedError("closed"),
+]
+
+
+@pytest.mark.parametrize("error", ERRORS, ids=lambda e: type(e).__name__)
+def test_every_public_exception_round_trips(error: CortexError) -> None:
+    for copied in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error), copy.copy(error)):
+        assert type(copied) is type(error)
+        assert str(copied) == str(error)
+        assert vars(copied) == vars(error)
+        assert copied.args == error.args
+
+
+def _raise_permission_denied() -> None:
+    raise PermissionDeniedError(403, "no", permission="View audit logs", request_id="r9")
+
+
+def test_an_exception_raised_in_a_process_pool_worker_reaches_the_caller() -> None:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(_raise_permission_denied)
+        with pytest.raises(PermissionDeniedError) as info:
+            future.result(timeout=60)
+    assert info.value.permission == "View audit logs"
+    assert info.value.request_id == "r9" and info.value.status_code == 403
+
+
+# --- item 10: a closed client raises a CortexError ---
+
+
+def test_using_a_closed_client_raises_client_closed_error(harness: Harness) -> None:
+    client = harness.client(MockCortex("audit_logs", [audit_record(1)]))
+    pager = client.audit_logs()
+    if harness.kind == "sync":
+        client.close()
+    else:
+        import asyncio
+
+        asyncio.run(client.close())
+    with pytest.raises(ClientClosedError) as info:
+        harness.items(client, "audit_logs")
+    assert isinstance(info.value, CortexError) and "closed" in str(info.value)
+    with pytest.raises(ClientClosedError):
+        if harness.kind == "sync":
+            list(pager)
+        else:
+            harness.items(client, "audit_logs")
+
+
+# --- item 11: a corrupt gzip body is a response error, not a network failure ---
+
+
+class RawBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body handed over undecoded, as a socket would: httpx decodes it only when it is read."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __iter__(self) -> Any:
+        yield self.data
+
+    async def __aiter__(self) -> Any:
+        yield self.data
+
+
+def test_an_invalid_gzip_body_is_a_response_error(harness: Harness) -> None:
+    def corrupt(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-encoding": "gzip"}, stream=RawBody(b"this is not gzip at all"))
+
+    with pytest.raises(CortexResponseError) as info:
+        harness.items(harness.client(corrupt), "audit_logs")
+    assert info.value.status_code == 200
+    assert "gzip" in str(info.value)
+
+
+def test_a_valid_gzip_body_still_parses(harness: Harness) -> None:
+    plain = MockCortex("audit_logs", [audit_record(1)])
+
+    def gzipped(request: httpx.Request) -> httpx.Response:
+        body = plain(request).content
+        return httpx.Response(200, headers={"content-encoding": "gzip"}, stream=RawBody(gzip.compress(body)))
+
+    assert len(harness.items(harness.client(gzipped), "audit_logs")) == 1
+
+
+# --- item 12: a JSON error body that is not an ErrorResponse is not called non-JSON ---
+
+
+def test_a_json_error_body_that_is_not_an_error_response(harness: Harness) -> None:
+    def odd(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(418, json={"error": "short and stout"})
+
+    with pytest.raises(CortexAPIError) as info:
+        harness.items(harness.client(odd), "audit_logs")
+    assert "non-JSON" not in str(info.value)
+    assert "not an ErrorResponse" in str(info.value) and "short and stout" in str(info.value)
