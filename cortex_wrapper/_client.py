@@ -60,6 +60,14 @@ def _now() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+def _label(operation: Operation[Any], filters: dict[str, Any], page_size: int | None, max_pages: int | None) -> str:
+    """What a pager's repr shows: the operation and the arguments given (never the token, which is no argument)."""
+    given = {name: value for name, value in filters.items() if value is not None}
+    given.update({k: v for k, v in (("page_size", page_size), ("max_pages", max_pages)) if v is not None})
+    arguments = ", ".join(f"{name}={value!r}" for name, value in given.items())
+    return f"{operation.operation_id}({arguments})"[:500]
+
+
 class _BaseClient(Generic[PA, PL, PR]):
     """What the sync and async clients share: configuration, argument checks, the three operations."""
 
@@ -304,7 +312,8 @@ class CortexClient(
 
     def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
                ) -> SyncPager[T]:
-        return SyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch)
+        return SyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch,
+                         _label(operation, filters, page_size, max_pages))
 
     def _wait(self, crawl: Crawl[Any], seconds: float) -> None:
         """Wait ``seconds`` (ended early when the crawl is cancelled); raise ``Cancelled`` if it is."""
@@ -393,7 +402,8 @@ class AsyncCortexClient(
 
     def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
                ) -> AsyncPager[T]:
-        return AsyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch)
+        return AsyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch,
+                          _label(operation, filters, page_size, max_pages))
 
     async def _send(self, path: str, params: tuple[tuple[str, str], ...]) -> Outcome:
         if self._http.is_closed:

@@ -220,9 +220,13 @@ class SyncPager(Generic[T]):
     no further request starts and every wait of the crawl ends at once.
     """
 
-    def __init__(self, make_crawl: Callable[[], Crawl[T]], fetch: Fetch[T]) -> None:
+    def __init__(self, make_crawl: Callable[[], Crawl[T]], fetch: Fetch[T], label: str = "") -> None:
         self._make_crawl = make_crawl
         self._fetch = fetch
+        self._label = label
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._label}>"
 
     def __iter__(self) -> Iterator[T]:
         with contextlib.closing(self.pages()) as pages:
@@ -266,9 +270,13 @@ class SyncPager(Generic[T]):
 class AsyncPager(Generic[T]):
     """The async mirror of ``SyncPager``: ``async for`` records, or ``async for`` over ``pages()``."""
 
-    def __init__(self, make_crawl: Callable[[], Crawl[T]], fetch: AsyncFetch[T]) -> None:
+    def __init__(self, make_crawl: Callable[[], Crawl[T]], fetch: AsyncFetch[T], label: str = "") -> None:
         self._make_crawl = make_crawl
         self._fetch = fetch
+        self._label = label
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._label}>"
 
     async def __aiter__(self) -> AsyncIterator[T]:
         pages = self.pages()

@@ -52,10 +52,8 @@ class Param:
         if value is None:
             return []
         if self.many:
-            values = list(_as_list(self.name, value))
-            if not values:
-                return []
-            return [(self.wire, self._one(v)) for v in values]
+            texts = dict.fromkeys(self._one(v) for v in _as_list(self.name, value))  # each value once, in order
+            return [(self.wire, text) for text in texts]
         return [(self.wire, self._one(value))]
 
     def _one(self, value: Any) -> str:

@@ -11,7 +11,7 @@ from cortex_api_client.models import GetAuditLogsActionsItem, NotificationRunMed
 
 from cortex_wrapper import CortexConfigError, DeprecatedEnumValueWarning, InvalidParameterError
 
-from .conftest import Harness, MockCortex, audit_record, log_record, run_record
+from .conftest import TOKEN, Harness, MockCortex, audit_record, log_record, run_record
 
 
 def sent(harness: Harness, operation: str, **filters: Any) -> list[tuple[str, str]]:
@@ -174,3 +174,22 @@ def test_bad_constructor_options(harness: Harness, options: dict[str, Any]) -> N
         assert name in str(info.value)
     if name in ("base_url", "token", "timeout", "max_retries", "concurrency"):
         assert isinstance(info.value, CortexConfigError)
+
+
+def test_duplicate_filter_values_are_sent_once(harness: Harness) -> None:
+    api = MockCortex("notification_runs", [])
+    client = harness.client(api)
+    harness.items(client, "notification_runs", statuses=["FAILED", "FAILED", "IGNORED", "FAILED"],
+                  mediums=[NotificationRunMedium.SLACK, "SLACK"])
+    params = api.requests[0].url.params
+    assert params.get_list("statuses") == ["FAILED", "IGNORED"]
+    assert params.get_list("mediums") == ["SLACK"]
+
+
+def test_a_pager_repr_names_the_operation_and_filters_never_the_token(harness: Harness) -> None:
+    client = harness.client(MockCortex("notification_logs", []))
+    pager = client.notification_logs(statuses=["FAILED"], page_size=50)
+    text = repr(pager)
+    assert text.startswith(("<SyncPager listNotificationLogs(", "<AsyncPager listNotificationLogs("))
+    assert "statuses=['FAILED']" in text and "page_size=50" in text
+    assert TOKEN not in text and "object at 0x" not in text

@@ -25,3 +25,12 @@ def test_readme_starts_with_the_two_commands() -> None:
     commands = re.findall(r"```sh\n(.*?)\n```", README, re.DOTALL)[:2]
     assert "pip install -e '.[dev,cli]'" in commands[0] and "cortex-logs --sandbox" in commands[0]
     assert commands[1].startswith(".venv/bin/pytest")
+
+
+def test_pinning_snippet_runs_as_written(caplog: Any) -> None:
+    [block] = [b for b in python_blocks() if "SPEC_SHA256[:12]" in b]
+    caplog.set_level("INFO")
+    exec(compile(block, "README.md", "exec"), {"__name__": "service"})
+    import cortex_wrapper
+
+    assert f"cortex-wrapper {cortex_wrapper.__version__}, spec {cortex_wrapper.SPEC_SHA256[:12]}" in caplog.text
