@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import math
 import random
@@ -29,22 +30,27 @@ class Retry:
 
 
 def parse_retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds to wait: the ``Retry-After`` header (seconds or HTTP date), else the body's ``retryAfter``."""
+    """Seconds to wait, from the first signal the response carries; None when it carries none.
+
+    ``retry-after-ms``, else ``Retry-After`` (seconds, or an HTTP date in any of RFC 9110's three forms:
+    IMF-fixdate, RFC 850 and asctime, all GMT), else the body's ``retryAfter``.
+    """
+    milliseconds = _non_negative(response.headers.get("retry-after-ms"))
+    if milliseconds is not None:
+        return milliseconds / 1000
     header = response.headers.get("retry-after")
     if header is not None:
-        header = header.strip()
+        seconds = _non_negative(header)
+        if seconds is not None:
+            return seconds
         try:
-            seconds = float(header)
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(header)
-            except (TypeError, ValueError, IndexError):
-                when = None
-            if when is not None and when.tzinfo is not None:
-                return max(0.0, when.timestamp() - now())
-        else:
-            if math.isfinite(seconds) and seconds >= 0:
-                return seconds
+            when = email.utils.parsedate_to_datetime(header.strip())
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:  # asctime carries no zone; HTTP dates are always GMT
+                when = when.replace(tzinfo=dt.UTC)
+            return max(0.0, when.timestamp() - now())
     body = json_body(response)
     if isinstance(body, dict):
         value = body.get("retryAfter")
@@ -52,6 +58,17 @@ def parse_retry_after(response: httpx.Response, now: Callable[[], float] = time.
         if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= sys.float_info.max:
             return float(value)
     return None
+
+
+def _non_negative(text: str | None) -> float | None:
+    """``text`` as a finite number >= 0, else None."""
+    if text is None:
+        return None
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
 
 
 class RetryPolicy:

@@ -48,6 +48,30 @@ def test_429_with_retry_after_http_date(harness: Harness) -> None:
     assert 18.0 <= harness.clock.sleeps[0] <= 20.0
 
 
+@pytest.mark.parametrize("form", ["imf", "rfc850", "asctime"])
+def test_429_with_retry_after_in_each_http_date_form(harness: Harness, form: str) -> None:
+    moment = time.gmtime(time.time() + 20)
+    text = {
+        "imf": time.strftime("%a, %d %b %Y %H:%M:%S GMT", moment),
+        "rfc850": time.strftime("%A, %d-%b-%y %H:%M:%S GMT", moment),
+        "asctime": time.strftime("%a %b %e %H:%M:%S %Y", moment),
+    }[form]
+    api = one_record_api()
+    api.script = [too_many(None, header=text)]
+    harness.items(harness.client(api), "audit_logs")
+    assert len(harness.clock.sleeps) == 1
+    assert 17.0 <= harness.clock.sleeps[0] <= 20.0
+
+
+def test_retry_after_ms_wins_over_retry_after(harness: Harness) -> None:
+    api = one_record_api()
+    response = too_many(9, header="9")
+    response.headers["retry-after-ms"] = "1500"
+    api.script = [response]
+    harness.items(harness.client(api), "audit_logs")
+    assert harness.clock.sleeps == [1.5]
+
+
 def test_429_with_retry_after_only_in_the_body(harness: Harness) -> None:
     api = one_record_api()
     api.script = [too_many(3)]
