@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import enum
+import inspect
 import logging
 import random
 import ssl
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Generic, TypeVar, cast
+import typing
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeVar, Unpack
 
 import httpx
 from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
+from cortex_api_client.operations import (
+    GetAuditLogsFilters,
+    ListNotificationLogsFilters,
+    ListNotificationRunsFilters,
+    Record,
+)
 
 from . import _defaults as D
 from ._config import (
@@ -39,12 +46,10 @@ from ._version import __version__
 
 logger = logging.getLogger("cortex_wrapper")
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Record)
 Outcome = httpx.Response | httpx.HTTPError | CortexError
 """What one attempt ended with: a response, a transport failure, or an error already judged (a corrupt body)."""
-PA = TypeVar("PA")
-PL = TypeVar("PL")
-PR = TypeVar("PR")
+F = TypeVar("F", bound=Callable[..., Any])
 
 EnumFilter = str | enum.Enum | Iterable[str | enum.Enum] | None
 """One value or several: enum members or their string values."""
@@ -60,7 +65,7 @@ def _now() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def _label(operation: Operation[Any], filters: dict[str, Any], page_size: int | None, max_pages: int | None) -> str:
+def _label(operation: Operation[Any], filters: Mapping[str, Any], page_size: int | None, max_pages: int | None) -> str:
     """What a pager's repr shows: the operation and the arguments given (never the token, which is no argument)."""
     given = {name: value for name, value in filters.items() if value is not None}
     given.update({k: v for k, v in (("page_size", page_size), ("max_pages", max_pages)) if v is not None})
@@ -68,7 +73,35 @@ def _label(operation: Operation[Any], filters: dict[str, Any], page_size: int | 
     return f"{operation.operation_id}({arguments})"[:500]
 
 
-class _BaseClient(Generic[PA, PL, PR]):
+def _documented(operation: Operation[Any], filters: type) -> Callable[[F], F]:
+    """Give an operation method the signature and docs of its filters, both read from the operation table.
+
+    The method takes ``**filters: Unpack[<Operation>Filters]`` (so type checkers know each keyword and
+    reject an unknown one); ``help()`` and ``inspect.signature`` show every filter with its type.
+    """
+    hints = typing.get_type_hints(filters)
+
+    def apply(method: F) -> F:
+        signature = inspect.signature(method)
+        own = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        keywords = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=hint)
+                    for name, hint in hints.items()]
+        method.__signature__ = signature.replace(parameters=[own[0], *keywords, *own[1:]])  # type: ignore[attr-defined]
+        spec = operation.spec
+        lines = [f"Needs the ``{spec.permission}`` permission. Without ``{spec.upper_bound}`` the crawl freezes "
+                 "it at its first request. Every list filter takes one value or several (an OR).", "",
+                 "Filters (keyword-only; None leaves one out):", ""]
+        for param in spec.parameters:
+            what = "one or more of its values" if param.kind == "enum" else param.kind
+            lines.append(f"* ``{param.name}`` (``{param.wire}``, {what}){': ' + param.description if param.description else ''}")
+        lines += ["", "``page_size`` (1..1000) and ``max_pages`` bound the paging of this call."]
+        method.__doc__ = inspect.cleandoc(method.__doc__ or "") + "\n\n" + "\n".join(lines)
+        return method
+
+    return apply
+
+
+class _BaseClient:
     """What the sync and async clients share: configuration, argument checks, the three operations."""
 
     _transport_method = "handle_request"  # the httpx transport hook this client calls ("handle_async_request")
@@ -154,14 +187,14 @@ class _BaseClient(Generic[PA, PL, PR]):
             return 0.0
         return retry.wait
 
-    def _crawl(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
-               ) -> Callable[[], Crawl[T]]:
+    def _crawl(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
+               max_pages: int | None) -> Callable[[], Crawl[T]]:
         """Check every argument now; return a factory of crawls (the upper bound is frozen when one starts)."""
         size = self.page_size if page_size is None else check_page_size(page_size)
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
             raise InvalidParameterError("max_pages", f"must be an int >= 1 or None, got {max_pages!r}")
         lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
-        pairs = operation.encode(filters)
+        pairs = operation.encode(filters, self._where(operation))
         if lower is not None and upper is not None:
             low, high = to_utc(operation.lower_bound, lower), to_utc(operation.upper_bound, upper)
             if low > high:
@@ -178,91 +211,12 @@ class _BaseClient(Generic[PA, PL, PR]):
 
         return make
 
-    def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
-               ) -> Any:
-        raise NotImplementedError
-
-    def audit_logs(
-        self,
-        *,
-        start_time: DateLike = None,
-        end_time: DateLike = None,
-        actions: EnumFilter = None,
-        object_identifiers: TextFilter = None,
-        object_types: TextFilter = None,
-        actor_types: EnumFilter = None,
-        actor_api_key_identifiers: TextFilter = None,
-        actor_emails: TextFilter = None,
-        actor_ip_addresses: TextFilter = None,
-        actor_request_types: EnumFilter = None,
-        page_size: int | None = None,
-        max_pages: int | None = None,
-    ) -> PA:
-        """Audit log entries (``AuditLogResponse``), newest first; needs the ``View audit logs`` permission.
-
-        Every filter takes one value or several (an OR). ``object_types`` is free-form (the
-        docs list only examples); the other enum filters take enum members or their values.
-        Without ``end_time`` the crawl freezes it at its first request.
-        """
-        filters = {k: v for k, v in locals().items() if k not in ("self", "page_size", "max_pages")}
-        return cast(PA, self._pager(AUDIT_LOGS, filters, page_size, max_pages))
-
-    def notification_logs(
-        self,
-        *,
-        notification_run_ids: IdFilter = None,
-        notification_types: EnumFilter = None,
-        statuses: EnumFilter = None,
-        recipient_types: EnumFilter = None,
-        recipient_emails: TextFilter = None,
-        recipient_entity_ids: IdFilter = None,
-        recipient_channels: TextFilter = None,
-        mediums: EnumFilter = None,
-        ignored_reasons: EnumFilter = None,
-        failed_reasons: EnumFilter = None,
-        from_date: DateLike = None,
-        until_date: DateLike = None,
-        order_by: str | enum.Enum | None = None,
-        page_size: int | None = None,
-        max_pages: int | None = None,
-    ) -> PL:
-        """Notification logs (``NotificationLog``), one per recipient; needs ``View Notification logs``.
-
-        ``order_by`` is ``"DESC"`` (the server's default) or ``"ASC"``. Without
-        ``until_date`` the crawl freezes it at its first request.
-        """
-        filters = {k: v for k, v in locals().items() if k not in ("self", "page_size", "max_pages")}
-        return cast(PL, self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages))
-
-    def notification_runs(
-        self,
-        *,
-        notification_types: EnumFilter = None,
-        statuses: EnumFilter = None,
-        mediums: EnumFilter = None,
-        ignored_reasons: EnumFilter = None,
-        failed_reasons: EnumFilter = None,
-        search_query: str | None = None,
-        include_objects: bool | None = None,
-        from_date: DateLike = None,
-        until_date: DateLike = None,
-        delivered_only: bool | None = None,
-        order_by: str | enum.Enum | None = None,
-        page_size: int | None = None,
-        max_pages: int | None = None,
-    ) -> PR:
-        """Notification runs (``NotificationRun``); needs ``View Notification logs``.
-
-        The server hides runs that delivered nothing unless ``delivered_only=False``;
-        ``include_objects=True`` adds each run's entities, scorecards and initiatives.
-        """
-        filters = {k: v for k, v in locals().items() if k not in ("self", "page_size", "max_pages")}
-        return cast(PR, self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages))
+    def _where(self, operation: Operation[Any]) -> str:
+        """The public method an error names: ``CortexClient.audit_logs``."""
+        return f"{type(self).__name__}.{operation.spec.method_name}"
 
 
-class CortexClient(
-    _BaseClient[SyncPager[AuditLogResponse], SyncPager[NotificationLog], SyncPager[NotificationRun]]
-):
+class CortexClient(_BaseClient):
     """The synchronous client. Thread-safe; use as a context manager or call ``close()``.
 
     ``token``: else ``CORTEX_API_TOKEN``, else ``CORTEX_API_KEY``. ``base_url``: else
@@ -310,10 +264,31 @@ class CortexClient(
         """Close the connection pool."""
         self._http.close()
 
-    def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
-               ) -> SyncPager[T]:
+    def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
+               max_pages: int | None) -> SyncPager[T]:
         return SyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch,
                          _label(operation, filters, page_size, max_pages))
+
+    @_documented(AUDIT_LOGS, GetAuditLogsFilters)
+    def audit_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
+                   **filters: Unpack[GetAuditLogsFilters]) -> SyncPager[AuditLogResponse]:
+        """Audit log entries (``AuditLogResponse``), newest first: a lazy pager."""
+        return self._pager(AUDIT_LOGS, filters, page_size, max_pages)
+
+    @_documented(NOTIFICATION_LOGS, ListNotificationLogsFilters)
+    def notification_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
+                          **filters: Unpack[ListNotificationLogsFilters]) -> SyncPager[NotificationLog]:
+        """Notification logs (``NotificationLog``), one per recipient: a lazy pager."""
+        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages)
+
+    @_documented(NOTIFICATION_RUNS, ListNotificationRunsFilters)
+    def notification_runs(self, *, page_size: int | None = None, max_pages: int | None = None,
+                          **filters: Unpack[ListNotificationRunsFilters]) -> SyncPager[NotificationRun]:
+        """Notification runs (``NotificationRun``): a lazy pager.
+
+        The server hides runs that delivered nothing unless ``delivered_only=False``.
+        """
+        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages)
 
     def _wait(self, crawl: Crawl[Any], seconds: float) -> None:
         """Wait ``seconds`` (ended early when the crawl is cancelled); raise ``Cancelled`` if it is."""
@@ -354,9 +329,7 @@ class CortexClient(
             attempt += 1
 
 
-class AsyncCortexClient(
-    _BaseClient[AsyncPager[AuditLogResponse], AsyncPager[NotificationLog], AsyncPager[NotificationRun]]
-):
+class AsyncCortexClient(_BaseClient):
     """The asyncio client, mirroring ``CortexClient``: ``async with``, ``async for``, ``await aclose()``."""
 
     _transport_method = "handle_async_request"
@@ -385,7 +358,11 @@ class AsyncCortexClient(
             clock=clock, rng=rng,
         )
         check_callable("sleep", sleep, allow_none=True)
-        self._sleep = sleep or asyncio.sleep
+        if sleep is None:
+            import asyncio  # here, not at module level: a sync-only user never pays for importing it
+
+            sleep = asyncio.sleep
+        self._sleep = sleep
         self._http = httpx.AsyncClient(**self._httpx_options(transport, verify, proxy))
 
     async def __aenter__(self) -> AsyncCortexClient:
@@ -400,10 +377,31 @@ class AsyncCortexClient(
 
     aclose = close
 
-    def _pager(self, operation: Operation[T], filters: dict[str, Any], page_size: int | None, max_pages: int | None
-               ) -> AsyncPager[T]:
+    def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
+               max_pages: int | None) -> AsyncPager[T]:
         return AsyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch,
-                          _label(operation, filters, page_size, max_pages))
+                         _label(operation, filters, page_size, max_pages))
+
+    @_documented(AUDIT_LOGS, GetAuditLogsFilters)
+    def audit_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
+                   **filters: Unpack[GetAuditLogsFilters]) -> AsyncPager[AuditLogResponse]:
+        """Audit log entries (``AuditLogResponse``), newest first: a lazy pager."""
+        return self._pager(AUDIT_LOGS, filters, page_size, max_pages)
+
+    @_documented(NOTIFICATION_LOGS, ListNotificationLogsFilters)
+    def notification_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
+                          **filters: Unpack[ListNotificationLogsFilters]) -> AsyncPager[NotificationLog]:
+        """Notification logs (``NotificationLog``), one per recipient: a lazy pager."""
+        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages)
+
+    @_documented(NOTIFICATION_RUNS, ListNotificationRunsFilters)
+    def notification_runs(self, *, page_size: int | None = None, max_pages: int | None = None,
+                          **filters: Unpack[ListNotificationRunsFilters]) -> AsyncPager[NotificationRun]:
+        """Notification runs (``NotificationRun``): a lazy pager.
+
+        The server hides runs that delivered nothing unless ``delivered_only=False``.
+        """
+        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages)
 
     async def _send(self, path: str, params: tuple[tuple[str, str], ...]) -> Outcome:
         if self._http.is_closed:

@@ -1,41 +1,85 @@
-"""The three operations: path, list key, model, permission and parameters, from the spec."""
+"""The served operations, from the generated operation table, with the argument checks the client adds."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
+from cortex_api_client import operations as table
 from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
+from cortex_api_client.operations import OperationSpec, Record
 
 from ._defaults import MAX_QUERY_LENGTH
 from ._errors import InvalidParameterError
-from ._params import Pairs, Param, params_from_spec
-from ._spec import spec
+from ._params import Pairs, Param
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Record)
 
 
 @dataclass(frozen=True)
 class Operation(Generic[T]):
-    """A paged list operation of the Cortex API."""
+    """A paged list operation: its table entry, and its filters by Python name."""
 
-    operation_id: str
-    path: str
-    list_key: str
-    parse_item: Callable[[Mapping[str, Any]], T]
-    permission: str
-    params: Mapping[str, Param]
-    lower_bound: str
-    upper_bound: str
-    id_field: str | None
+    spec: OperationSpec[T]
+    params: Mapping[str, Param] = field(init=False)
 
-    def encode(self, filters: Mapping[str, Any]) -> Pairs:
-        """Check every filter and return the query pairs, in the spec's parameter order."""
-        unknown = set(filters) - set(self.params)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", {p.name: Param(p) for p in self.spec.parameters})
+
+    @property
+    def operation_id(self) -> str:
+        """``getAuditLogs``."""
+        return self.spec.operation_id
+
+    @property
+    def path(self) -> str:
+        """``/api/v1/audit-logs``."""
+        return self.spec.path
+
+    @property
+    def list_key(self) -> str:
+        """The key of the records' list in a page body (``logs``, ``runs``)."""
+        return self.spec.list_key
+
+    @property
+    def permission(self) -> str:
+        """The permission the token needs (``View audit logs``)."""
+        return self.spec.permission
+
+    @property
+    def lower_bound(self) -> str:
+        """The Python name of the lower time bound (``start_time``, ``from_date``)."""
+        return self.spec.lower_bound
+
+    @property
+    def upper_bound(self) -> str:
+        """The Python name of the upper time bound (``end_time``, ``until_date``)."""
+        return self.spec.upper_bound
+
+    @property
+    def id_field(self) -> str | None:
+        """The record attribute that identifies it, when records have one."""
+        return self.spec.id_field
+
+    @property
+    def parse_item(self) -> Callable[[Mapping[str, Any]], T]:
+        """The record model's ``from_dict``."""
+        return self.spec.model.from_dict
+
+    def encode(self, filters: Mapping[str, Any], where: str = "") -> Pairs:
+        """Check every filter and return the query pairs, in the spec's parameter order.
+
+        ``where`` names the public method in the ``TypeError`` for an unknown keyword.
+        """
+        unknown = [name for name in filters if name not in self.params]
         if unknown:
-            raise TypeError(f"unexpected filter(s) {sorted(unknown)}; valid: {', '.join(self.params)}")
+            method = where or self.spec.method_name
+            raise TypeError(
+                f"{method}() got an unexpected keyword argument {unknown[0]!r}; its filters are: "
+                + ", ".join(self.params)
+            )
         pairs: Pairs = []
         lengths: dict[str, int] = {}
         for name, param in self.params.items():
@@ -51,47 +95,7 @@ class Operation(Generic[T]):
         return pairs
 
 
-def _operation(
-    operation_id: str,
-    *,
-    list_key: str,
-    parse_item: Callable[[Mapping[str, Any]], T],
-    permission: str,
-    bounds: tuple[str, str],
-    id_field: str | None,
-) -> Operation[T]:
-    for path, item in spec()["paths"].items():
-        op = item.get("get")
-        if op and op["operationId"] == operation_id:
-            return Operation(
-                operation_id, path, list_key, parse_item, permission,
-                params_from_spec(op, operation_id), bounds[0], bounds[1], id_field,
-            )
-    raise LookupError(f"the reconciled spec has no GET operation {operation_id}")
-
-
-AUDIT_LOGS = _operation(
-    "getAuditLogs",
-    list_key="logs",
-    parse_item=AuditLogResponse.from_dict,
-    permission="View audit logs",
-    bounds=("start_time", "end_time"),
-    id_field=None,
-)
-NOTIFICATION_LOGS = _operation(
-    "listNotificationLogs",
-    list_key="logs",
-    parse_item=NotificationLog.from_dict,
-    permission="View Notification logs",
-    bounds=("from_date", "until_date"),
-    id_field="id",
-)
-NOTIFICATION_RUNS = _operation(
-    "listNotificationRuns",
-    list_key="runs",
-    parse_item=NotificationRun.from_dict,
-    permission="View Notification logs",
-    bounds=("from_date", "until_date"),
-    id_field="id",
-)
+AUDIT_LOGS: Operation[AuditLogResponse] = Operation(table.AUDIT_LOGS)
+NOTIFICATION_LOGS: Operation[NotificationLog] = Operation(table.NOTIFICATION_LOGS)
+NOTIFICATION_RUNS: Operation[NotificationRun] = Operation(table.NOTIFICATION_RUNS)
 OPERATIONS = (AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import queue
@@ -13,12 +12,15 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from cortex_api_client.operations import Record
+
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
 from ._operations import Operation
 from ._params import Pairs
 from ._response import Page
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Record)
+R = TypeVar("R")
 logger = logging.getLogger("cortex_wrapper")
 
 
@@ -183,9 +185,9 @@ class _Fetcher:
         self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
 
-    def submit(self, job: Callable[[], T]) -> Future[T]:
+    def submit(self, job: Callable[[], R]) -> Future[R]:
         """Run ``job`` on a worker; its future."""
-        future: Future[T] = Future()
+        future: Future[R] = Future()
         self._jobs.put((future, job))
         if len(self._threads) < self._size:
             thread = threading.Thread(target=self._work, name="cortex-page", daemon=True)
@@ -295,6 +297,8 @@ class AsyncPager(Generic[T]):
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
+        import asyncio  # here, not at module level: a sync-only user never pays for importing it
+
         crawl = self._make_crawl()
         pending: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
         try:

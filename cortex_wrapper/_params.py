@@ -1,6 +1,6 @@
 """Filter arguments: checked, normalised and encoded for the wire, before any request.
 
-The kinds of parameter and their wire names come from the reconciled spec, so a
+The kinds of parameter and their wire names come from the generated operation table, so a
 regenerated spec changes what is accepted without touching this module.
 """
 
@@ -9,43 +9,54 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
-import re
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dateutil.parser import isoparse
+from cortex_api_client.operations import Parameter
 
 from ._defaults import MAX_INT64
 from ._errors import DeprecatedEnumValueWarning, InvalidParameterError
-from ._spec import SPEC_VERSIONS, drift_data
+from ._spec import ENUM_SITES
+from ._warn import warn_at_caller
 
 Pairs = list[tuple[str, str]]
 
 
-def snake(name: str) -> str:
-    """``actorIpAddresses`` -> ``actor_ip_addresses``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 @dataclass(frozen=True)
 class Param:
-    """One query parameter of an operation, as the spec declares it."""
+    """One query parameter of an operation, as the operation table describes it."""
 
-    wire: str
-    kind: str  # "enum", "str", "int", "datetime", "bool"
-    many: bool
-    site: str | None = None  # the enum site, for kind == "enum"
+    spec: Parameter
+
+    @property
+    def wire(self) -> str:
+        """The name on the wire (``actorIpAddresses``)."""
+        return self.spec.wire
 
     @property
     def name(self) -> str:
-        """The Python keyword argument."""
-        return snake(self.wire)
+        """The Python keyword argument (``actor_ip_addresses``)."""
+        return self.spec.name
+
+    @property
+    def kind(self) -> str:
+        """``enum``, ``str``, ``int``, ``datetime`` or ``bool``."""
+        return self.spec.kind
+
+    @property
+    def many(self) -> bool:
+        """Whether it takes a list (sent as repeated keys)."""
+        return self.spec.many
+
+    @property
+    def site(self) -> str | None:
+        """The enum site (``operationId.parameter``), for an enum parameter or an open one."""
+        return self.spec.site
 
     def choices(self) -> tuple[str, ...]:
-        """Every value some doc version lists, for an enum parameter."""
-        return tuple(drift_data()["enums"][self.site]["values"]) if self.site else ()
+        """Every value some doc version lists, for an enum parameter (examples, for an open one)."""
+        return ENUM_SITES[self.site].values if self.site else ()
 
     def encode(self, value: Any) -> Pairs:
         """Check ``value`` and return its (wire name, text) pairs; ``[]`` for None."""
@@ -96,29 +107,40 @@ def _enum_value(param: Param, value: Any) -> str:
         raise InvalidParameterError(
             param.name, f"must be one of {', '.join(choices)}; got {value!r}", choices
         )
-    entry = drift_data()["enums"][param.site]
-    if raw not in entry["listed_in"]:
+    assert param.site is not None
+    entry = ENUM_SITES[param.site]
+    if raw not in entry.listed_in:
         close = difflib.get_close_matches(raw.upper(), choices, n=3, cutoff=0.5)
         hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise InvalidParameterError(
             param.name, f"{raw!r} is not a value any Cortex doc version lists; {hint}valid: {', '.join(choices)}", choices
         )
-    versions = entry["listed_in"][raw]
-    if versions and SPEC_VERSIONS[-1] not in versions:
-        warnings.warn(
-            f"{param.name}: {raw!r} is listed only by doc version(s) {', '.join(versions)}, "
-            f"not the newest ({SPEC_VERSIONS[-1]}); sending it anyway",
+    versions = entry.listed_in[raw]
+    newest = entry.documented_in[-1] if entry.documented_in else None
+    if versions and newest is not None and newest not in versions:
+        warn_at_caller(
+            f"{param.name}: {raw!r} is listed only by doc version(s) {', '.join(versions)}, not by "
+            f"{newest}, the newest that documents {param.site.split('.')[0]}; sending it anyway",
             DeprecatedEnumValueWarning,
-            stacklevel=5,
         )
     return raw
+
+
+def _parse_iso(text: str) -> dt.datetime:
+    """ISO 8601: ``datetime.fromisoformat`` for the common forms, dateutil's ``isoparse`` for the rest."""
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        from dateutil.parser import isoparse  # imported on first need: it costs ~20 ms at import
+
+        return isoparse(text)
 
 
 def to_utc(name: str, value: Any) -> dt.datetime:
     """A datetime, date or ISO-8601 string as an aware UTC datetime (naive means UTC)."""
     if isinstance(value, str):
         try:
-            value = isoparse(value.strip())
+            value = _parse_iso(value.strip())
         except (ValueError, OverflowError):
             raise InvalidParameterError(
                 name, f"{value!r} is not an ISO-8601 date or datetime (e.g. 2021-01-01T00:00:00)"
@@ -142,24 +164,3 @@ def format_datetime(value: dt.datetime) -> str:
     """
     value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
-
-
-def params_from_spec(operation: dict[str, Any], operation_id: str) -> dict[str, Param]:
-    """The filter parameters (all but ``page`` and ``pageSize``) of a spec operation, by Python name."""
-    found: dict[str, Param] = {}
-    for p in operation.get("parameters", []):
-        if p["name"] in ("page", "pageSize"):
-            continue
-        schema = p["schema"]
-        many = schema.get("type") == "array"
-        item = schema["items"] if many else schema
-        if "enum" in item:
-            kind, site = "enum", f"{operation_id}.{p['name']}"
-        elif item.get("format") == "date-time":
-            kind, site = "datetime", None
-        else:
-            kind = {"boolean": "bool", "integer": "int"}.get(item.get("type", "string"), "str")
-            site = None
-        param = Param(p["name"], kind, many, site)
-        found[param.name] = param
-    return found

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import cortex_api_client.models as _models
 import httpx
+from cortex_api_client.operations import Record
 
 from ._defaults import ERROR_EXCERPT_CHARS
 from ._enums import report_unknown_enums
@@ -27,7 +28,7 @@ from ._errors import (
 )
 from ._operations import Operation
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Record)
 
 
 @dataclass(frozen=True)

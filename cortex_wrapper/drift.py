@@ -18,15 +18,18 @@ from functools import cache
 from typing import Any
 
 import cortex_api_client.models as _models
+from cortex_api_client.operations import CORRECTIONS
 
-from ._spec import SPEC_SHA256, SPEC_VERSIONS, drift_data
+from ._spec import ENUM_SITES, SPEC_SHA256, SPEC_VERSIONS, EnumSite
 
 __all__ = [
     "SPEC_SHA256",
     "SPEC_VERSIONS",
     "EnumRef",
+    "documented_in",
     "enum_class",
     "enums",
+    "is_current",
     "is_known",
     "is_open",
     "listed_in",
@@ -39,32 +42,26 @@ EnumRef = str | type[enum.Enum]
 """An enum site name, or a generated enum class."""
 
 
-def _pascal(word: str) -> str:
-    return word[:1].upper() + word[1:]
-
-
 @cache
 def _class_sites() -> dict[type[enum.Enum], str]:
-    """Generated enum class -> site, by the generator's naming (``Schema`` + ``Field`` [+ ``Item``])."""
+    """Generated enum class -> site, as the operation table names them."""
     found: dict[type[enum.Enum], str] = {}
-    for site in drift_data()["enums"]:
-        owner, name = site.split(".", 1)
-        for candidate in (_pascal(owner) + _pascal(name), _pascal(owner) + _pascal(name) + "Item"):
-            cls = getattr(_models, candidate, None)
-            if isinstance(cls, type) and issubclass(cls, enum.Enum):
-                found[cls] = site
+    for site, entry in ENUM_SITES.items():
+        cls = getattr(_models, entry.class_name, None) if entry.class_name else None
+        if isinstance(cls, type) and issubclass(cls, enum.Enum):
+            found[cls] = site
     return found
 
 
 def enums() -> tuple[str, ...]:
-    """Every enum site the reconciled spec knows, sorted."""
-    return tuple(sorted(drift_data()["enums"]))
+    """Every enum site of the served operations and their records, sorted."""
+    return tuple(sorted(ENUM_SITES))
 
 
 def site_of(ref: EnumRef) -> str:
     """The site name of an enum given by site or by generated class; ``KeyError`` if unknown."""
     if isinstance(ref, str):
-        if ref not in drift_data()["enums"]:
+        if ref not in ENUM_SITES:
             raise KeyError(f"no enum {ref!r}; known: {', '.join(enums())}")
         return ref
     try:
@@ -78,31 +75,53 @@ def enum_class(site: str) -> type[enum.Enum] | None:
     return next((cls for cls, s in _class_sites().items() if s == site), None)
 
 
-def _entry(ref: EnumRef) -> dict[str, Any]:
-    entry: dict[str, Any] = drift_data()["enums"][site_of(ref)]
-    return entry
+def _entry(ref: EnumRef) -> EnumSite:
+    return ENUM_SITES[site_of(ref)]
 
 
 def values(ref: EnumRef) -> tuple[str, ...]:
     """Every value any doc version lists (plus corrections), newest version's order first."""
-    return tuple(_entry(ref)["values"])
+    return _entry(ref).values
 
 
 def listed_in(ref: EnumRef, value: str) -> tuple[str, ...]:
     """The doc versions that list ``value``; empty for a value only a correction adds, or an unknown one."""
-    return tuple(_entry(ref)["listed_in"].get(str(getattr(value, "value", value)), ()))
+    return _entry(ref).listed_in.get(str(getattr(value, "value", value)), ())
+
+
+def documented_in(ref: EnumRef) -> tuple[str, ...]:
+    """The doc versions that document the enum's operation or schema; the newest decides what is current."""
+    return _entry(ref).documented_in
+
+
+def is_current(ref: EnumRef, value: str) -> bool:
+    """Whether the newest version documenting the enum's operation or schema lists ``value``."""
+    entry = _entry(ref)
+    return bool(entry.documented_in) and entry.documented_in[-1] in listed_in(ref, value)
 
 
 def is_known(ref: EnumRef, value: str) -> bool:
     """Whether ``value`` is one of the enum's reconciled values (any version, or a correction)."""
-    return str(getattr(value, "value", value)) in _entry(ref)["listed_in"]
+    return str(getattr(value, "value", value)) in _entry(ref).listed_in
 
 
 def is_open(ref: EnumRef) -> bool:
     """Whether the API accepts values beyond the listed ones (the listed values are examples)."""
-    return bool(_entry(ref)["open"])
+    return _entry(ref).open
 
 
 def report() -> dict[str, Any]:
-    """The drift data: ``versions``, per-enum ``enums`` and the ``corrections`` applied."""
-    return drift_data()
+    """The drift data, as plain JSON-ready values.
+
+    ``versions``; per enum site its ``values``, ``listed_in``, ``documented_in`` and ``open``; and the
+    ``corrections`` applied (``name``, ``reason``, ``outcome``).
+    """
+    return {
+        "versions": list(SPEC_VERSIONS),
+        "enums": {
+            site: {"values": list(entry.values), "listed_in": {v: list(vs) for v, vs in entry.listed_in.items()},
+                   "documented_in": list(entry.documented_in), "open": entry.open}
+            for site, entry in sorted(ENUM_SITES.items())
+        },
+        "corrections": [{"name": n, "reason": r, "outcome": o} for n, r, o in CORRECTIONS],
+    }

@@ -3,7 +3,8 @@
 Pure functions, no generator: ``regenerate.py`` drives them and writes the
 results. The rules:
 
-* versions are the folders of ``spec/`` named ``YYYY-MM``, oldest first;
+* versions are the folders of ``spec/`` named by date, ``YYYY-MM`` or ``YYYY-MM-DD``, oldest first (the
+  names sort as their dates do: ``2025-05`` < ``2025-05-10`` < ``2025-06``);
 * the newest version's document is the base; operations, parameters, schemas
   and properties that only older versions document are added to it;
 * every enum, in parameters and schema properties alike, holds the union of
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 JSON = dict[str, Any]
-VERSION_RE = re.compile(r"^\d{4}-\d{2}$")
+VERSION_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -33,7 +34,7 @@ class SpecError(Exception):
 
 @dataclass(frozen=True)
 class Version:
-    """One doc version: its name (``YYYY-MM``) and its operations' documents."""
+    """One doc version: its name (``YYYY-MM`` or ``YYYY-MM-DD``) and its operations' documents."""
 
     name: str
     documents: tuple[tuple[str, JSON], ...]
@@ -60,7 +61,7 @@ def load_versions(spec_dir: Path) -> list[Version]:
             raise SpecError(f"{folder}: no operation documents")
         versions.append(Version(folder.name, tuple(docs)))
     if not versions:
-        raise SpecError(f"{spec_dir}: no version folders (YYYY-MM)")
+        raise SpecError(f"{spec_dir}: no version folders (YYYY-MM or YYYY-MM-DD)")
     return versions
 
 
@@ -257,8 +258,18 @@ class Drift:
                 previous = values
         return out
 
+    def documented_in(self, site: str) -> list[str]:
+        """The versions that document the operation or schema an enum site belongs to, oldest first."""
+        owner = site.split(".", 1)[0]
+        table = self.parameters if owner in self.parameters else self.fields
+        return [v for v in self.versions if table.get(owner, {}).get(v) is not None]
+
     def to_json(self, reconciled: JSON) -> JSON:
-        """Runtime data: per enum site its reconciled values and the versions listing each."""
+        """Runtime data: per enum site its reconciled values, the versions listing each, and those documenting it.
+
+        A value is current when the newest version that documents the site's operation or schema lists
+        it; a value only older versions list is deprecated (sending it stays allowed, with a warning).
+        """
         sites = enum_sites(reconciled)
         enums: JSON = {}
         for site, holder in sorted(sites.items()):
@@ -269,6 +280,7 @@ class Drift:
                     value: [v for v in self.versions if value in (per_version.get(v) or [])]
                     for value in holder["enum"]
                 },
+                "documented_in": self.documented_in(site),
                 "open": False,
             }
         for site, per_version in sorted(self.enums.items()):
@@ -277,6 +289,7 @@ class Drift:
                 enums[site] = {
                     "values": values,
                     "listed_in": {value: [v for v in self.versions if value in (per_version.get(v) or [])] for value in values},
+                    "documented_in": self.documented_in(site),
                     "open": True,
                 }
         return {

@@ -9,14 +9,18 @@ Steps: merge every version of ``spec/`` (``reconcile.py``), apply the declared
 corrections (``spec_corrections.py``), write the reconciled spec and the drift
 report to ``spec/reconciled/``, then run openapi-python-client (the exact
 version pinned in pyproject.toml, with the templates of
-``scripts/generator/templates``) into a fresh ``generated/cortex_api_client/``,
-which also receives the reconciled spec and the drift data for runtime use.
+``scripts/generator/templates``) on the models-only document
+(``operation_table.models_spec``) into a fresh ``generated/cortex_api_client/``,
+and render the operation table (``operation_table.py``) into it as
+``operations.py``. The generator's request layer (``api/``, ``client.py``,
+``errors.py``) is not kept: the wrapper sends its own requests.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -25,9 +29,11 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import operation_table
 import reconcile
 import spec_corrections
 
@@ -35,6 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "cortex_api_client"
 GENERATOR = ROOT / "scripts" / "generator"
 PINNED_TOOLS = ("openapi-python-client", "ruff")
+NOT_SHIPPED = ("api", "client.py", "errors.py")
+"""What the generator writes and the package does not keep: the request layer, which nothing uses."""
 
 
 def pinned_versions(pyproject: Path = ROOT / "pyproject.toml") -> dict[str, str]:
@@ -70,23 +78,53 @@ def dump(doc: object) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def build_spec(spec_dir: Path) -> tuple[str, str, str]:
-    """Return the reconciled spec, the drift report and the drift data, as text."""
+@dataclass(frozen=True)
+class Built:
+    """The pipeline's outputs as text: the reconciled spec, the drift report, the operation table."""
+
+    spec_text: str
+    report: str
+    models_spec: str
+    table: str
+
+
+def build_spec(spec_dir: Path) -> Built:
+    """Reconcile ``spec_dir`` and describe it: everything but the generator's own output."""
     versions = reconcile.load_versions(spec_dir)
     drift = reconcile.measure_drift(versions)
     doc = reconcile.merge_versions(versions)
     drift.corrections = spec_corrections.apply_all(doc)
     reconcile.check_typed(doc)
-    return dump(doc), reconcile.drift_report(drift), dump(drift.to_json(doc))
+    spec_text = dump(doc)
+    data = drift.to_json(doc)
+    rows = operation_table.describe(doc, {site for site, entry in data["enums"].items() if entry["open"]})
+    models = operation_table.models_spec(doc)
+    generated = set(models["components"]["schemas"])
+    served = {row.operation_id for row in rows}
+    # at run time only the enums of what is generated or served matter; DRIFT.md reports every one
+    data["enums"] = {site: entry for site, entry in data["enums"].items() if site.split(".", 1)[0] in generated | served}
+    for site, entry in data["enums"].items():
+        owner, name = site.split(".", 1)
+        entry["class_name"] = next(
+            (p.enum_class for row in rows for p in row.parameters if p.site == site and p.enum_class),
+            operation_table.pascal(owner) + operation_table.pascal(name) if owner in generated else None,
+        )
+    table = operation_table.render(rows, data["enums"], data["versions"], hashlib.sha256(spec_text.encode()).hexdigest(),
+                                   drift.corrections)
+    return Built(spec_text, reconcile.drift_report(drift), dump(models), table)
 
 
-def generate(spec_text: str, drift_json: str, out_root: Path) -> None:
+def _ruff(*args: str, cwd: Path) -> None:
+    subprocess.run([str(Path(sys.executable).parent / "ruff"), *args], cwd=cwd, check=True, capture_output=True)
+
+
+def generate(built: Built, out_root: Path) -> None:
     """Write spec/reconciled/ and generated/cortex_api_client/ under ``out_root``."""
     reconciled = out_root / "spec" / "reconciled"
     package = out_root / "generated" / PACKAGE
     with tempfile.TemporaryDirectory(prefix="cortex-regen-") as tmp:
-        spec_path = Path(tmp) / "openapi.json"
-        spec_path.write_text(spec_text, encoding="utf-8")
+        spec_path = Path(tmp) / "models.json"
+        spec_path.write_text(built.models_spec, encoding="utf-8")
         target = Path(tmp) / PACKAGE
         env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
         env.pop("RUFF_CACHE_DIR", None)
@@ -108,15 +146,21 @@ def generate(spec_text: str, drift_json: str, out_root: Path) -> None:
         )
         if result.returncode != 0 or "Warning" in result.stdout or "Error" in result.stdout:
             raise SystemExit(f"regenerate: openapi-python-client failed or warned:\n{result.stdout}\n{result.stderr}")
-        (target / "openapi.json").write_text(spec_text, encoding="utf-8")
-        (target / "drift.json").write_text(drift_json, encoding="utf-8")
+        for name in NOT_SHIPPED:
+            path = target / name
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        (target / "operations.py").write_text(built.table, encoding="utf-8")
+        _ruff("check", "--isolated", "--no-cache", "--target-version", "py311", "--select", "I", "--fix-only",
+              "operations.py", cwd=target)
+        _ruff("format", "--isolated", "--no-cache", "--target-version", "py311", "operations.py", cwd=target)
         (target / "py.typed").write_text("", encoding="utf-8")
         if package.exists():
             shutil.rmtree(package)
         package.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(target, package, ignore=shutil.ignore_patterns("__pycache__", ".ruff_cache"))
     reconciled.mkdir(parents=True, exist_ok=True)
-    (reconciled / "openapi.json").write_text(spec_text, encoding="utf-8")
+    (reconciled / "openapi.json").write_text(built.spec_text, encoding="utf-8")
+    (reconciled / "DRIFT.md").write_text(built.report, encoding="utf-8")
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -152,9 +196,7 @@ def compare(expected_root: Path, actual_root: Path) -> list[str]:
 def regenerate(out_root: Path, spec_dir: Path = ROOT / "spec") -> None:
     """The whole pipeline, writing under ``out_root``."""
     check_tools()
-    spec_text, report, drift_json = build_spec(spec_dir)
-    generate(spec_text, drift_json, out_root)
-    (out_root / "spec" / "reconciled" / "DRIFT.md").write_text(report, encoding="utf-8")
+    generate(build_spec(spec_dir), out_root)
 
 
 def main(argv: list[str] | None = None) -> int:

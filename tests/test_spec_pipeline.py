@@ -163,9 +163,24 @@ def test_every_generated_module_imports() -> None:
     import cortex_api_client
 
     names = [m.name for m in pkgutil.walk_packages(cortex_api_client.__path__, "cortex_api_client.")]
-    assert len(names) > 40
+    top = {name.split(".")[1] for name in names}
+    assert top == {"models", "operations", "types"}  # no request layer (api/, client.py, errors.py): nothing uses it
+    assert len([n for n in names if n.startswith("cortex_api_client.models.")]) >= 30
     for name in names:
         importlib.import_module(name)
+
+
+def test_import_parses_no_spec_file_and_loads_no_request_layer() -> None:
+    code = (
+        "import sys\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == 'open' else None)\n"
+        "import cortex_wrapper\n"
+        "print([path for path in opened if path.endswith('.json')])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('cortex_api_client.api', 'cortex_api_client.client'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "[]"]
 
 
 def test_older_version_is_a_faithful_partial_transcription() -> None:

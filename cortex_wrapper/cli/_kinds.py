@@ -1,4 +1,4 @@
-"""The three exportable record kinds: operation, timestamp, identity and CSV columns of each, from the spec."""
+"""The three exportable record kinds: operation, timestamp, identity and CSV columns of each, from the operation table."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from functools import cached_property
 from typing import Any
 
 from .._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
-from .._params import snake
-from .._spec import spec
 
-
-def _schema(ref: str) -> dict[str, Any]:
-    schema: dict[str, Any] = spec()["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    return schema
+_JSON_TYPES: dict[str, dict[str, str]] = {
+    "int": {"type": "integer"}, "number": {"type": "number"}, "bool": {"type": "boolean"},
+    "array": {"type": "array"}, "object": {"type": "object"}, "datetime": {"type": "string", "format": "date-time"},
+}
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,8 @@ class Kind:
 
     @cached_property
     def properties(self) -> Mapping[str, Any]:
-        """The record schema's properties (wire name -> schema), as the reconciled spec declares them."""
-        op = spec()["paths"][self.operation.path]["get"]
-        body = _schema(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"])
-        item = _schema(body["properties"][self.operation.list_key]["items"]["$ref"])
-        properties: dict[str, Any] = item["properties"]
-        return properties
+        """The record's fields (wire name -> its JSON type), as the operation table describes them."""
+        return {f.wire: _JSON_TYPES.get(f.kind, {"type": "string"}) for f in self.operation.spec.fields}
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -52,7 +46,8 @@ class Kind:
 
     def timestamp(self, record: Any) -> dt.datetime | None:
         """The record's timestamp (``timestamp`` or ``dateCreated``), None when it has none."""
-        value = getattr(record, snake(self.time_field), None)
+        field = next(f.name for f in self.operation.spec.fields if f.wire == self.time_field)
+        value = getattr(record, field, None)
         return value if isinstance(value, dt.datetime) else None
 
     def identity(self, record: Any, wire: Mapping[str, Any]) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from cortex_api_client.operations import OPERATIONS
+
 from ._params import ParamValue
 from ._spec import OperationSpec, operation
 from ._store import Row, Selection
@@ -35,53 +37,54 @@ class Operation:
         return PERMISSION_LABELS[self.permission]
 
 
-_AUDIT_FILTERS = {
-    "actions": "action",
-    "objectIdentifiers": "objectIdentifier",
-    "objectTypes": "objectType",
-    "actorTypes": "actorType",
-    "actorApiKeyIdentifiers": "actorApiKeyIdentifier",
-    "actorEmails": "actorEmail",
-    "actorIpAddresses": "ipAddress",
-    "actorRequestTypes": "actorRequestType",
+# Filters whose record attribute is not the parameter's singular (``statuses`` -> ``status``), and the
+# attributes the fake keeps on audit entries for filtering, which the API never serves.
+_IRREGULAR = {
+    "getAuditLogs": {"actorIpAddresses": "ipAddress"},
+    "listNotificationLogs": {"notificationTypes": "type", "notificationRunIds": "runId"},
 }
-_LOG_FILTERS = {
-    "notificationRunIds": "runId",
-    "notificationTypes": "type",
-    "statuses": "status",
-    "recipientTypes": "recipientType",
-    "recipientEmails": "recipientEmail",
-    "recipientEntityIds": "recipientEntityId",
-    "recipientChannels": "recipientChannel",
-    "mediums": "medium",
-    "ignoredReasons": "ignoredReason",
-    "failedReasons": "failedReason",
-}
-_RUN_FILTERS = {
-    "notificationTypes": "notificationType",
-    "statuses": "status",
-    "mediums": "medium",
-    "ignoredReasons": "ignoredReason",
-    "failedReasons": "failedReason",
-}
-# Parameters handled outside the attribute filters, per operation.
-CONTROL_PARAMS = {
-    "audit_logs": {"page", "pageSize", "startTime", "endTime"},
-    "notification_logs": {"page", "pageSize", "fromDate", "untilDate", "orderBy"},
-    "notification_runs": {"page", "pageSize", "fromDate", "untilDate", "orderBy", "includeObjects",
-                          "deliveredOnly", "searchQuery"},
-}  # fmt: skip
+_INTERNAL = {"getAuditLogs": frozenset({"actorType", "actorRequestType", "actorEmail", "actorApiKeyIdentifier"})}
+# Parameters with a meaning of their own (handled by ``selection``), not an attribute filter.
+_CONTROL = frozenset({"orderBy", "includeObjects", "deliveredOnly", "searchQuery"})
+_KINDS = {"getAuditLogs": ("audit_logs", AUDIT), "listNotificationLogs": ("notification_logs", NOTIFICATIONS),
+          "listNotificationRuns": ("notification_runs", NOTIFICATIONS)}
+
+
+def singular(name: str) -> str:
+    """``statuses`` -> ``status``, ``actorIpAddresses`` -> ``actorIpAddress``, ``mediums`` -> ``medium``."""
+    if name.endswith(("sses", "uses")):
+        return name[:-2]
+    return name[:-1] if name.endswith("s") else name
+
+
+def attribute_filters(spec: OperationSpec, window: tuple[str, str]) -> dict[str, str]:
+    """Each parameter that names a record attribute (plural filter, singular field), and that attribute.
+
+    Any other documented parameter is accepted and ignored, as a server that knows it but holds no such
+    attribute would: a parameter a newer spec adds never gets a 400.
+    """
+    known = spec.record_fields | _INTERNAL.get(spec.op_id, frozenset())
+    found = {}
+    for param in spec.params:
+        if param.name in _CONTROL or param.name in window or param.name in ("page", "pageSize"):
+            continue
+        attribute = _IRREGULAR.get(spec.op_id, {}).get(param.name) or singular(param.name)
+        if attribute in known:
+            found[param.name] = attribute
+    return found
 
 
 @cache
 def operations() -> dict[str, Operation]:
     """Every operation, by record kind."""
-    dated = ("fromDate", "untilDate")
-    found = [
-        Operation("audit_logs", operation("getAuditLogs"), AUDIT, _AUDIT_FILTERS, ("startTime", "endTime"), False),
-        Operation("notification_logs", operation("listNotificationLogs"), NOTIFICATIONS, _LOG_FILTERS, dated, True),
-        Operation("notification_runs", operation("listNotificationRuns"), NOTIFICATIONS, _RUN_FILTERS, dated, True),
-    ]
+    found = []
+    for op in OPERATIONS:
+        kind, permission = _KINDS[op.operation_id]
+        spec = operation(op.operation_id)
+        window = tuple(p.wire for p in op.parameters if p.name in (op.lower_bound, op.upper_bound))
+        assert len(window) == 2
+        found.append(Operation(kind, spec, permission, attribute_filters(spec, (window[0], window[1])),
+                               (window[0], window[1]), any(p.wire == "orderBy" for p in op.parameters)))
     return {op.kind: op for op in found}
 
 

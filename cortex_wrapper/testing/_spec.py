@@ -1,24 +1,24 @@
-"""What the fake reads from the reconciled OpenAPI document and drift data (loaded once, by ``cortex_wrapper._spec``).
+"""What the fake knows about the three operations, from the generated operation table.
 
 Everything the fake knows about parameters (names, types, which are required, which enum
-values are accepted) and about record fields (which keys a record may serve) comes from here.
+values are accepted) and about record fields (which keys a record may serve) comes from
+``cortex_api_client.operations``: a regenerated spec changes the fake with no edit here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
-from .._spec import drift_data as drift
-from .._spec import spec as openapi
+from cortex_api_client.operations import ENUM_SITES, OPERATIONS, Parameter
 
 ItemKind = Literal["int", "bool", "datetime", "str"]
 
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One query parameter of an operation, as the spec declares it."""
+    """One query parameter of an operation, as the fake validates it."""
 
     name: str
     item: ItemKind
@@ -29,7 +29,7 @@ class ParamSpec:
 
 @dataclass(frozen=True)
 class OperationSpec:
-    """What the spec says about one list operation."""
+    """What the table says about one list operation, as the fake serves it."""
 
     op_id: str
     path: str
@@ -39,71 +39,32 @@ class OperationSpec:
     params: tuple[ParamSpec, ...]
 
 
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
-
-
-def schema(name: str) -> dict[str, Any]:
-    """The component schema ``name``."""
-    found: dict[str, Any] = openapi()["components"]["schemas"][name]
-    return found
-
-
 def enum_values(site: str) -> tuple[str, ...]:
     """Every value of the enum site ``Schema.field`` or ``operationId.param`` that any doc version lists."""
-    return tuple(str(v) for v in drift()["enums"][site]["values"])
+    return tuple(str(v) for v in ENUM_SITES[site].values)
 
 
-def _allowed(op_id: str, name: str, item_schema: dict[str, Any]) -> frozenset[str] | None:
-    site = drift()["enums"].get(f"{op_id}.{name}")
-    if site is not None:
-        return None if site["open"] else frozenset(str(v) for v in site["values"])
-    if "enum" in item_schema:
-        return frozenset(str(v) for v in item_schema["enum"])
-    return None
+def _param(raw: Parameter) -> ParamSpec:
+    site = ENUM_SITES.get(raw.site) if raw.site else None
+    allowed = frozenset(site.values) if site is not None and not site.open and raw.kind == "enum" else None
+    item: ItemKind = {"int": "int", "bool": "bool", "datetime": "datetime"}.get(raw.kind, "str")  # type: ignore[assignment]
+    return ParamSpec(name=raw.wire, item=item, array=raw.many, required=raw.required, allowed=allowed)
 
 
-def _item_kind(item_schema: dict[str, Any]) -> ItemKind:
-    kind = item_schema.get("type")
-    if kind == "integer":
-        return "int"
-    if kind == "boolean":
-        return "bool"
-    if kind == "string" and item_schema.get("format") == "date-time":
-        return "datetime"
-    return "str"
-
-
-def _param(op_id: str, raw: dict[str, Any]) -> ParamSpec:
-    param_schema: dict[str, Any] = raw["schema"]
-    array = param_schema.get("type") == "array"
-    item_schema: dict[str, Any] = param_schema["items"] if array else param_schema
-    return ParamSpec(
-        name=raw["name"],
-        item=_item_kind(item_schema),
-        array=array,
-        required=bool(raw.get("required", False)),
-        allowed=_allowed(op_id, raw["name"], item_schema),
-    )
+_PAGING = (ParamSpec("page", "int", False, True, None), ParamSpec("pageSize", "int", False, True, None))
 
 
 @cache
 def operation(op_id: str) -> OperationSpec:
-    """Read the path, list key, record schema and parameters of the GET operation ``op_id``."""
-    for path, item in openapi()["paths"].items():
-        get = item.get("get")
-        if get is None or get.get("operationId") != op_id:
-            continue
-        envelope = _ref_name(get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"])
-        props: dict[str, Any] = schema(envelope)["properties"]
-        list_key = next(key for key, prop in props.items() if prop.get("type") == "array")
-        record = _ref_name(props[list_key]["items"]["$ref"])
-        return OperationSpec(
-            op_id=op_id,
-            path=path,
-            list_key=list_key,
-            record_schema=record,
-            record_fields=frozenset(schema(record)["properties"]),
-            params=tuple(_param(op_id, raw) for raw in get.get("parameters", [])),
-        )
-    raise KeyError(f"no GET operation {op_id!r} in the reconciled spec")
+    """The path, list key, record schema and parameters (``page`` and ``pageSize`` included) of ``op_id``."""
+    for op in OPERATIONS:
+        if op.operation_id == op_id:
+            return OperationSpec(
+                op_id=op_id,
+                path=op.path,
+                list_key=op.list_key,
+                record_schema=op.model.__name__,
+                record_fields=frozenset(field.wire for field in op.fields),
+                params=(*(_param(p) for p in op.parameters), *_PAGING),
+            )
+    raise KeyError(f"no operation {op_id!r} in the operation table")

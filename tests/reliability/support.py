@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterable, Mapping
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
@@ -14,9 +14,7 @@ from cortex_wrapper import AsyncCortexClient, CortexClient
 
 from ..conftest import Clock
 
-SCHEMAS: dict[str, Any] = json.loads(
-    (resources.files("cortex_api_client") / "openapi.json").read_text("utf-8")
-)["components"]["schemas"]
+SCHEMAS: dict[str, Any] = json.loads((Path(__file__).resolve().parents[2] / "spec" / "reconciled" / "openapi.json").read_text("utf-8"))["components"]["schemas"]
 MODELS: dict[str, tuple[Any, str]] = {
     "audit_logs": (AuditLogResponse, "AuditLogResponse"),
     "notification_logs": (NotificationLog, "NotificationLog"),

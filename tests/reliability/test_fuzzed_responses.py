@@ -29,7 +29,7 @@ import json
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -56,7 +56,7 @@ from cortex_wrapper import (
 
 from ..conftest import BASE, TOKEN
 
-SPEC: dict[str, Any] = json.loads((resources.files("cortex_api_client") / "openapi.json").read_text("utf-8"))
+SPEC: dict[str, Any] = json.loads((Path(__file__).resolve().parents[2] / "spec" / "reconciled" / "openapi.json").read_text("utf-8"))
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
 PATHS = {
     "audit_logs": "/api/v1/audit-logs",

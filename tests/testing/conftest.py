@@ -14,7 +14,7 @@ import copy
 import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +27,7 @@ from referencing.jsonschema import DRAFT202012
 from cortex_wrapper.testing import FakeCortex
 
 SPEC_URI = "urn:cortex:reconciled-openapi"
-SPEC: dict[str, Any] = json.loads((resources.files("cortex_api_client") / "openapi.json").read_text("utf-8"))
+SPEC: dict[str, Any] = json.loads((Path(__file__).resolve().parents[2] / "spec" / "reconciled" / "openapi.json").read_text("utf-8"))
 PATHS = {
     "audit_logs": "/api/v1/audit-logs",
     "notification_logs": "/api/v1/notifications/logs",

@@ -2,9 +2,6 @@
 
 from .audit_log_response import AuditLogResponse
 from .audit_log_response_action import AuditLogResponseAction
-from .audit_logs_response import AuditLogsResponse
-from .error_response import ErrorResponse
-from .error_response_type import ErrorResponseType
 from .get_audit_logs_actions_item import GetAuditLogsActionsItem
 from .get_audit_logs_actor_request_types_item import GetAuditLogsActorRequestTypesItem
 from .get_audit_logs_actor_types_item import GetAuditLogsActorTypesItem
@@ -40,7 +37,6 @@ from .notification_log_failed_reason import NotificationLogFailedReason
 from .notification_log_ignored_reason import NotificationLogIgnoredReason
 from .notification_log_medium import NotificationLogMedium
 from .notification_log_recipient_type import NotificationLogRecipientType
-from .notification_log_response import NotificationLogResponse
 from .notification_log_status import NotificationLogStatus
 from .notification_log_type import NotificationLogType
 from .notification_object import NotificationObject
@@ -50,17 +46,11 @@ from .notification_run_failed_reason import NotificationRunFailedReason
 from .notification_run_ignored_reason import NotificationRunIgnoredReason
 from .notification_run_medium import NotificationRunMedium
 from .notification_run_notification_type import NotificationRunNotificationType
-from .notification_run_response import NotificationRunResponse
 from .notification_run_status import NotificationRunStatus
-from .too_many_requests_problem_detail import TooManyRequestsProblemDetail
-from .too_many_requests_problem_detail_status import TooManyRequestsProblemDetailStatus
 
 __all__ = (
     "AuditLogResponse",
     "AuditLogResponseAction",
-    "AuditLogsResponse",
-    "ErrorResponse",
-    "ErrorResponseType",
     "GetAuditLogsActionsItem",
     "GetAuditLogsActorRequestTypesItem",
     "GetAuditLogsActorTypesItem",
@@ -82,7 +72,6 @@ __all__ = (
     "NotificationLogIgnoredReason",
     "NotificationLogMedium",
     "NotificationLogRecipientType",
-    "NotificationLogResponse",
     "NotificationLogStatus",
     "NotificationLogType",
     "NotificationObject",
@@ -92,8 +81,5 @@ __all__ = (
     "NotificationRunIgnoredReason",
     "NotificationRunMedium",
     "NotificationRunNotificationType",
-    "NotificationRunResponse",
     "NotificationRunStatus",
-    "TooManyRequestsProblemDetail",
-    "TooManyRequestsProblemDetailStatus",
 )

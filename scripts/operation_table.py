@@ -1,0 +1,257 @@
+"""Describe the served operations from the reconciled spec: the table the generated package carries.
+
+Pure functions, driven by ``regenerate.py``. Everything the client, the CLI and FakeCortex need to know
+about an operation comes from here, derived from the reconciled document by stated rules:
+
+* the served operations are the GET operations whose 200 body is an object with one array of records;
+* the method name is the operationId without its verb, in snake case (``getAuditLogs`` -> ``audit_logs``);
+* the permission is the one the description names ("must have the `View audit logs` permission");
+* the time bounds are the ``date-time`` query parameters, the one named ``start*``/``from*`` the lower
+  and ``end*``/``until*`` the upper;
+* the record's time field is ``dateCreated`` or ``timestamp`` (else its first ``date-time`` field), and
+  its id field is ``id`` when the record has one;
+* every other query parameter but ``page`` and ``pageSize`` is a filter: its kind (enum, str, int,
+  datetime, bool), whether it takes a list, whether it is required, and its enum site;
+* an enum parameter's values get a class of their own, named as openapi-python-client names an inline
+  parameter enum (``GetAuditLogsActionsItem``), generated from the models-only document ``models_spec``
+  builds.
+
+A new parameter, enum value or record field changes the table, and nothing else needs an edit.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from reconcile import JSON, SpecError, enum_holder, operations
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "generator"
+PAGING = ("page", "pageSize")
+_PERMISSION = re.compile(r"must have the `([^`]+)` permission")
+
+
+def snake(name: str) -> str:
+    """``actorIpAddresses`` -> ``actor_ip_addresses`` (the generator's python names)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def pascal(name: str) -> str:
+    """``getAuditLogs`` -> ``GetAuditLogs``."""
+    return name[:1].upper() + name[1:]
+
+
+def _ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    """One filter of an operation, as the table describes it."""
+
+    wire: str
+    name: str
+    kind: str
+    many: bool
+    required: bool
+    site: str | None
+    enum_class: str | None
+    description: str
+
+    @property
+    def annotation(self) -> str:
+        """The Python type a caller passes (``None`` always allowed: not sent)."""
+        one = {"str": "str", "int": "int", "bool": "bool", "datetime": "DateLike"}.get(self.kind, "str")
+        if self.enum_class:
+            one = f"{self.enum_class} | str"
+        if self.many:
+            return f"{one} | Iterable[{one}] | None"
+        return f"{one} | None"
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One field of a record schema."""
+
+    wire: str
+    name: str
+    kind: str
+    required: bool
+    site: str | None
+
+
+@dataclass(frozen=True)
+class OperationRow:
+    """One served operation."""
+
+    operation_id: str
+    method_name: str
+    constant: str
+    path: str
+    list_key: str
+    model: str
+    permission: str
+    lower_bound: str
+    upper_bound: str
+    time_field: str
+    id_field: str | None
+    parameters: tuple[ParameterRow, ...]
+    fields: tuple[FieldRow, ...]
+    summary: str
+
+    @property
+    def filters_class(self) -> str:
+        """The ``TypedDict`` of the operation's keyword filters."""
+        return f"{pascal(self.operation_id)}Filters"
+
+
+def _schemas(doc: JSON) -> dict[str, JSON]:
+    schemas: dict[str, JSON] = doc.get("components", {}).get("schemas", {})
+    return schemas
+
+
+def _resolve(doc: JSON, schema: JSON) -> JSON:
+    while "$ref" in schema:
+        schema = _schemas(doc)[_ref_name(schema["$ref"])]
+    return schema
+
+
+def _record_schema(doc: JSON, op_id: str, op: JSON) -> tuple[str, str]:
+    """The list key and the record schema name of a served operation's 200 body."""
+    try:
+        body = op["responses"]["200"]["content"]["application/json"]["schema"]
+    except KeyError:
+        raise SpecError(f"{op_id}: no JSON 200 response") from None
+    envelope = _resolve(doc, body)
+    arrays = [(key, prop) for key, prop in envelope.get("properties", {}).items() if prop.get("type") == "array"]
+    if len(arrays) != 1 or "$ref" not in arrays[0][1].get("items", {}):
+        raise SpecError(f"{op_id}: the 200 body must hold exactly one array of records")
+    return arrays[0][0], _ref_name(arrays[0][1]["items"]["$ref"])
+
+
+def _kind(doc: JSON, schema: JSON) -> str:
+    schema = _resolve(doc, schema)
+    if "enum" in schema:
+        return "enum"
+    kind = schema.get("type", "string")
+    if kind == "string":
+        return "datetime" if schema.get("format") == "date-time" else "str"
+    return {"integer": "int", "boolean": "bool", "number": "number", "array": "array"}.get(kind, "object")
+
+
+def param_enum_class(op_id: str, param: JSON) -> str:
+    """The class name openapi-python-client gives an inline parameter enum."""
+    many = param["schema"].get("type") == "array"
+    return pascal(op_id) + pascal(param["name"]) + ("Item" if many else "")
+
+
+def _parameter(doc: JSON, op_id: str, param: JSON, open_sites: set[str]) -> ParameterRow:
+    schema = param["schema"]
+    many = schema.get("type") == "array"
+    item = schema["items"] if many else schema
+    site = f"{op_id}.{param['name']}"
+    kind = _kind(doc, item)
+    enum_class = param_enum_class(op_id, param) if kind == "enum" else None
+    return ParameterRow(
+        wire=param["name"],
+        name=snake(param["name"]),
+        kind=kind,
+        many=many,
+        required=bool(param.get("required", False)),
+        site=site if kind == "enum" or site in open_sites else None,
+        enum_class=enum_class,
+        description=" ".join(str(param.get("description", "")).split()),
+    )
+
+
+def _bounds(op_id: str, params: list[ParameterRow]) -> tuple[str, str]:
+    dated = [p for p in params if p.kind == "datetime" and not p.many]
+    lower = [p.name for p in dated if p.wire.startswith(("start", "from"))]
+    upper = [p.name for p in dated if p.wire.startswith(("end", "until"))]
+    if len(lower) != 1 or len(upper) != 1:
+        raise SpecError(f"{op_id}: expected one start*/from* and one end*/until* date-time parameter")
+    return lower[0], upper[0]
+
+
+def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
+    """Every served operation of the reconciled document, in path order."""
+    rows = []
+    for op_id, (path, method, op) in sorted(operations(doc).items(), key=lambda item: item[1][0]):
+        if method != "get":
+            continue
+        list_key, record = _record_schema(doc, op_id, op)
+        permission = _PERMISSION.search(str(op.get("description", "")))
+        if permission is None:
+            raise SpecError(f"{op_id}: the description names no permission ('must have the `...` permission')")
+        params = [_parameter(doc, op_id, p, open_sites) for p in op.get("parameters", []) if p["name"] not in PAGING]
+        lower, upper = _bounds(op_id, params)
+        record_schema = _schemas(doc)[record]
+        required = set(record_schema.get("required", []))
+        fields = tuple(
+            FieldRow(wire, snake(wire), _kind(doc, prop), wire in required,
+                     f"{record}.{wire}" if enum_holder(prop) is not None else None)
+            for wire, prop in record_schema.get("properties", {}).items()
+        )
+        dated = [f.wire for f in fields if f.kind == "datetime"]
+        time_field = next((w for w in ("dateCreated", "timestamp") if w in dated), dated[0] if dated else None)
+        if time_field is None:
+            raise SpecError(f"{op_id}: the record {record} has no date-time field")
+        verb = re.match(r"^(get|list)(?=[A-Z])", op_id)
+        method_name = snake(op_id[verb.end():] if verb else op_id)
+        rows.append(OperationRow(
+            operation_id=op_id, method_name=method_name, constant=method_name.upper(), path=path,
+            list_key=list_key, model=record, permission=permission.group(1), lower_bound=lower, upper_bound=upper,
+            time_field=time_field, id_field="id" if "id" in record_schema.get("properties", {}) else None,
+            parameters=tuple(params), fields=fields, summary=" ".join(str(op.get("summary", op_id)).split()),
+        ))
+    return rows
+
+
+def models_spec(doc: JSON) -> JSON:
+    """The document the generator gets: the record schemas (with what they reference) and parameter enums.
+
+    No paths, so no request layer is generated: the wrapper sends its own requests. Envelopes and error
+    bodies are not generated either: the wrapper reads them field by field.
+    """
+    out = copy.deepcopy(doc)
+    out["paths"] = {}
+    out.get("components", {}).pop("responses", None)
+    wanted: list[str] = []
+    for op_id, (_, method, op) in operations(doc).items():
+        if method == "get":
+            wanted.append(_record_schema(doc, op_id, op)[1])
+    keep: dict[str, JSON] = {}
+    while wanted:
+        name = wanted.pop()
+        if name in keep:
+            continue
+        keep[name] = _schemas(doc)[name]
+        wanted += [_ref_name(ref) for ref in re.findall(r"'\$ref': '([^']+)'", repr(keep[name]))]
+    schemas = {name: copy.deepcopy(schema) for name, schema in _schemas(doc).items() if name in keep}
+    for op_id, (_, method, op) in operations(doc).items():
+        for param in op.get("parameters", []) if method == "get" else []:
+            holder = enum_holder(param.get("schema", {}))
+            if holder is not None and param["name"] not in PAGING:
+                schemas[param_enum_class(op_id, param)] = {"type": holder.get("type", "string"),
+                                                           "enum": list(holder["enum"])}
+    out.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
+    return out
+
+
+def render(rows: list[OperationRow], enums: JSON, versions: list[str], spec_sha256: str,
+           corrections: list[tuple[str, str, str]]) -> str:
+    """The generated module ``cortex_api_client/operations.py``."""
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True, autoescape=False)  # noqa: S701 - Python source, not HTML
+    env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)  # a JSON string is a Python literal
+    enum_classes = sorted({p.enum_class for row in rows for p in row.parameters if p.enum_class})
+    models = sorted({row.model for row in rows} | set(enum_classes))
+    class_of_site = {p.site: p.enum_class for row in rows for p in row.parameters if p.site and p.enum_class}
+    return env.get_template("operations.py.jinja").render(
+        rows=rows, enums=enums, versions=versions, spec_sha256=spec_sha256, models=models,
+        class_of_site=class_of_site, corrections=corrections,
+    )
