@@ -35,6 +35,7 @@ from pathlib import Path
 
 import operation_table
 import reconcile
+import semver
 import spec_corrections
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,8 @@ class Built:
     report: str
     models_spec: str
     table: str
+    classification: semver.Classification
+    released: str
 
 
 def build_spec(spec_dir: Path) -> Built:
@@ -111,7 +114,25 @@ def build_spec(spec_dir: Path) -> Built:
         )
     table = operation_table.render(rows, data["enums"], data["versions"], hashlib.sha256(spec_text.encode()).hexdigest(),
                                    drift.corrections)
-    return Built(spec_text, reconcile.drift_report(drift), dump(models), table)
+    released_dir = spec_dir / "released"
+    released = (released_dir / "VERSION").read_text(encoding="utf-8").strip()
+    baseline = json.loads((released_dir / "openapi.json").read_text(encoding="utf-8"))
+    classification = semver.classify(baseline, doc)
+    report = reconcile.drift_report(drift) + "\n" + "\n".join(_semver_section(classification, released)) + "\n"
+    return Built(spec_text, report, dump(models), table, classification, released)
+
+
+def _semver_section(result: semver.Classification, released: str) -> list[str]:
+    lines = [
+        f"## Change to the public surface since release {released}: {result.level.upper()}",
+        "",
+        f"Compared with `spec/released/openapi.json`, the reconciled spec of release {released} "
+        "(`scripts/semver.py` says what counts as major, minor and patch).",
+        "",
+    ]
+    lines += [f"- **{level}**: {reason}" for level, reason in result.sorted_reasons()] or ["- no change"]
+    lines += ["", "### CHANGELOG draft", "", *semver.changelog_draft(result, released), ""]
+    return lines
 
 
 def _ruff(*args: str, cwd: Path) -> None:
@@ -193,10 +214,12 @@ def compare(expected_root: Path, actual_root: Path) -> list[str]:
     return problems
 
 
-def regenerate(out_root: Path, spec_dir: Path = ROOT / "spec") -> None:
-    """The whole pipeline, writing under ``out_root``."""
+def regenerate(out_root: Path, spec_dir: Path = ROOT / "spec") -> Built:
+    """The whole pipeline, writing under ``out_root``; what it built."""
     check_tools()
-    generate(build_spec(spec_dir), out_root)
+    built = build_spec(spec_dir)
+    generate(built, out_root)
+    return built
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,11 +239,15 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print("regenerate --check: generated/ and spec/reconciled/ are up to date")
             return 0
-        regenerate(args.out)
+        built = regenerate(args.out)
     except (reconcile.SpecError, OSError) as exc:
         print(f"regenerate: error: {exc}", file=sys.stderr)
         return 1
     print(f"regenerated {args.out / 'generated' / PACKAGE} and {args.out / 'spec' / 'reconciled'}")
+    print(f"change since release {built.released}: {built.classification.level.upper()}")
+    for level, reason in built.classification.sorted_reasons():
+        print(f"  {level}: {reason}")
+    print("the CHANGELOG draft is at the end of spec/reconciled/DRIFT.md")
     return 0
 
 
