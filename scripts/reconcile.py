@@ -26,6 +26,7 @@ from typing import Any
 JSON = dict[str, Any]
 VERSION_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+DETAIL_LIMIT = 8  # changes shown per row of DRIFT.md's "Other changes"; the rest are counted
 
 
 class SpecError(Exception):
@@ -239,7 +240,25 @@ class Drift:
     enums: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
     parameters: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
     fields: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
+    # operation or schema -> version -> its document (for the changes the tables above do not show)
+    documents: dict[str, dict[str, JSON]] = field(default_factory=dict)
     corrections: list[tuple[str, str, str]] = field(default_factory=list)  # (name, reason, outcome)
+
+    def detail_changes(self) -> list[tuple[str, str, list[str]]]:
+        """(operation or schema, version, changes) for what else changed: types, schemas, descriptions, extensions."""
+        out = []
+        for key, per_version in self.documents.items():
+            previous: JSON | None = None
+            for version in self.versions:
+                doc = per_version.get(version)
+                if doc is None:
+                    continue
+                if previous is not None:
+                    changes = _detail(previous, doc, "")
+                    if changes:
+                        out.append((key, version, changes))
+                previous = doc
+        return out
 
     def changes(self, table: dict[str, dict[str, list[str] | None]]) -> list[tuple[str, str, list[str], list[str]]]:
         """(key, version, added, removed) for each version that changed a key against the one before."""
@@ -299,11 +318,47 @@ class Drift:
         }
 
 
+def _detail(old: Any, new: Any, path: str) -> list[str]:
+    """What differs between two operation or schema objects: added, removed and changed keys, by path.
+
+    Enum values and the names of parameters and properties are left out: their own tables show them.
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in list(old) + [k for k in new if k not in old]:
+            where = f"{path}.{key}" if path else str(key)
+            if key == "enum":
+                continue
+            if key not in new:
+                if not path.endswith("properties"):
+                    found.append(f"`{where}` removed")
+            elif key not in old:
+                if not path.endswith("properties"):
+                    found.append(f"`{where}` added")
+            else:
+                found += _detail(old[key], new[key], where)
+        return found
+    if isinstance(old, list) and isinstance(new, list) and path.endswith("parameters"):
+        named_old = {p.get("name"): p for p in old if isinstance(p, dict)}
+        named_new = {p.get("name"): p for p in new if isinstance(p, dict)}
+        found = []
+        for name in named_old.keys() & named_new.keys():
+            found += _detail(named_old[name], named_new[name], f"{path}[{name}]")
+        return sorted(found)
+    if old != new and not (isinstance(old, list) and isinstance(new, list) and path.endswith("required")):
+        return [f"`{path}` changed"]
+    return []
+
+
 def measure_drift(versions: list[Version]) -> Drift:
     """Record, per version, every enum's values, every operation's parameters and every schema's fields."""
     drift = Drift([v.name for v in versions])
     for version in versions:
         doc = version.combined
+        for op_id, (_, _, op) in operations(doc).items():
+            drift.documents.setdefault(op_id, {})[version.name] = op
+        for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            drift.documents.setdefault(name, {})[version.name] = schema
         for site, holder in enum_sites(doc).items():
             drift.enums.setdefault(site, {})[version.name] = list(holder["enum"])
         for op_id, names in parameter_names(doc).items():
@@ -311,6 +366,14 @@ def measure_drift(versions: list[Version]) -> Drift:
         for name, props in schema_fields(doc).items():
             drift.fields.setdefault(name, {})[version.name] = props
     return drift
+
+
+def _only_details(drift: Drift) -> list[str]:
+    """The versions that change nothing but what the 'Other changes' table shows."""
+    structural = {version for table in (drift.enums, drift.parameters, drift.fields)
+                  for _, version, _, _ in drift.changes(table)}
+    detailed = {version for _, version, _ in drift.detail_changes()}
+    return sorted(detailed - structural)
 
 
 def _fmt(values: list[str]) -> str:
@@ -352,6 +415,23 @@ def drift_report(drift: Drift) -> str:
                 + "."
             )
             lines.append("")
+    lines += [
+        "## Other changes",
+        "",
+        "Everything else that differs from the previous version documenting the same operation or schema:",
+        "types and schemas of parameters and fields, descriptions, examples, extensions.",
+        "",
+        "| operation or schema | version | changes |",
+        "|---|---|---|",
+    ]
+    details = drift.detail_changes()
+    for key, version, changes in details:
+        shown = "; ".join(changes[:DETAIL_LIMIT]) + (f"; and {len(changes) - DETAIL_LIMIT} more" if len(changes) > DETAIL_LIMIT else "")
+        lines.append(f"| `{key}` | {version} | {shown} |")
+    if not details:
+        lines.append("| (no change) | | |")
+    lines += ["", "Versions whose only changes are of this kind (descriptions, examples, extensions): "
+              + (", ".join(_only_details(drift)) or "none") + ".", ""]
     lines += ["## Corrections applied", "", "| correction | reason | outcome |", "|---|---|---|"]
     lines += [f"| {name} | {reason} | {outcome} |" for name, reason, outcome in drift.corrections]
     lines.append("")

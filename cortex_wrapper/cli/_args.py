@@ -113,6 +113,8 @@ def _add_filter(group: argparse._ArgumentGroup, name: str, param: Param) -> None
                            help=f"default: the server's {api}")
         return
     what = _enum_help(param) if param.kind == "enum" else {"int": "an id", "str": "text"}.get(param.kind, param.kind)
+    if param.kind != "enum" and param.choices():  # an open enum: its listed values are examples
+        what += ", e.g. " + ", ".join(param.choices())
     if param.many:
         flags = dict.fromkeys((f"--{kebab(singular(name))}", f"--{kebab(name)}"))
         extra = "repeatable, or comma-separated" if param.kind == "enum" else "repeatable"
