@@ -7,12 +7,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from cortex_api_client.types import parse_datetime
+
 _RELATIVE = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 DATE_HELP = (
     "relative (30m, 12h, 7d, 2w: that long before now) or absolute (2026-11-01, 2026-11-01T12:00:00, "
-    "with an offset or Z; no offset means UTC)"
+    "with an offset or Z; no offset means UTC), within the years 1 to 9999 in UTC"
 )
+UTC_MIN = dt.datetime.min.replace(tzinfo=dt.UTC)
+UTC_MAX = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -32,21 +36,39 @@ class When:
 
 
 def parse_when(text: str) -> When:
-    """Parse a date option; ``argparse.ArgumentTypeError`` when it is neither form."""
+    """Parse a date option; ``argparse.ArgumentTypeError`` when it is neither form, or out of range."""
     value = text.strip()
     relative = _RELATIVE.fullmatch(value)
     if relative:
         amount, unit = int(relative.group(1)), relative.group(2).lower()
-        return When(text, ago=dt.timedelta(**{_UNITS[unit]: amount}))
+        try:
+            when = When(text, ago=dt.timedelta(**{_UNITS[unit]: amount}))
+            when.resolve(now_utc())  # its earliest value: resolved later, against a later now, it is later
+        except OverflowError:
+            raise argparse.ArgumentTypeError(f"{text!r} is out of range: it reaches back before the year 1") from None
+        return when
     if value.lower() == "now":
         return When(text, ago=dt.timedelta(0))
     try:
-        moment = dt.datetime.fromisoformat(value)
+        moment = parse_datetime(value)  # no offset means UTC, as for the records' own times
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: use {DATE_HELP}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return When(text, at=moment.astimezone(dt.UTC))
+    try:
+        return When(text, at=moment.astimezone(dt.UTC))
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range: outside the years 1 to 9999 in UTC") from None
+
+
+def within_utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in UTC, or the first or last moment UTC holds when it lies beyond them.
+
+    A record may carry ``9999-12-31T23:30:00-01:00``, which is past the year 9999 in UTC, where the API's
+    date parameters cannot reach; as a lower bound ``UTC_MAX`` still lets every later record through.
+    """
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        return UTC_MAX if moment.year == dt.MAXYEAR else UTC_MIN
 
 
 def now_utc() -> dt.datetime:

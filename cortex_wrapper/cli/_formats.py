@@ -1,20 +1,34 @@
-"""Output formats: JSONL and CSV (both round-trip every field) and an aligned text table.
+r"""Output formats: JSONL and CSV (both round-trip every field) and an aligned text table.
 
 A record is written as its generated model's ``to_dict()``, so unknown enum values and fields the
-schema does not know keep their raw form. CSV has a fixed header: every property of the record
-schema (``Kind.columns``) plus ``_extra``, a JSON object of any field the schema lacks; nested values
-(``notificationObjects``) are JSON strings and an absent field is an empty cell.
+schema does not know keep their raw form. Text is UTF-8; a lone surrogate (``"\ud800"`` is valid
+JSON, but no UTF-8 can hold what it decodes to) never stops an export:
+
+* JSONL is compact JSON with non-ASCII text as is, except lone surrogates, which stay JSON escapes
+  (``"svc-\ud800"``), so every line is valid UTF-8 and parses back to the same value.
+* CSV has a fixed header: every property of the record schema (``Kind.columns``) plus ``_extra``, a
+  JSON object (escaped as in JSONL) of the fields no column holds exactly. A column holds a value of
+  its schema's type: text as is (quoted when it holds ``"``, ``,``, CR or LF), integers in decimal,
+  booleans as ``true``/``false``, arrays and objects (``notificationObjects``) as JSON. An empty cell
+  is an absent field. Every value a cell cannot tell apart from something else goes to ``_extra``
+  and leaves its cell empty: the empty string (``{"objectType":""}``, not absent), text holding a
+  lone surrogate, null, and a value of another type. ``read_csv`` reads columns, then applies
+  ``_extra``; files written before values went to ``_extra`` read as they always did.
+* The table shows times (date-time columns) in UTC, an offset-less time being UTC as everywhere
+  (``cortex_api_client.types.parse_datetime``); a time that UTC cannot hold (past the year 9999
+  once in UTC) is shown as sent. Long cells are truncated, a lone surrogate shows as its escape.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+from cortex_api_client.types import parse_datetime
 
 from ._kinds import Kind
 
@@ -22,11 +36,24 @@ EXTRA_COLUMN = "_extra"
 NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?%?")
 CELL_WIDTH = 32
 TABLE_SAMPLE = 200
+SURROGATE = re.compile("[\ud800-\udfff]")
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def escape_surrogates(text: str) -> str:
+    r"""``text`` with each lone surrogate written as its escape, ``\ud800`` (in JSON text: the same string)."""
+    return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON, non-ASCII as is, lone surrogates as escapes: valid UTF-8 that reads back as ``value``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return escape_surrogates(text) if SURROGATE.search(text) else text
 
 
 def jsonl_line(record: Mapping[str, Any]) -> str:
     """One JSON object per line, UTF-8, compact."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return to_json(record) + "\n"
 
 
 def _cell(value: Any) -> str:
@@ -35,14 +62,33 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return to_json(value)
     return str(value)
 
 
+def _is_json_column(schema: Mapping[str, Any]) -> bool:
+    return schema.get("type") in ("array", "object") or "$ref" in schema
+
+
+def _fits(schema: Mapping[str, Any], value: Any) -> bool:
+    """True when ``value``'s cell in a column of ``schema`` reads back (``_parse_cell``) as ``value``."""
+    if _is_json_column(schema):
+        return value is not None
+    kind = schema.get("type")
+    if kind == "integer":
+        return type(value) is int
+    if kind == "boolean":
+        return type(value) is bool
+    return type(value) is str and value != "" and not SURROGATE.search(value)  # a text cell
+
+
+def _csv_field(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
+
+
 def _csv_line(cells: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
+    """One CSV row, quoted where a cell holds a quote, comma, CR or LF (``csv.writer`` leaves a lone CR bare)."""
+    return ",".join(map(_csv_field, cells)) + "\n"
 
 
 def csv_header(kind: Kind) -> str:
@@ -51,15 +97,22 @@ def csv_header(kind: Kind) -> str:
 
 
 def csv_line(kind: Kind, record: Mapping[str, Any]) -> str:
-    """One record as a CSV row under ``csv_header``."""
+    """One record as a CSV row under ``csv_header``: values no cell holds exactly go to ``_extra``."""
     extra = {key: value for key, value in record.items() if key not in kind.properties}
-    return _csv_line([*(_cell(record.get(name)) for name in kind.columns), _cell(extra) if extra else ""])
+    cells = []
+    for name in kind.columns:
+        value = record.get(name)
+        if name in record and not _fits(kind.properties[name], value):
+            extra[name] = value
+            value = None
+        cells.append(_cell(value))
+    return _csv_line([*cells, to_json(extra) if extra else ""])
 
 
 def _parse_cell(schema: Mapping[str, Any], text: str) -> Any:
-    kind = schema.get("type")
-    if kind in ("array", "object") or "$ref" in schema:
+    if _is_json_column(schema):
         return json.loads(text)
+    kind = schema.get("type")
     if kind == "integer":
         return int(text)
     if kind == "boolean":
@@ -68,7 +121,7 @@ def _parse_cell(schema: Mapping[str, Any], text: str) -> Any:
 
 
 def read_csv(kind: Kind, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Parse a CSV export back into wire-form dicts (the inverse of ``csv_line``)."""
+    """Parse a CSV export back into wire-form dicts (the inverse of ``csv_line``; open files with ``newline=""``)."""
     for row in csv.DictReader(lines):
         record = {
             name: _parse_cell(kind.properties[name], text)
@@ -80,15 +133,19 @@ def read_csv(kind: Kind, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def _table_cell(value: Any) -> str:
-    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
-        try:
-            moment = dt.datetime.fromisoformat(value).astimezone(dt.UTC)
-        except ValueError:
-            pass
-        else:
-            return moment.strftime("%Y-%m-%d %H:%M:%SZ")
-    text = " ".join(_cell(value).split())
+def _utc_text(value: str) -> str | None:
+    """A wire time as ``2026-11-21 09:14:03Z``; None when it is not one, or UTC cannot hold it."""
+    try:
+        moment = parse_datetime(value).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds") + "Z"  # %Y would not pad year 1
+
+
+def _table_cell(value: Any, schema: Mapping[str, Any]) -> str:
+    if isinstance(value, str) and schema.get("format") == "date-time" and (moment := _utc_text(value)):
+        return moment
+    text = " ".join(escape_surrogates(_cell(value)).split())
     return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
 
 
@@ -99,7 +156,8 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list
 
 def render_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int] | None = None
                 ) -> list[str]:
-    """Aligned lines: a header, a rule, then the rows (numbers right-aligned)."""
+    """Aligned lines: a header, a rule, then the rows (numbers right-aligned, lone surrogates as escapes)."""
+    rows = [[escape_surrogates(cell) for cell in row] for row in rows]
     if widths is None:
         widths = column_widths(headers, rows)
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
@@ -116,6 +174,7 @@ class TableWriter:
 
     def __init__(self, kind: Kind, write: Callable[[str], object]) -> None:
         self.columns = [name for name in kind.table_columns if name in kind.properties]
+        self._schemas = [kind.properties[name] for name in self.columns]
         self._write = write
         self._sample: list[list[str]] = []
         self._widths: list[int] | None = None
@@ -123,7 +182,7 @@ class TableWriter:
 
     def add(self, record: Mapping[str, Any]) -> None:
         """Add one record (wire-form dict)."""
-        row = [_table_cell(record.get(name)) for name in self.columns]
+        row = [_table_cell(record.get(name), schema) for name, schema in zip(self.columns, self._schemas, strict=True)]
         self.count += 1
         if self._widths is None:
             self._sample.append(row)

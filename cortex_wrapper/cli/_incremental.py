@@ -12,9 +12,11 @@ Design:
   checkpoint's ``output_bytes`` (a shorter output is an error: it was changed by hand). A first run
   writes an empty checkpoint before any output, so even its partial output is repaired.
 * The query's lower bound is the checkpoint's newest timestamp (inclusive: ``--since`` applies only
-  while the checkpoint has none); records at exactly that timestamp whose identity the checkpoint
-  holds are dropped, so nothing repeats and nothing at the boundary is lost. Identity: the id
-  (notifications, runs), else a SHA-256 of the record's canonical JSON (audit entries have no id).
+  while the checkpoint has none; clamped to the years 1..9999 in UTC, which the API's dates can
+  say); records at exactly that timestamp whose identity the checkpoint holds are dropped, so
+  nothing repeats and nothing at the boundary is lost. Identity: the id (notifications, runs), else
+  a SHA-256 of the record's canonical JSON (audit entries have no id). Records without a timestamp
+  (``dateCreated`` is optional) are exported once each: the checkpoint keeps their ids as ranges.
 * Notifications and runs are read oldest first (``orderBy=ASC``) and committed page by page, so a
   killed run keeps every page it committed. Audit logs come newest first (no ``orderBy``): the run
   buffers its window in an anonymous temporary file, then appends it reversed and commits once, so
@@ -37,6 +39,7 @@ from typing import IO, Any
 
 from .._client import CortexClient
 from ._checkpoint import Checkpoint, Cursor, load, save
+from ._dates import within_utc
 from ._exitcodes import EXIT_USAGE, CliError
 from ._export import pager
 from ._formats import csv_header, line_for
@@ -202,7 +205,8 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     path = Path(checkpoint)
     with _locked_output(Path(output)) as fd:
         state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), notify)
-        bounded[op.lower_bound] = lower = state.newest or since
+        lower = state.newest or since
+        bounded[op.lower_bound] = lower = within_utc(lower) if lower is not None else None
         if lower is not None and until is not None and lower > until:
             return 0  # the checkpoint is already past --until: nothing to export
         records = pager(client, kind, bounded, page_size, max_pages)

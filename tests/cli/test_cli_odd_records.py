@@ -1,0 +1,370 @@
+"""Records and options at the edges (issue 10): no time field, offset-less times, lone surrogates, extreme
+dates, empty strings. Every record here is valid JSON the spec allows; none may stop or corrupt an export."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import connection, jsonl, make_fake
+
+from cortex_wrapper.cli._checkpoint import load
+from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, line_for, read_csv
+from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
+from cortex_wrapper.testing import FakeCortex
+from cortex_wrapper.testing._store import Selection
+
+NO_RECORDS = {"audit_log_count": 0, "notification_log_count": 0, "notification_run_count": 0}
+
+
+def _log(ident: int, stamp: str | None = None, **fields: Any) -> dict[str, Any]:
+    record = {"id": ident, "medium": "SLACK", "recipientType": "USER", "runId": 1, "status": "DELIVERED",
+              "type": "WEEKLY_REPORT", **fields}
+    if stamp is not None:
+        record["dateCreated"] = stamp
+    return record
+
+
+def _audit(name: str, stamp: str, **fields: Any) -> dict[str, Any]:
+    return {"action": "UPDATE", "objectIdentifier": name, "objectType": "SERVICE", "timestamp": stamp, **fields}
+
+
+def _run(ident: int, stamp: str, **fields: Any) -> dict[str, Any]:
+    return {"id": ident, "deliveredCount": 1, "medium": "SLACK", "notificationType": "WEEKLY_REPORT", "seqNo": 0,
+            "status": "COMPLETED", "summary": "weekly", "dateCreated": stamp, **fields}
+
+
+def models(command: str, records: list[dict[str, Any]]) -> list[Any]:
+    parse = CLI_KINDS[command].operation.parse_item
+    return [parse(record) for record in records]
+
+
+def incremental(cli: Any, server: FakeCortex, command: str, output: Path, *extra: str, fmt: str = "jsonl") -> Any:
+    return cli(*connection(server), command, "--format", fmt, "--output", str(output),
+               "--checkpoint", f"{output}.ckpt", *extra)
+
+
+def data_lines(path: Path, fmt: str) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return lines[1:] if fmt == "csv" else lines
+
+
+def read_back(path_or_text: Path | str, command: str, fmt: str) -> list[dict[str, Any]]:
+    text = path_or_text.read_text(encoding="utf-8") if isinstance(path_or_text, Path) else path_or_text
+    if fmt == "jsonl":
+        return jsonl(text)
+    return list(read_csv(CLI_KINDS[command], io.StringIO(text, newline="")))
+
+
+def one_error_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cortex-logs: error:"), err
+    return lines[0]
+
+
+@pytest.fixture
+def not_utc() -> Iterator[None]:
+    """Local time nine hours east of UTC (a POSIX TZ string: no time zone database needed); restored after."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "XST-09"
+    time.tzset()
+    try:
+        assert time.localtime(0).tm_hour == 9, "the local time zone really is not UTC"
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+
+
+@pytest.fixture
+def undated_in_every_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake serves records without a date in every time window, as the server of issue 10 does.
+
+    (``FakeCortex`` matches them only when no window is given, and the client always sends an upper bound.)
+    """
+    exact = Selection.in_window
+    monkeypatch.setattr(Selection, "in_window", lambda self, ts: ts is None or exact(self, ts))
+
+
+@pytest.fixture
+def window_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake serves every record whatever the time window (so records outside the years 1..9999 in UTC too)."""
+    monkeypatch.setattr(Selection, "in_window", lambda self, ts: True)
+
+
+# -- 3: records without their time field --------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("undated_in_every_window")
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_records_without_a_time_are_exported_once(cli: Any, tmp_path: Path, fmt: str) -> None:
+    with make_fake(**NO_RECORDS, notification_logs=[_log(1), _log(2), _log(3)]) as server:
+        output = tmp_path / f"logs.{fmt}"
+        counts = []
+        for _ in range(3):
+            result = incremental(cli, server, "notifications", output, fmt=fmt)
+            assert result.code == 0, result.err
+            counts.append(len(data_lines(output, fmt)))
+        assert counts == [3, 3, 3], "each undated record once, however many runs"
+        server.insert("notification_logs", [_log(4), _log(5, "2026-05-01T10:00:00Z"), _log(6)])
+        assert incremental(cli, server, "notifications", output, fmt=fmt).code == 0
+        assert incremental(cli, server, "notifications", output, fmt=fmt).code == 0
+    ids = Counter(record["id"] for record in read_back(output, "notifications", fmt))
+    assert ids == Counter({1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1})
+
+
+@pytest.mark.usefixtures("undated_in_every_window")
+def test_undated_ids_are_kept_as_ranges(cli: Any, tmp_path: Path) -> None:
+    """The checkpoint remembers undated records by id, consecutive ids as one range: its size follows the gaps."""
+    logs = [_log(ident) for ident in range(1, 1001) if ident != 500]
+    with make_fake(**NO_RECORDS, notification_logs=logs) as server:
+        output = tmp_path / "logs.jsonl"
+        checkpoint = Path(f"{output}.ckpt")
+        assert incremental(cli, server, "notifications", output).code == 0
+        assert json.loads(checkpoint.read_text())["undated_ids"] == [[1, 499], [501, 1000]]
+        server.insert("notification_logs", [_log(500)])
+        assert incremental(cli, server, "notifications", output).code == 0
+        assert json.loads(checkpoint.read_text())["undated_ids"] == [[1, 1000]]
+        assert checkpoint.stat().st_size < 400, "a thousand ids, one range"
+        assert incremental(cli, server, "notifications", output).code == 0
+    assert sorted(record["id"] for record in jsonl(output.read_text())) == list(range(1, 1001))
+
+
+# -- 4: timestamps without an offset are UTC, everywhere ----------------------------------------------------
+
+
+@pytest.mark.usefixtures("not_utc")
+def test_offset_less_times_checkpoint_and_resume(cli: Any, tmp_path: Path) -> None:
+    """Passes since the models read offset-less times as UTC; kept so the CLI stays consistent with them."""
+    logs = [_log(1, "2026-05-01T09:00:00"), _log(2, "2026-05-01T10:00:00")]
+    with make_fake(**NO_RECORDS, notification_logs=logs) as server:
+        output = tmp_path / "logs.jsonl"
+        checkpoint = Path(f"{output}.ckpt")
+        first = incremental(cli, server, "notifications", output)
+        assert first.code == 0, first.err
+        assert json.loads(checkpoint.read_text())["newest"] == "2026-05-01T10:00:00+00:00"
+        second = incremental(cli, server, "notifications", output)
+        assert second.code == 0, second.err
+        server.insert("notification_logs", [_log(3, "2026-05-01T10:30:00")])
+        assert incremental(cli, server, "notifications", output).code == 0
+    exported = jsonl(output.read_text())
+    assert [(r["id"], r["dateCreated"]) for r in exported] == [
+        (1, "2026-05-01T09:00:00+00:00"), (2, "2026-05-01T10:00:00+00:00"), (3, "2026-05-01T10:30:00+00:00")]
+
+
+@pytest.mark.usefixtures("not_utc")
+def test_offset_less_and_z_times_mix(cli: Any, tmp_path: Path) -> None:
+    """Passes since the models read offset-less times as UTC (the TypeError of issue 10 is gone); kept."""
+    logs = [_log(1, "2026-05-01T09:00:00Z"), _log(2, "2026-05-01T09:30:00"), _log(3, "2026-05-01T10:15:00+01:00"),
+            _log(4, "2026-05-01T10:00:00"), _log(5, "2026-05-01T11:00:00.000Z")]
+    with make_fake(**NO_RECORDS, notification_logs=logs) as server:
+        output = tmp_path / "logs.jsonl"
+        result = incremental(cli, server, "notifications", output)
+        assert result.code == 0, result.err
+        assert [r["id"] for r in jsonl(output.read_text())] == [1, 3, 2, 4, 5], "in UTC order"
+        assert load(Path(f"{output}.ckpt")).at_newest == Counter({"id:5": 1})
+        for fmt in ("jsonl", "csv", "table"):
+            assert cli(*connection(server), "notifications", "--format", fmt).code == 0, fmt
+        summary = cli(*connection(server), "summary", "--since", "2026-04-01", "--until", "2026-06-01")
+        assert summary.code == 0 and "notification logs: 5," in summary.out
+
+
+@pytest.mark.usefixtures("not_utc")
+def test_table_shows_offset_less_times_as_utc(cli: Any) -> None:
+    """Through the CLI this passes since the models read offset-less times as UTC; kept."""
+    with make_fake(**NO_RECORDS, notification_logs=[_log(1, "2026-05-01T10:00:00")]) as server:
+        result = cli(*connection(server), "notifications", "--format", "table")
+    assert result.code == 0
+    assert result.out.splitlines()[2].startswith("2026-05-01 10:00:00Z ")
+
+
+@pytest.mark.usefixtures("not_utc")
+def test_table_writer_reads_offset_less_wire_times_as_utc() -> None:
+    out: list[str] = []
+    writer = TableWriter(CLI_KINDS["audit"], out.append)
+    writer.add(_audit("svc", "2026-05-01T10:00:00"))
+    writer.add(_audit("svc", "2026-05-01T10:00:00+02:00"))
+    writer.close()
+    rows = "".join(out).splitlines()[2:]
+    assert [row[:20] for row in rows] == ["2026-05-01 10:00:00Z", "2026-05-01 08:00:00Z"]
+
+
+@pytest.mark.usefixtures("not_utc")
+def test_checkpoint_with_an_offset_less_newest_is_read_as_utc(cli: Any, tmp_path: Path) -> None:
+    """Checkpoints written before the models read offset-less times as UTC hold ``newest`` without an offset."""
+    logs = [_log(1, "2026-05-01T09:00:00"), _log(2, "2026-05-01T10:00:00"), _log(3, "2026-05-01T10:00:01")]
+    with make_fake(**NO_RECORDS, notification_logs=logs) as server:
+        output = tmp_path / "logs.jsonl"
+        first = '{"id":1}\n{"id":2}\n'
+        output.write_text(first)
+        Path(f"{output}.ckpt").write_text(json.dumps({
+            "cortex_logs_checkpoint": 1, "command": "notifications", "format": "jsonl", "query": {},
+            "output_bytes": len(first), "records": 2, "newest": "2026-05-01T10:00:00", "at_newest": ["id:2"]}))
+        result = incremental(cli, server, "notifications", output)
+        assert result.code == 0, result.err
+        assert server.requests[-1].params("fromDate") == ["2026-05-01T10:00:00"], "the newest time, as UTC"
+    assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3]
+    assert load(Path(f"{output}.ckpt")).at_newest == Counter({"id:3": 1})
+
+
+# -- 5: lone surrogates (valid JSON escapes) ----------------------------------------------------------------
+
+ODD = "svc-\ud800"  # what json.loads makes of "svc-\\ud800"
+READABLE = "café ☕"
+
+
+def _odd_log(ident: int, stamp: str) -> dict[str, Any]:
+    return _log(ident, stamp, status="FAILED", recipientChannel=ODD, errorMessage=READABLE)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_lone_surrogates_export_losslessly(cli: Any, tmp_path: Path, fmt: str) -> None:
+    served = [_odd_log(1, "2026-05-01T09:00:00Z"), _log(2, "2026-05-01T10:00:00Z")]
+    with make_fake(**NO_RECORDS, notification_logs=served) as server:
+        result = cli(*connection(server), "notifications", "--format", fmt)
+        assert result.code == 0, result.err
+        output = tmp_path / f"logs.{fmt}"
+        to_file = cli(*connection(server), "notifications", "--format", fmt, "--output", str(output))
+        assert to_file.code == 0, to_file.err
+    text = output.read_bytes().decode("utf-8")  # strict: well-formed UTF-8
+    assert text == result.out
+    assert READABLE in text, "ordinary non-ASCII stays readable"
+    assert models("notifications", read_back(text, "notifications", fmt)) == models("notifications", served[::-1])
+    if fmt == "jsonl":
+        assert '"recipientChannel":"svc-\\ud800"' in text.splitlines()[1], "a JSON escape, as the server sent it"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_lone_surrogates_in_fields_the_schema_lacks(fmt: str) -> None:
+    kind = CLI_KINDS["audit"]
+    record = {**_audit("svc", "2026-05-01T09:00:00+00:00"), f"future{ODD}": [ODD, READABLE]}
+    text = (csv_header(kind) if fmt == "csv" else "") + line_for(kind, fmt, record)
+    text.encode("utf-8")  # strict
+    assert read_back(text, "audit", fmt) == [record]
+
+
+def test_lone_surrogates_in_nested_values(cli: Any) -> None:
+    objects = [{"id": 7, "name": ODD, "type": "ENTITY"}]
+    served = [_run(1, "2026-05-01T09:00:00Z", notificationObjects=objects, summary=READABLE)]
+    with make_fake(**NO_RECORDS, notification_runs=served) as server:
+        for fmt in ("jsonl", "csv"):
+            result = cli(*connection(server), "runs", "--no-delivered-only", "--include-objects", "--format", fmt)
+            assert result.code == 0, result.err
+            assert models("runs", read_back(result.out, "runs", fmt)) == models("runs", served)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_lone_surrogates_never_stop_an_incremental_export(cli: Any, tmp_path: Path, fmt: str) -> None:
+    served = [_log(1, "2026-05-01T09:00:00Z"), _odd_log(2, "2026-05-01T10:00:00Z")]
+    with make_fake(**NO_RECORDS, notification_logs=served) as server:
+        output = tmp_path / f"logs.{fmt}"
+        first = incremental(cli, server, "notifications", output, fmt=fmt)
+        assert first.code == 0, first.err
+        server.insert("notification_logs", [_log(3, "2026-05-01T11:00:00Z")])
+        second = incremental(cli, server, "notifications", output, fmt=fmt)
+        assert second.code == 0, second.err
+        expected = [*served, _log(3, "2026-05-01T11:00:00Z")]
+    assert models("notifications", read_back(output, "notifications", fmt)) == models("notifications", expected)
+
+
+def test_lone_surrogates_render_in_tables_and_summaries(cli: Any) -> None:
+    with make_fake(**NO_RECORDS, notification_logs=[_odd_log(1, "2026-05-01T09:00:00Z")]) as server:
+        table = cli(*connection(server), "notifications", "--format", "table")
+        assert table.code == 0, table.err
+        assert "svc-\\ud800" in table.out.splitlines()[2]
+        window = ("--since", "2026-04-01", "--until", "2026-06-01")
+        summary = cli(*connection(server), "summary", *window)
+        assert summary.code == 0, summary.err
+        assert "svc-\\ud800" in summary.out.split("\nTop failing channels\n")[1].splitlines()[2]
+        as_json = cli(*connection(server), "summary", *window, "--format", "json")
+    assert json.loads(as_json.out)["notification_logs"]["top_failing_channels"] == {ODD: 1}
+
+
+# -- 13: dates at the ends of the calendar --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["audit", "--since", "9999999999d"],
+    ["notifications", "--since", "3000000d"],
+    ["runs", "--until", "99999999999999999999999w"],
+    ["summary", "--since", "3000000d"],
+    ["audit", "--since", "9999-12-31T23:30:00-01:00"],
+    ["notifications", "--until", "0001-01-01T00:30:00+01:00"],
+])
+def test_dates_out_of_range_are_usage_errors(cli: Any, fake: FakeCortex, argv: list[str]) -> None:
+    result = cli(*connection(fake), *argv)
+    assert result.code == 2
+    assert "out of range" in one_error_line(result.err)
+    assert fake.stats.requests == 0
+
+
+FAR = "9999-12-31T23:30:00-01:00"  # year 10000 in UTC
+EARLY = "0001-01-01T00:30:00+01:00"  # year 0 in UTC
+
+
+@pytest.mark.usefixtures("window_ignored")
+def test_records_dated_past_the_calendar_render(cli: Any, tmp_path: Path) -> None:
+    logs = [_log(1, EARLY), _log(2, "2026-05-01T09:00:00Z"), _log(3, FAR)]
+    with make_fake(**NO_RECORDS, notification_logs=logs) as server:
+        table = cli(*connection(server), "notifications", "--format", "table")
+        assert table.code == 0, table.err
+        rows = table.out.splitlines()[2:]
+        assert [row.split()[0] for row in rows] == [FAR, "2026-05-01", EARLY], "kept as sent when UTC cannot say it"
+        for fmt in ("jsonl", "csv"):
+            result = cli(*connection(server), "notifications", "--format", fmt)
+            assert result.code == 0, result.err
+            assert models("notifications", read_back(result.out, "notifications", fmt)) == models(
+                "notifications", logs[::-1])
+        output = tmp_path / "logs.jsonl"
+        for _ in range(2):
+            result = incremental(cli, server, "notifications", output)
+            assert result.code == 0, result.err
+        assert server.requests[-1].params("fromDate") == ["9999-12-31T23:59:59.999"], "the newest, clamped"
+    assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3]
+
+
+# -- 14: empty strings (and other values a CSV cell cannot tell apart) ---------------------------------------
+
+
+@pytest.mark.parametrize("checkpoint", [False, True])
+def test_csv_keeps_empty_strings_apart_from_absent_fields(cli: Any, tmp_path: Path, checkpoint: bool) -> None:
+    served = [_audit("svc", "2026-05-01T09:00:00Z", objectType="", actorIdentifier="")]
+    with make_fake(**NO_RECORDS, audit_logs=served) as server:
+        output = tmp_path / "audit.csv"
+        if checkpoint:
+            result = incremental(cli, server, "audit", output, fmt="csv")
+        else:
+            result = cli(*connection(server), "audit", "--format", "csv", "--output", str(output))
+        assert result.code == 0, result.err
+    [record] = read_back(output, "audit", "csv")
+    assert record["objectType"] == "" and record["actorIdentifier"] == ""
+    assert "ipAddress" not in record, "absent stays absent"
+    assert models("audit", [record]) == models("audit", served)
+
+
+def test_csv_keeps_a_bare_carriage_return(cli: Any) -> None:
+    served = [_run(1, "2026-05-01T09:00:00Z", summary="first\rsecond", errorMessage="a\r\nb")]
+    with make_fake(**NO_RECORDS, notification_runs=served) as server:
+        result = cli(*connection(server), "runs", "--no-delivered-only", "--format", "csv")
+    assert result.code == 0
+    assert models("runs", read_back(result.out, "runs", "csv")) == models("runs", served)
+
+
+def test_csv_written_before_still_reads_the_same() -> None:
+    """Rows from earlier versions (no schema field in ``_extra``) read as they did: appended files stay whole."""
+    kind = CLI_KINDS["audit"]
+    header = ",".join([*kind.columns, EXTRA_COLUMN])
+    row = '2026-05-01T09:00:00+00:00,UPDATE,,,svc,"""quoted""","{""fakeFutureField"":1}"'
+    assert [*read_csv(kind, io.StringIO(f"{header}\n{row}\n", newline=""))] == [
+        {"timestamp": "2026-05-01T09:00:00+00:00", "action": "UPDATE", "objectIdentifier": "svc",
+         "objectType": '"quoted"', "fakeFutureField": 1}]
