@@ -10,7 +10,6 @@ import random
 import ssl
 import threading
 import time
-import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar, Unpack
 
@@ -79,7 +78,8 @@ def _documented(operation: Operation[Any], filters: type) -> Callable[[F], F]:
     The method takes ``**filters: Unpack[<Operation>Filters]`` (so type checkers know each keyword and
     reject an unknown one); ``help()`` and ``inspect.signature`` show every filter with its type.
     """
-    hints = typing.get_type_hints(filters)
+    # the annotations as written (TypedDict keeps them as ForwardRefs): the enum classes load only when used
+    hints = {name: getattr(hint, "__forward_arg__", hint) for name, hint in filters.__annotations__.items()}
 
     def apply(method: F) -> F:
         signature = inspect.signature(method)

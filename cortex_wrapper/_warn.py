@@ -14,7 +14,7 @@ _OURS = tuple(str(Path(p).resolve().parent) + "/" for p in (__file__, cortex_api
 def warn_at_caller(message: str, category: type[Warning]) -> None:
     """``warnings.warn`` with the stack level of the first frame outside ``cortex_wrapper`` and the models."""
     frame = sys._getframe(1)
-    level = 1
+    level = 2  # stacklevel 1 is this function; 2 its caller, the first frame looked at
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_OURS):
         frame = frame.f_back  # type: ignore[assignment]
         level += 1

@@ -253,5 +253,5 @@ def render(rows: list[OperationRow], enums: JSON, versions: list[str], spec_sha2
     class_of_site = {p.site: p.enum_class for row in rows for p in row.parameters if p.site and p.enum_class}
     return env.get_template("operations.py.jinja").render(
         rows=rows, enums=enums, versions=versions, spec_sha256=spec_sha256, models=models,
-        class_of_site=class_of_site, corrections=corrections,
+        class_of_site=class_of_site, corrections=corrections, record_models={row.model for row in rows},
     )

@@ -9,29 +9,44 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, Protocol, Self, TypedDict, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    Protocol,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from .models import (
     AuditLogResponse,
-    GetAuditLogsActionsItem,
-    GetAuditLogsActorRequestTypesItem,
-    GetAuditLogsActorTypesItem,
-    ListNotificationLogsFailedReasonsItem,
-    ListNotificationLogsIgnoredReasonsItem,
-    ListNotificationLogsMediumsItem,
-    ListNotificationLogsNotificationTypesItem,
-    ListNotificationLogsOrderBy,
-    ListNotificationLogsRecipientTypesItem,
-    ListNotificationLogsStatusesItem,
-    ListNotificationRunsFailedReasonsItem,
-    ListNotificationRunsIgnoredReasonsItem,
-    ListNotificationRunsMediumsItem,
-    ListNotificationRunsNotificationTypesItem,
-    ListNotificationRunsOrderBy,
-    ListNotificationRunsStatusesItem,
     NotificationLog,
     NotificationRun,
 )
+
+if (
+    TYPE_CHECKING
+):  # the filters' enum classes: for type checkers; loaded on first use otherwise
+    from .models import (
+        GetAuditLogsActionsItem,
+        GetAuditLogsActorRequestTypesItem,
+        GetAuditLogsActorTypesItem,
+        ListNotificationLogsFailedReasonsItem,
+        ListNotificationLogsIgnoredReasonsItem,
+        ListNotificationLogsMediumsItem,
+        ListNotificationLogsNotificationTypesItem,
+        ListNotificationLogsOrderBy,
+        ListNotificationLogsRecipientTypesItem,
+        ListNotificationLogsStatusesItem,
+        ListNotificationRunsFailedReasonsItem,
+        ListNotificationRunsIgnoredReasonsItem,
+        ListNotificationRunsMediumsItem,
+        ListNotificationRunsNotificationTypesItem,
+        ListNotificationRunsOrderBy,
+        ListNotificationRunsStatusesItem,
+    )
 
 SPEC_SHA256 = "47c03a88aa795de0c72c92b89e19a002ae67ad307a1a2d0ce95f0d49bf87a2c7"
 """SHA-256 of the reconciled spec (``spec/reconciled/openapi.json``) this package was generated from."""

@@ -1,0 +1,99 @@
+"""The public operation methods take their filters from the generated table, fully typed (issue 11, item 3)."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import pytest
+from cortex_api_client import operations as table
+
+from cortex_wrapper import AsyncCortexClient, CortexClient, DeprecatedEnumValueWarning
+
+from .conftest import TOKEN, Harness, MockCortex
+
+ROOT = Path(__file__).resolve().parent.parent
+METHODS = [(op.method_name, op) for op in table.OPERATIONS]
+
+
+@pytest.mark.parametrize("client_class", [CortexClient, AsyncCortexClient])
+@pytest.mark.parametrize(("method", "op"), METHODS, ids=[m for m, _ in METHODS])
+def test_signature_shows_every_filter_with_its_type(client_class: type, method: str, op: table.OperationSpec[object]) -> None:
+    signature = inspect.signature(getattr(client_class, method))
+    names = [p.name for p in signature.parameters.values()]
+    assert names == ["self", *(p.name for p in op.parameters), "page_size", "max_pages"]
+    for param in op.parameters:
+        shown = signature.parameters[param.name]
+        assert shown.kind is inspect.Parameter.KEYWORD_ONLY and shown.default is None
+        assert isinstance(shown.annotation, str) and shown.annotation.endswith("| None")
+    pager = "SyncPager" if client_class is CortexClient else "AsyncPager"
+    assert signature.return_annotation == f"{pager}[{op.model.__name__}]"
+    doc = getattr(client_class, method).__doc__
+    assert all(f"``{p.name}`` (``{p.wire}``" in doc for p in op.parameters)
+    assert op.permission in doc
+
+
+def test_enum_filters_are_typed_by_their_enum_class() -> None:
+    annotation = inspect.signature(CortexClient.notification_logs).parameters["mediums"].annotation
+    assert annotation == "ListNotificationLogsMediumsItem | str | Iterable[ListNotificationLogsMediumsItem | str] | None"
+
+
+def test_a_wrong_keyword_names_the_public_method(harness: Harness) -> None:
+    client = harness.client(MockCortex("audit_logs", []))
+    with pytest.raises(TypeError) as info:
+        client.audit_logs(action=["DELETE"])
+    name = "CortexClient" if harness.kind == "sync" else "AsyncCortexClient"
+    assert str(info.value).startswith(f"{name}.audit_logs() got an unexpected keyword argument 'action'")
+    assert "_BaseClient" not in str(info.value) and "actions" in str(info.value)
+
+
+def test_a_deprecation_warning_points_at_the_callers_line(harness: Harness) -> None:
+    deprecated = [(site, entry) for site, entry in table.ENUM_SITES.items()
+                  if site.startswith(("getAuditLogs.", "list")) and not entry.open and entry.documented_in
+                  and any(vs and entry.documented_in[-1] not in vs for vs in entry.listed_in.values())]
+    assert deprecated, "no filter value is deprecated in this spec"
+    site, entry = deprecated[0]
+    op_id, wire = site.split(".")
+    op = next(o for o in table.OPERATIONS if o.operation_id == op_id)
+    param = next(p for p in op.parameters if p.wire == wire)
+    value = next(v for v, vs in entry.listed_in.items() if vs and entry.documented_in[-1] not in vs)
+    client = harness.client(MockCortex("audit_logs", []))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+        getattr(client, op.method_name)(**{param.name: [value]})
+    [warning] = [w for w in caught if issubclass(w.category, DeprecatedEnumValueWarning)]
+    assert warning.filename == __file__ and warning.lineno == line
+    assert entry.documented_in[-1] in str(warning.message)
+
+
+@pytest.mark.slow
+def test_mypy_rejects_an_unknown_filter_and_accepts_known_ones(tmp_path: Path) -> None:
+    script = tmp_path / "service.py"
+    script.write_text(textwrap.dedent(f"""
+        from cortex_wrapper import CortexClient
+
+        client = CortexClient("{TOKEN}")
+        client.notification_runs(statuses=["FAILED"], delivered_only=False, search_query="payments")
+        client.notification_runs(status=["FAILED"])
+        client.audit_logs(actions=42)
+    """))
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\n")  # not the repository's configuration
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", str(config),
+                           str(script)], capture_output=True, text=True, cwd=tmp_path, check=False)
+    lines = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert any("service.py:6:" in line and '"status"' in line for line in lines), done.stdout
+    assert any("service.py:7:" in line and "actions" in line for line in lines), done.stdout
+    assert not any("service.py:5:" in line for line in lines), done.stdout
+
+
+def test_importing_the_package_loads_no_filter_enum_class() -> None:
+    code = ("import sys, cortex_wrapper\n"
+            "print(sorted(m for m in sys.modules if m.endswith('_item') or m.endswith('_order_by')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
