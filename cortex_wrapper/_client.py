@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import inspect
@@ -34,7 +35,7 @@ from ._config import (
     resolve_base_url,
     resolve_token,
 )
-from ._errors import ClientClosedError, CortexError, InvalidParameterError
+from ._errors import ClientClosedError, CortexError, InvalidParameterError, RateLimitError
 from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from ._pagination import AsyncPager, Cancelled, Crawl, SyncPager
 from ._params import format_datetime, to_utc
@@ -101,6 +102,44 @@ def _documented(operation: Operation[Any], filters: type) -> Callable[[F], F]:
     return apply
 
 
+@dataclasses.dataclass(frozen=True)
+class _Options:
+    """The client's configuration: read-only on the client, changed only through ``with_options``."""
+
+    timeout: httpx.Timeout
+    max_retries: int
+    max_retry_wait: float
+    requests_per_minute: int | None
+    page_size: int
+    concurrency: int
+
+    @classmethod
+    def checked(cls, *, timeout: float | httpx.Timeout, max_retries: int, max_retry_wait: float,
+                requests_per_minute: int | None, page_size: int, concurrency: int) -> _Options:
+        """Check every value (``CortexConfigError`` / ``InvalidParameterError`` naming it) and build the options."""
+        if not isinstance(timeout, httpx.Timeout):
+            check_number("timeout", timeout, minimum=0.001, maximum=threading.TIMEOUT_MAX)
+            timeout = httpx.Timeout(float(timeout))
+        check_number("max_retries", max_retries, minimum=0, integer=True)
+        check_number("max_retry_wait", max_retry_wait, minimum=0, maximum=threading.TIMEOUT_MAX)
+        check_number("requests_per_minute", requests_per_minute, minimum=1, integer=True, allow_none=True)
+        check_number("concurrency", concurrency, minimum=1, integer=True)
+        return cls(timeout, max_retries, float(max_retry_wait), requests_per_minute, check_page_size(page_size),
+                   concurrency)
+
+
+class _NotGiven:
+    """The default of ``with_options``' arguments: keep the current value (``None`` means something)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()
+_READ_ONLY = frozenset({"timeout", "max_retries", "max_retry_wait", "requests_per_minute", "page_size", "concurrency",
+                        "base_url"})
+
+
 class _BaseClient:
     """What the sync and async clients share: configuration, argument checks, the three operations."""
 
@@ -111,7 +150,7 @@ class _BaseClient:
         token: str | None,
         base_url: str | None,
         *,
-        timeout: float,
+        timeout: float | httpx.Timeout,
         max_retries: int,
         max_retry_wait: float,
         requests_per_minute: int | None,
@@ -120,27 +159,78 @@ class _BaseClient:
         clock: Callable[[], float] | None,
         rng: random.Random | None,
     ) -> None:
-        check_number("timeout", timeout, minimum=0.001, maximum=threading.TIMEOUT_MAX)
-        check_number("max_retries", max_retries, minimum=0, integer=True)
-        check_number("max_retry_wait", max_retry_wait, minimum=0, maximum=threading.TIMEOUT_MAX)
-        check_number("requests_per_minute", requests_per_minute, minimum=1, integer=True, allow_none=True)
-        check_number("concurrency", concurrency, minimum=1, integer=True)
         check_callable("clock", clock, allow_none=True)
         if rng is not None:
             check_callable("rng.random", getattr(rng, "random", None))
-        self.page_size = check_page_size(page_size)
+        self._options = _Options.checked(
+            timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
+            requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
+        )
         self._token: Secret = resolve_token(token)
-        self.base_url: httpx.URL = resolve_base_url(base_url)
-        self.timeout = float(timeout)
-        self.max_retries = max_retries
-        self.max_retry_wait = float(max_retry_wait)
-        self.requests_per_minute = requests_per_minute
-        self.concurrency = concurrency
+        self._base_url: httpx.URL = resolve_base_url(base_url)
+        self._rng = rng
         self._limiter = RateLimiter(requests_per_minute, clock or time.monotonic)
         self._policy = RetryPolicy(max_retries, max_retry_wait, rng=rng)
+        self._owns_http = True
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token='***')"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _READ_ONLY:
+            raise AttributeError(
+                f"{type(self).__name__}.{name} is read-only: use client.with_options({name}=...) for a client "
+                f"with another value (it shares this one's connections and rate limit)"
+            )
+        super().__setattr__(name, value)
+
+    @property
+    def base_url(self) -> httpx.URL:
+        """The Cortex API this client talks to."""
+        return self._base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """Connect, read, write and pool timeouts of each request."""
+        return self._options.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt, for 429, 500/502/503/504, timeouts and dropped connections."""
+        return self._options.max_retries
+
+    @property
+    def max_retry_wait(self) -> float:
+        """The longest single wait accepted; a longer ``Retry-After`` raises ``RateLimitError`` at once."""
+        return self._options.max_retry_wait
+
+    @property
+    def requests_per_minute(self) -> int | None:
+        """The client's own pacing (``None``: off)."""
+        return self._options.requests_per_minute
+
+    @property
+    def page_size(self) -> int:
+        """Records per request, unless a call says otherwise."""
+        return self._options.page_size
+
+    @property
+    def concurrency(self) -> int:
+        """Pages fetched at once after the first."""
+        return self._options.concurrency
+
+    def _derive(self, **changes: Any) -> Any:
+        """A copy of this client with other options, sharing its pool, token and 429 pauses."""
+        given = {name: value for name, value in changes.items() if value is not NOT_GIVEN}
+        options = _Options.checked(**{**dataclasses.asdict(self._options), "timeout": self._options.timeout, **given})
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__["_options"] = options
+        clone.__dict__["_owns_http"] = False
+        clone.__dict__["_policy"] = RetryPolicy(options.max_retries, options.max_retry_wait, rng=self._rng)
+        if options.requests_per_minute != self._options.requests_per_minute:
+            clone.__dict__["_limiter"] = self._limiter.with_limit(options.requests_per_minute)
+        return clone
 
     def _httpx_options(self, transport: Any, verify: ssl.SSLContext | str | bool, proxy: str | None) -> dict[str, Any]:
         check_transport(transport, self._transport_method)
@@ -153,7 +243,7 @@ class _BaseClient:
                 "Accept": "application/json",
                 "User-Agent": f"cortex-wrapper/{__version__}",
             },
-            "timeout": httpx.Timeout(self.timeout),
+            "timeout": self.timeout,
             "transport": transport,
             "verify": verify,
             "proxy": proxy,
@@ -173,7 +263,12 @@ class _BaseClient:
         if isinstance(outcome, CortexError):
             raise outcome
         if isinstance(outcome, httpx.Response):
-            retry = self._policy.on_response(crawl.operation, outcome, attempt)
+            try:
+                retry = self._policy.on_response(crawl.operation, outcome, attempt)
+            except RateLimitError as error:  # out of retries: the token is still limited, for every request
+                if error.retry_after is not None and error.retry_after <= self.max_retry_wait:
+                    self._limiter.pause(error.retry_after)
+                raise
             if retry is None:
                 return parse_page(crawl.operation, outcome)
         else:
@@ -232,7 +327,7 @@ class CortexClient(_BaseClient):
         token: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: float = D.DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = D.DEFAULT_TIMEOUT,
         max_retries: int = D.DEFAULT_MAX_RETRIES,
         max_retry_wait: float = D.DEFAULT_MAX_RETRY_WAIT,
         requests_per_minute: int | None = D.DEFAULT_REQUESTS_PER_MINUTE,
@@ -261,8 +356,30 @@ class CortexClient(_BaseClient):
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
+        """Close the connection pool (a client made by ``with_options`` leaves it to the client it came from)."""
+        if self._owns_http:
+            self._http.close()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        max_retry_wait: float = NOT_GIVEN,
+        requests_per_minute: int | None = NOT_GIVEN,
+        page_size: int = NOT_GIVEN,
+        concurrency: int = NOT_GIVEN,
+    ) -> CortexClient:
+        """A client with other options for one job, sharing this one's connection pool, token and 429 pauses.
+
+        A 429 seen by either pauses both: it is the same token and the same budget. With another
+        ``requests_per_minute`` it paces its own requests apart. Closing it leaves the pool open;
+        close the client it came from.
+        """
+        clone: CortexClient = self._derive(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
+                                    requests_per_minute=requests_per_minute, page_size=page_size,
+                                    concurrency=concurrency)
+        return clone
 
     def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
                max_pages: int | None) -> SyncPager[T]:
@@ -304,7 +421,8 @@ class CortexClient(_BaseClient):
         if self._http.is_closed:
             return self._closed()
         try:
-            response = self._http.send(self._http.build_request("GET", path, params=params), stream=True)
+            request = self._http.build_request("GET", path, params=params, timeout=self.timeout)
+            response = self._http.send(request, stream=True)
         except httpx.HTTPError as exc:
             return exc
         try:
@@ -339,7 +457,7 @@ class AsyncCortexClient(_BaseClient):
         token: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: float = D.DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = D.DEFAULT_TIMEOUT,
         max_retries: int = D.DEFAULT_MAX_RETRIES,
         max_retry_wait: float = D.DEFAULT_MAX_RETRY_WAIT,
         requests_per_minute: int | None = D.DEFAULT_REQUESTS_PER_MINUTE,
@@ -372,8 +490,30 @@ class AsyncCortexClient(_BaseClient):
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
+        """Close the connection pool (a client made by ``with_options`` leaves it to the client it came from)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        max_retry_wait: float = NOT_GIVEN,
+        requests_per_minute: int | None = NOT_GIVEN,
+        page_size: int = NOT_GIVEN,
+        concurrency: int = NOT_GIVEN,
+    ) -> AsyncCortexClient:
+        """A client with other options for one job, sharing this one's connection pool, token and 429 pauses.
+
+        A 429 seen by either pauses both: it is the same token and the same budget. With another
+        ``requests_per_minute`` it paces its own requests apart. Closing it leaves the pool open;
+        close the client it came from.
+        """
+        clone: AsyncCortexClient = self._derive(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
+                                    requests_per_minute=requests_per_minute, page_size=page_size,
+                                    concurrency=concurrency)
+        return clone
 
     aclose = close
 
@@ -407,7 +547,8 @@ class AsyncCortexClient(_BaseClient):
         if self._http.is_closed:
             return self._closed()
         try:
-            response = await self._http.send(self._http.build_request("GET", path, params=params), stream=True)
+            request = self._http.build_request("GET", path, params=params, timeout=self.timeout)
+            response = await self._http.send(request, stream=True)
         except httpx.HTTPError as exc:
             return exc
         try:

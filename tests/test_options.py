@@ -1,0 +1,114 @@
+"""Read-only configuration and ``with_options`` (issue 12, item 1), through both clients."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from cortex_wrapper import CortexConfigError, InvalidParameterError, ServerError
+
+from .conftest import Harness, MockCortex, audit_record, error_response
+
+READ_ONLY = {"timeout": 1.0, "max_retries": 0, "max_retry_wait": 1.0, "requests_per_minute": 5, "page_size": 10,
+             "concurrency": 1, "base_url": "https://elsewhere.example"}
+
+
+def _close(harness: Harness, client: Any) -> None:
+    if harness.kind == "sync":
+        client.close()
+    else:
+        asyncio.run(client.close())
+
+
+@pytest.mark.parametrize(("name", "value"), READ_ONLY.items())
+def test_configuration_is_read_only_with_a_hint(harness: Harness, name: str, value: object) -> None:
+    client = harness.client(MockCortex("audit_logs", []))
+    before = getattr(client, name)
+    with pytest.raises(AttributeError) as info:
+        setattr(client, name, value)
+    assert f"with_options({name}=...)" in str(info.value)
+    assert getattr(client, name) == before
+
+
+def test_with_options_max_retries_changes_only_the_derived_client(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(1)])
+    api.script = [error_response(503, "UNCATEGORIZED", "busy")]
+    client = harness.client(api, max_retries=5)
+    once = client.with_options(max_retries=0)
+    assert once.max_retries == 0 and client.max_retries == 5
+    with pytest.raises(ServerError):
+        harness.items(once, "audit_logs")
+    assert len(api.requests) == 1  # no retry
+    api.script = [error_response(503, "UNCATEGORIZED", "busy")]
+    assert len(harness.items(client, "audit_logs")) == 1  # the original still retries
+    assert len(api.requests) == 3
+
+
+def test_with_options_timeout_is_sent_with_each_request(harness: Harness) -> None:
+    seen: list[dict[str, Any]] = []
+    api = MockCortex("audit_logs", [audit_record(1)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return api(request)
+
+    client = harness.client(handler)
+    harness.items(client.with_options(timeout=httpx.Timeout(2.0, connect=0.5)), "audit_logs")
+    harness.items(client.with_options(timeout=1.5), "audit_logs")
+    harness.items(client, "audit_logs")
+    assert seen == [
+        {"connect": 0.5, "read": 2.0, "write": 2.0, "pool": 2.0},
+        {"connect": 1.5, "read": 1.5, "write": 1.5, "pool": 1.5},
+        {"connect": 30.0, "read": 30.0, "write": 30.0, "pool": 30.0},
+    ]
+
+
+def test_with_options_page_size_and_concurrency(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(i) for i in range(30)])
+    client = harness.client(api)
+    small = client.with_options(page_size=10, concurrency=2)
+    assert (small.page_size, small.concurrency) == (10, 2) and (client.page_size, client.concurrency) == (1000, 4)
+    assert len(harness.pages(small, "audit_logs")) == 3
+    assert [r.url.params["pageSize"] for r in api.requests] == ["10", "10", "10"]
+
+
+def test_derived_clients_share_the_pool_and_the_429_pause(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(1)])
+    api.script = [httpx.Response(429, headers={"Retry-After": "7"}, json={"title": "Too Many Requests"})]
+    client = harness.client(api, requests_per_minute=1000)
+    derived = client.with_options(max_retries=0, requests_per_minute=50)
+    assert derived._http is client._http
+    with pytest.raises(Exception, match="429"):
+        harness.items(derived, "audit_logs")
+    assert harness.clock.sleeps == []
+    harness.items(client, "audit_logs")  # the original waits out the pause the derived client met
+    assert harness.clock.sleeps == [7.0]
+
+
+def test_closing_a_derived_client_leaves_the_pool_open(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(1)])
+    client = harness.client(api)
+    _close(harness, client.with_options(max_retries=1))
+    assert len(harness.items(client, "audit_logs")) == 1
+    _close(harness, client)
+    assert client._http.is_closed
+
+
+@pytest.mark.parametrize(("option", "value", "error"), [
+    ("max_retries", -1, CortexConfigError), ("timeout", 0, CortexConfigError),
+    ("requests_per_minute", 0, CortexConfigError), ("page_size", 1001, InvalidParameterError),
+    ("concurrency", 0, CortexConfigError),
+])
+def test_with_options_checks_its_values(harness: Harness, option: str, value: object, error: type) -> None:
+    client = harness.client(MockCortex("audit_logs", []))
+    with pytest.raises(error, match=option):
+        client.with_options(**{option: value})
+
+
+def test_with_options_requests_per_minute_none_turns_pacing_off(harness: Harness) -> None:
+    client = harness.client(MockCortex("audit_logs", []), requests_per_minute=10)
+    assert client.with_options(requests_per_minute=None).requests_per_minute is None
+    assert client.with_options(max_retries=2).requests_per_minute == 10
