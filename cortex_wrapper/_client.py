@@ -11,7 +11,7 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, Unpack
 
 import httpx
@@ -50,6 +50,8 @@ T = TypeVar("T", bound=Record)
 Outcome = httpx.Response | httpx.HTTPError | CortexError
 """What one attempt ended with: a response, a transport failure, or an error already judged (a corrupt body)."""
 F = TypeVar("F", bound=Callable[..., Any])
+ExtraQuery = Mapping[str, str | Sequence[str]]
+"""Query parameters the pinned spec does not know: name to one value or several (sent as repeated keys)."""
 
 EnumFilter = str | enum.Enum | Iterable[str | enum.Enum] | None
 """One value or several: enum members or their string values."""
@@ -95,7 +97,8 @@ def _documented(operation: Operation[Any], filters: type) -> Callable[[F], F]:
         for param in spec.parameters:
             what = "one or more of its values" if param.kind == "enum" else param.kind
             lines.append(f"* ``{param.name}`` (``{param.wire}``, {what}){': ' + param.description if param.description else ''}")
-        lines += ["", "``page_size`` (1..1000) and ``max_pages`` bound the paging of this call."]
+        lines += ["", "``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends "
+                  "parameters the pinned spec does not know (a name it knows is refused)."]
         method.__doc__ = inspect.cleandoc(method.__doc__ or "") + "\n\n" + "\n".join(lines)
         return method
 
@@ -283,13 +286,13 @@ class _BaseClient:
         return retry.wait
 
     def _crawl(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
-               max_pages: int | None) -> Callable[[], Crawl[T]]:
+               max_pages: int | None, extra_query: Mapping[str, Any] | None = None) -> Callable[[], Crawl[T]]:
         """Check every argument now; return a factory of crawls (the upper bound is frozen when one starts)."""
         size = self.page_size if page_size is None else check_page_size(page_size)
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
             raise InvalidParameterError("max_pages", f"must be an int >= 1 or None, got {max_pages!r}")
         lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
-        pairs = operation.encode(filters, self._where(operation))
+        pairs = operation.encode(filters, self._where(operation)) + operation.encode_extra(extra_query)
         if lower is not None and upper is not None:
             low, high = to_utc(operation.lower_bound, lower), to_utc(operation.upper_bound, upper)
             if low > high:
@@ -382,30 +385,30 @@ class CortexClient(_BaseClient):
         return clone
 
     def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
-               max_pages: int | None) -> SyncPager[T]:
-        return SyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch,
+               max_pages: int | None, extra_query: ExtraQuery | None) -> SyncPager[T]:
+        return SyncPager(self._crawl(operation, filters, page_size, max_pages, extra_query), self._fetch,
                          _label(operation, filters, page_size, max_pages))
 
     @_documented(AUDIT_LOGS, GetAuditLogsFilters)
     def audit_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                   **filters: Unpack[GetAuditLogsFilters]) -> SyncPager[AuditLogResponse]:
+                   extra_query: ExtraQuery | None = None, **filters: Unpack[GetAuditLogsFilters]) -> SyncPager[AuditLogResponse]:
         """Audit log entries (``AuditLogResponse``), newest first: a lazy pager."""
-        return self._pager(AUDIT_LOGS, filters, page_size, max_pages)
+        return self._pager(AUDIT_LOGS, filters, page_size, max_pages, extra_query)
 
     @_documented(NOTIFICATION_LOGS, ListNotificationLogsFilters)
     def notification_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          **filters: Unpack[ListNotificationLogsFilters]) -> SyncPager[NotificationLog]:
+                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationLogsFilters]) -> SyncPager[NotificationLog]:
         """Notification logs (``NotificationLog``), one per recipient: a lazy pager."""
-        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages)
+        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages, extra_query)
 
     @_documented(NOTIFICATION_RUNS, ListNotificationRunsFilters)
     def notification_runs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          **filters: Unpack[ListNotificationRunsFilters]) -> SyncPager[NotificationRun]:
+                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationRunsFilters]) -> SyncPager[NotificationRun]:
         """Notification runs (``NotificationRun``): a lazy pager.
 
         The server hides runs that delivered nothing unless ``delivered_only=False``.
         """
-        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages)
+        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages, extra_query)
 
     def _wait(self, crawl: Crawl[Any], seconds: float) -> None:
         """Wait ``seconds`` (ended early when the crawl is cancelled); raise ``Cancelled`` if it is."""
@@ -518,30 +521,30 @@ class AsyncCortexClient(_BaseClient):
     aclose = close
 
     def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
-               max_pages: int | None) -> AsyncPager[T]:
-        return AsyncPager(self._crawl(operation, filters, page_size, max_pages), self._fetch,
+               max_pages: int | None, extra_query: ExtraQuery | None) -> AsyncPager[T]:
+        return AsyncPager(self._crawl(operation, filters, page_size, max_pages, extra_query), self._fetch,
                          _label(operation, filters, page_size, max_pages))
 
     @_documented(AUDIT_LOGS, GetAuditLogsFilters)
     def audit_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                   **filters: Unpack[GetAuditLogsFilters]) -> AsyncPager[AuditLogResponse]:
+                   extra_query: ExtraQuery | None = None, **filters: Unpack[GetAuditLogsFilters]) -> AsyncPager[AuditLogResponse]:
         """Audit log entries (``AuditLogResponse``), newest first: a lazy pager."""
-        return self._pager(AUDIT_LOGS, filters, page_size, max_pages)
+        return self._pager(AUDIT_LOGS, filters, page_size, max_pages, extra_query)
 
     @_documented(NOTIFICATION_LOGS, ListNotificationLogsFilters)
     def notification_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          **filters: Unpack[ListNotificationLogsFilters]) -> AsyncPager[NotificationLog]:
+                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationLogsFilters]) -> AsyncPager[NotificationLog]:
         """Notification logs (``NotificationLog``), one per recipient: a lazy pager."""
-        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages)
+        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages, extra_query)
 
     @_documented(NOTIFICATION_RUNS, ListNotificationRunsFilters)
     def notification_runs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          **filters: Unpack[ListNotificationRunsFilters]) -> AsyncPager[NotificationRun]:
+                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationRunsFilters]) -> AsyncPager[NotificationRun]:
         """Notification runs (``NotificationRun``): a lazy pager.
 
         The server hides runs that delivered nothing unless ``delivered_only=False``.
         """
-        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages)
+        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages, extra_query)
 
     async def _send(self, path: str, params: tuple[tuple[str, str], ...]) -> Outcome:
         if self._http.is_closed:

@@ -68,6 +68,30 @@ class Operation(Generic[T]):
         """The record model's ``from_dict``."""
         return self.spec.model.from_dict
 
+    def encode_extra(self, extra_query: Mapping[str, Any] | None) -> Pairs:
+        """``extra_query``: parameters the pinned spec does not know, checked and sent as given, after the rest."""
+        if extra_query is None:
+            return []
+        if not isinstance(extra_query, Mapping):
+            raise InvalidParameterError("extra_query", f"must be a mapping of name to value(s), got {extra_query!r}")
+        known = {p.wire: p.name for p in self.params.values()} | {"page": "page_size", "pageSize": "page_size"}
+        pairs: Pairs = []
+        for name, value in extra_query.items():
+            if not isinstance(name, str) or not name.strip():
+                raise InvalidParameterError("extra_query", f"names must be non-empty str, got {name!r}")
+            python = known.get(name) or next((p.name for p in self.params.values() if p.name == name), None)
+            if python is not None:
+                raise InvalidParameterError(
+                    "extra_query", f"{name!r} is a parameter the spec knows: use the keyword argument {python}=...")
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+                raise InvalidParameterError("extra_query", f"{name}: values must be str or a list of str, got {value!r}")
+            for text in values:
+                if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+                    raise InvalidParameterError("extra_query", f"{name}: control characters or lone surrogates in {text!r}")
+                pairs.append((name, text))
+        return pairs
+
     def encode(self, filters: Mapping[str, Any], where: str = "") -> Pairs:
         """Check every filter and return the query pairs, in the spec's parameter order.
 

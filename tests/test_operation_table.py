@@ -25,7 +25,7 @@ METHODS = [(op.method_name, op) for op in table.OPERATIONS]
 def test_signature_shows_every_filter_with_its_type(client_class: type, method: str, op: table.OperationSpec[object]) -> None:
     signature = inspect.signature(getattr(client_class, method))
     names = [p.name for p in signature.parameters.values()]
-    assert names == ["self", *(p.name for p in op.parameters), "page_size", "max_pages"]
+    assert names == ["self", *(p.name for p in op.parameters), "page_size", "max_pages", "extra_query"]
     for param in op.parameters:
         shown = signature.parameters[param.name]
         assert shown.kind is inspect.Parameter.KEYWORD_ONLY and shown.default is None

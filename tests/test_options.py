@@ -112,3 +112,37 @@ def test_with_options_requests_per_minute_none_turns_pacing_off(harness: Harness
     client = harness.client(MockCortex("audit_logs", []), requests_per_minute=10)
     assert client.with_options(requests_per_minute=None).requests_per_minute is None
     assert client.with_options(max_retries=2).requests_per_minute == 10
+
+
+# --- extra_query (issue 12, item 4) ---
+
+
+def test_extra_query_sends_parameters_the_spec_does_not_know(harness: Harness) -> None:
+    api = MockCortex("notification_logs", [])
+    client = harness.client(api)
+    harness.items(client, "notification_logs", statuses=["FAILED"],
+                  extra_query={"recipientTeamTags": ["payments", "search"], "beta": "1"})
+    query = api.requests[0].url.params
+    assert query.get_list("recipientTeamTags") == ["payments", "search"] and query["beta"] == "1"
+    assert query.get_list("statuses") == ["FAILED"]
+
+
+@pytest.mark.parametrize(("name", "hint"), [("statuses", "statuses"), ("recipientEmails", "recipient_emails"),
+                                            ("recipient_emails", "recipient_emails"), ("pageSize", "page_size"),
+                                            ("page", "page_size")])
+def test_extra_query_refuses_a_name_the_spec_knows(harness: Harness, name: str, hint: str) -> None:
+    api = MockCortex("notification_logs", [])
+    client = harness.client(api)
+    with pytest.raises(InvalidParameterError) as info:
+        client.notification_logs(extra_query={name: "x"})
+    assert info.value.parameter == "extra_query"
+    assert f"use the keyword argument {hint}=" in str(info.value)
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("bad", [{"x": 1}, {"": "v"}, {"x": ["a", 2]}, {"x": "a\nb"}, ["x"]])
+def test_extra_query_values_are_checked_before_any_request(harness: Harness, bad: Any) -> None:
+    api = MockCortex("audit_logs", [])
+    with pytest.raises(InvalidParameterError, match="extra_query"):
+        harness.client(api).audit_logs(extra_query=bad)
+    assert api.requests == []
