@@ -15,7 +15,7 @@ Every exception derives from ``CortexError`` (the tree is in ``cortex_wrapper._e
 
 from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationObject, NotificationRun
 
-from . import drift
+from . import _logs, drift  # noqa: F401  (_logs: the logger's NullHandler)
 from ._client import AsyncCortexClient, CortexClient, DateLike, EnumFilter, IdFilter, TextFilter
 from ._errors import (
     AuthenticationError,
@@ -35,6 +35,7 @@ from ._errors import (
     ServerError,
     UnknownEnumValueWarning,
 )
+from ._events import Event, EventHook, PageFetched, RateLimitPause, Retrying
 from ._pagination import AsyncPager, SyncPager
 from ._response import Page
 from ._spec import SPEC_SHA256, SPEC_VERSIONS
@@ -59,6 +60,8 @@ __all__ = [
     "DateLike",
     "DeprecatedEnumValueWarning",
     "EnumFilter",
+    "Event",
+    "EventHook",
     "IdFilter",
     "InvalidParameterError",
     "NotFoundError",
@@ -66,8 +69,11 @@ __all__ = [
     "NotificationObject",
     "NotificationRun",
     "Page",
+    "PageFetched",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimitPause",
+    "Retrying",
     "ServerError",
     "SyncPager",
     "TextFilter",

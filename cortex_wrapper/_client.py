@@ -36,6 +36,8 @@ from ._config import (
     resolve_token,
 )
 from ._errors import ClientClosedError, CortexError, InvalidParameterError, RateLimitError
+from ._events import Event, EventHook, PageFetched, RateLimitPause, Retrying
+from ._logs import setup_from_environment
 from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from ._pagination import AsyncPager, Cancelled, Crawl, SyncPager
 from ._params import format_datetime, to_utc
@@ -161,6 +163,7 @@ class _BaseClient:
         concurrency: int,
         clock: Callable[[], float] | None,
         rng: random.Random | None,
+        on_event: EventHook | None,
     ) -> None:
         check_callable("clock", clock, allow_none=True)
         if rng is not None:
@@ -172,9 +175,13 @@ class _BaseClient:
         self._token: Secret = resolve_token(token)
         self._base_url: httpx.URL = resolve_base_url(base_url)
         self._rng = rng
-        self._limiter = RateLimiter(requests_per_minute, clock or time.monotonic)
+        check_callable("on_event", on_event, allow_none=True)
+        self._clock = clock or time.monotonic
+        self._limiter = RateLimiter(requests_per_minute, self._clock)
         self._policy = RetryPolicy(max_retries, max_retry_wait, rng=rng)
+        self._on_event = on_event
         self._owns_http = True
+        setup_from_environment()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token='***')"
@@ -225,11 +232,14 @@ class _BaseClient:
     def _derive(self, **changes: Any) -> Any:
         """A copy of this client with other options, sharing its pool, token and 429 pauses."""
         given = {name: value for name, value in changes.items() if value is not NOT_GIVEN}
+        on_event = given.pop("on_event", self._on_event)
+        check_callable("on_event", on_event, allow_none=True)
         options = _Options.checked(**{**dataclasses.asdict(self._options), "timeout": self._options.timeout, **given})
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone.__dict__["_options"] = options
         clone.__dict__["_owns_http"] = False
+        clone.__dict__["_on_event"] = on_event
         clone.__dict__["_policy"] = RetryPolicy(options.max_retries, options.max_retry_wait, rng=self._rng)
         if options.requests_per_minute != self._options.requests_per_minute:
             clone.__dict__["_limiter"] = self._limiter.with_limit(options.requests_per_minute)
@@ -257,11 +267,24 @@ class _BaseClient:
     def _closed(self) -> ClientClosedError:
         return ClientClosedError(f"this {type(self).__name__} is closed; create a new one to send requests")
 
-    def _settle(self, crawl: Crawl[T], number: int, outcome: Outcome, attempt: int) -> Page[T] | float:
+    def _emit(self, event: Event) -> None:
+        if self._on_event is not None:
+            self._on_event(event)
+
+    def _paced(self, crawl: Crawl[Any], number: int) -> float:
+        """Book the next request's slot: the seconds to wait before sending it (reported when not 0)."""
+        delay = self._limiter.reserve()
+        if delay > 0:
+            self._emit(RateLimitPause(crawl.operation.operation_id, number, delay))
+        return delay
+
+    def _settle(self, crawl: Crawl[T], number: int, outcome: Outcome, attempt: int, started: float
+                ) -> Page[T] | float:
         """Judge one attempt: the parsed page, or the seconds this request waits before retrying.
 
         Raises the typed error when the policy gives up. A 429 pauses the whole client (every
-        request's next ``reserve()`` waits), so its own wait here is 0.
+        request's next ``reserve()`` waits), so its own wait here is 0. ``started`` is when the
+        page's first attempt began, on the client's clock.
         """
         if isinstance(outcome, CortexError):
             raise outcome
@@ -273,13 +296,22 @@ class _BaseClient:
                     self._limiter.pause(error.retry_after)
                 raise
             if retry is None:
-                return parse_page(crawl.operation, outcome)
+                page = parse_page(crawl.operation, outcome)
+                page = dataclasses.replace(page, retries=attempt, elapsed=self._clock() - started)
+                self._emit(PageFetched(crawl.operation.operation_id, number, len(page.items), page.elapsed,
+                                       page.request_id, attempt))
+                return page
+            status: int | None = outcome.status_code
         else:
             retry = self._policy.on_error(outcome, attempt)
+            status = None
+        event = Retrying(crawl.operation.operation_id, number, retry.reason, status, attempt + 1, retry.wait)
         logger.warning(
             "%s page %d: %s; retry %d/%d in %.2fs",
             crawl.operation.operation_id, number, retry.reason, attempt + 1, self.max_retries, retry.wait,
+            extra={"cortex_event": event},
         )
+        self._emit(event)
         if retry.pause_all:
             self._limiter.pause(retry.wait)
             return 0.0
@@ -342,11 +374,12 @@ class CortexClient(_BaseClient):
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
+        on_event: EventHook | None = None,
     ) -> None:
         super().__init__(
             token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
-            clock=clock, rng=rng,
+            clock=clock, rng=rng, on_event=on_event,
         )
         check_callable("sleep", sleep, allow_none=True)
         self._sleep = sleep
@@ -372,6 +405,7 @@ class CortexClient(_BaseClient):
         requests_per_minute: int | None = NOT_GIVEN,
         page_size: int = NOT_GIVEN,
         concurrency: int = NOT_GIVEN,
+        on_event: EventHook | None = NOT_GIVEN,
     ) -> CortexClient:
         """A client with other options for one job, sharing this one's connection pool, token and 429 pauses.
 
@@ -381,7 +415,7 @@ class CortexClient(_BaseClient):
         """
         clone: CortexClient = self._derive(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
                                     requests_per_minute=requests_per_minute, page_size=page_size,
-                                    concurrency=concurrency)
+                                    concurrency=concurrency, on_event=on_event)
         return clone
 
     def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
@@ -440,10 +474,10 @@ class CortexClient(_BaseClient):
 
     def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
         params = crawl.params(number)
-        attempt = 0
+        attempt, started = 0, self._clock()
         while True:
-            self._wait(crawl, self._limiter.reserve())
-            step = self._settle(crawl, number, self._send(crawl.operation.path, params), attempt)
+            self._wait(crawl, self._paced(crawl, number))
+            step = self._settle(crawl, number, self._send(crawl.operation.path, params), attempt, started)
             if isinstance(step, Page):
                 return step
             self._wait(crawl, step)
@@ -472,11 +506,12 @@ class AsyncCortexClient(_BaseClient):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
+        on_event: EventHook | None = None,
     ) -> None:
         super().__init__(
             token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
-            clock=clock, rng=rng,
+            clock=clock, rng=rng, on_event=on_event,
         )
         check_callable("sleep", sleep, allow_none=True)
         if sleep is None:
@@ -506,6 +541,7 @@ class AsyncCortexClient(_BaseClient):
         requests_per_minute: int | None = NOT_GIVEN,
         page_size: int = NOT_GIVEN,
         concurrency: int = NOT_GIVEN,
+        on_event: EventHook | None = NOT_GIVEN,
     ) -> AsyncCortexClient:
         """A client with other options for one job, sharing this one's connection pool, token and 429 pauses.
 
@@ -515,7 +551,7 @@ class AsyncCortexClient(_BaseClient):
         """
         clone: AsyncCortexClient = self._derive(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
                                     requests_per_minute=requests_per_minute, page_size=page_size,
-                                    concurrency=concurrency)
+                                    concurrency=concurrency, on_event=on_event)
         return clone
 
     aclose = close
@@ -566,12 +602,12 @@ class AsyncCortexClient(_BaseClient):
 
     async def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
         params = crawl.params(number)
-        attempt = 0
+        attempt, started = 0, self._clock()
         while True:
-            delay = self._limiter.reserve()
+            delay = self._paced(crawl, number)
             if delay > 0:
                 await self._sleep(delay)
-            step = self._settle(crawl, number, await self._send(crawl.operation.path, params), attempt)
+            step = self._settle(crawl, number, await self._send(crawl.operation.path, params), attempt, started)
             if isinstance(step, Page):
                 return step
             if step > 0:

@@ -11,6 +11,12 @@ TOKEN_ENV_VARS = ("CORTEX_API_TOKEN", "CORTEX_API_KEY")
 BASE_URL_ENV_VAR = "CORTEX_BASE_URL"
 """Where the base URL is looked up when none is passed."""
 
+LOG_ENV_VAR = "CORTEX_LOG"
+"""``debug`` or ``info`` sends the library's log records to stderr (read when a client is created)."""
+
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+"""Response headers a page or an error never keeps."""
+
 DEFAULT_TIMEOUT = 30.0
 """Seconds for each of connect, read, write and pool acquisition."""
 

@@ -28,6 +28,9 @@ versions list).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 def _restore(cls: type[CortexError], args: tuple[object, ...], state: dict[str, object]) -> CortexError:
     error = cls.__new__(cls)
@@ -65,7 +68,8 @@ class CortexAPIError(CortexError):
 
     Attributes: ``status_code``, ``error_type`` (the API's ``ErrorResponse.type``, or the
     problem type of a 429), ``message``, ``request_id`` (body ``requestId`` or the
-    ``x-request-id`` header) and ``details``.
+    ``x-request-id`` header), ``details`` and ``headers`` (the response's, without
+    credentials or cookies).
     """
 
     def __init__(
@@ -76,12 +80,14 @@ class CortexAPIError(CortexError):
         error_type: str | None = None,
         request_id: str | None = None,
         details: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.status_code = status_code
         self.error_type = error_type
         self.message = message
         self.request_id = request_id
         self.details = details
+        self.headers: Mapping[str, str] = dict(headers or {})
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -101,7 +107,7 @@ class AuthenticationError(CortexAPIError):
 class PermissionDeniedError(CortexAPIError):
     """403: the token lacks the permission the operation needs (``permission``)."""
 
-    def __init__(self, status_code: int, message: str, *, permission: str | None = None, **kwargs: str | None) -> None:
+    def __init__(self, status_code: int, message: str, *, permission: str | None = None, **kwargs: Any) -> None:
         self.permission = permission
         if permission:
             message = f"{message} (the token needs the '{permission}' permission)"
@@ -118,7 +124,7 @@ class RateLimitError(CortexAPIError):
     ``retry_after`` is the wait the server asked for, in seconds, when it said.
     """
 
-    def __init__(self, status_code: int, message: str, *, retry_after: float | None = None, **kwargs: str | None) -> None:
+    def __init__(self, status_code: int, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         self.retry_after = retry_after
         super().__init__(status_code, message, **kwargs)
 

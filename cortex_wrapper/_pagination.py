@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import queue
 import threading
@@ -135,7 +136,7 @@ class Crawl(Generic[T]):
             self._stop()
         if self.max_pages is not None and number + 1 >= self.max_pages:
             self._stop()
-        return Page(items, page.page, page.total, page.total_pages)
+        return dataclasses.replace(page, items=items)
 
     def _plan(self, first: Page[T]) -> None:
         self._first_totals = (first.total, first.total_pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import types
 import typing
@@ -14,7 +15,7 @@ import cortex_api_client.models as _models
 import httpx
 from cortex_api_client.operations import Record
 
-from ._defaults import ERROR_EXCERPT_CHARS
+from ._defaults import ERROR_EXCERPT_CHARS, SECRET_HEADERS
 from ._enums import report_unknown_enums
 from ._errors import (
     AuthenticationError,
@@ -33,12 +34,27 @@ T = TypeVar("T", bound=Record)
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of results: ``items`` (deduplicated), ``page`` (0-indexed), ``total`` and ``total_pages``."""
+    """One page of results: ``items`` (deduplicated), ``page`` (0-indexed), ``total`` and ``total_pages``.
+
+    And what a support ticket needs: ``request_id`` (the ``x-request-id`` header), ``headers`` (the
+    response's, without credentials or cookies), ``retries`` (how many it took) and ``elapsed`` (seconds
+    from the first attempt to the parsed page). The body itself is not kept.
+    """
 
     items: list[T]
     page: int
     total: int
     total_pages: int
+    request_id: str | None = None
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    retries: int = 0
+    elapsed: float = 0.0
+
+
+def scrubbed_headers(response: httpx.Response) -> dict[str, str]:
+    """The response headers without credentials or cookies, and with the request's token masked."""
+    request = request_of(response)
+    return {name: masked(value, request) for name, value in response.headers.items() if name not in SECRET_HEADERS}
 
 
 MASK = "***"
@@ -217,11 +233,14 @@ def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
             ) from None
         items.append(item)
     report_unknown_enums(operation.operation_id)
+    request_id = _text(response.headers.get("x-request-id"), request_of(response)) or _text(body.get("requestId"), None)
     return Page(
         items,
         _int_field(body, "page", response),
         _int_field(body, "total", response),
         _int_field(body, "totalPages", response),
+        request_id=request_id,
+        headers=scrubbed_headers(response),
     )
 
 
@@ -260,7 +279,8 @@ def api_error(
     if note:
         message = f"{message}; {note}"
     request_id = request_id or _text(response.headers.get("x-request-id"), request)
-    fields: dict[str, str | None] = {"error_type": error_type, "request_id": request_id, "details": details}
+    fields: dict[str, Any] = {"error_type": error_type, "request_id": request_id, "details": details,
+                              "headers": scrubbed_headers(response)}
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else CortexAPIError)
     if cls is PermissionDeniedError:
         return PermissionDeniedError(status, message, permission=operation.permission, **fields)

@@ -11,9 +11,10 @@ from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATI
 PUBLIC = [
     "SPEC_SHA256", "SPEC_VERSIONS", "AsyncCortexClient", "AsyncPager", "AuditLogResponse", "AuthenticationError",
     "BadRequestError", "ClientClosedError", "CortexAPIError", "CortexClient", "CortexConfigError", "CortexConnectionError", "CortexError",
-    "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "EnumFilter", "IdFilter",
-    "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject", "NotificationRun", "Page",
-    "PermissionDeniedError", "RateLimitError", "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",
+    "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "EnumFilter", "Event",
+    "EventHook", "IdFilter", "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject",
+    "NotificationRun", "Page", "PageFetched", "PermissionDeniedError", "RateLimitError", "RateLimitPause", "Retrying",
+    "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",
     "__version__", "drift",
 ]
 
@@ -70,7 +71,7 @@ def test_methods_take_every_spec_filter_in_snake_case() -> None:
         for cls in (CortexClient, AsyncCortexClient):
             params = inspect.signature(getattr(cls, method)).parameters
             keywords = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY]
-            assert set(keywords) == set(operation.params) | {"page_size", "max_pages"}, method
+            assert set(keywords) == set(operation.params) | {"page_size", "max_pages", "extra_query"}, method
     assert "search_query" in NOTIFICATION_RUNS.params and "delivered_only" in NOTIFICATION_RUNS.params
 
 

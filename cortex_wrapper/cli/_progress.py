@@ -1,21 +1,21 @@
 """The progress line on stderr, and the console handler for the ``cortex_wrapper`` logger.
 
 The line shows records so far / total (known after the first page), records per second, and
-rate-limit or retry waits, which it learns from the client's retry WARNING records
-(``getAuditLogs page 3: 429 rate limited; retry 1/5 in 5.00s``). It is drawn only when stderr is
-a terminal, without ``--quiet``, and not while the records themselves go to that terminal.
+rate-limit or retry waits, which it learns from the client's ``on_event`` hook (``Retrying`` and
+``RateLimitPause`` events), never from log text. It is drawn only when stderr is a terminal,
+without ``--quiet``, and not while the records themselves go to that terminal.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-RETRY_RECORD = re.compile(r": (?P<reason>[^;]+); retry (?P<attempt>\d+)/(?P<of>\d+) in (?P<wait>[0-9.]+)s$")
+from .._events import Event, RateLimitPause, Retrying
+
 _CLEAR = "\r\x1b[K"
 MIN_SECRET_LENGTH = 6  # shorter "tokens" would redact ordinary words; the API refuses them anyway
 
@@ -67,6 +67,13 @@ class Progress:
         with self._lock:
             self._waiting = f"waiting {_seconds(seconds)} ({_why(reason)})"
             self._draw(force=True)
+
+    def on_event(self, event: Event) -> None:
+        """The client's hook: show retry and rate-limit waits (pages are counted by the export loop)."""
+        if isinstance(event, Retrying):
+            self.waiting(event.wait, event.reason)
+        elif isinstance(event, RateLimitPause):
+            self.waiting(event.seconds, "rate limited")
 
     def note(self, line: str) -> None:
         """Print ``line`` on its own (a warning), keeping the progress line below it."""
@@ -140,11 +147,8 @@ class ConsoleHandler(logging.Handler):
         """Show one log record, as the options say."""
         try:
             message = self.redact(record.getMessage())
-            retry = RETRY_RECORD.search(message)
-            if retry and self.progress.enabled:
-                self.progress.waiting(float(retry.group("wait")), retry.group("reason"))
-                if not self.debug:
-                    return
+            if getattr(record, "cortex_event", None) is not None and self.progress.enabled and not self.debug:
+                return  # a retry: the progress line shows it, from the client's on_event hook
             if self.quiet and not self.debug:
                 return
             level = "warning" if record.levelno >= logging.WARNING else "debug"

@@ -100,7 +100,8 @@ def open_client(args: argparse.Namespace, handler: ConsoleHandler) -> Iterator[C
     if args.sandbox:
         if args.base_url or args.token_file:
             raise CortexConfigError("--sandbox serves its own data: drop --base-url and --token-file")
-        with sandbox() as (url, fake_token), CortexClient(fake_token, url, **client_options(args)) as client:
+        with sandbox() as (url, fake_token), CortexClient(fake_token, url, on_event=handler.progress.on_event,
+                                                          **client_options(args)) as client:
             yield client
         return
     token = read_token_file(args.token_file) if args.token_file else None
@@ -110,7 +111,7 @@ def open_client(args: argparse.Namespace, handler: ConsoleHandler) -> Iterator[C
         raise CortexConfigError(
             "no API token: use --token-file FILE, or set " + " or ".join(TOKEN_ENV_VARS) + " (or try --sandbox)"
         )
-    with CortexClient(token, args.base_url, **client_options(args)) as client:
+    with CortexClient(token, args.base_url, on_event=handler.progress.on_event, **client_options(args)) as client:
         yield client
 
 

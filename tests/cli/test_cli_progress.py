@@ -1,4 +1,4 @@
-"""The progress line: counts, rate, rate-limit waits from the client's retry log records; only on a TTY."""
+"""The progress line: counts, rate, rate-limit waits from the client's on_event hook; only on a TTY."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from cli_support import ROOT, TOKEN, connection
 
+from cortex_wrapper import PageFetched, RateLimitPause, Retrying
 from cortex_wrapper.cli._progress import ConsoleHandler, Progress
 from cortex_wrapper.testing import FakeCortex, Outcome
 
@@ -53,7 +54,22 @@ def test_progress_disabled_writes_nothing() -> None:
     assert stream.getvalue() == ""
 
 
-def test_handler_turns_retry_records_into_waits() -> None:
+def test_progress_shows_waits_from_the_client_hook() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, enabled=True)
+    progress.start("notification logs")
+    progress.on_event(Retrying("listNotificationLogs", 3, "429 rate limited", 429, 1, 5.0))
+    assert stream.getvalue().endswith(", waiting 5s (rate limited)")
+    progress.on_event(Retrying("listNotificationLogs", 4, "503 server error", 503, 1, 0.5))
+    assert stream.getvalue().endswith(", waiting 0.5s (503 server error)")
+    progress.on_event(RateLimitPause("listNotificationLogs", 5, 2.0))
+    assert stream.getvalue().endswith(", waiting 2s (rate limited)")
+    before = stream.getvalue()
+    progress.on_event(PageFetched("listNotificationLogs", 5, 100, 0.1, "req-1", 0))
+    assert stream.getvalue() == before  # pages are counted by the export loop, not the hook
+
+
+def test_handler_leaves_retries_to_the_progress_line_and_redacts_the_rest() -> None:
     stream = io.StringIO()
     progress = Progress(stream, enabled=True)
     handler = ConsoleHandler(progress, quiet=False, debug=False, secrets=[TOKEN])
@@ -61,10 +77,9 @@ def test_handler_turns_retry_records_into_waits() -> None:
     logger.addHandler(handler)
     try:
         progress.start("notification logs")
-        logger.warning("%s page %d: %s; retry %d/%d in %.2fs", "listNotificationLogs", 3, "429 rate limited", 1, 5, 5.0)
-        assert stream.getvalue().endswith(", waiting 5s (rate limited)")
-        logger.warning("%s page %d: %s; retry %d/%d in %.2fs", "listNotificationLogs", 4, "503 server error", 1, 5, 0.5)
-        assert stream.getvalue().endswith(", waiting 0.5s (503 server error)")
+        event = Retrying("listNotificationLogs", 3, "429 rate limited", 429, 1, 5.0)
+        logger.warning("page 3: 429 rate limited; retry 1/5 in 5.00s", extra={"cortex_event": event})
+        assert "retry 1/5" not in stream.getvalue()  # structured: no text is parsed, and none is printed
         logger.warning("token %s in a message", TOKEN)
         assert TOKEN not in stream.getvalue() and "token *** in a message" in stream.getvalue()
     finally:
