@@ -35,7 +35,7 @@ from ._config import (
     resolve_base_url,
     resolve_token,
 )
-from ._errors import ClientClosedError, CortexError, InvalidParameterError, RateLimitError
+from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidParameterError, RateLimitError
 from ._events import Event, EventHook, PageFetched, RateLimitPause, Retrying
 from ._logs import setup_from_environment
 from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
@@ -245,17 +245,31 @@ class _BaseClient:
             clone.__dict__["_limiter"] = self._limiter.with_limit(options.requests_per_minute)
         return clone
 
+    def _http_client(self, http_client: Any, kind: type[httpx.Client] | type[httpx.AsyncClient], transport: Any,
+                     verify: ssl.SSLContext | str | bool, proxy: str | None) -> Any:
+        """The user's ``http_client`` (never closed nor changed by this client), else one of our own."""
+        if http_client is None:
+            return kind(**self._httpx_options(transport, verify, proxy))
+        if not isinstance(http_client, kind):
+            raise CortexConfigError(f"http_client must be an httpx.{kind.__name__}, not {type(http_client).__name__}")
+        if transport is not None or verify is not True or proxy is not None:
+            raise CortexConfigError("pass transport, verify and proxy to your http_client, not beside it")
+        self._owns_http = False
+        return http_client
+
+    def _request(self, http: httpx.Client | httpx.AsyncClient, path: str, params: tuple[tuple[str, str], ...]
+                 ) -> httpx.Request:
+        """One GET, with everything this client adds per request: URL, headers, timeout (the httpx client is not changed)."""
+        headers = {"Authorization": f"Bearer {self._token.reveal()}", "Accept": "application/json",
+                   "User-Agent": f"cortex-wrapper/{__version__}"}
+        url = self.base_url.copy_with(raw_path=(self.base_url.raw_path.rstrip(b"/") + path.encode("ascii")))
+        return http.build_request("GET", url, params=params, headers=headers, timeout=self.timeout)
+
     def _httpx_options(self, transport: Any, verify: ssl.SSLContext | str | bool, proxy: str | None) -> dict[str, Any]:
         check_transport(transport, self._transport_method)
         check_verify(verify)
         check_proxy(proxy)
         return {
-            "base_url": self.base_url,
-            "headers": {
-                "Authorization": f"Bearer {self._token.reveal()}",
-                "Accept": "application/json",
-                "User-Agent": f"cortex-wrapper/{__version__}",
-            },
             "timeout": self.timeout,
             "transport": transport,
             "verify": verify,
@@ -351,7 +365,9 @@ class CortexClient(_BaseClient):
 
     ``token``: else ``CORTEX_API_TOKEN``, else ``CORTEX_API_KEY``. ``base_url``: else
     ``CORTEX_BASE_URL``, else ``https://api.getcortexapp.com`` (plain http only to loopback).
-    ``transport``, ``verify`` (a CA bundle path or ``ssl.SSLContext``) and ``proxy`` go to httpx.
+    ``transport``, ``verify`` (a CA bundle path or ``ssl.SSLContext``) and ``proxy`` go to httpx; or pass
+    your own ``http_client`` (mounts, event hooks, limits, HTTP/2): this client adds its URL, headers and
+    timeout to each request, never changes that client's configuration, and never closes it.
     ``sleep``, ``clock`` and ``rng`` are injectable for tests (the default sleep ends at once when the
     pager's consumer stops, so a ``break`` or Ctrl-C never waits out a ``Retry-After``).
     Defaults: ``cortex_wrapper._defaults``.
@@ -371,6 +387,7 @@ class CortexClient(_BaseClient):
         transport: httpx.BaseTransport | None = None,
         verify: ssl.SSLContext | str | bool = True,
         proxy: str | None = None,
+        http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
@@ -383,7 +400,7 @@ class CortexClient(_BaseClient):
         )
         check_callable("sleep", sleep, allow_none=True)
         self._sleep = sleep
-        self._http = httpx.Client(**self._httpx_options(transport, verify, proxy))
+        self._http: httpx.Client = self._http_client(http_client, httpx.Client, transport, verify, proxy)
 
     def __enter__(self) -> CortexClient:
         return self
@@ -458,8 +475,7 @@ class CortexClient(_BaseClient):
         if self._http.is_closed:
             return self._closed()
         try:
-            request = self._http.build_request("GET", path, params=params, timeout=self.timeout)
-            response = self._http.send(request, stream=True)
+            response = self._http.send(self._request(self._http, path, params), stream=True, follow_redirects=False)
         except httpx.HTTPError as exc:
             return exc
         try:
@@ -503,6 +519,7 @@ class AsyncCortexClient(_BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         verify: ssl.SSLContext | str | bool = True,
         proxy: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
@@ -519,7 +536,7 @@ class AsyncCortexClient(_BaseClient):
 
             sleep = asyncio.sleep
         self._sleep = sleep
-        self._http = httpx.AsyncClient(**self._httpx_options(transport, verify, proxy))
+        self._http: httpx.AsyncClient = self._http_client(http_client, httpx.AsyncClient, transport, verify, proxy)
 
     async def __aenter__(self) -> AsyncCortexClient:
         return self
@@ -586,8 +603,8 @@ class AsyncCortexClient(_BaseClient):
         if self._http.is_closed:
             return self._closed()
         try:
-            request = self._http.build_request("GET", path, params=params, timeout=self.timeout)
-            response = await self._http.send(request, stream=True)
+            response = await self._http.send(self._request(self._http, path, params), stream=True,
+                                             follow_redirects=False)
         except httpx.HTTPError as exc:
             return exc
         try:

@@ -131,12 +131,13 @@ class Harness:
         self.kind = kind
         self.clock = Clock()
 
-    def client(self, handler: Callable[[httpx.Request], httpx.Response], **options: Any) -> Any:
+    def client(self, handler: Callable[[httpx.Request], httpx.Response] | None, **options: Any) -> Any:
+        """A client whose requests ``handler`` answers (None: the caller passes ``http_client``)."""
         options.setdefault("token", TOKEN)
         options.setdefault("base_url", BASE)
         options.setdefault("clock", self.clock)
         options.setdefault("requests_per_minute", None)
-        transport = httpx.MockTransport(handler)
+        transport = httpx.MockTransport(handler) if handler is not None else None
         if self.kind == "sync":
             return CortexClient(transport=transport, sleep=self.clock.sleep, **options)
         return AsyncCortexClient(transport=transport, sleep=self.clock.asleep, **options)

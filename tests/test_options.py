@@ -146,3 +146,49 @@ def test_extra_query_values_are_checked_before_any_request(harness: Harness, bad
     with pytest.raises(InvalidParameterError, match="extra_query"):
         harness.client(api).audit_logs(extra_query=bad)
     assert api.requests == []
+
+
+# --- http_client (issue 12, item 5) ---
+
+
+def _user_client(harness: Harness, handler: Any, **options: Any) -> Any:
+    transport = httpx.MockTransport(handler)
+    if harness.kind == "sync":
+        return httpx.Client(transport=transport, **options)
+    return httpx.AsyncClient(transport=transport, **options)
+
+
+def test_a_users_http_client_is_used_and_never_changed(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [audit_record(1)])
+    hooked: list[str] = []
+
+    def hook(request: httpx.Request) -> None:
+        hooked.append(request.url.path)
+
+    async def ahook(request: httpx.Request) -> None:
+        hook(request)
+
+    mine = _user_client(harness, api, headers={"X-Team": "payments"}, timeout=99.0,
+                        event_hooks={"request": [hook if harness.kind == "sync" else ahook]})
+    before = (dict(mine.headers), mine.timeout, mine.base_url)
+    client = harness.client(None, http_client=mine)
+    assert len(harness.items(client, "audit_logs")) == 1
+    sent = api.requests[0]
+    assert sent.headers["authorization"].startswith("Bearer ") and sent.headers["x-team"] == "payments"
+    assert str(sent.url).startswith("https://cortex.example.test/api/v1/audit-logs?")
+    assert sent.extensions["timeout"]["read"] == 30.0  # the wrapper's, per request
+    assert hooked == ["/api/v1/audit-logs"]  # the user's event hooks still run
+    assert (dict(mine.headers), mine.timeout, mine.base_url) == before
+    assert "authorization" not in mine.headers
+    _close(harness, client)
+    assert not mine.is_closed  # the user's client is the user's to close
+
+
+def test_http_client_of_the_wrong_kind_or_with_transport_options_is_refused(harness: Harness) -> None:
+    api = MockCortex("audit_logs", [])
+    wrong = httpx.AsyncClient() if harness.kind == "sync" else httpx.Client()
+    with pytest.raises(CortexConfigError, match="http_client must be an httpx"):
+        harness.client(None, http_client=wrong)
+    right = _user_client(harness, api)
+    with pytest.raises(CortexConfigError, match="not beside it"):
+        harness.client(None, http_client=right, verify=False)
