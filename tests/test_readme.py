@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -34,3 +39,21 @@ def test_pinning_snippet_runs_as_written(caplog: Any) -> None:
     import cortex_wrapper
 
     assert f"cortex-wrapper {cortex_wrapper.__version__}, spec {cortex_wrapper.SPEC_SHA256[:12]}" in caplog.text
+
+
+@pytest.mark.parametrize("cortex_log", ["", "debug"])
+def test_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> None:
+    [block] = [b for b in python_blocks() if b.startswith("# advanced.py")]
+    script = tmp_path / "advanced.py"
+    script.write_text(block)
+    env = {**os.environ, "CORTEX_LOG": cortex_log}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "listNotificationLogs page 0: 429 rate limited, retry 1 in 0.0s"
+    pages = [line for line in lines if line.startswith("listNotificationLogs page") and "records" in line]
+    assert pages and pages[0].startswith("listNotificationLogs page 0: ")
+    assert any(line.startswith("0 ") and line.split()[3] == "1" for line in lines)  # page 0 took one retry
+    if cortex_log == "debug":
+        assert "cortex_wrapper" in done.stderr and "HTTP Request: GET" in done.stderr and "channelKinds=private" in done.stderr
+    else:
+        assert done.stderr == ""
