@@ -35,6 +35,7 @@ from ._config import (
     resolve_base_url,
     resolve_token,
 )
+from ._enums import report_unknown_enums
 from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidParameterError, RateLimitError
 from ._events import Event, EventHook, PageFetched, RateLimitPause, Retrying
 from ._logs import setup_from_environment
@@ -311,6 +312,7 @@ class _BaseClient:
                 raise
             if retry is None:
                 page = parse_page(crawl.operation, outcome)
+                crawl.defer_warnings(report_unknown_enums(crawl.operation.operation_id))
                 page = dataclasses.replace(page, retries=attempt, elapsed=self._clock() - started)
                 self._emit(PageFetched(crawl.operation.operation_id, number, len(page.items), page.elapsed,
                                        page.request_id, attempt))

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import warnings
 
 from cortex_api_client.types import UNKNOWN_ENUM_VALUES
 
 from ._errors import UnknownEnumValueWarning
+from ._warn import warn_at_caller
 
 logger = logging.getLogger("cortex_wrapper")
 
@@ -25,11 +25,15 @@ _reported: dict[str, int] = {}  # enum name -> how many of its kept values were 
 _summarised: set[str] = set()  # enums whose overflow was reported
 
 
-def report_unknown_enums(context: str) -> None:
-    """Warn (``UnknownEnumValueWarning``) and log each unknown enum value parsed since the last report, once."""
+def report_unknown_enums(context: str) -> list[str]:
+    """Log each unknown enum value parsed since the last report, once; return the messages to warn with.
+
+    The caller issues the warnings (``UnknownEnumValueWarning``) where the user's code sees them: the pager
+    does so in the consumer's thread, as it hands over the page (not in the thread that fetched it).
+    """
     global _seen_changes
     if UNKNOWN_ENUM_VALUES.changes == _seen_changes:
-        return
+        return []
     messages: list[str] = []
     with _lock:
         _seen_changes = UNKNOWN_ENUM_VALUES.changes
@@ -49,7 +53,13 @@ def report_unknown_enums(context: str) -> None:
             )
     for text in messages:
         logger.warning(text)
-        warnings.warn(text, UnknownEnumValueWarning, stacklevel=2)
+    return messages
+
+
+def warn_unknown(messages: list[str]) -> None:
+    """Issue one ``UnknownEnumValueWarning`` per message, pointing at the caller's line."""
+    for text in messages:
+        warn_at_caller(text, UnknownEnumValueWarning)
 
 
 def reset_seen() -> None:

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from cortex_api_client.operations import Record
 
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
+from ._enums import warn_unknown
 from ._operations import Operation
 from ._params import Pairs
 from ._response import Page
@@ -75,6 +76,20 @@ class Crawl(Generic[T]):
         self._recent_set: set[Any] = set()
         self._id_window = page_size * (concurrency + DEDUPE_WINDOW_PAGES)
         self._first_totals: tuple[int, int] | None = None
+        self._deferred: list[str] = []
+        self._deferred_lock = threading.Lock()
+
+    def defer_warnings(self, messages: list[str]) -> None:
+        """Keep drift warnings raised while fetching a page, to issue in the consumer's thread."""
+        if messages:
+            with self._deferred_lock:
+                self._deferred += messages
+
+    def issue_warnings(self) -> None:
+        """Issue the kept warnings now, pointing at the consumer's line (called as a page is handed over)."""
+        with self._deferred_lock:
+            messages, self._deferred = self._deferred, []
+        warn_unknown(messages)
 
     def params(self, page: int) -> tuple[tuple[str, str], ...]:
         """The query of one page."""
@@ -249,6 +264,7 @@ class SyncPager(Generic[T]):
         fetcher = _Fetcher(crawl.concurrency)
         try:
             first = self._take(crawl, 0, self._fetch(crawl, 0))
+            crawl.issue_warnings()
             if first is None:
                 return
             yield first
@@ -260,6 +276,7 @@ class SyncPager(Generic[T]):
                     return
                 number, future = pending.popleft()
                 page = self._take(crawl, number, future.result())
+                crawl.issue_warnings()
                 if page is None:
                     return
                 yield page
@@ -304,6 +321,7 @@ class AsyncPager(Generic[T]):
         pending: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
         try:
             first = await self._take(crawl, 0, await self._fetch(crawl, 0))
+            crawl.issue_warnings()
             if first is None:
                 return
             yield first
@@ -315,6 +333,7 @@ class AsyncPager(Generic[T]):
                     return
                 number, task = pending.popleft()
                 page = await self._take(crawl, number, await task)
+                crawl.issue_warnings()
                 if page is None:
                     return
                 yield page

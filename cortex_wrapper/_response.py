@@ -16,7 +16,6 @@ import httpx
 from cortex_api_client.operations import Record
 
 from ._defaults import ERROR_EXCERPT_CHARS, SECRET_HEADERS
-from ._enums import report_unknown_enums
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -198,7 +197,11 @@ def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> i
 
 
 def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
-    """Parse a 2xx page into models; ``CortexResponseError`` if it is not what the spec says."""
+    """Parse a 2xx page into models; ``CortexResponseError`` if it is not what the spec says.
+
+    Unknown enum values are recorded by the models (``cortex_api_client.types.UNKNOWN_ENUM_VALUES``);
+    the client reports them.
+    """
     body = json_body(response)
     status = response.status_code
     if not isinstance(body, dict):
@@ -232,7 +235,6 @@ def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
                 excerpt=excerpt(response),
             ) from None
         items.append(item)
-    report_unknown_enums(operation.operation_id)
     request_id = _text(response.headers.get("x-request-id"), request_of(response)) or _text(body.get("requestId"), None)
     return Page(
         items,

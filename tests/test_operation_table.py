@@ -97,3 +97,33 @@ def test_importing_the_package_loads_no_filter_enum_class() -> None:
             "print(sorted(m for m in sys.modules if m.endswith('_item') or m.endswith('_order_by')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_unknown_value_warning_points_at_the_callers_line_from_any_thread(harness: Harness) -> None:
+    from cortex_wrapper import UnknownEnumValueWarning
+
+    from .conftest import audit_record
+
+    records = [audit_record(i) for i in range(30)]
+    records[2]["action"] = "ARCHIVE"  # the oldest records: the last page, fetched by a worker thread
+    client = harness.client(MockCortex("audit_logs", records), page_size=10, concurrency=2)
+    pager = client.audit_logs()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if harness.kind == "sync":
+            line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+            seen = [entry.action for entry in pager]
+        else:
+            import asyncio
+
+            async def collect() -> list[object]:
+                return [entry.action async for entry in pager]
+
+            line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+            seen = asyncio.run(collect())
+    assert "ARCHIVE" in seen
+    [warning] = [w for w in caught if issubclass(w.category, UnknownEnumValueWarning)]
+    if harness.kind == "sync":
+        assert (warning.filename, warning.lineno) == (__file__, line)
+    else:  # the async comprehension runs in collect(): its line is the caller's
+        assert warning.filename == __file__ and warning.lineno == line - 3

@@ -11,7 +11,7 @@ from cortex_api_client.models import AuditLogResponse, NotificationLog
 from cortex_api_client.types import UNKNOWN_ENUM_VALUES
 
 from cortex_wrapper import UnknownEnumValueWarning
-from cortex_wrapper._enums import report_unknown_enums
+from cortex_wrapper._enums import report_unknown_enums, warn_unknown
 
 
 @pytest.mark.parametrize("tz", ["America/Los_Angeles", "Asia/Kolkata"])
@@ -47,7 +47,7 @@ def test_unknown_enum_registry_is_bounded_and_summarised() -> None:
             AuditLogResponse.from_dict(
                 {"action": value, "objectIdentifier": "o", "objectType": "T", "timestamp": "2025-05-01T10:00:00Z"}
             )
-            report_unknown_enums("getAuditLogs")
+            warn_unknown(report_unknown_enums("getAuditLogs"))
     limit = UNKNOWN_ENUM_VALUES.limit
     kept, overflow = UNKNOWN_ENUM_VALUES.snapshot()
     assert len(kept["AuditLogResponseAction"]) == limit
