@@ -149,7 +149,8 @@ class ParameterExists:
                 if "type" in param.get("schema", {}):
                     return ALREADY
                 param["schema"] = copy.deepcopy(self.parameter["schema"])
-                return "typed the parameter an older version documents untyped"
+                param.setdefault("required", self.parameter.get("required", False))
+                return f"gave it the schema `{self.parameter['schema'].get('type')}`: a version documents it without one"
         params.append(copy.deepcopy(self.parameter))
         return "added"
 
@@ -214,7 +215,9 @@ CORRECTIONS: tuple[Correction, ...] = (
             "description": "A search query to filter the results.",
             "schema": {"type": "string"},
         },
-        reason="the rendered pages (2024-07 and 2025-05) show `searchQuery` (string); the JSON block lacks it",
+        reason="the rendered pages (2024-07 and 2025-05) show `searchQuery` (string), the 2025-05 JSON block lacks "
+        "it, and cortex-mcp's swagger.json types it as a string in 2025-07-21 and 2025-09-26 but declares it with "
+        "no schema at all in 2026-01-08 (invalid OpenAPI 3.0: a generator drops it silently)",
     ),
     ErrorResponsesDocumented(
         ("400", "401", "403"),

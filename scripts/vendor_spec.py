@@ -1,137 +1,640 @@
-"""Vendor one Cortex docs page (markdown export) into ``spec/<version>/``.
+"""Vendor a Cortex publication of the API into ``spec/<version>/``, and check what was vendored.
 
 Usage::
 
-    python scripts/vendor_spec.py PAGE.md --version 2025-05 [--url URL] [--spec-dir spec]
+    python scripts/vendor_spec.py SOURCE --version V [--url URL] [--spec-dir DIR] [--force]
+    python scripts/vendor_spec.py --verify [--spec-dir DIR]
 
-The page is a GitBook markdown export with one fenced ```json block per API
-operation. Each block is written unchanged (plus a final newline) to
-``spec/<version>/<operationId>.json``; the page itself is copied to
-``spec/<version>/sources/`` and recorded in ``spec/<version>/SOURCES.json``
-with its digest, so every vendored file says where it came from.
+``V`` is the date the publication carries, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real date: versions are ordered by
+it). ``SOURCE`` is one of Cortex's two publications of the API:
 
-Nothing is written unless every block parses and names exactly one operation.
-Errors are one line on stderr, exit status 1.
+* a docs page, as a markdown export: one fenced ```json or ```yaml block per operation, each a single-operation
+  OpenAPI document. A JSON block is written unchanged (plus a final newline); a YAML block is converted to JSON
+  in the deterministic form below.
+* a full OpenAPI 3 document (the ``swagger.json`` of ``cortexapps/cortex-mcp``), JSON or YAML. Each operation
+  the package serves (``SERVED_OPERATIONS``) is extracted as a standalone single-operation document: the
+  top-level ``openapi``, ``info``, ``servers`` and ``security``, the ``tags`` the operation uses, its path item
+  (the path's shared parameters included, the other methods left out) and the closure of the components its
+  ``$ref``s reach (schemas, responses, parameters, headers, request bodies, examples, ...), with the security
+  schemes its ``security`` (or the document's) names. Key order is the document's. Nothing else is changed:
+  a defect of the publication is kept faithfully, the declared corrections of the reconciler deal with it.
+
+Either source may be gzip-compressed. The kind is read from the content, never from the file name:
+
+1. gzip magic bytes (``1f 8b``): decompressed, then detected as below;
+2. text (UTF-8) whose first non-blank character is ``{`` or ``[``: a JSON document;
+3. text with a line opening a fenced ```json, ```yaml or ```yml block: a docs page;
+4. anything else must be a YAML document (YAML 1.2 core scalars: ``yes``, ``on``, ``12:30`` or ``2025-05-01``
+   stay strings, as JSON would have them).
+
+Each operation is written to ``spec/<version>/<operationId>.json``; an extracted or converted operation as
+``json.dumps(doc, indent=2, ensure_ascii=False)`` and a final newline, so a re-run is byte-identical. Only
+served operations are written (a page's other operations are named on stdout and skipped); the served
+operations the source lacks are named on stdout and recorded.
+
+What is kept, and why: the original source is copied to ``spec/<version>/sources/`` (gzip-compressed, as
+``NAME.gz``, when it is over 256 KiB; a source that arrives compressed is kept as given), and
+``spec/<version>/SOURCES.json`` records, per kept file, its ``url``, its ``kind`` (for example
+``"OpenAPI document, json, gzip"``), the ``sha256`` of the original uncompressed content, the ``operations``
+vendored from it and the served operations it ``lacks``. So every vendored file says where it came from, and
+``--verify`` re-runs the extraction of every version folder from its kept sources and fails (exit 1, one line
+per difference on stderr) unless it reproduces the committed operation files byte for byte and the recorded
+digests. Sources of another kind (a rendered page kept for reference, a hand transcription such as 2024-07's)
+are skipped with a note.
+
+Everything is built in memory first: a source that does not parse, or holds none of the served operations,
+gets a one-line error on stderr (``vendor_spec: error: ...``, exit 1) and nothing is written. An existing
+operation file (or kept source) is not replaced by different content unless ``--force`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import gzip
 import hashlib
 import json
+import os
 import re
 import sys
+import tempfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+try:  # libyaml when present: a full document in YAML loads in a second, not ten
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
-VERSION_RE = re.compile(r"^\d{4}-\d{2}$")
-FENCE_RE = re.compile(r"^```json[ \t]*\n(.*?)\n```[ \t]*$", re.MULTILINE | re.DOTALL)
+SERVED_OPERATIONS = ("getAuditLogs", "listNotificationLogs", "listNotificationRuns")
+KEEP_COMPRESSED_OVER = 256 * 1024  # bytes of the original: larger sources are kept gzip-compressed
+GZIP_MAGIC = b"\x1f\x8b"
+VERSION_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+FOLDER_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+FENCE_RE = re.compile(r"^```(json|ya?ml)[ \t]*\n(.*?)\n```[ \t]*$", re.MULTILINE | re.DOTALL)
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+DOCUMENT_KEYS = ("openapi", "info", "servers", "security")  # kept whole in each extracted operation
+# The kinds --verify re-runs. "markdown export" is how this script named a docs page before it read full
+# documents (spec/2025-05/SOURCES.json); every other kind (a rendered page, a hand transcription) is skipped.
+EXTRACTABLE_KINDS = ("docs page", "OpenAPI document", "markdown export")
+# Where a mapping's keys are names, not keywords: every value is an object that may hold references.
+NAME_MAPS = frozenset({
+    "properties", "patternProperties", "definitions", "$defs", "dependentSchemas",
+    "responses", "content", "headers", "encoding", "links", "callbacks",
+})
+LITERALS = frozenset({"example", "default", "enum", "const"})  # values, never references
+JSON = dict[str, Any]
 
 
 class VendorError(Exception):
-    """A page that cannot be vendored; the message is shown as one line."""
+    """A source that cannot be vendored, or a refused write; the message is shown as one line."""
+
+
+# --- YAML, as JSON would read it ----------------------------------------------------------
+
+
+class _Yaml12Loader(_BaseLoader):
+    """Safe YAML with the YAML 1.2 core schema's implicit scalars (the 1.1 ones turn ``no`` into false)."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's own class-level registry
+
+
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                    list("tTfF"))
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+                                    list("-+0123456789"))
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
+
+
+def _construct_int(loader: _Yaml12Loader, node: yaml.Node) -> int:
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(None, None, "an integer tag on a collection", node.start_mark)
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)  # 0755 is 755 in YAML 1.2, as in JSON's reading of the digits; ValueError otherwise
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _json_data(node: Any, where: str, active: frozenset[int] = frozenset()) -> Any:
+    """``node`` as JSON data: keys as JSON would write them, a one-line error for what JSON cannot hold."""
+    if isinstance(node, dict):
+        if id(node) in active:
+            raise VendorError(f"{where}: a YAML alias refers to itself: JSON cannot hold a cycle")
+        inner = active | {id(node)}
+        out: JSON = {}
+        for key, value in node.items():
+            if isinstance(key, str):
+                name = key
+            elif key is None or isinstance(key, bool | int | float):
+                name = json.dumps(key)
+            else:
+                raise VendorError(f"{where}: a mapping key JSON cannot hold ({type(key).__name__})")
+            if name in out:
+                raise VendorError(f"{where}: the key {name!r} appears twice once written as JSON")
+            out[name] = _json_data(value, f"{where}/{name}", inner)
+        return out
+    if isinstance(node, list):
+        if id(node) in active:
+            raise VendorError(f"{where}: a YAML alias refers to itself: JSON cannot hold a cycle")
+        inner = active | {id(node)}
+        return [_json_data(item, f"{where}/{number}", inner) for number, item in enumerate(node)]
+    if isinstance(node, float) and (node != node or node in (float("inf"), float("-inf"))):
+        raise VendorError(f"{where}: {node} is not a JSON number")
+    if node is None or isinstance(node, str | bool | int | float):
+        return node
+    raise VendorError(f"{where}: a value JSON cannot hold ({type(node).__name__})")
+
+
+def load_yaml(text: str, what: str) -> Any:
+    """Parse YAML text into JSON data; a one-line error naming ``what`` when it does not parse."""
+    try:
+        data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, ValueError, TypeError) as exc:  # a constructor's error on an explicit tag (!!float x)
+        detail = " ".join(str(exc).split())
+        raise VendorError(f"{what} not valid YAML: {detail}") from None
+    return _json_data(data, "the YAML")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def load_json(text: str, what: str) -> Any:
+    """Parse JSON text (not the ``NaN`` or ``Infinity`` Python would take); a one-line error naming ``what``."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:  # json.JSONDecodeError included
+        raise VendorError(f"{what} is not valid JSON: {exc}") from None
+
+
+def dump(doc: JSON) -> str:
+    """The deterministic JSON form of an operation document."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- extraction -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Block:
-    """One operation's JSON block, as text, with its operationId."""
+class Extraction:
+    """What one source yields: its kind, each served operation's file text, and what it lacks."""
 
-    operation_id: str
-    text: str
+    kind: str
+    compressed: bool  # the source arrived gzip-compressed
+    original: bytes  # the uncompressed content
+    operations: dict[str, str]  # operationId -> the text of spec/<version>/<operationId>.json, in source order
+    lacks: tuple[str, ...]  # served operations the source does not hold
+    skipped: tuple[str, ...]  # operations a page holds that the package does not serve
 
 
-def extract_blocks(page: str) -> list[Block]:
-    """Return the page's JSON blocks, checking each holds exactly one operation."""
-    texts = FENCE_RE.findall(page)
-    if not texts:
-        raise VendorError("no ```json block found: is this a markdown export of a docs page?")
-    blocks: list[Block] = []
-    for number, text in enumerate(texts, start=1):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise VendorError(f"JSON block {number} is not valid JSON: {exc}") from None
+def _operations_in(doc: JSON) -> Iterator[tuple[str, str, Any]]:
+    """(path, method, operation) of every operation of ``doc``, in document order."""
+    for path, item in doc["paths"].items():
+        if isinstance(item, dict):
+            for method, op in item.items():
+                if method in HTTP_METHODS and isinstance(op, dict):
+                    yield path, method, op
+
+
+def _page_blocks(text: str, compressed: bool, original: bytes) -> Extraction:
+    blocks = FENCE_RE.findall(text)
+    formats: list[str] = []
+    operations: dict[str, str] = {}
+    skipped: list[str] = []
+    seen: list[str] = []
+    for number, (language, body) in enumerate(blocks, start=1):
+        label = "JSON" if language == "json" else "YAML"
+        if label not in formats:
+            formats.append(label)
+        if language == "json":
+            doc = load_json(body, f"JSON block {number}")
+        else:
+            doc = load_yaml(body, f"YAML block {number} is")
         if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
-            raise VendorError(f"JSON block {number} is not an OpenAPI document (no 'paths')")
-        operation_ids = [
-            op.get("operationId")
-            for item in doc["paths"].values()
-            if isinstance(item, dict)
-            for method, op in item.items()
-            if method in HTTP_METHODS and isinstance(op, dict)
-        ]
-        if len(operation_ids) != 1 or not isinstance(operation_ids[0], str):
-            raise VendorError(
-                f"JSON block {number} must hold exactly one operation with an operationId, "
-                f"found {operation_ids}"
-            )
-        blocks.append(Block(operation_ids[0], text))
-    seen = [b.operation_id for b in blocks]
+            raise VendorError(f"{label} block {number} is not an OpenAPI document (no 'paths')")
+        ids = [op.get("operationId") for _, _, op in _operations_in(doc)]
+        if len(ids) != 1 or not isinstance(ids[0], str):
+            raise VendorError(f"{label} block {number} must hold exactly one operation with an operationId, found {ids}")
+        operation_id = ids[0]
+        seen.append(operation_id)
+        if operation_id not in SERVED_OPERATIONS:
+            skipped.append(operation_id)
+        else:
+            operations[operation_id] = body + "\n" if language == "json" else dump(doc)
     if len(set(seen)) != len(seen):
         raise VendorError(f"the page defines an operation twice: {seen}")
-    return blocks
+    kind = "docs page, markdown export, " + " and ".join(f.lower() for f in formats) + " blocks"
+    return _finish(kind, compressed, original, operations, skipped, f"the page's operations are {seen}")
 
 
-def vendor(page_path: Path, version: str, url: str | None, spec_dir: Path) -> list[Path]:
-    """Vendor ``page_path`` into ``spec_dir/version``; return the files written."""
-    if not VERSION_RE.match(version):
-        raise VendorError(f"--version must look like YYYY-MM (the date the page's examples carry), got {version!r}")
+def _finish(kind: str, compressed: bool, original: bytes, operations: dict[str, str], skipped: list[str],
+            found: str) -> Extraction:
+    if not operations:
+        raise VendorError(f"the source holds none of the served operations ({', '.join(SERVED_OPERATIONS)}): {found}")
+    lacks = tuple(op for op in SERVED_OPERATIONS if op not in operations)
+    return Extraction(kind + (", gzip" if compressed else ""), compressed, original, operations, lacks, tuple(skipped))
+
+
+def _unescape(token: str) -> str:
+    return unquote(token).replace("~1", "/").replace("~0", "~")
+
+
+def _component(ref: str, where: str) -> tuple[str, str]:
+    """The (kind, name) of the component a ``$ref`` points into; a one-line error for any other reference."""
+    parts = ref.split("/")
+    if len(parts) < 4 or parts[0] != "#" or parts[1] != "components":
+        raise VendorError(f"{where}: $ref {ref!r} is not a reference to a component of this document")
+    return _unescape(parts[2]), _unescape(parts[3])
+
+
+def references(node: Any) -> Iterator[str]:
+    """Every reference ``node`` makes: ``$ref`` values and discriminator mappings, not literal values.
+
+    Example values, defaults, enums, ``const`` and extensions (``x-...``) are data, not references, and are not
+    searched; in a mapping of names (``properties``, ``responses``, ``headers``, ...) every value is searched,
+    whatever its name.
+    """
+    if isinstance(node, list):
+        for item in node:
+            yield from references(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str):
+            yield value
+        elif key in NAME_MAPS and isinstance(value, dict):
+            for member in value.values():
+                yield from references(member)
+        elif key == "examples" and isinstance(value, dict):  # Example Objects: only a reference is followed
+            for example in value.values():
+                if isinstance(example, dict) and isinstance(example.get("$ref"), str):
+                    yield example["$ref"]
+        elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
+            for target in value["mapping"].values():
+                if isinstance(target, str):
+                    yield target if "/" in target else f"#/components/schemas/{target}"
+        elif key in LITERALS or key == "examples" or key.startswith("x-"):
+            continue
+        else:
+            yield from references(value)
+
+
+def extract_operation(doc: JSON, path: str, method: str) -> JSON:
+    """The operation at ``path``/``method`` of a full document, as a standalone single-operation document."""
+    item = doc["paths"][path]
+    op = item[method]
+    where = str(op.get("operationId", f"{method.upper()} {path}"))
+    shared = {key: value for key, value in item.items() if key not in HTTP_METHODS}
+    components = doc.get("components")
+    if not isinstance(components, dict):
+        components = {}
+    needed: set[tuple[str, str]] = set()
+    for requirements in (op.get("security"), doc.get("security")):
+        for requirement in requirements if isinstance(requirements, list) else []:
+            if isinstance(requirement, dict):
+                needed.update(("securitySchemes", str(name)) for name in requirement)
+    pending = list(references([shared, op]))
+    for kind, name in sorted(needed):
+        if not isinstance(components.get(kind), dict) or name not in components[kind]:
+            raise VendorError(f"{where}: its security names the scheme {name!r}, which the document does not define")
+        pending.extend(references(components[kind][name]))
+    while pending:
+        ref = pending.pop()
+        kind, name = _component(ref, where)
+        if (kind, name) in needed:
+            continue
+        bucket = components.get(kind)
+        if not isinstance(bucket, dict) or name not in bucket:
+            raise VendorError(f"{where}: $ref {ref!r} names no component of the document")
+        needed.add((kind, name))
+        member = bucket[name]
+        if kind == "examples":  # an Example Object's value is data: only a reference to another example is followed
+            pending.extend([member["$ref"]] if isinstance(member, dict) and isinstance(member.get("$ref"), str) else [])
+        else:
+            pending.extend(references(member))
+
+    used_tags = set(op.get("tags") or [])
+    out: JSON = {}
+    for key, value in doc.items():
+        if key in DOCUMENT_KEYS:
+            out[key] = value
+        elif key == "tags" and isinstance(value, list):
+            tags = [tag for tag in value if isinstance(tag, dict) and tag.get("name") in used_tags]
+            if tags:
+                out["tags"] = tags
+        elif key == "paths":
+            out["paths"] = {path: {k: v for k, v in item.items() if k not in HTTP_METHODS or k == method}}
+        elif key == "components":
+            kept = {
+                kind: {name: member for name, member in bucket.items() if (kind, name) in needed}
+                for kind, bucket in components.items()
+                if isinstance(bucket, dict)
+            }
+            kept = {kind: bucket for kind, bucket in kept.items() if bucket}
+            if kept:
+                out["components"] = kept
+    return out
+
+
+def _document(doc: Any, language: str, compressed: bool, original: bytes) -> Extraction:
+    if not isinstance(doc, dict):
+        raise VendorError(f"the {language} source is not an OpenAPI document (not a mapping)")
+    if "swagger" in doc and "openapi" not in doc:
+        raise VendorError("a Swagger 2.0 document: only OpenAPI 3 documents are read")
+    version = doc.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        raise VendorError(f"the {language} source is not an OpenAPI 3 document (openapi: {version!r})")
+    if not isinstance(doc.get("paths"), dict):
+        raise VendorError(f"the {language} source is not an OpenAPI document (no 'paths')")
+    found: dict[str, tuple[str, str]] = {}
+    count = 0
+    for path, method, op in _operations_in(doc):
+        count += 1
+        operation_id = op.get("operationId")
+        if operation_id in SERVED_OPERATIONS:
+            if operation_id in found:
+                raise VendorError(f"the document defines {operation_id} twice: {found[operation_id][0]} and {path}")
+            found[operation_id] = (path, method)
+    operations = {op_id: dump(extract_operation(doc, path, method)) for op_id, (path, method) in found.items()}
+    kind = f"OpenAPI document, {language.lower()}"
+    return _finish(kind, compressed, original, operations, [], f"it has {count} operations")
+
+
+def extract(raw: bytes) -> Extraction:
+    """Detect what ``raw`` is, from its content, and extract the served operations it holds."""
+    compressed = raw[:2] == GZIP_MAGIC
+    original = raw
+    if compressed:
+        try:
+            original = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise VendorError(f"gzip magic bytes but not a valid gzip stream: {exc}") from None
     try:
-        raw = page_path.read_bytes()
-    except OSError as exc:
-        raise VendorError(f"cannot read {page_path}: {exc.strerror}") from None
-    try:
-        page = raw.decode("utf-8")
+        text = original.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise VendorError(f"{page_path} is not UTF-8 text") from None
-    blocks = extract_blocks(page)
+        raise VendorError("not UTF-8 text" + (" once decompressed" if compressed else "")) from None
+    if text.lstrip()[:1] in ("{", "["):
+        doc = load_json(text, "the source starts as JSON but")
+        return _document(doc, "JSON", compressed, original)
+    if FENCE_RE.search(text):
+        return _page_blocks(text, compressed, original)
+    doc = load_yaml(text, "not JSON, no fenced ```json or ```yaml block, and")
+    if not isinstance(doc, dict):
+        raise VendorError("neither an OpenAPI document (JSON or YAML) nor a docs page with a fenced ```json or "
+                          "```yaml block")
+    return _document(doc, "YAML", compressed, original)
+
+
+# --- vendoring --------------------------------------------------------------------------
+
+
+def check_version(version: str) -> None:
+    """Refuse a version that is not a real date, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    match = VERSION_RE.match(version)
+    if not match:
+        raise VendorError(f"--version must be a date, YYYY-MM or YYYY-MM-DD (the date the source carries), got {version!r}")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month), int(day or 1))
+    except ValueError as exc:
+        raise VendorError(f"--version {version!r} is not a real date: {exc}") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace ``path`` atomically: a reader sees the old content or the new, never a torn file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # what open() would have given the file (mkstemp makes it 0600)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_manifest(path: Path) -> dict[str, JSON]:
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise VendorError(f"cannot read {path}: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise VendorError(f"{path} is not a JSON object")
+    return manifest
+
+
+def vendor(source: Path, version: str, url: str | None, spec_dir: Path, force: bool = False) -> list[Path]:
+    """Vendor ``source`` into ``spec_dir/version``; return the files written, operation files first."""
+    return vendor_source(source, version, url, spec_dir, force)[1]
+
+
+def vendor_source(source: Path, version: str, url: str | None, spec_dir: Path,
+                  force: bool = False) -> tuple[Extraction, list[Path]]:
+    """Vendor ``source`` into ``spec_dir/version``; return what it yielded and the files written."""
+    check_version(version)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise VendorError(f"cannot read {source}: {exc.strerror}") from None
+    try:
+        extraction = extract(raw)
+    except VendorError as exc:
+        raise VendorError(f"{source.name}: {exc}") from None
 
     target = spec_dir / version
-    (target / "sources").mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for block in blocks:
-        out = target / f"{block.operation_id}.json"
-        out.write_text(block.text + "\n", encoding="utf-8")
-        written.append(out)
-    copy = target / "sources" / page_path.name
-    copy.write_bytes(raw)
-    written.append(copy)
+    kept_name, kept = source.name, raw
+    if not extraction.compressed and len(raw) > KEEP_COMPRESSED_OVER:
+        kept_name, kept = source.name + ".gz", gzip.compress(raw, compresslevel=9, mtime=0)
+    key = f"sources/{kept_name}"
+    files = {target / f"{op_id}.json": text.encode("utf-8") for op_id, text in extraction.operations.items()}
+    files[target / key] = kept
+    conflicts = [path for path, data in files.items() if path.exists() and path.read_bytes() != data]
+    if conflicts and not force:
+        names = ", ".join(str(p.relative_to(spec_dir)) for p in conflicts)
+        raise VendorError(f"{names} already exist{'s' if len(conflicts) == 1 else ''} with different content; "
+                          "pass --force to overwrite")
 
     manifest_path = target / "SOURCES.json"
-    manifest: dict[str, dict[str, object]] = {}
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    entry: dict[str, object] = {
-        "kind": "markdown export (JSON blocks vendored unchanged)",
-        "operations": sorted(b.operation_id for b in blocks),
-        "sha256": hashlib.sha256(raw).hexdigest(),
+    manifest = _read_manifest(manifest_path)
+    previous: JSON = manifest[key] if isinstance(manifest.get(key), dict) else {}
+    entry: JSON = {
+        "kind": extraction.kind,
+        "lacks": list(extraction.lacks),
+        "operations": sorted(extraction.operations),
+        "sha256": hashlib.sha256(extraction.original).hexdigest(),
     }
-    previous = manifest.get(f"sources/{page_path.name}", {})
+    if kept_name != source.name:
+        entry["kept"] = f"gzip-compressed by vendor_spec: the original is over {KEEP_COMPRESSED_OVER // 1024} KiB"
     if url or "url" in previous:
         entry["url"] = url or previous["url"]
-    manifest[f"sources/{page_path.name}"] = entry
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    written.append(manifest_path)
-    return written
+    replaced = {path.stem for path in conflicts if path.parent == target}
+    for other_key, other in manifest.items():  # with --force: another source's operation replaced by this one's
+        claimed = other.get("operations", []) if isinstance(other, dict) else []
+        if other_key != key and isinstance(claimed, list) and replaced & set(claimed):
+            other["operations"] = [op for op in claimed if op not in replaced]
+            other.setdefault("superseded", {}).update(dict.fromkeys(sorted(replaced & set(claimed)), key))
+    manifest[key] = entry
+    files[manifest_path] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+    for path, data in files.items():
+        _write(path, data)
+    return extraction, list(files)
+
+
+# --- verification -----------------------------------------------------------------------
+
+
+def _first_difference(expected: bytes, actual: bytes) -> int:
+    for number, (a, b) in enumerate(zip(expected.splitlines(), actual.splitlines(), strict=False), start=1):
+        if a != b:
+            return number
+    return min(expected.count(b"\n"), actual.count(b"\n")) + 1
+
+
+def verify_version(folder: Path) -> tuple[list[str], list[str]]:
+    """Re-run the extraction of one version folder from its kept sources: (differences, notes)."""
+    differences: list[str] = []
+    notes: list[str] = []
+    manifest_path = folder / "SOURCES.json"
+    if not manifest_path.exists():
+        return [f"{manifest_path}: missing: nothing says where the folder's files come from"], notes
+    try:
+        manifest = _read_manifest(manifest_path)
+    except VendorError as exc:
+        return [str(exc)], notes
+    claimed: set[str] = set()
+    for key, entry in sorted(manifest.items()):
+        if not isinstance(entry, dict):
+            differences.append(f"{manifest_path}: the entry {key!r} is not a JSON object")
+            continue
+        kind = str(entry.get("kind", ""))
+        operations = [str(op) for op in entry.get("operations", [])]
+        superseded = dict(entry.get("superseded", {}))
+        claimed.update(operations)
+        if not kind.startswith(EXTRACTABLE_KINDS):
+            notes.append(f"{folder.name}: {key}: skipped, not a page or a document ({kind})")
+            continue
+        where = folder / key
+        try:
+            extraction = extract(where.read_bytes())
+        except OSError as exc:
+            differences.append(f"{where}: cannot read the kept source: {exc.strerror}")
+            continue
+        except VendorError as exc:
+            differences.append(f"{where}: {exc}")
+            continue
+        digest = hashlib.sha256(extraction.original).hexdigest()
+        if digest != entry.get("sha256"):
+            differences.append(f"{where}: sha256 of the original is {digest}, SOURCES.json records {entry.get('sha256')}")
+        if sorted(extraction.operations) != sorted([*operations, *superseded]):
+            differences.append(f"{where}: yields {sorted(extraction.operations)}, SOURCES.json records "
+                               f"{sorted(operations)}" + (f" and superseded {sorted(superseded)}" if superseded else ""))
+        if "lacks" in entry and entry["lacks"] != list(extraction.lacks):
+            differences.append(f"{where}: lacks {list(extraction.lacks)}, SOURCES.json records {entry['lacks']}")
+        expected_kind = extraction.kind.removesuffix(", gzip") if "kept" in entry else extraction.kind
+        if not kind.startswith("markdown export") and kind != expected_kind:
+            differences.append(f"{where}: is a {expected_kind!r}, SOURCES.json records {kind!r}")
+        for op_id in operations:
+            if op_id not in extraction.operations:
+                continue
+            committed = folder / f"{op_id}.json"
+            expected = extraction.operations[op_id].encode("utf-8")
+            if not committed.exists():
+                differences.append(f"{committed}: missing, {key} yields it")
+            elif (actual := committed.read_bytes()) != expected:
+                differences.append(f"{committed}: differs from what {key} yields "
+                                   f"(first at line {_first_difference(expected, actual)})")
+        notes.append(f"{folder.name}: {key}: reproduces {', '.join(operations) or 'nothing (all superseded)'}")
+    for path in sorted(folder.glob("*.json")):
+        if path.name != "SOURCES.json" and path.stem not in claimed:
+            differences.append(f"{path}: no source in SOURCES.json vendors it")
+    return differences, notes
+
+
+def verify(spec_dir: Path) -> tuple[list[str], list[str]]:
+    """Re-run the extraction of every version folder of ``spec_dir``: (differences, notes)."""
+    folders = sorted(p for p in spec_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if spec_dir.is_dir() else []
+    if not folders:
+        return [f"{spec_dir}: no version folders (YYYY-MM or YYYY-MM-DD)"], []
+    differences: list[str] = []
+    notes: list[str] = []
+    for folder in folders:
+        found, said = verify_version(folder)
+        differences += found
+        notes += said
+    return differences, notes
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line, whatever a parser's message or a file name held."""
+    return " ".join(message.split())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("page", type=Path, help="the docs page, markdown export")
-    parser.add_argument("--version", required=True, help="doc version, YYYY-MM of the page's examples")
-    parser.add_argument("--url", help="where the page was fetched from")
+    parser.add_argument("source", type=Path, nargs="?",
+                        help="a docs page (markdown export) or a full OpenAPI 3 document, JSON or YAML, maybe gzipped")
+    parser.add_argument("--version", help="the date the source carries: YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--url", help="where the source was fetched from")
     parser.add_argument("--spec-dir", type=Path, default=SPEC_DIR, help="default: the repo's spec/")
+    parser.add_argument("--force", action="store_true", help="replace operation files that differ")
+    parser.add_argument("--verify", action="store_true",
+                        help="re-run every version folder's extraction from its kept sources and compare")
     args = parser.parse_args(argv)
+    if args.verify:
+        if args.source or args.version or args.url or args.force:
+            parser.error("--verify takes only --spec-dir")
+        differences, notes = verify(args.spec_dir)
+        for note in notes:
+            print(note)
+        for difference in differences:
+            print(f"vendor_spec: verify: {one_line(difference)}", file=sys.stderr)
+        if differences:
+            return 1
+        print(f"verify: every extraction under {args.spec_dir} reproduces the committed files")
+        return 0
+    if args.source is None or args.version is None:
+        parser.error("SOURCE and --version are required (or --verify)")
     try:
-        written = vendor(args.page, args.version, args.url, args.spec_dir)
+        extraction, written = vendor_source(args.source, args.version, args.url, args.spec_dir, args.force)
     except VendorError as exc:
-        print(f"vendor_spec: error: {exc}", file=sys.stderr)
+        print(f"vendor_spec: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     for path in written:
         print(f"wrote {path}")
+    print(f"{args.source.name} ({extraction.kind}): vendored {', '.join(extraction.operations)}; lacks "
+          + (", ".join(extraction.lacks) or "none of the served operations"))
+    if extraction.skipped:
+        print(f"skipped, not served by the package: {', '.join(extraction.skipped)}")
     return 0
 
 

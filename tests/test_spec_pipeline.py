@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import reconcile
 import regenerate
-import vendor_spec
 
 from .conftest import ROOT
 
@@ -125,38 +124,6 @@ def test_untyped_parameter_is_refused() -> None:
     doc = {"paths": {"/x": {"get": {"operationId": "x", "parameters": [{"name": "q", "in": "query"}]}}}}
     with pytest.raises(reconcile.SpecError, match=r"x\.q"):
         reconcile.check_typed(doc)
-
-
-@pytest.mark.parametrize("page", ["notification-logs.md", "audit-logs.md"])
-def test_vendor_spec_reproduces_the_committed_current_version(tmp_path: Path, page: str) -> None:
-    source = SPEC / "2025-05" / "sources" / page
-    written = vendor_spec.vendor(source, "2025-05", None, tmp_path)
-    for path in written:
-        if path.name == "SOURCES.json":
-            continue
-        assert path.read_bytes() == (SPEC / "2025-05" / path.relative_to(tmp_path / "2025-05")).read_bytes()
-    ops = [p.stem for p in written if p.suffix == ".json" and p.name != "SOURCES.json"]
-    assert ops == (["listNotificationLogs", "listNotificationRuns"] if page.startswith("notif") else ["getAuditLogs"])
-    manifest = json.loads((SPEC / "2025-05" / "SOURCES.json").read_text())
-    assert manifest[f"sources/{page}"]["sha256"] == json.loads((tmp_path / "2025-05" / "SOURCES.json").read_text())[
-        f"sources/{page}"]["sha256"]
-
-
-@pytest.mark.parametrize("content,message", [
-    ("# A page\n\nno json here\n", "no ```json block"),
-    ("```json\n{\"openapi\": \"3.0.1\", \"paths\": {\n```\n", "not valid JSON"),
-    ("```json\n{\"openapi\": \"3.0.1\"}\n```\n", "not an OpenAPI document"),
-])
-def test_vendor_spec_refuses_bad_pages_and_writes_nothing(tmp_path: Path, content: str, message: str) -> None:
-    page = tmp_path / "page.md"
-    page.write_text(content)
-    out = tmp_path / "spec"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "vendor_spec.py"), str(page), "--version",
-                             "2026-01", "--spec-dir", str(out)], capture_output=True, text=True, check=False)
-    assert result.returncode == 1
-    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
-    assert not out.exists()
 
 
 def test_every_generated_module_imports() -> None:

@@ -34,7 +34,8 @@ class NotificationLog:
         error_message (str | Unset): An additional error message.
         failed_reason (NotificationLogFailedReason | Unset): The reason why this notification failed.
         ignored_reason (NotificationLogIgnoredReason | Unset): The reason why this notification was ignored.
-        recipient_channel (str | Unset): The channel in Slack or MS Teams that this notification was sent to.
+        recipient_channel (str | Unset): The channel in Slack or MS Teams that this notification was sent to. Example:
+            #general.
         recipient_email (str | Unset): The email address that this notification was sent to.
         recipient_entity_id (int | Unset): The unique identifier of the entity that this notification was sent to.
         recipient_user_id (int | Unset): The unique identifier of the Cortex user that this notification was sent to.

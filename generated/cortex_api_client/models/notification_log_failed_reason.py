@@ -17,6 +17,7 @@ class NotificationLogFailedReason(StrEnum):
     MEMBER_EMAILS_NOT_FOUND = "MEMBER_EMAILS_NOT_FOUND"
     MISSING_CONTENT = "MISSING_CONTENT"
     NO_SEATS_LEFT = "NO_SEATS_LEFT"
+    UNEXPECTED_ERROR = "UNEXPECTED_ERROR"
 
     def __str__(self) -> str:
         return str(self.value)

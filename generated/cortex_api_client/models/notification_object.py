@@ -21,7 +21,9 @@ class NotificationObject:
         name (str): The name of the notification object.
         type_ (NotificationObjectType): The type of the notification object.
         cid (str | Unset): Unique, immutable, 18-character auto-generated identifier. Applicable only for entities.
-        tag (str | Unset): Unique identifier, found in the UI. Applicable for entities and scorecards.
+            Example: en2da8159dbeefb974.
+        tag (str | Unset): Unique identifier, found in the UI. Applicable for entities and scorecards. Example:
+            production-readiness-scorecard.
         url (str | Unset): The URL of the notification object's home page in Cortex.
     """
 

@@ -26,7 +26,7 @@ class NotificationRun:
     """
     Attributes:
         delivered_count (int): The number of notifications that were delivered during this run.
-        id (int): The unique identifier of the notification run.
+        id (int): The unique identifier of the notification run. Example: 1.
         medium (NotificationRunMedium): The medium used to send the notification.
         notification_type (NotificationRunNotificationType): The type of the notification.
         seq_no (int): The order of the run in the sequence of re-runs. 0 if it's the original run.
