@@ -15,6 +15,7 @@ CASSETTE_HOST = "https://cortex.invalid"
 _BEARER = re.compile(rb"(?i)(bearer\s+)[^\s\"'<>,;]+")
 _ORIGIN = re.compile(r"^https?://[^/]+")
 _SECRET_HEADERS = ("authorization", "cookie", "set-cookie", "x-api-key", "proxy-authorization", "host")
+_VOLATILE_HEADERS = ("date", "server")  # differ on every recording or machine, mean nothing on replay
 
 
 def _secrets(extra: Iterable[str]) -> list[bytes]:
@@ -37,7 +38,8 @@ def scrubber(secrets: Iterable[str] = ()) -> Callable[[bytes], bytes]:
 def cassette_config(secrets: Iterable[str] = (), *, host: str = CASSETTE_HOST) -> dict[str, Any]:
     """A ``vcr_config`` for pytest-recording that makes cassettes safe to commit and portable.
 
-    * secret headers (``Authorization``, cookies, ``Host``) are dropped from requests and responses;
+    * secret headers (``Authorization``, cookies, ``Host``) are dropped from requests and responses, and
+      so are ``Date`` and ``Server`` from responses: re-recording rewrites only what really changed;
     * the token (``secrets``, FakeCortex's default token, ``CORTEX_API_TOKEN`` / ``CORTEX_API_KEY``) and
       any ``Bearer`` credential are replaced by ``<REDACTED>`` in URLs, headers and bodies, also where a
       response echoes them;
@@ -58,7 +60,7 @@ def cassette_config(secrets: Iterable[str] = (), *, host: str = CASSETTE_HOST) -
     def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
         headers = response.get("headers", {})
         for name in list(headers):
-            if name.lower() in _SECRET_HEADERS:
+            if name.lower() in _SECRET_HEADERS or name.lower() in _VOLATILE_HEADERS:
                 del headers[name]
             else:
                 headers[name] = [scrub(str(v).encode()).decode() for v in headers[name]]
