@@ -58,3 +58,10 @@ def test_unknown_enum_registry_is_bounded_and_summarised() -> None:
     assert "more than" in str(drift[-1].message)
     # the registry's memory does not grow with the number of distinct values
     assert sys.getsizeof(kept["AuditLogResponseAction"]) < 4096
+
+
+def test_an_absent_field_prints_as_unset() -> None:
+    run = NotificationLog.from_dict({"id": 1, "medium": "SLACK", "recipientType": "USER", "runId": 2,
+                                     "status": "FAILED", "type": "WEEKLY_REPORT"})
+    text = repr(run)
+    assert "failed_reason=UNSET" in text and "object at 0x" not in text
