@@ -3,12 +3,13 @@
 An *enum* is named by its site, ``Schema.field`` for a response field (e.g.
 ``"NotificationRun.medium"``) or ``operationId.parameter`` for a filter (e.g.
 ``"listNotificationRuns.mediums"``), or given as the generated enum class
-(e.g. ``cortex_api_client.models.NotificationRunMedium``)::
+(e.g. ``cortex_api_client.models.Medium``; one class serves every site of a concept,
+and stands for its first record field's site)::
 
     from cortex_wrapper import drift
     drift.values("NotificationRun.failedReason")          # every value any version lists
     drift.listed_in("NotificationRun.failedReason", "MISSING_RECIPIENTS")   # ('2024-07',)
-    drift.is_known(NotificationRunMedium, "CARRIER_PIGEON")                # False
+    drift.is_known(Medium, "CARRIER_PIGEON")                # False
 """
 
 from __future__ import annotations
@@ -44,12 +45,12 @@ EnumRef = str | type[enum.Enum]
 
 @cache
 def _class_sites() -> dict[type[enum.Enum], str]:
-    """Generated enum class -> site, as the operation table names them."""
+    """Generated enum class -> its site: a class shared by a concept's sites means its record field's."""
     found: dict[type[enum.Enum], str] = {}
-    for site, entry in ENUM_SITES.items():
+    for site, entry in sorted(ENUM_SITES.items(), key=lambda item: (item[0][0].islower(), item[0])):
         cls = getattr(_models, entry.class_name, None) if entry.class_name else None
         if isinstance(cls, type) and issubclass(cls, enum.Enum):
-            found[cls] = site
+            found.setdefault(cls, site)  # record fields (Schema.field) sort before filters (operation.param)
     return found
 
 
@@ -72,7 +73,9 @@ def site_of(ref: EnumRef) -> str:
 
 def enum_class(site: str) -> type[enum.Enum] | None:
     """The generated enum class for a site (None for an open parameter such as ``getAuditLogs.objectTypes``)."""
-    return next((cls for cls, s in _class_sites().items() if s == site), None)
+    entry = ENUM_SITES.get(site)
+    cls = getattr(_models, entry.class_name, None) if entry is not None and entry.class_name else None
+    return cls if isinstance(cls, type) and issubclass(cls, enum.Enum) else None
 
 
 def _entry(ref: EnumRef) -> EnumSite:

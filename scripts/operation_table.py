@@ -12,9 +12,9 @@ about an operation comes from here, derived from the reconciled document by stat
   its id field is ``id`` when the record has one;
 * every other query parameter but ``page`` and ``pageSize`` is a filter: its kind (enum, str, int,
   datetime, bool), whether it takes a list, whether it is required, and its enum site;
-* an enum parameter's values get a class of their own, named as openapi-python-client names an inline
-  parameter enum (``GetAuditLogsActionsItem``), generated from the models-only document ``models_spec``
-  builds.
+* an enum gets the class of its concept (``enum_concepts.py``: ``Medium`` for every medium field and
+  filter), else the name openapi-python-client gives an inline enum (``GetAuditLogsActionsItem``), generated
+  from the models-only document ``models_spec`` builds.
 
 A new parameter, enum value or record field changes the table, and nothing else needs an edit.
 """
@@ -26,9 +26,11 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from enum_concepts import CONCEPTS, concept_of
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from reconcile import JSON, SpecError, enum_holder, operations
+from reconcile import JSON, SpecError, enum_holder, enum_sites, operations
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "generator"
 PAGING = ("page", "pageSize")
@@ -155,7 +157,7 @@ def _parameter(doc: JSON, op_id: str, param: JSON, open_sites: set[str]) -> Para
     item = schema["items"] if many else schema
     site = f"{op_id}.{param['name']}"
     kind = _kind(doc, item)
-    enum_class = param_enum_class(op_id, param) if kind == "enum" else None
+    enum_class = (concept_of(site) or param_enum_class(op_id, param)) if kind == "enum" else None
     return ParameterRow(
         wire=param["name"],
         name=snake(param["name"]),
@@ -211,11 +213,49 @@ def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
     return rows
 
 
-def models_spec(doc: JSON) -> JSON:
-    """The document the generator gets: the record schemas (with what they reference) and parameter enums.
+def field_enum_class(site: str) -> str:
+    """The class of a record field's enum: its concept's, else the generator's name (``Schema`` + ``Field``)."""
+    owner, name = site.split(".", 1)
+    return concept_of(site) or pascal(owner) + pascal(name)
 
-    No paths, so no request layer is generated: the wrapper sends its own requests. Envelopes and error
-    bodies are not generated either: the wrapper reads them field by field.
+
+def legacy_names(doc: JSON) -> dict[str, str]:
+    """The per-site class names a concept replaced (release 0.1.0's), each with the concept's name."""
+    sites = enum_sites(doc)
+    legacy: dict[str, str] = {}
+    for op_id, (_, method, op) in operations(doc).items():
+        for param in op.get("parameters", []) if method == "get" else []:
+            concept = concept_of(f"{op_id}.{param['name']}")
+            if concept and f"{op_id}.{param['name']}" in sites:
+                legacy[param_enum_class(op_id, param)] = concept
+    for site in sites:
+        owner, name = site.split(".", 1)
+        concept = concept_of(site)
+        if concept and owner in _schemas(doc):
+            legacy[pascal(owner) + pascal(name)] = concept
+    return {old: new for old, new in sorted(legacy.items()) if old != new}
+
+
+def _concept_schemas(doc: JSON) -> dict[str, JSON]:
+    """One component per declared concept: the union of its sites' values, in the order first listed."""
+    sites = enum_sites(doc)
+    found: dict[str, JSON] = {}
+    for concept, members in CONCEPTS.items():
+        holders = [sites[site] for site in members if site in sites]
+        if holders:
+            values: list[Any] = []
+            for holder in holders:
+                values += [v for v in holder["enum"] if v not in values]
+            found[concept] = {"type": holders[0].get("type", "string"), "enum": values}
+    return found
+
+
+def models_spec(doc: JSON) -> JSON:
+    """The document the generator gets: the record schemas (with what they reference) and the enums.
+
+    Each enum of a declared concept becomes one component its sites point at. No paths, so no request
+    layer is generated: the wrapper sends its own requests. Envelopes and error bodies are not generated
+    either: the wrapper reads them field by field.
     """
     out = copy.deepcopy(doc)
     out["paths"] = {}
@@ -232,10 +272,17 @@ def models_spec(doc: JSON) -> JSON:
         keep[name] = _schemas(doc)[name]
         wanted += [_ref_name(ref) for ref in re.findall(r"'\$ref': '([^']+)'", repr(keep[name]))]
     schemas = {name: copy.deepcopy(schema) for name, schema in _schemas(doc).items() if name in keep}
+    concepts = _concept_schemas(doc)
+    for name, schema in list(schemas.items()):
+        for prop, prop_schema in schema.get("properties", {}).items():
+            concept = concept_of(f"{name}.{prop}")
+            if concept in concepts and enum_holder(prop_schema) is prop_schema:
+                schema["properties"][prop] = {"$ref": f"#/components/schemas/{concept}"}
+    schemas.update(concepts)
     for op_id, (_, method, op) in operations(doc).items():
         for param in op.get("parameters", []) if method == "get" else []:
             holder = enum_holder(param.get("schema", {}))
-            if holder is not None and param["name"] not in PAGING:
+            if holder is not None and param["name"] not in PAGING and not concept_of(f"{op_id}.{param['name']}"):
                 schemas[param_enum_class(op_id, param)] = {"type": holder.get("type", "string"),
                                                            "enum": list(holder["enum"])}
     out.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))

@@ -11,11 +11,10 @@ import attrs
 import pytest
 import reconcile
 from cortex_api_client.models import (
-    AuditLogResponseAction,
-    ListNotificationRunsFailedReasonsItem,
+    AuditAction,
+    Medium,
     NotificationRun,
     NotificationRunFailedReason,
-    NotificationRunMedium,
     NotificationRunStatus,
 )
 
@@ -66,16 +65,16 @@ def test_generated_model_round_trips_unknown_values() -> None:
     data = {"deliveredCount": 0, "id": 1, "medium": "CARRIER_PIGEON", "notificationType": "WEEKLY_REPORT",
             "seqNo": 0, "status": "EXPLODED", "summary": "s", "failedReason": "COSMIC_RAY"}
     run = NotificationRun.from_dict(data)
-    assert isinstance(run.medium, NotificationRunMedium) and run.medium.is_unknown and run.medium == "CARRIER_PIGEON"
+    assert isinstance(run.medium, Medium) and run.medium.is_unknown and run.medium == "CARRIER_PIGEON"
     assert isinstance(run.status, NotificationRunStatus) and run.status.is_unknown and run.status == "EXPLODED"
     assert isinstance(run.failed_reason, NotificationRunFailedReason) and run.failed_reason == "COSMIC_RAY"
     assert run.failed_reason.is_unknown
     assert run.to_dict() == data
-    assert not NotificationRunMedium("SLACK").is_unknown
-    assert NotificationRunMedium("SLACK") is NotificationRunMedium.SLACK
-    assert "CARRIER_PIGEON" not in [m.value for m in NotificationRunMedium]
+    assert not Medium("SLACK").is_unknown
+    assert Medium("SLACK") is Medium.SLACK
+    assert "CARRIER_PIGEON" not in [m.value for m in Medium]
     with pytest.raises(ValueError):
-        NotificationRunMedium(42)  # type: ignore[arg-type]
+        Medium(42)  # type: ignore[arg-type]
 
 
 def _listing(site: str, value: str) -> tuple[str, ...]:
@@ -93,16 +92,16 @@ def test_drift_module_answers() -> None:
     assert "2024-07" in drift.listed_in("NotificationRun.failedReason", "MISSING_RECIPIENTS")
     assert drift.listed_in("NotificationRun.medium", "WEBHOOK") == _listing("NotificationRun.medium", "WEBHOOK")
     assert "2024-07" not in drift.listed_in("NotificationRun.medium", "WEBHOOK")
-    assert drift.listed_in(NotificationRunMedium, "SLACK") == _listing("NotificationRun.medium", "SLACK")
-    assert drift.listed_in(NotificationRunMedium, "SLACK")[:2] == ("2024-07", "2025-05")
-    assert drift.is_known(ListNotificationRunsFailedReasonsItem, "MISSING_RECIPIENTS")
+    assert drift.listed_in("NotificationRun.medium", "SLACK") == _listing("NotificationRun.medium", "SLACK")
+    assert drift.listed_in("NotificationRun.medium", "SLACK")[:2] == ("2024-07", "2025-05")
+    assert drift.is_known(NotificationRunFailedReason, "MISSING_RECIPIENTS")
     assert not drift.is_known("NotificationRun.medium", "CARRIER_PIGEON")
-    assert drift.values(AuditLogResponseAction)[-1] == "READ"
-    assert drift.listed_in(AuditLogResponseAction, "READ") == ()  # added by a correction
+    assert drift.values(AuditAction)[-1] == "READ"
+    assert drift.listed_in(AuditAction, "READ") == ()  # added by a correction
     assert drift.is_open("getAuditLogs.objectTypes")
     assert "WEBHOOK" in drift.values("listNotificationLogs.mediums")
     assert drift.values("NotificationRun.medium")[:3] == ("SLACK", "MICROSOFT_TEAMS", "EMAIL")
-    assert drift.enum_class("NotificationRun.medium") is NotificationRunMedium
+    assert drift.enum_class("NotificationRun.medium") is Medium
     assert any(c["name"].startswith("`getAuditLogs.objectTypes`") for c in drift.report()["corrections"])
     with pytest.raises(KeyError):
         drift.values("Nope.nothing")
@@ -117,3 +116,23 @@ def test_every_generated_enum_class_maps_to_a_site() -> None:
         site = drift.site_of(cls)
         assert set(drift.values(cls)) == {m.value for m in cls}, site
 
+
+
+@pytest.mark.parametrize(("old", "new"), [("NotificationLogMedium", "Medium"), ("ListNotificationRunsMediumsItem", "Medium"),
+                                          ("AuditLogResponseAction", "AuditAction"),
+                                          ("ListNotificationLogsStatusesItem", "NotificationStatus")])
+def test_release_0_1_names_stay_importable_with_a_deprecation_warning(old: str, new: str) -> None:
+    import cortex_api_client.models as models
+
+    with pytest.warns(DeprecationWarning, match=f"{old} is deprecated: use {new}"):
+        cls = getattr(models, old)
+    assert cls is getattr(models, new)
+
+
+def test_one_class_serves_a_concepts_field_and_filter(harness: Harness) -> None:
+    from cortex_api_client.models import Medium
+
+    api = MockCortex("notification_runs", [run_record(1)])
+    [run] = harness.items(harness.client(api), "notification_runs", mediums=[Medium.EMAIL])
+    assert type(run.medium) is Medium and run.medium is Medium.EMAIL
+    assert api.requests[0].url.params["mediums"] == "EMAIL"

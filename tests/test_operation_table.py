@@ -39,7 +39,7 @@ def test_signature_shows_every_filter_with_its_type(client_class: type, method: 
 
 def test_enum_filters_are_typed_by_their_enum_class() -> None:
     annotation = inspect.signature(CortexClient.notification_logs).parameters["mediums"].annotation
-    assert annotation == "ListNotificationLogsMediumsItem | str | Iterable[ListNotificationLogsMediumsItem | str] | None"
+    assert annotation == "Medium | str | Iterable[Medium | str] | None"
 
 
 def test_a_wrong_keyword_names_the_public_method(harness: Harness) -> None:

@@ -7,7 +7,7 @@ import warnings
 from typing import Any
 
 import pytest
-from cortex_api_client.models import GetAuditLogsActionsItem, NotificationRunMedium
+from cortex_api_client.models import AuditAction, Medium
 
 from cortex_wrapper import CortexConfigError, DeprecatedEnumValueWarning, InvalidParameterError
 
@@ -26,7 +26,7 @@ def test_audit_filters_wire_encoding(harness: Harness) -> None:
         harness, "audit_logs",
         start_time=dt.datetime(2026, 1, 1, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))),
         end_time=dt.date(2026, 2, 1),
-        actions=[GetAuditLogsActionsItem.CREATE, "READ"],
+        actions=[AuditAction.CREATE, "READ"],
         object_types=["SERVICE", "AWS_CONFIGURATION", "SOMETHING_NEW"],
         actor_types="API_KEY",
         actor_emails=["a@example.com", "b@example.com"],
@@ -52,7 +52,7 @@ def test_audit_filters_wire_encoding(harness: Harness) -> None:
 def test_runs_filters_wire_encoding(harness: Harness) -> None:
     pairs = sent(
         harness, "notification_runs",
-        mediums=[NotificationRunMedium.WEBHOOK, "SLACK"], statuses=["FAILED"], search_query="payments",
+        mediums=[Medium.WEBHOOK, "SLACK"], statuses=["FAILED"], search_query="payments",
         include_objects=True, delivered_only=False, order_by="ASC",
         from_date="2026-01-01T00:00:00Z", until_date="2026-01-02T12:30:00.250+00:00",
     )
@@ -180,7 +180,7 @@ def test_duplicate_filter_values_are_sent_once(harness: Harness) -> None:
     api = MockCortex("notification_runs", [])
     client = harness.client(api)
     harness.items(client, "notification_runs", statuses=["FAILED", "FAILED", "IGNORED", "FAILED"],
-                  mediums=[NotificationRunMedium.SLACK, "SLACK"])
+                  mediums=[Medium.SLACK, "SLACK"])
     params = api.requests[0].url.params
     assert params.get_list("statuses") == ["FAILED", "IGNORED"]
     assert params.get_list("mediums") == ["SLACK"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -44,11 +45,11 @@ def test_committed_output_is_fresh() -> None:
 def test_stale_generated_fails_the_check(tmp_path: Path) -> None:
     regenerate.regenerate(tmp_path)
     assert regenerate.compare(tmp_path, ROOT) == []
-    victim = tmp_path / "generated" / "cortex_api_client" / "models" / "notification_run_medium.py"
+    victim = tmp_path / "generated" / "cortex_api_client" / "models" / "medium.py"
     victim.write_text(victim.read_text().replace("WEBHOOK", "WEBHOOKS"))
     (tmp_path / "generated" / "cortex_api_client" / "models" / "leftover.py").write_text("x = 1\n")
     problems = regenerate.compare(ROOT, tmp_path)
-    assert any("differs" in p and "notification_run_medium.py" in p for p in problems)
+    assert any("differs" in p and "models/medium.py" in p for p in problems)
     assert any("stale extra file" in p and "leftover.py" in p for p in problems)
 
 
@@ -132,7 +133,12 @@ def test_every_generated_module_imports() -> None:
     names = [m.name for m in pkgutil.walk_packages(cortex_api_client.__path__, "cortex_api_client.")]
     top = {name.split(".")[1] for name in names}
     assert top == {"models", "operations", "types"}  # no request layer (api/, client.py, errors.py): nothing uses it
-    assert len([n for n in names if n.startswith("cortex_api_client.models.")]) >= 30
+    from cortex_api_client.operations import ENUM_SITES, OPERATIONS
+
+    classes = {entry.class_name for entry in ENUM_SITES.values() if entry.class_name} | {op.model.__name__ for op in OPERATIONS}
+    modules = {n.rsplit(".", 1)[1] for n in names if n.startswith("cortex_api_client.models.")}
+    assert {re.sub(r"(?<!^)(?=[A-Z])", "_", c).lower() for c in classes} <= modules  # one module per class
+    assert "medium" in modules and "notification_log_medium" not in modules  # one class per concept
     for name in names:
         importlib.import_module(name)
 

@@ -30,22 +30,19 @@ if (
     TYPE_CHECKING
 ):  # the filters' enum classes: for type checkers; loaded on first use otherwise
     from .models import (
-        GetAuditLogsActionsItem,
-        GetAuditLogsActorRequestTypesItem,
-        GetAuditLogsActorTypesItem,
-        ListNotificationLogsFailedReasonsItem,
-        ListNotificationLogsIgnoredReasonsItem,
-        ListNotificationLogsMediumsItem,
-        ListNotificationLogsNotificationTypesItem,
-        ListNotificationLogsOrderBy,
-        ListNotificationLogsRecipientTypesItem,
-        ListNotificationLogsStatusesItem,
-        ListNotificationRunsFailedReasonsItem,
-        ListNotificationRunsIgnoredReasonsItem,
-        ListNotificationRunsMediumsItem,
-        ListNotificationRunsNotificationTypesItem,
-        ListNotificationRunsOrderBy,
-        ListNotificationRunsStatusesItem,
+        ActorRequestType,
+        ActorType,
+        AuditAction,
+        Medium,
+        NotificationFailedReason,
+        NotificationIgnoredReason,
+        NotificationRunFailedReason,
+        NotificationRunIgnoredReason,
+        NotificationRunStatus,
+        NotificationStatus,
+        NotificationType,
+        OrderBy,
+        RecipientType,
     )
 
 SPEC_SHA256 = "a7d12284067f2f71fac2e8b21b24797bcfdce5e46e3a243bc78ae4809b6b42fb"
@@ -149,25 +146,15 @@ class GetAuditLogsFilters(TypedDict, total=False):
 
     start_time: DateLike | None
     end_time: DateLike | None
-    actions: (
-        GetAuditLogsActionsItem | str | Iterable[GetAuditLogsActionsItem | str] | None
-    )
+    actions: AuditAction | str | Iterable[AuditAction | str] | None
     object_identifiers: str | Iterable[str] | None
     object_types: str | Iterable[str] | None
-    actor_types: (
-        GetAuditLogsActorTypesItem
-        | str
-        | Iterable[GetAuditLogsActorTypesItem | str]
-        | None
-    )
+    actor_types: ActorType | str | Iterable[ActorType | str] | None
     actor_api_key_identifiers: str | Iterable[str] | None
     actor_emails: str | Iterable[str] | None
     actor_ip_addresses: str | Iterable[str] | None
     actor_request_types: (
-        GetAuditLogsActorRequestTypesItem
-        | str
-        | Iterable[GetAuditLogsActorRequestTypesItem | str]
-        | None
+        ActorRequestType | str | Iterable[ActorRequestType | str] | None
     )
 
 
@@ -175,81 +162,43 @@ class ListNotificationLogsFilters(TypedDict, total=False):
     """The keyword filters of ``listNotificationLogs`` (Retrieve notification logs)."""
 
     notification_run_ids: int | Iterable[int] | None
-    notification_types: (
-        ListNotificationLogsNotificationTypesItem
-        | str
-        | Iterable[ListNotificationLogsNotificationTypesItem | str]
-        | None
-    )
-    statuses: (
-        ListNotificationLogsStatusesItem
-        | str
-        | Iterable[ListNotificationLogsStatusesItem | str]
-        | None
-    )
-    recipient_types: (
-        ListNotificationLogsRecipientTypesItem
-        | str
-        | Iterable[ListNotificationLogsRecipientTypesItem | str]
-        | None
-    )
+    notification_types: NotificationType | str | Iterable[NotificationType | str] | None
+    statuses: NotificationStatus | str | Iterable[NotificationStatus | str] | None
+    recipient_types: RecipientType | str | Iterable[RecipientType | str] | None
     recipient_emails: str | Iterable[str] | None
     recipient_entity_ids: int | Iterable[int] | None
     recipient_channels: str | Iterable[str] | None
-    mediums: (
-        ListNotificationLogsMediumsItem
-        | str
-        | Iterable[ListNotificationLogsMediumsItem | str]
-        | None
-    )
+    mediums: Medium | str | Iterable[Medium | str] | None
     ignored_reasons: (
-        ListNotificationLogsIgnoredReasonsItem
+        NotificationIgnoredReason
         | str
-        | Iterable[ListNotificationLogsIgnoredReasonsItem | str]
+        | Iterable[NotificationIgnoredReason | str]
         | None
     )
     failed_reasons: (
-        ListNotificationLogsFailedReasonsItem
-        | str
-        | Iterable[ListNotificationLogsFailedReasonsItem | str]
-        | None
+        NotificationFailedReason | str | Iterable[NotificationFailedReason | str] | None
     )
     from_date: DateLike | None
     until_date: DateLike | None
-    order_by: ListNotificationLogsOrderBy | str | None
+    order_by: OrderBy | str | None
 
 
 class ListNotificationRunsFilters(TypedDict, total=False):
     """The keyword filters of ``listNotificationRuns`` (Retrieve notification runs)."""
 
-    notification_types: (
-        ListNotificationRunsNotificationTypesItem
-        | str
-        | Iterable[ListNotificationRunsNotificationTypesItem | str]
-        | None
-    )
-    statuses: (
-        ListNotificationRunsStatusesItem
-        | str
-        | Iterable[ListNotificationRunsStatusesItem | str]
-        | None
-    )
-    mediums: (
-        ListNotificationRunsMediumsItem
-        | str
-        | Iterable[ListNotificationRunsMediumsItem | str]
-        | None
-    )
+    notification_types: NotificationType | str | Iterable[NotificationType | str] | None
+    statuses: NotificationRunStatus | str | Iterable[NotificationRunStatus | str] | None
+    mediums: Medium | str | Iterable[Medium | str] | None
     ignored_reasons: (
-        ListNotificationRunsIgnoredReasonsItem
+        NotificationRunIgnoredReason
         | str
-        | Iterable[ListNotificationRunsIgnoredReasonsItem | str]
+        | Iterable[NotificationRunIgnoredReason | str]
         | None
     )
     failed_reasons: (
-        ListNotificationRunsFailedReasonsItem
+        NotificationRunFailedReason
         | str
-        | Iterable[ListNotificationRunsFailedReasonsItem | str]
+        | Iterable[NotificationRunFailedReason | str]
         | None
     )
     search_query: str | None
@@ -257,7 +206,7 @@ class ListNotificationRunsFilters(TypedDict, total=False):
     from_date: DateLike | None
     until_date: DateLike | None
     delivered_only: bool | None
-    order_by: ListNotificationRunsOrderBy | str | None
+    order_by: OrderBy | str | None
 
 
 AUDIT_LOGS: OperationSpec[AuditLogResponse] = OperationSpec(
@@ -690,7 +639,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="AuditLogResponseAction",
+        class_name="AuditAction",
     ),
     "NotificationLog.failedReason": EnumSite(
         values=(
@@ -751,7 +700,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationLogFailedReason",
+        class_name="NotificationFailedReason",
     ),
     "NotificationLog.ignoredReason": EnumSite(
         values=(
@@ -824,7 +773,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationLogIgnoredReason",
+        class_name="NotificationIgnoredReason",
     ),
     "NotificationLog.medium": EnumSite(
         values=(
@@ -866,7 +815,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationLogMedium",
+        class_name="Medium",
     ),
     "NotificationLog.recipientType": EnumSite(
         values=(
@@ -901,7 +850,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationLogRecipientType",
+        class_name="RecipientType",
     ),
     "NotificationLog.status": EnumSite(
         values=(
@@ -943,7 +892,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationLogStatus",
+        class_name="NotificationStatus",
     ),
     "NotificationLog.type": EnumSite(
         values=(
@@ -1125,7 +1074,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationLogType",
+        class_name="NotificationType",
     ),
     "NotificationObject.type": EnumSite(
         values=(
@@ -1294,7 +1243,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationRunMedium",
+        class_name="Medium",
     ),
     "NotificationRun.notificationType": EnumSite(
         values=(
@@ -1500,7 +1449,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="NotificationRunNotificationType",
+        class_name="NotificationType",
     ),
     "NotificationRun.status": EnumSite(
         values=(
@@ -1597,7 +1546,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="GetAuditLogsActionsItem",
+        class_name="AuditAction",
     ),
     "getAuditLogs.actorRequestTypes": EnumSite(
         values=(
@@ -1639,7 +1588,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="GetAuditLogsActorRequestTypesItem",
+        class_name="ActorRequestType",
     ),
     "getAuditLogs.actorTypes": EnumSite(
         values=(
@@ -1688,7 +1637,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="GetAuditLogsActorTypesItem",
+        class_name="ActorType",
     ),
     "listNotificationLogs.failedReasons": EnumSite(
         values=(
@@ -1749,7 +1698,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationLogsFailedReasonsItem",
+        class_name="NotificationFailedReason",
     ),
     "listNotificationLogs.ignoredReasons": EnumSite(
         values=(
@@ -1822,7 +1771,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationLogsIgnoredReasonsItem",
+        class_name="NotificationIgnoredReason",
     ),
     "listNotificationLogs.mediums": EnumSite(
         values=(
@@ -1864,7 +1813,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationLogsMediumsItem",
+        class_name="Medium",
     ),
     "listNotificationLogs.notificationTypes": EnumSite(
         values=(
@@ -2046,7 +1995,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationLogsNotificationTypesItem",
+        class_name="NotificationType",
     ),
     "listNotificationLogs.orderBy": EnumSite(
         values=(
@@ -2074,7 +2023,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationLogsOrderBy",
+        class_name="OrderBy",
     ),
     "listNotificationLogs.recipientTypes": EnumSite(
         values=(
@@ -2109,7 +2058,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationLogsRecipientTypesItem",
+        class_name="RecipientType",
     ),
     "listNotificationLogs.statuses": EnumSite(
         values=(
@@ -2151,7 +2100,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationLogsStatusesItem",
+        class_name="NotificationStatus",
     ),
     "listNotificationRuns.failedReasons": EnumSite(
         values=(
@@ -2196,7 +2145,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationRunsFailedReasonsItem",
+        class_name="NotificationRunFailedReason",
     ),
     "listNotificationRuns.ignoredReasons": EnumSite(
         values=(
@@ -2235,7 +2184,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationRunsIgnoredReasonsItem",
+        class_name="NotificationRunIgnoredReason",
     ),
     "listNotificationRuns.mediums": EnumSite(
         values=(
@@ -2281,7 +2230,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationRunsMediumsItem",
+        class_name="Medium",
     ),
     "listNotificationRuns.notificationTypes": EnumSite(
         values=(
@@ -2487,7 +2436,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationRunsNotificationTypesItem",
+        class_name="NotificationType",
     ),
     "listNotificationRuns.orderBy": EnumSite(
         values=(
@@ -2518,7 +2467,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationRunsOrderBy",
+        class_name="OrderBy",
     ),
     "listNotificationRuns.statuses": EnumSite(
         values=(
@@ -2573,7 +2522,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListNotificationRunsStatusesItem",
+        class_name="NotificationRunStatus",
     ),
     "getAuditLogs.objectTypes": EnumSite(
         values=(

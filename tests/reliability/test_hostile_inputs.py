@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cortex_api_client.models import GetAuditLogsActionsItem, NotificationLogMedium
+from cortex_api_client.models import AuditAction, Medium
 
 from cortex_wrapper import AsyncCortexClient, CortexClient, CortexConfigError, InvalidParameterError
 
@@ -62,7 +62,7 @@ BAD_FILTERS: list[tuple[str, dict[str, Any], str]] = [
     ("audit_logs", {"object_identifiers": [["svc-a"]]}, "object_identifiers"),  # nested list
     ("audit_logs", {"actions": range(3)}, "actions"),
     ("audit_logs", {"actions": [["CREATE"]]}, "actions"),
-    ("audit_logs", {"actions": NotificationLogMedium.SLACK}, "actions"),  # another enum's member
+    ("audit_logs", {"actions": Medium.SLACK}, "actions"),  # another enum's member
     ("audit_logs", {"object_types": ["SERVICE\r\nX-Injected: 1"]}, "object_types"),
     ("audit_logs", {"object_types": ["SERVICE\x7f"]}, "object_types"),  # DEL is a control character
     ("audit_logs", {"actor_ip_addresses": ["10.0.0.1\ud800"]}, "actor_ip_addresses"),  # not encodable as UTF-8
@@ -176,7 +176,7 @@ def sent(harness: Harness, operation: str, **filters: Any) -> list[tuple[str, st
 
 
 ACCEPTED: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
-    ("audit_logs", {"actions": {GetAuditLogsActionsItem.CREATE, GetAuditLogsActionsItem.READ}},
+    ("audit_logs", {"actions": {AuditAction.CREATE, AuditAction.READ}},
      [("actions", "CREATE"), ("actions", "READ")]),
     ("audit_logs", {"actor_emails": Fresh(lambda: (e for e in ["a@example.com", "b@example.com"]))},
      [("actorEmails", "a@example.com"), ("actorEmails", "b@example.com")]),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generator, TextIO, TypeVar, cas
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.audit_log_response_action import AuditLogResponseAction
+from ..models.audit_action import AuditAction
 from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="AuditLogResponse")
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="AuditLogResponse")
 class AuditLogResponse:
     """
     Attributes:
-        action (AuditLogResponseAction): Type of action performed
+        action (AuditAction):
         object_identifier (str): Readable identifier of the object acted upon
         object_type (str): Type of object acted upon
         timestamp (datetime.datetime):
@@ -26,7 +26,7 @@ class AuditLogResponse:
         ip_address (str | Unset): IP address of the actor
     """
 
-    action: AuditLogResponseAction
+    action: AuditAction
     object_identifier: str
     object_type: str
     timestamp: datetime.datetime
@@ -67,7 +67,7 @@ class AuditLogResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        action = AuditLogResponseAction.parse(d.pop("action"))
+        action = AuditAction.parse(d.pop("action"))
 
         object_identifier = d.pop("objectIdentifier")
 

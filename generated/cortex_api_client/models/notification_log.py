@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generator, TextIO, TypeVar, cas
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.notification_log_failed_reason import NotificationLogFailedReason
-from ..models.notification_log_ignored_reason import NotificationLogIgnoredReason
-from ..models.notification_log_medium import NotificationLogMedium
-from ..models.notification_log_recipient_type import NotificationLogRecipientType
-from ..models.notification_log_status import NotificationLogStatus
-from ..models.notification_log_type import NotificationLogType
+from ..models.medium import Medium
+from ..models.notification_failed_reason import NotificationFailedReason
+from ..models.notification_ignored_reason import NotificationIgnoredReason
+from ..models.notification_status import NotificationStatus
+from ..models.notification_type import NotificationType
+from ..models.recipient_type import RecipientType
 from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="NotificationLog")
@@ -23,17 +23,17 @@ class NotificationLog:
     """
     Attributes:
         id (int): The unique identifier of the notification log.
-        medium (NotificationLogMedium): The medium used to send the notification.
-        recipient_type (NotificationLogRecipientType): The type of the notification recipient.
+        medium (Medium):
+        recipient_type (RecipientType):
         run_id (int): The unique identifier of the notification run that this log is associated with.
-        status (NotificationLogStatus): The status of the notification log.
-        type_ (NotificationLogType): The type of the notification.
+        status (NotificationStatus):
+        type_ (NotificationType):
         date_created (datetime.datetime | Unset): The date and time that this notification was created.
         date_delivered (datetime.datetime | Unset): The date and time that this notification was delivered.
         date_updated (datetime.datetime | Unset): The date and time that this notification was updated.
         error_message (str | Unset): An additional error message.
-        failed_reason (NotificationLogFailedReason | Unset): The reason why this notification failed.
-        ignored_reason (NotificationLogIgnoredReason | Unset): The reason why this notification was ignored.
+        failed_reason (NotificationFailedReason | Unset):
+        ignored_reason (NotificationIgnoredReason | Unset):
         recipient_channel (str | Unset): The channel in Slack or MS Teams that this notification was sent to. Example:
             #general.
         recipient_email (str | Unset): The email address that this notification was sent to.
@@ -42,17 +42,17 @@ class NotificationLog:
     """
 
     id: int
-    medium: NotificationLogMedium
-    recipient_type: NotificationLogRecipientType
+    medium: Medium
+    recipient_type: RecipientType
     run_id: int
-    status: NotificationLogStatus
-    type_: NotificationLogType
+    status: NotificationStatus
+    type_: NotificationType
     date_created: datetime.datetime | Unset = UNSET
     date_delivered: datetime.datetime | Unset = UNSET
     date_updated: datetime.datetime | Unset = UNSET
     error_message: str | Unset = UNSET
-    failed_reason: NotificationLogFailedReason | Unset = UNSET
-    ignored_reason: NotificationLogIgnoredReason | Unset = UNSET
+    failed_reason: NotificationFailedReason | Unset = UNSET
+    ignored_reason: NotificationIgnoredReason | Unset = UNSET
     recipient_channel: str | Unset = UNSET
     recipient_email: str | Unset = UNSET
     recipient_entity_id: int | Unset = UNSET
@@ -142,15 +142,15 @@ class NotificationLog:
         d = dict(src_dict)
         id = d.pop("id")
 
-        medium = NotificationLogMedium.parse(d.pop("medium"))
+        medium = Medium.parse(d.pop("medium"))
 
-        recipient_type = NotificationLogRecipientType.parse(d.pop("recipientType"))
+        recipient_type = RecipientType.parse(d.pop("recipientType"))
 
         run_id = d.pop("runId")
 
-        status = NotificationLogStatus.parse(d.pop("status"))
+        status = NotificationStatus.parse(d.pop("status"))
 
-        type_ = NotificationLogType.parse(d.pop("type"))
+        type_ = NotificationType.parse(d.pop("type"))
 
         _date_created = d.pop("dateCreated", UNSET)
         date_created: datetime.datetime | Unset
@@ -176,18 +176,18 @@ class NotificationLog:
         error_message = d.pop("errorMessage", UNSET)
 
         _failed_reason = d.pop("failedReason", UNSET)
-        failed_reason: NotificationLogFailedReason | Unset
+        failed_reason: NotificationFailedReason | Unset
         if isinstance(_failed_reason, Unset):
             failed_reason = UNSET
         else:
-            failed_reason = NotificationLogFailedReason.parse(_failed_reason)
+            failed_reason = NotificationFailedReason.parse(_failed_reason)
 
         _ignored_reason = d.pop("ignoredReason", UNSET)
-        ignored_reason: NotificationLogIgnoredReason | Unset
+        ignored_reason: NotificationIgnoredReason | Unset
         if isinstance(_ignored_reason, Unset):
             ignored_reason = UNSET
         else:
-            ignored_reason = NotificationLogIgnoredReason.parse(_ignored_reason)
+            ignored_reason = NotificationIgnoredReason.parse(_ignored_reason)
 
         recipient_channel = d.pop("recipientChannel", UNSET)
 

@@ -19,7 +19,7 @@ class NotificationObject:
     Attributes:
         id (int): The unique internal identifier of the notification object.
         name (str): The name of the notification object.
-        type_ (NotificationObjectType): The type of the notification object.
+        type_ (NotificationObjectType):
         cid (str | Unset): Unique, immutable, 18-character auto-generated identifier. Applicable only for entities.
             Example: en2da8159dbeefb974.
         tag (str | Unset): Unique identifier, found in the UI. Applicable for entities and scorecards. Example:

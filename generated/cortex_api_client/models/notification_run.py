@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generator, TextIO, TypeVar, cas
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.medium import Medium
 from ..models.notification_run_failed_reason import NotificationRunFailedReason
 from ..models.notification_run_ignored_reason import NotificationRunIgnoredReason
-from ..models.notification_run_medium import NotificationRunMedium
-from ..models.notification_run_notification_type import NotificationRunNotificationType
 from ..models.notification_run_status import NotificationRunStatus
+from ..models.notification_type import NotificationType
 from ..types import UNSET, Unset, parse_datetime
 
 if TYPE_CHECKING:
@@ -27,16 +27,16 @@ class NotificationRun:
     Attributes:
         delivered_count (int): The number of notifications that were delivered during this run.
         id (int): The unique identifier of the notification run. Example: 1.
-        medium (NotificationRunMedium): The medium used to send the notification.
-        notification_type (NotificationRunNotificationType): The type of the notification.
+        medium (Medium):
+        notification_type (NotificationType):
         seq_no (int): The order of the run in the sequence of re-runs. 0 if it's the original run.
-        status (NotificationRunStatus): The status of the notification run.
+        status (NotificationRunStatus):
         summary (str): The summary of the notification run.
         date_created (datetime.datetime | Unset): The date and time that this notification run was created.
         date_updated (datetime.datetime | Unset): The date and time that this notification run was updated.
         error_message (str | Unset): An additional error message.
-        failed_reason (NotificationRunFailedReason | Unset): The reason why this notification run failed.
-        ignored_reason (NotificationRunIgnoredReason | Unset): The reason why this notification run was ignored.
+        failed_reason (NotificationRunFailedReason | Unset):
+        ignored_reason (NotificationRunIgnoredReason | Unset):
         notification_objects (list[NotificationObject] | Unset): The objects (Entities, Scorecards and Initiatives)
             associated with this run.
         original_run_id (int | Unset): The unique identifier of the original run that this run was re-run from.
@@ -44,8 +44,8 @@ class NotificationRun:
 
     delivered_count: int
     id: int
-    medium: NotificationRunMedium
-    notification_type: NotificationRunNotificationType
+    medium: Medium
+    notification_type: NotificationType
     seq_no: int
     status: NotificationRunStatus
     summary: str
@@ -141,11 +141,9 @@ class NotificationRun:
 
         id = d.pop("id")
 
-        medium = NotificationRunMedium.parse(d.pop("medium"))
+        medium = Medium.parse(d.pop("medium"))
 
-        notification_type = NotificationRunNotificationType.parse(
-            d.pop("notificationType")
-        )
+        notification_type = NotificationType.parse(d.pop("notificationType"))
 
         seq_no = d.pop("seqNo")
 

@@ -4,15 +4,16 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class ListNotificationRunsOrderBy(StrEnum):
-    """ListNotificationRunsOrderBy: a string enum that tolerates values it does not list.
+class RecipientType(StrEnum):
+    """RecipientType: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    ASC = "ASC"
-    DESC = "DESC"
+    ENTITY = "ENTITY"
+    TEAM = "TEAM"
+    USER = "USER"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -28,7 +29,7 @@ class ListNotificationRunsOrderBy(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "ListNotificationRunsOrderBy":
+    def parse(cls, value: Any) -> "RecipientType":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):

@@ -4,18 +4,17 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class GetAuditLogsActorTypesItem(StrEnum):
-    """GetAuditLogsActorTypesItem: a string enum that tolerates values it does not list.
+class AuditAction(StrEnum):
+    """AuditAction: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    ANONYMOUS = "ANONYMOUS"
-    API_KEY = "API_KEY"
-    BACKSTAGE = "BACKSTAGE"
-    OAUTH2 = "OAUTH2"
-    PERSONAL_API_KEY = "PERSONAL_API_KEY"
+    CREATE = "CREATE"
+    DELETE = "DELETE"
+    READ = "READ"
+    UPDATE = "UPDATE"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -31,7 +30,7 @@ class GetAuditLogsActorTypesItem(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "GetAuditLogsActorTypesItem":
+    def parse(cls, value: Any) -> "AuditAction":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):

@@ -4,17 +4,20 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class GetAuditLogsActionsItem(StrEnum):
-    """GetAuditLogsActionsItem: a string enum that tolerates values it does not list.
+class NotificationFailedReason(StrEnum):
+    """NotificationFailedReason: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    CREATE = "CREATE"
-    DELETE = "DELETE"
-    READ = "READ"
-    UPDATE = "UPDATE"
+    BACKSTAGE_BASE_URL_MISSING = "BACKSTAGE_BASE_URL_MISSING"
+    CHANNEL_NOT_FOUND = "CHANNEL_NOT_FOUND"
+    CLIENT_ERROR = "CLIENT_ERROR"
+    MEMBER_EMAILS_NOT_FOUND = "MEMBER_EMAILS_NOT_FOUND"
+    MISSING_CONTENT = "MISSING_CONTENT"
+    NO_SEATS_LEFT = "NO_SEATS_LEFT"
+    UNEXPECTED_ERROR = "UNEXPECTED_ERROR"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -30,7 +33,7 @@ class GetAuditLogsActionsItem(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "GetAuditLogsActionsItem":
+    def parse(cls, value: Any) -> "NotificationFailedReason":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):

@@ -4,17 +4,17 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class AuditLogResponseAction(StrEnum):
-    """AuditLogResponseAction: a string enum that tolerates values it does not list.
+class ActorRequestType(StrEnum):
+    """ActorRequestType: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    CREATE = "CREATE"
-    DELETE = "DELETE"
-    READ = "READ"
-    UPDATE = "UPDATE"
+    API_KEY_ENTITY = "API_KEY_ENTITY"
+    ATLASSIAN_WEBHOOK = "ATLASSIAN_WEBHOOK"
+    SCORECARD_BADGES = "SCORECARD_BADGES"
+    SLACK_COMMAND = "SLACK_COMMAND"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -30,7 +30,7 @@ class AuditLogResponseAction(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "AuditLogResponseAction":
+    def parse(cls, value: Any) -> "ActorRequestType":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):

@@ -4,22 +4,15 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class ListNotificationLogsIgnoredReasonsItem(StrEnum):
-    """ListNotificationLogsIgnoredReasonsItem: a string enum that tolerates values it does not list.
+class OrderBy(StrEnum):
+    """OrderBy: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    CHANNEL_DISABLED = "CHANNEL_DISABLED"
-    CORTEX_EMPLOYEE = "CORTEX_EMPLOYEE"
-    DUPLICATE = "DUPLICATE"
-    NON_CORTEX_USERS_DISABLED = "NON_CORTEX_USERS_DISABLED"
-    SCORECARD_DISABLED = "SCORECARD_DISABLED"
-    TEAM_MEMBER_DISABLED = "TEAM_MEMBER_DISABLED"
-    UNSUPPORTED = "UNSUPPORTED"
-    USER_UNSUBSCRIBED = "USER_UNSUBSCRIBED"
-    WORKSPACE_DISABLED = "WORKSPACE_DISABLED"
+    ASC = "ASC"
+    DESC = "DESC"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -35,7 +28,7 @@ class ListNotificationLogsIgnoredReasonsItem(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "ListNotificationLogsIgnoredReasonsItem":
+    def parse(cls, value: Any) -> "OrderBy":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):

@@ -4,17 +4,22 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class ListNotificationLogsMediumsItem(StrEnum):
-    """ListNotificationLogsMediumsItem: a string enum that tolerates values it does not list.
+class NotificationIgnoredReason(StrEnum):
+    """NotificationIgnoredReason: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    EMAIL = "EMAIL"
-    MICROSOFT_TEAMS = "MICROSOFT_TEAMS"
-    SLACK = "SLACK"
-    WEBHOOK = "WEBHOOK"
+    CHANNEL_DISABLED = "CHANNEL_DISABLED"
+    CORTEX_EMPLOYEE = "CORTEX_EMPLOYEE"
+    DUPLICATE = "DUPLICATE"
+    NON_CORTEX_USERS_DISABLED = "NON_CORTEX_USERS_DISABLED"
+    SCORECARD_DISABLED = "SCORECARD_DISABLED"
+    TEAM_MEMBER_DISABLED = "TEAM_MEMBER_DISABLED"
+    UNSUPPORTED = "UNSUPPORTED"
+    USER_UNSUBSCRIBED = "USER_UNSUBSCRIBED"
+    WORKSPACE_DISABLED = "WORKSPACE_DISABLED"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -30,7 +35,7 @@ class ListNotificationLogsMediumsItem(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "ListNotificationLogsMediumsItem":
+    def parse(cls, value: Any) -> "NotificationIgnoredReason":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):

@@ -4,18 +4,17 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class ListNotificationRunsStatusesItem(StrEnum):
-    """ListNotificationRunsStatusesItem: a string enum that tolerates values it does not list.
+class NotificationStatus(StrEnum):
+    """NotificationStatus: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    COMPLETED = "COMPLETED"
-    COMPLETED_WITH_ERRORS = "COMPLETED_WITH_ERRORS"
-    CREATED = "CREATED"
+    DELIVERED = "DELIVERED"
     FAILED = "FAILED"
     IGNORED = "IGNORED"
+    READY = "READY"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -31,7 +30,7 @@ class ListNotificationRunsStatusesItem(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "ListNotificationRunsStatusesItem":
+    def parse(cls, value: Any) -> "NotificationStatus":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):

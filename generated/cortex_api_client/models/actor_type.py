@@ -4,20 +4,18 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class ListNotificationLogsFailedReasonsItem(StrEnum):
-    """ListNotificationLogsFailedReasonsItem: a string enum that tolerates values it does not list.
+class ActorType(StrEnum):
+    """ActorType: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
     """
 
-    BACKSTAGE_BASE_URL_MISSING = "BACKSTAGE_BASE_URL_MISSING"
-    CHANNEL_NOT_FOUND = "CHANNEL_NOT_FOUND"
-    CLIENT_ERROR = "CLIENT_ERROR"
-    MEMBER_EMAILS_NOT_FOUND = "MEMBER_EMAILS_NOT_FOUND"
-    MISSING_CONTENT = "MISSING_CONTENT"
-    NO_SEATS_LEFT = "NO_SEATS_LEFT"
-    UNEXPECTED_ERROR = "UNEXPECTED_ERROR"
+    ANONYMOUS = "ANONYMOUS"
+    API_KEY = "API_KEY"
+    BACKSTAGE = "BACKSTAGE"
+    OAUTH2 = "OAUTH2"
+    PERSONAL_API_KEY = "PERSONAL_API_KEY"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -33,7 +31,7 @@ class ListNotificationLogsFailedReasonsItem(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "ListNotificationLogsFailedReasonsItem":
+    def parse(cls, value: Any) -> "ActorType":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):
