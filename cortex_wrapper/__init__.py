@@ -13,7 +13,7 @@ Every exception derives from ``CortexError`` (the tree is in ``cortex_wrapper._e
 ``cortex_wrapper.testing.FakeCortex`` is a local Cortex for tests.
 """
 
-from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationObject, NotificationRun
+from typing import TYPE_CHECKING, Any
 
 from . import _logs, drift  # noqa: F401  (_logs: the logger's NullHandler)
 from ._client import AsyncCortexClient, CortexClient, DateLike, EnumFilter, IdFilter, TextFilter
@@ -40,6 +40,22 @@ from ._pagination import AsyncPager, SyncPager
 from ._response import Page
 from ._spec import SPEC_SHA256, SPEC_VERSIONS
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationObject, NotificationRun
+
+_MODELS = ("AuditLogResponse", "NotificationLog", "NotificationObject", "NotificationRun")
+
+
+def __getattr__(name: str) -> Any:
+    """The record models, imported on first use (they need attrs): ``import cortex_wrapper`` stays light."""
+    if name in _MODELS:
+        import cortex_api_client.models
+
+        value = getattr(cortex_api_client.models, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "SPEC_SHA256",

@@ -12,10 +12,9 @@ import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import httpx
-from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 from cortex_api_client.operations import (
     GetAuditLogsFilters,
     ListNotificationLogsFilters,
@@ -48,6 +47,9 @@ from ._retry import RetryPolicy
 from ._version import __version__
 
 logger = logging.getLogger("cortex_wrapper")
+
+if TYPE_CHECKING:  # imported on first use at run time: the models need attrs
+    from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 
 T = TypeVar("T", bound=Record)
 Outcome = httpx.Response | httpx.HTTPError | CortexError

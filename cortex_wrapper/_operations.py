@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from cortex_api_client import operations as table
-from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 from cortex_api_client.operations import OperationSpec, Record
+
+if TYPE_CHECKING:
+    from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 
 from ._defaults import MAX_QUERY_LENGTH
 from ._errors import InvalidParameterError

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import attrs
 import cortex_api_client.models as _models
 import httpx
 from cortex_api_client.operations import Record
@@ -138,8 +137,20 @@ def _typed_fields(cls: type) -> _Plan:
     return plan
 
 
+class _ModelNames(dict[str, Any]):
+    """The models package as a namespace that imports a model when a type hint names it (the package is lazy)."""
+
+    def __missing__(self, name: str) -> Any:
+        try:
+            return getattr(_models, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
 def _plan_of(cls: type) -> _Plan:
-    hints = typing.get_type_hints(cls, localns=vars(_models))
+    import attrs  # on the first parse of each model, not at import: the models themselves need it then
+
+    hints = typing.get_type_hints(cls, localns=_ModelNames())
     plain, nested = [], []
     for field in attrs.fields(cls):
         hint = hints[field.name]

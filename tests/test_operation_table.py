@@ -8,6 +8,7 @@ import sys
 import textwrap
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cortex_api_client import operations as table
@@ -22,7 +23,7 @@ METHODS = [(op.method_name, op) for op in table.OPERATIONS]
 
 @pytest.mark.parametrize("client_class", [CortexClient, AsyncCortexClient])
 @pytest.mark.parametrize(("method", "op"), METHODS, ids=[m for m, _ in METHODS])
-def test_signature_shows_every_filter_with_its_type(client_class: type, method: str, op: table.OperationSpec[object]) -> None:
+def test_signature_shows_every_filter_with_its_type(client_class: type, method: str, op: table.OperationSpec[Any]) -> None:
     signature = inspect.signature(getattr(client_class, method))
     names = [p.name for p in signature.parameters.values()]
     assert names == ["self", *(p.name for p in op.parameters), "page_size", "max_pages", "extra_query"]
@@ -127,3 +128,20 @@ def test_an_unknown_value_warning_points_at_the_callers_line_from_any_thread(har
         assert (warning.filename, warning.lineno) == (__file__, line)
     else:  # the async comprehension runs in collect(): its line is the caller's
         assert warning.filename == __file__ and warning.lineno == line - 3
+
+
+def test_import_is_light_and_the_first_parse_loads_what_it_needs() -> None:
+    code = (
+        "import sys, httpx\n"
+        "import cortex_wrapper\n"
+        "print('attrs' in sys.modules, any(m.startswith('cortex_api_client.models.') for m in sys.modules))\n"
+        "run = {'id': 1, 'deliveredCount': 1, 'medium': 'EMAIL', 'notificationType': 'WEEKLY_REPORT', 'seqNo': 0,\n"
+        "       'status': 'COMPLETED', 'summary': 's', 'notificationObjects': [{'id': 2, 'name': 'svc', 'type': 'ENTITY'}]}\n"
+        "body = {'runs': [run], 'page': 0, 'total': 1, 'totalPages': 1}\n"
+        "client = cortex_wrapper.CortexClient('tok-123456', 'https://x.example',\n"
+        "                                     transport=httpx.MockTransport(lambda r: httpx.Response(200, json=body)))\n"
+        "[parsed] = client.notification_runs()\n"
+        "print(type(parsed.notification_objects[0]).__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["False False", "NotificationObject"]

@@ -63,7 +63,7 @@ def operation(op_id: str) -> OperationSpec:
                 op_id=op_id,
                 path=op.path,
                 list_key=op.list_key,
-                record_schema=op.model.__name__,
+                record_schema=op.model_name,
                 record_fields=frozenset(field.wire for field in op.fields),
                 params=(*(_param(p) for p in op.parameters), *_PAGING),
             )

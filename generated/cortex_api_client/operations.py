@@ -7,6 +7,7 @@ the ``cortex-logs`` CLI and ``FakeCortex`` all read this module; nothing parses 
 from __future__ import annotations
 
 import datetime
+import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import (
@@ -20,22 +21,19 @@ from typing import (
     TypeVar,
 )
 
-from .models import (
-    AuditLogResponse,
-    NotificationLog,
-    NotificationRun,
-)
-
 if (
     TYPE_CHECKING
-):  # the filters' enum classes: for type checkers; loaded on first use otherwise
+):  # the models: for type checkers; loaded on first use otherwise (they need attrs)
     from .models import (
         ActorRequestType,
         ActorType,
         AuditAction,
+        AuditLogResponse,
         Medium,
         NotificationFailedReason,
         NotificationIgnoredReason,
+        NotificationLog,
+        NotificationRun,
         NotificationRunFailedReason,
         NotificationRunIgnoredReason,
         NotificationRunStatus,
@@ -114,7 +112,7 @@ class OperationSpec(Generic[T]):
     method_name: str
     path: str
     list_key: str
-    model: type[T]
+    model_name: str
     permission: str
     lower_bound: str
     upper_bound: str
@@ -123,6 +121,14 @@ class OperationSpec(Generic[T]):
     parameters: tuple[Parameter, ...]
     fields: tuple[Field, ...]
     summary: str
+
+    @property
+    def model(self) -> type[T]:
+        """The record model class (imported on first use)."""
+        model: type[T] = getattr(
+            importlib.import_module(".models", __package__), self.model_name
+        )
+        return model
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +220,7 @@ AUDIT_LOGS: OperationSpec[AuditLogResponse] = OperationSpec(
     method_name="audit_logs",
     path="/api/v1/audit-logs",
     list_key="logs",
-    model=AuditLogResponse,
+    model_name="AuditLogResponse",
     permission="View audit logs",
     lower_bound="start_time",
     upper_bound="end_time",
@@ -286,7 +292,7 @@ NOTIFICATION_LOGS: OperationSpec[NotificationLog] = OperationSpec(
     method_name="notification_logs",
     path="/api/v1/notifications/logs",
     list_key="logs",
-    model=NotificationLog,
+    model_name="NotificationLog",
     permission="View Notification logs",
     lower_bound="from_date",
     upper_bound="until_date",
@@ -455,7 +461,7 @@ NOTIFICATION_RUNS: OperationSpec[NotificationRun] = OperationSpec(
     method_name="notification_runs",
     path="/api/v1/notifications/logs/run",
     list_key="runs",
-    model=NotificationRun,
+    model_name="NotificationRun",
     permission="View Notification logs",
     lower_bound="from_date",
     upper_bound="until_date",
