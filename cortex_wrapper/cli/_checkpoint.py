@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -37,8 +36,8 @@ from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
+from ._durable import atomic_text_file
 from ._exitcodes import EXIT_USAGE, CliError
-from ._export import fsync_directory
 
 MAGIC = "cortex_logs_checkpoint"
 VERSION = 1
@@ -188,17 +187,8 @@ def load(path: Path) -> Checkpoint | None:
 
 def save(path: Path, checkpoint: Checkpoint) -> None:
     """Replace ``path`` atomically and durably: it is either the old checkpoint or the new one, never a mix."""
-    temp = path.with_name(path.name + ".tmp")
-    try:
-        with open(temp, "w", encoding="utf-8") as stream:
-            json.dump(checkpoint.to_json(), stream, indent=1)
-            stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        raise CliError(f"cannot write checkpoint {path}: {exc.strerror}") from None
-    fsync_directory(path.resolve().parent)
+    with atomic_text_file(path, "checkpoint") as write:
+        write(json.dumps(checkpoint.to_json(), indent=1) + "\n")
 
 
 class Cursor:

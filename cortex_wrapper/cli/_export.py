@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .._client import CortexClient
-from ._exitcodes import CliError
+from ._durable import atomic_text_file
 from ._formats import writer_for
 from ._kinds import Kind
 from ._progress import Progress
@@ -22,41 +20,6 @@ def pager(client: CortexClient, kind: Kind, filters: Mapping[str, Any], page_siz
     """The client's lazy pager for ``kind`` (arguments are checked now, before any request)."""
     method = getattr(client, kind.method)
     return method(**filters, page_size=page_size, max_pages=max_pages)
-
-
-def fsync_directory(path: Path) -> None:
-    """Make a rename in ``path`` durable (where the platform allows opening a directory)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-@contextlib.contextmanager
-def atomic_text_file(path: Path) -> Iterator[Callable[[str], object]]:
-    """Write ``path`` through a temporary file in its directory, renamed over it only on success."""
-    directory = path.resolve().parent
-    try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".partial")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream.write
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    fsync_directory(directory)
 
 
 def export(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str, output: str | None,

@@ -27,7 +27,6 @@ Design:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -40,16 +39,12 @@ from typing import IO, Any
 from .._client import CortexClient
 from ._checkpoint import Checkpoint, Cursor, load, save
 from ._dates import within_utc
+from ._durable import append, locked_append, sync, truncate
 from ._exitcodes import EXIT_USAGE, CliError
 from ._export import pager
 from ._formats import csv_header, line_for
 from ._kinds import Kind
 from ._progress import Progress
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on Windows
-    fcntl = None  # type: ignore[assignment]
 
 COPY_CHUNK = 1 << 20
 
@@ -59,31 +54,6 @@ def query_of(filters: Mapping[str, Any]) -> dict[str, Any]:
     query = {name: sorted(value, key=str) if isinstance(value, list) else value for name, value in filters.items()}
     normalised: dict[str, Any] = json.loads(json.dumps(query, sort_keys=True))
     return normalised
-
-
-def _write_all(fd: int, data: bytes | bytearray) -> int:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-    return len(data)
-
-
-@contextlib.contextmanager
-def _locked_output(path: Path) -> Iterator[int]:
-    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except OSError as exc:
-        raise CliError(f"cannot open {path}: {exc.strerror}") from None
-    try:
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                raise CliError(f"another cortex-logs is writing {path}") from None
-        yield fd
-    finally:
-        os.close(fd)
 
 
 def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any],
@@ -121,7 +91,7 @@ class _Run:
 
     def commit(self, written: int, added: int) -> None:
         """Make the appended bytes durable, then advance the checkpoint over them."""
-        os.fsync(self.fd)
+        sync(self.fd)
         self.cursor.advance(self.checkpoint, written, added)
         save(self.path, self.checkpoint)
         self.added += added
@@ -136,10 +106,10 @@ class _Run:
                     chunk += line
                     added += 1
             self.header = b""
-            self.commit(_write_all(self.fd, chunk), added)
+            self.commit(append(self.fd, chunk), added)
             progress.advance(len(page.items), page.total)
         if self.header:
-            self.commit(_write_all(self.fd, self.header), 0)
+            self.commit(append(self.fd, self.header), 0)
 
     def buffered(self, pages: Iterator[Any], progress: Progress) -> None:
         """Newest first: buffer the window, then append it reversed and commit once."""
@@ -162,9 +132,9 @@ class _Run:
             buffer.seek(offsets[index])
             chunk += buffer.read(offsets[index + 1] - offsets[index])
             if len(chunk) >= COPY_CHUNK:
-                written += _write_all(self.fd, chunk)
+                written += append(self.fd, chunk)
                 chunk.clear()
-        return written + _write_all(self.fd, chunk)
+        return written + append(self.fd, chunk)
 
 
 def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any],
@@ -184,8 +154,7 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
         raise CliError(f"{output} has {size} bytes but checkpoint {path} covers {checkpoint.output_bytes}: "
                        "it was changed outside cortex-logs; restore it or start a new checkpoint")
     if size > checkpoint.output_bytes:
-        os.ftruncate(fd, checkpoint.output_bytes)
-        os.fsync(fd)
+        truncate(fd, checkpoint.output_bytes)
         notify(f"cortex-logs: repaired {output}: dropped {size - checkpoint.output_bytes} bytes "
                "that an interrupted run left after the last checkpoint")
     return checkpoint
@@ -203,7 +172,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     bounded = {**filters, **ordering, op.lower_bound: since, op.upper_bound: until}
     pager(client, kind, bounded, page_size, max_pages)  # check every argument before touching a file
     path = Path(checkpoint)
-    with _locked_output(Path(output)) as fd:
+    with locked_append(Path(output)) as fd:
         state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), notify)
         lower = state.newest or since
         bounded[op.lower_bound] = lower = within_utc(lower) if lower is not None else None
