@@ -42,9 +42,11 @@ REAL = os.environ.get("CORTEX_RECORD_REAL") == "1"
 CASSETTES = Path(__file__).parent / "cassettes" / "test_cassettes"
 START = "2025-04-01T00:00:00"
 END = "2025-07-01T00:00:00"
-WINDOW = {"audit_logs": {"start_time": START, "end_time": END},
-          "notification_logs": {"from_date": START, "until_date": END},
-          "notification_runs": {"from_date": START, "until_date": END, "delivered_only": False}}
+WINDOW: dict[str, dict[str, Any]] = {
+    "audit_logs": {"start_time": START, "end_time": END},
+    "notification_logs": {"from_date": START, "until_date": END},
+    "notification_runs": {"from_date": START, "until_date": END, "delivered_only": False},
+}
 fake_only = pytest.mark.skipif(REAL, reason="needs FakeCortex fault injection")
 
 
@@ -219,8 +221,9 @@ def test_unknown_enum_values_in_responses(cortex: Any, operation: str) -> None:
     assert unknown
     for record, field in unknown:
         value = getattr(record, field)
-        assert isinstance(value, str) and value == value.value
-        assert value.value in record.to_dict().values()
+        member: Any = value  # the same open-enum member; the isinstance below narrows `value` alone to str
+        assert isinstance(value, str) and value == member.value
+        assert member.value in record.to_dict().values()
 
 
 def test_a_changed_encoding_fails_the_replay() -> None:
@@ -230,7 +233,7 @@ def test_a_changed_encoding_fails_the_replay() -> None:
     with vcrpy.use_cassette(str(cassette), record_mode="none", **config):
         client = CortexClient("replayed", "http://127.0.0.1:9", requests_per_minute=None)
         assert list(client.audit_logs(**WINDOW["audit_logs"]))
-        changed = {"start_time": START + "+00:00", "end_time": END}
+        changed: dict[str, Any] = {"start_time": START + "+00:00", "end_time": END}
         with pytest.raises(CannotOverwriteExistingCassetteException):
             list(client.audit_logs(**changed, actions=["CREATE"]))
 

@@ -30,7 +30,7 @@ from .conftest import Harness, MockCortex, error_response
         (409, CortexAPIError, "CONFLICT"),
     ],
 )
-def test_status_maps_to_exception(harness: Harness, status: int, cls: type, error_type: str) -> None:
+def test_status_maps_to_exception(harness: Harness, status: int, cls: type[CortexAPIError], error_type: str) -> None:
     api = MockCortex("notification_logs")
     api.script = [error_response(status, error_type, "it failed", "req-42")]
     with pytest.raises(cls) as info:

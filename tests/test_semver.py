@@ -82,7 +82,7 @@ def test_removing_a_version_is_major(tmp_path: Path) -> None:
                 if [v for v, vs in per_version.items() if vs and value in vs] == [version]:
                     alone.setdefault(version, set()).add(value)
     full = json.loads(regenerate.build_spec(ROOT / "spec").spec_text)
-    for version, values in sorted(alone.items()):
+    for version, only_here in sorted(alone.items()):
         spec = tmp_path / version
         shutil.copytree(ROOT / "spec", spec)
         shutil.rmtree(spec / version)
@@ -92,7 +92,7 @@ def test_removing_a_version_is_major(tmp_path: Path) -> None:
             continue  # the other versions do not document what a correction needs: not a valid removal
         result = semver.classify(full, fewer)
         assert result.level == "major", (version, result.reasons)
-        assert any(reason.startswith(f"enum value `{value}` removed") for _, reason in result.reasons for value in values)
+        assert any(reason.startswith(f"enum value `{value}` removed") for _, reason in result.reasons for value in only_here)
         return
     pytest.fail(f"no version could be removed; candidates: {alone}")
 

@@ -39,7 +39,8 @@ def url_of(commit: str) -> str:
 
 def full_document(version: str) -> dict[str, Any]:
     kept = SPEC / version / "sources" / CORTEX_MCP[version][0]
-    return json.loads(gzip.decompress(kept.read_bytes()))
+    document: dict[str, Any] = json.loads(gzip.decompress(kept.read_bytes()))
+    return document
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -53,7 +54,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def manifest(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / "SOURCES.json").read_text())
+    sources: dict[str, Any] = json.loads((folder / "SOURCES.json").read_text())
+    return sources
 
 
 def operation(doc: dict[str, Any], operation_id: str) -> dict[str, Any]:

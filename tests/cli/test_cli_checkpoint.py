@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,9 @@ def test_boundary_records_sharing_the_newest_timestamp(cli: Any, tmp_path: Path)
     with make_fake(notification_log_count=0, notification_logs=logs) as server:
         output = tmp_path / "logs.jsonl"
         assert incremental(cli, server, "notifications", output).code == 0
-        assert load(Path(str(output) + ".ckpt")).at_newest == Counter({"id:2": 1, "id:3": 1, "id:4": 1})
+        checkpoint = load(Path(str(output) + ".ckpt"))
+        assert checkpoint is not None
+        assert checkpoint.at_newest == Counter({"id:2": 1, "id:3": 1, "id:4": 1})
         server.insert("notification_logs", [_log(5, NEWEST), _log(6, "2026-05-01T10:00:00.001Z")])
         assert incremental(cli, server, "notifications", output).code == 0
     assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3, 4, 5, 6]
@@ -134,7 +137,9 @@ class Crash(KeyboardInterrupt):
 @pytest.mark.parametrize("command", ["notifications", "audit"])
 def test_crash_at_every_commit_then_resume(cli: Any, fake: FakeCortex, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch, command: str) -> None:
-    real_save = _incremental.save
+    # the `save` in _incremental's namespace, the one patched below; read through vars() because _incremental
+    # imports it from _checkpoint without re-exporting it, so `_incremental.save` is an attr-defined error under --strict
+    real_save: Callable[[Path, Checkpoint], None] = vars(_incremental)["save"]
     saves = 0
 
     def counted(path: Path, checkpoint: Checkpoint) -> None:

@@ -58,9 +58,10 @@ def test_export_through_faults_yields_every_record_once_in_order(mode: str, kind
         server_sleeps.append(seconds)
         time.sleep(seconds)
 
+    counts: dict[str, Any] = {COUNT_OPTION[kind]: RECORDS}
     clock = Clock()
     started = time.perf_counter()
-    with FakeCortex(seed=SEED, faults=FAULTS, sleep=server_sleep, **{COUNT_OPTION[kind]: RECORDS}) as fake:
+    with FakeCortex(seed=SEED, faults=FAULTS, sleep=server_sleep, **counts) as fake:
         options = {"token": fake.token, "base_url": fake.url, "page_size": PAGE_SIZE, "concurrency": 4,
                    "max_retries": 20, "rng": random.Random(SEED)}  # fmt: skip
         items = crawl(mode, kind, options, clock)

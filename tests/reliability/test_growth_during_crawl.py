@@ -52,7 +52,8 @@ def test_records_existing_at_the_start_come_out_once_in_order(mode: str, kind: s
     records = generate_records(kind, RECORDS, seed=SEED)
     want = as_models(kind, records if order_by == "ASC" else reversed(records))
     faults = Faults(insert_newest_per_page=GROWTH)
-    with FakeCortex(seed=SEED, faults=faults, **{COUNT_OPTION[kind]: RECORDS}) as fake:
+    counts: dict[str, Any] = {COUNT_OPTION[kind]: RECORDS}
+    with FakeCortex(seed=SEED, faults=faults, **counts) as fake:
         options = {"token": fake.token, "base_url": fake.url, "page_size": PAGE_SIZE, "concurrency": 4,
                    "requests_per_minute": None}  # fmt: skip
         items = crawl(mode, kind, options, **filters(kind, order_by))
@@ -68,7 +69,7 @@ def test_records_existing_at_the_start_come_out_once_in_order(mode: str, kind: s
         # because the fake keeps inserted stamps distinct (1 ms apart), so a burst runs a little ahead of the clock
         bound = dt.datetime.fromisoformat(bounds.pop()).replace(tzinfo=dt.UTC)
         fake.set_faults(Faults())
-        window = {LOWER_FILTER[kind]: bound, UPPER_FILTER[kind]: bound + dt.timedelta(days=1)}
+        window: dict[str, Any] = {LOWER_FILTER[kind]: bound, UPPER_FILTER[kind]: bound + dt.timedelta(days=1)}
         newer = crawl(mode, kind, options, **window, **filters(kind, None))
     assert len(newer) == grown
     assert all(getattr(item, TIME_FIELD[kind]) > bound for item in newer)
@@ -79,7 +80,8 @@ def test_records_existing_at_the_start_come_out_once_in_order(mode: str, kind: s
 def test_records_created_just_before_the_crawl_are_included(mode: str, kind: str) -> None:
     # the fake's clock runs 10 ms behind: what it inserts now is stamped as created 9 ms before the crawl starts,
     # which a bound truncated to the second leaves out (all but 1% of the time)
-    with FakeCortex(seed=SEED, wall_clock=lambda: time.time() - 0.010, **{COUNT_OPTION[kind]: 50}) as fake:
+    counts: dict[str, Any] = {COUNT_OPTION[kind]: 50}
+    with FakeCortex(seed=SEED, wall_clock=lambda: time.time() - 0.010, **counts) as fake:
         inserted = fake.insert_newest(kind, 5)
         options = {"token": fake.token, "base_url": fake.url, "requests_per_minute": None}
         items = crawl(mode, kind, options, **filters(kind, None))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +35,7 @@ PATHS = {
 }
 LIST_KEYS = {"audit_logs": "logs", "notification_logs": "logs", "notification_runs": "runs"}
 DEFAULT = object()
-Params = Mapping[str, Any] | Sequence[tuple[str, Any]]
+Params = Mapping[str, Any] | list[tuple[str, Any]]  # query params as httpx takes them (a list for repeated keys)
 
 
 def _strict(doc: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +47,10 @@ def _strict(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _registry(doc: dict[str, Any]) -> Registry[Any]:
-    return Registry().with_resource(SPEC_URI, Resource.from_contents(doc, default_specification=DRAFT202012))
+    registry: Registry[Any] = Registry().with_resource(  # with_resource has no return annotation
+        SPEC_URI, Resource.from_contents(doc, default_specification=DRAFT202012)
+    )
+    return registry
 
 
 REGISTRIES = {False: _registry(SPEC), True: _registry(_strict(SPEC))}

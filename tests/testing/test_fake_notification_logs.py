@@ -105,7 +105,7 @@ def test_filters_on_synthetic_data_match_the_generator(api: Any, param: str) -> 
 
 
 def test_generated_logs_are_realistic() -> None:
-    logs = generate_records("notification_logs", 2000, seed=9, run_count=500)
+    logs: list[dict[str, Any]] = generate_records("notification_logs", 2000, seed=9, run_count=500)
     assert ids(logs) == list(range(1, 2001))
     assert {log["status"] for log in logs} == {"DELIVERED", "FAILED", "IGNORED", "READY"}
     for log in logs:

@@ -88,7 +88,7 @@ def test_order_by_and_window(api: Any) -> None:
 
 
 def test_filters_on_synthetic_data_match_the_generator(api: Any) -> None:
-    generated = generate_records("notification_runs", 700, seed=8)
+    generated: list[dict[str, Any]] = generate_records("notification_runs", 700, seed=8)
     client = api(seed=8, notification_run_count=700)
     delivered = [r["id"] for r in reversed(generated) if r["deliveredCount"] > 0]
     assert ids(client.records("notification_runs")) == delivered
@@ -104,7 +104,7 @@ def test_filters_on_synthetic_data_match_the_generator(api: Any) -> None:
 
 
 def test_generated_runs_are_realistic() -> None:
-    runs = generate_records("notification_runs", 1500, seed=2)
+    runs: list[dict[str, Any]] = generate_records("notification_runs", 1500, seed=2)
     assert ids(runs) == list(range(1, 1501))
     for run in runs:
         assert ("failedReason" in run) == (run["status"] == "FAILED")
