@@ -159,30 +159,42 @@ def rate_bound(limit: int, windows: int, page_size: int = 20, factor: float = 10
 MEMORY_CHILD = """
 import resource, sys
 from cortex_wrapper import CortexClient
-url, token, end = sys.argv[1], sys.argv[2], sys.argv[3]
+url, token, end, operation = sys.argv[1:5]
 with CortexClient(token, url, requests_per_minute=None) as client:
+    if operation == "audit_logs":
+        pager = client.audit_logs(end_time=end)
+    else:  # runs have ids, so the crawl also keeps its window of recent ids
+        pager = client.notification_runs(until_date=end, delivered_only=False)
     count = 0
-    for _ in client.audit_logs(end_time=end):
+    for _ in pager:
         count += 1
 print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
+MEMORY_COUNTS = {"audit_logs": "audit_log_count", "notification_runs": "notification_run_count"}
 
 
-def memory(small: int, large: int) -> dict[str, Any]:
-    """Peak RSS of a child process streaming ``large`` vs ``small`` audit logs to a null sink."""
-    results = {}
-    for records in (small, large):
-        with FakeCortex(seed=3, audit_log_count=records, page_cache_bytes=0) as fake:
-            out = subprocess.run(
-                [sys.executable, "-c", MEMORY_CHILD, fake.url, fake.token, END_TIME.isoformat()],
-                capture_output=True, text=True, check=True,
-            ).stdout.split()
-        assert int(out[0]) == records, (out, records)
-        results[records] = int(out[1]) * 1024
-    return {
-        "small_records": small, "large_records": large, "small_peak_rss_bytes": results[small],
-        "large_peak_rss_bytes": results[large], "growth": results[large] / results[small] - 1,
-    }
+def memory(small: int, large: int) -> dict[str, dict[str, Any]]:
+    """Peak RSS of a child process streaming ``large`` vs ``small`` records to a null sink, per operation.
+
+    Audit logs, and runs (deduplicated by id, so the crawl also keeps a window of recent ids).
+    """
+    figures = {}
+    for operation, count_option in MEMORY_COUNTS.items():
+        results = {}
+        for records in (small, large):
+            options: dict[str, Any] = {count_option: records}
+            with FakeCortex(seed=3, page_cache_bytes=0, **options) as fake:
+                out = subprocess.run(
+                    [sys.executable, "-c", MEMORY_CHILD, fake.url, fake.token, END_TIME.isoformat(), operation],
+                    capture_output=True, text=True, check=True,
+                ).stdout.split()
+            assert int(out[0]) == records, (out, records)
+            results[records] = int(out[1]) * 1024
+        figures[operation] = {
+            "small_records": small, "large_records": large, "small_peak_rss_bytes": results[small],
+            "large_peak_rss_bytes": results[large], "growth": results[large] / results[small] - 1,
+        }
+    return figures
 
 
 def _best(work: Callable[[], object], repeat: int = 5) -> float:

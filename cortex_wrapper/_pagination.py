@@ -17,6 +17,7 @@ from cortex_api_client.operations import Record
 
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
 from ._enums import warn_unknown
+from ._errors import BadRequestError, NotFoundError
 from ._operations import Operation
 from ._params import Pairs
 from ._response import Page
@@ -24,6 +25,10 @@ from ._response import Page
 T = TypeVar("T", bound=Record)
 R = TypeVar("R")
 logger = logging.getLogger("cortex_wrapper")
+
+
+OUT_OF_RANGE = (BadRequestError, NotFoundError)
+"""How a server that reads ``page`` may refuse a page past the end (400 and 422 are ``BadRequestError``)."""
 
 
 class Cancelled(Exception):
@@ -50,7 +55,8 @@ class Crawl(Generic[T]):
       bot can read the same object twice in one millisecond) unless the server ignores ``page``:
       the first such repeat makes the crawl probe a page past the end once. A server that pages
       correctly answers it empty, and the repeated page is kept; one that ignores ``page`` answers
-      the same records again, and the crawl stops. So no record of a correct server is dropped, a
+      the same records again under the number asked for, and the crawl stops (a refusal, 400/404/422,
+      or the last page under its own number, mean it reads ``page``). So no record of a correct server is dropped, a
       broken one costs at most three requests, and only the previous page is remembered;
     * nonsense totals (negative, zero with items) switch to one page at a time
       until an empty page;
@@ -132,9 +138,14 @@ class Crawl(Generic[T]):
             return Probe(self.last_page + 1 if self.last_page is not None else number + PROBE_PAGE_DISTANCE)
         return self._accept(number, page)
 
-    def judge_probe(self, number: int, page: Page[T], probe: Page[T]) -> Page[T] | None:
-        """Page ``number`` repeated the previous page; ``probe`` is the page past the end. Keep it, or stop."""
-        if probe.items and probe.items == page.items:
+    def judge_probe(self, number: int, page: Page[T], probe: Probe, answer: Page[T] | None) -> Page[T] | None:
+        """Page ``number`` repeated the previous page; ``answer`` is the server's to ``probe``. Keep it, or stop.
+
+        ``answer`` is None when the server refused the page past the end (400, 404, 422): it reads
+        ``page``. So does one that answers under another page number (it clamps to its last page).
+        Only the same records under the number asked for mean that the server ignores ``page``.
+        """
+        if answer is not None and answer.page == probe.number and answer.items and answer.items == page.items:
             logger.warning(
                 "%s: page %d repeats the previous page and a page past the end does too: the server ignores "
                 "'page'; stopping", self.operation.operation_id, number,
@@ -254,7 +265,11 @@ class SyncPager(Generic[T]):
     def _take(self, crawl: Crawl[T], number: int, page: Page[T]) -> Page[T] | None:
         verdict = crawl.take(number, page)
         if isinstance(verdict, Probe):
-            return crawl.judge_probe(number, page, self._fetch(crawl, verdict.number))
+            try:
+                answer: Page[T] | None = self._fetch(crawl, verdict.number)
+            except OUT_OF_RANGE:
+                answer = None
+            return crawl.judge_probe(number, page, verdict, answer)
         return verdict
 
     def pages(self) -> Generator[Page[T], None, None]:
@@ -310,7 +325,11 @@ class AsyncPager(Generic[T]):
     async def _take(self, crawl: Crawl[T], number: int, page: Page[T]) -> Page[T] | None:
         verdict = crawl.take(number, page)
         if isinstance(verdict, Probe):
-            return crawl.judge_probe(number, page, await self._fetch(crawl, verdict.number))
+            try:
+                answer: Page[T] | None = await self._fetch(crawl, verdict.number)
+            except OUT_OF_RANGE:
+                answer = None
+            return crawl.judge_probe(number, page, verdict, answer)
         return verdict
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:

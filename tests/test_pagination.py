@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -10,7 +11,7 @@ import pytest
 
 from cortex_wrapper import AuditLogResponse, NotificationLog, NotificationRun
 
-from .conftest import RECORD, Harness, MockCortex, audit_record, iso, log_record
+from .conftest import RECORD, Harness, MockCortex, audit_record, error_response, iso, log_record
 
 
 def test_2503_records_in_three_requests_in_server_order(harness: Harness) -> None:
@@ -243,3 +244,42 @@ def test_page_zero_answered_as_another_page_still_yields_its_records(harness: Ha
     items = harness.items(harness.client(api), "audit_logs")
     assert [e.object_identifier for e in items] == ["svc-1", "svc-2"]
     assert len(api.requests) == 1
+
+
+def _paging(records: list[dict[str, Any]], size: int, past_the_end: Callable[[int, int], httpx.Response | None]
+            ) -> Callable[[httpx.Request], httpx.Response]:
+    """A server that pages ``records`` correctly and answers a page past the end with ``past_the_end(page, last)``."""
+    pages = -(-len(records) // size)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        if page >= pages:
+            answer = past_the_end(page, pages - 1)
+            if answer is not None:
+                return answer
+        rows = records[page * size:(page + 1) * size]
+        return httpx.Response(200, json={"logs": rows, "page": page, "total": len(records), "totalPages": pages})
+
+    return handler
+
+
+@pytest.mark.parametrize("status", [400, 404, 422])
+def test_a_probe_refused_as_out_of_range_keeps_the_repeated_page(harness: Harness, status: int) -> None:
+    # a server that pages correctly may refuse a page past the end instead of answering it empty
+    a = audit_record(5)
+    refuse = _paging([a, dict(a), audit_record(4)], 1, lambda page, last: error_response(
+        status, "BAD_REQUEST", f"page {page} is out of range"))
+    items = harness.items(harness.client(refuse, page_size=1), "audit_logs")
+    assert [e.object_identifier for e in items] == ["svc-5", "svc-5", "svc-4"]
+
+
+def test_a_probe_answered_with_the_last_page_under_its_own_number_keeps_the_repeated_page(harness: Harness) -> None:
+    # a server that clamps an out-of-range page to its last page, and says so in `page`
+    a = audit_record(5)
+    records = [audit_record(4), a, dict(a)]
+
+    def clamp(page: int, last: int) -> httpx.Response:
+        return httpx.Response(200, json={"logs": records[last:], "page": last, "total": 3, "totalPages": 3})
+
+    items = harness.items(harness.client(_paging(records, 1, clamp), page_size=1), "audit_logs")
+    assert [e.object_identifier for e in items] == ["svc-4", "svc-5", "svc-5"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 import warnings
+from collections.abc import Callable, Iterator
 
 import pytest
 from cortex_api_client.models import AuditLogResponse, NotificationLog
@@ -14,11 +16,23 @@ from cortex_wrapper import UnknownEnumValueWarning
 from cortex_wrapper._enums import report_unknown_enums, warn_unknown
 
 
+@pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Set the process's local time zone for one test; the machine's comes back after it."""
+
+    def use(tz: str) -> None:
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.mark.parametrize("tz", ["America/Los_Angeles", "Asia/Kolkata"])
-def test_offset_less_timestamp_parses_as_utc(monkeypatch: pytest.MonkeyPatch, tz: str) -> None:
-    monkeypatch.setenv("TZ", tz)
-    if hasattr(__import__("time"), "tzset"):
-        __import__("time").tzset()
+def test_offset_less_timestamp_parses_as_utc(local_zone: Callable[[str], None], tz: str) -> None:
+    local_zone(tz)
+    assert time.localtime(0).tm_gmtoff != 0  # the zone really is not UTC
     entry = AuditLogResponse.from_dict(
         {"action": "READ", "objectIdentifier": "svc", "objectType": "SERVICE", "timestamp": "2025-05-01T10:00:00"}
     )
