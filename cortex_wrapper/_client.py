@@ -190,10 +190,16 @@ class _BaseClient:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token='***')"
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name in _READ_ONLY:
+        """Refuse every public attribute: the configuration is read-only, and a new attribute would do nothing."""
+        if name in _READ_ONLY or name == "on_event":
             raise AttributeError(
                 f"{type(self).__name__}.{name} is read-only: use client.with_options({name}=...) for a client "
                 f"with another value (it shares this one's connections and rate limit)"
+            )
+        if not name.startswith("_"):
+            raise AttributeError(
+                f"{type(self).__name__} has no setting {name!r}: its configuration is read-only, given to the "
+                "constructor or to with_options()"
             )
         super().__setattr__(name, value)
 

@@ -54,12 +54,15 @@ class CortexConfigError(CortexError, ValueError):
 class InvalidParameterError(CortexError, ValueError):
     """A filter or paging argument is invalid; raised before any request is sent.
 
-    ``parameter`` is the keyword argument's name; ``choices`` the valid values, where there is a closed set.
+    ``parameter`` is the keyword argument's name, ``reason`` what is wrong with its value (``str()`` is
+    ``"{parameter}: {reason}"``), and ``choices`` the valid values, where there is a closed set. A
+    front end (the CLI) names the parameter its own way and shows ``reason`` after it.
     """
 
-    def __init__(self, parameter: str, message: str, choices: tuple[str, ...] = ()) -> None:
-        super().__init__(f"{parameter}: {message}")
+    def __init__(self, parameter: str, reason: str, choices: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{parameter}: {reason}")
         self.parameter = parameter
+        self.reason = reason
         self.choices = choices
 
 
@@ -144,13 +147,19 @@ class CortexTimeoutError(CortexConnectionError):
 class CortexResponseError(CortexError):
     """A response that is not what the spec says: not JSON, HTML, missing fields, wrong types.
 
-    ``status_code`` and ``excerpt`` (the start of the body) say what came back.
+    ``status_code`` and ``excerpt`` (the start of the body) say what came back; ``request_id`` (the
+    ``x-request-id`` header or body ``requestId``) and ``headers`` (without credentials or cookies) are
+    what a support ticket needs.
     """
 
-    def __init__(self, message: str, *, status_code: int, excerpt: str = "") -> None:
+    def __init__(self, message: str, *, status_code: int, excerpt: str = "", request_id: str | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
         self.status_code = status_code
         self.excerpt = excerpt
-        super().__init__(f"{message} (status {status_code}" + (f", body starts: {excerpt!r})" if excerpt else ")"))
+        self.request_id = request_id
+        self.headers: Mapping[str, str] = dict(headers or {})
+        tail = f", request id {request_id}" if request_id else ""
+        super().__init__(f"{message} (status {status_code}{tail}" + (f", body starts: {excerpt!r})" if excerpt else ")"))
 
 
 class ClientClosedError(CortexError, RuntimeError):
@@ -162,4 +171,18 @@ class UnknownEnumValueWarning(UserWarning):
 
 
 class DeprecatedEnumValueWarning(UserWarning):
-    """A filter value that only older doc versions list was sent; the API may no longer accept it."""
+    """A filter value that only older doc versions list was sent; the API may no longer accept it.
+
+    ``parameter`` is the keyword argument, ``value`` the value sent and ``reason`` the rest of the message
+    (``str()`` is ``"{parameter}: {reason}"``), so a front end can name the parameter its own way.
+    """
+
+    def __init__(self, parameter: str = "", value: str = "", reason: str = "") -> None:
+        super().__init__(f"{parameter}: {reason}" if parameter else reason)
+        self.parameter = parameter
+        self.value = value
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle and copy with the fields."""
+        return (type(self), (self.parameter, self.value, self.reason))

@@ -118,11 +118,10 @@ def _enum_value(param: Param, value: Any) -> str:
     versions = entry.listed_in[raw]
     newest = entry.documented_in[-1] if entry.documented_in else None
     if versions and newest is not None and newest not in versions:
-        warn_at_caller(
-            f"{param.name}: {raw!r} is listed only by doc version(s) {', '.join(versions)}, not by "
+        warn_at_caller(DeprecatedEnumValueWarning(
+            param.name, raw, f"{raw!r} is listed only by doc version(s) {', '.join(versions)}, not by "
             f"{newest}, the newest that documents {param.site.split('.')[0]}; sending it anyway",
-            DeprecatedEnumValueWarning,
-        )
+        ))
     return raw
 
 

@@ -92,12 +92,24 @@ def excerpt(response: httpx.Response) -> str:
     return masked(text, request_of(response))[:ERROR_EXCERPT_CHARS]
 
 
+def response_error(message: str, response: httpx.Response, *, body: Any = None, with_excerpt: bool = True
+                   ) -> CortexResponseError:
+    """``CortexResponseError`` for ``response``: its status, the start of its body, its request id and headers."""
+    request = request_of(response)
+    request_id = _text(response.headers.get("x-request-id"), request)
+    if request_id is None and isinstance(body, dict):
+        request_id = _text(body.get("requestId"), request)
+    return CortexResponseError(message, status_code=response.status_code,
+                               excerpt=excerpt(response) if with_excerpt else "", request_id=request_id,
+                               headers=scrubbed_headers(response))
+
+
 def undecodable(response: httpx.Response, error: httpx.DecodingError) -> CortexResponseError:
     """The error for a body that cannot be decoded as its ``Content-Encoding`` says (a corrupt gzip body)."""
     encoding = response.headers.get("content-encoding", "?")
-    return CortexResponseError(
+    return response_error(
         f"the body cannot be decoded as Content-Encoding {encoding!r}: {masked(str(error), request_of(response))}",
-        status_code=response.status_code,
+        response, with_excerpt=False,
     )
 
 
@@ -201,9 +213,7 @@ def _parse_item(operation: Operation[T], raw: dict[str, Any]) -> T:
 def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> int:
     value = body.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CortexResponseError(
-            f"page field {key!r} is {value!r}, not an int", status_code=response.status_code, excerpt=excerpt(response)
-        )
+        raise response_error(f"page field {key!r} is {value!r}, not an int", response, body=body)
     return value
 
 
@@ -214,36 +224,24 @@ def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
     the client reports them.
     """
     body = json_body(response)
-    status = response.status_code
     if not isinstance(body, dict):
-        raise CortexResponseError(
-            f"{operation.operation_id}: expected a JSON object", status_code=status, excerpt=excerpt(response)
-        )
+        raise response_error(f"{operation.operation_id}: expected a JSON object", response)
     raw_items = body.get(operation.list_key)
     if not isinstance(raw_items, list):
-        raise CortexResponseError(
-            f"{operation.operation_id}: no {operation.list_key!r} list in the body",
-            status_code=status,
-            excerpt=excerpt(response),
-        )
+        raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response, body=body)
     items = []
     for index, raw in enumerate(raw_items):
         if not isinstance(raw, dict):
-            raise CortexResponseError(
-                f"{operation.operation_id}: item {index} is not an object", status_code=status, excerpt=excerpt(response)
-            )
+            raise response_error(f"{operation.operation_id}: item {index} is not an object", response, body=body)
         try:
             item = _parse_item(operation, raw)
         except KeyError as exc:
-            raise CortexResponseError(
-                f"{operation.operation_id}: item {index} lacks required field {exc}", status_code=status,
-                excerpt=excerpt(response),
-            ) from None
+            raise response_error(f"{operation.operation_id}: item {index} lacks required field {exc}", response,
+                                 body=body) from None
         except (TypeError, ValueError, AttributeError, OverflowError) as exc:
-            raise CortexResponseError(
+            raise response_error(
                 f"{operation.operation_id}: item {index} does not match the spec ({type(exc).__name__}: {exc})"[:300],
-                status_code=status,
-                excerpt=excerpt(response),
+                response, body=body,
             ) from None
         items.append(item)
     request_id = _text(response.headers.get("x-request-id"), request_of(response)) or _text(body.get("requestId"), None)

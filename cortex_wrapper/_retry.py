@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from ._defaults import BACKOFF_INITIAL, BACKOFF_MAX, RETRYABLE_STATUSES
-from ._errors import CortexConnectionError, CortexResponseError, CortexTimeoutError
+from ._errors import CortexConnectionError, CortexTimeoutError
 from ._operations import Operation
-from ._response import api_error, json_body, masked
+from ._response import api_error, json_body, masked, response_error
 
 
 @dataclass(frozen=True)
@@ -113,10 +113,9 @@ class RetryPolicy:
             wait = min(retry_after, self.max_retry_wait) if retry_after is not None else self.backoff(attempt)
             return Retry(wait, f"{status} server error")
         if 300 <= status < 400:
-            raise CortexResponseError(
-                f"unexpected redirect to {response.headers.get('location', '?')!r}; not followed "
-                "(check base_url)",
-                status_code=status,
+            raise response_error(
+                f"unexpected redirect to {response.headers.get('location', '?')!r}; not followed (check base_url)",
+                response, with_excerpt=False,
             )
         note = f"gave up after {attempt} retries" if status in RETRYABLE_STATUSES else ""
         raise api_error(operation, response, note=note)

@@ -10,7 +10,7 @@ import threading
 import httpx
 import pytest
 
-from cortex_wrapper import Event, PageFetched, PermissionDeniedError, RateLimitPause, Retrying
+from cortex_wrapper import CortexResponseError, Event, PageFetched, PermissionDeniedError, RateLimitPause, Retrying
 
 from .conftest import TOKEN, Harness, MockCortex, audit_record, error_response
 
@@ -60,6 +60,28 @@ def test_pages_carry_request_id_headers_retries_and_elapsed(harness: Harness) ->
     assert not hasattr(retried, "body") and not hasattr(retried, "content")
 
 
+def test_a_page_takes_its_request_id_from_the_body_when_no_header_carries_one(harness: Harness) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"logs": [audit_record(1)], "page": 0, "total": 1, "totalPages": 1,
+                                         "requestId": "body-req-7"})
+
+    [page] = harness.pages(harness.client(handler), "audit_logs")
+    assert page.request_id == "body-req-7"
+
+
+def test_a_response_error_carries_request_id_and_scrubbed_headers(harness: Harness) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"logs": [{"action": "UPDATE"}], "page": 0, "total": 1, "totalPages": 1},
+                              headers={"x-request-id": "req-bad-1", "set-cookie": "s=1", "x-trace": "t1"})
+
+    with pytest.raises(CortexResponseError) as info:
+        harness.items(harness.client(handler), "audit_logs")
+    error = info.value
+    assert error.request_id == "req-bad-1" and "request id req-bad-1" in str(error)
+    assert error.headers["x-trace"] == "t1" and "set-cookie" not in error.headers
+    assert error.status_code == 200
+
+
 def test_errors_carry_scrubbed_headers(harness: Harness) -> None:
     def forbidden(request: httpx.Request) -> httpx.Response:
         response = error_response(403, "FORBIDDEN", "no", request_id="req-9")
@@ -72,20 +94,32 @@ def test_errors_carry_scrubbed_headers(harness: Harness) -> None:
     assert info.value.request_id == "req-9"
 
 
+CLIENT_CODE = {
+    "sync": "client = CortexClient({token!r}, 'https://cortex.example.test', transport=httpx.MockTransport(handler),"
+            " sleep=lambda s: None)\nprint(len(list(client.audit_logs())))\n",
+    "async": "import asyncio\n"
+             "async def nap(seconds): pass\n"
+             "async def main():\n"
+             "    client = AsyncCortexClient({token!r}, 'https://cortex.example.test',"
+             " transport=httpx.MockTransport(handler), sleep=nap)\n"
+             "    print(len([entry async for entry in client.audit_logs()]))\n"
+             "asyncio.run(main())\n",
+}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize(("value", "expected"), [("debug", "retry 1/5"), ("info", "retry 1/5"), ("", None)])
-def test_cortex_log_turns_on_logging_to_stderr(value: str, expected: str | None) -> None:
+def test_cortex_log_turns_on_logging_to_stderr(value: str, expected: str | None, mode: str) -> None:
     code = (
         "import httpx\n"
-        "from cortex_wrapper import CortexClient\n"
+        "from cortex_wrapper import AsyncCortexClient, CortexClient\n"
         "calls = []\n"
         "def handler(request):\n"
         "    calls.append(1)\n"
         "    if len(calls) == 1:\n"
         "        return httpx.Response(503, json={'message': 'busy'})\n"
         "    return httpx.Response(200, json={'logs': [], 'page': 0, 'total': 0, 'totalPages': 0})\n"
-        f"client = CortexClient({TOKEN!r}, 'https://cortex.example.test', transport=httpx.MockTransport(handler),"
-        " sleep=lambda s: None)\n"
-        "print(len(list(client.audit_logs())))\n"
+        + CLIENT_CODE[mode].format(token=TOKEN)
     )
     env = {**os.environ, "CORTEX_LOG": value}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

@@ -33,6 +33,15 @@ def test_configuration_is_read_only_with_a_hint(harness: Harness, name: str, val
     assert getattr(client, name) == before
 
 
+@pytest.mark.parametrize("name", ["on_event", "token", "max_retry", "verify"])
+def test_no_public_attribute_can_be_set_and_silently_ignored(harness: Harness, name: str) -> None:
+    client = harness.client(MockCortex("audit_logs", []))
+    with pytest.raises(AttributeError) as info:
+        setattr(client, name, "x")
+    assert "read-only" in str(info.value) and (f"with_options({name}=...)" in str(info.value)) == (name == "on_event")
+    assert name not in vars(client)
+
+
 def test_with_options_max_retries_changes_only_the_derived_client(harness: Harness) -> None:
     api = MockCortex("audit_logs", [audit_record(1)])
     api.script = [error_response(503, "UNCATEGORIZED", "busy")]

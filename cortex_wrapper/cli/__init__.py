@@ -22,6 +22,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from .._errors import InvalidParameterError
 from ._args import build_parser, filters_of, option_name
 from ._dates import now_utc
 from ._exitcodes import (
@@ -81,10 +82,9 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
 
 
 def _message(error: BaseException, args: argparse.Namespace) -> str:
-    parameter = getattr(error, "parameter", None)
+    if isinstance(error, InvalidParameterError):  # the library names its keyword; the CLI names the option
+        return f"{option_name(args.kind, error.parameter)}: {error.reason}"
     text = str(error)
-    if isinstance(parameter, str) and text.startswith(f"{parameter}: "):
-        text = f"{option_name(args.kind, parameter)}: {text[len(parameter) + 2:]}"
     if type(error).__module__.startswith("cortex_wrapper"):
         return text or type(error).__name__
     if isinstance(error, OSError) and error.filename:
@@ -124,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     records_on_terminal = args.kind is not None and not args.output and is_tty(stdout())
     progress = Progress(sys.stderr, enabled=not args.quiet and is_tty(sys.stderr) and not records_on_terminal)
-    with console(progress, quiet=args.quiet, debug=args.debug) as handler:
+    with console(progress, quiet=args.quiet, debug=args.debug,
+                 option=lambda parameter: option_name(args.kind, parameter)) as handler:
         try:
             code = _run(args, progress, handler)
             stdout().flush()

@@ -8,13 +8,13 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from .._client import CortexClient
 from .._defaults import TOKEN_ENV_VARS
-from .._errors import CortexConfigError, UnknownEnumValueWarning
+from .._errors import CortexConfigError, DeprecatedEnumValueWarning, UnknownEnumValueWarning
 from ._progress import ConsoleHandler, Progress
 from ._sandbox import sandbox
 
@@ -35,8 +35,12 @@ def environment_secrets() -> list[str]:
 
 
 @contextlib.contextmanager
-def console(progress: Progress, *, quiet: bool, debug: bool) -> Iterator[ConsoleHandler]:
-    """Route the client's log records and warnings to stderr for the duration; restore everything after."""
+def console(progress: Progress, *, quiet: bool, debug: bool,
+            option: Callable[[str], str] = str) -> Iterator[ConsoleHandler]:
+    """Route the client's log records and warnings to stderr for the duration; restore everything after.
+
+    ``option`` names the command-line option of a library keyword (``failed_reasons`` -> ``--failed-reason``).
+    """
     handler = ConsoleHandler(progress, quiet=quiet, debug=debug, secrets=environment_secrets())
     saved = []
     for name in LOGGERS if debug else LOGGERS[:1]:
@@ -49,8 +53,12 @@ def console(progress: Progress, *, quiet: bool, debug: bool) -> Iterator[Console
             logger.setLevel(logging.WARNING)  # retry and drift warnings must reach the handler
 
     def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
-        if not quiet:
-            progress.note(f"cortex-logs: warning: {handler.redact(str(message))}")
+        if quiet:
+            return
+        text = str(message)
+        if isinstance(message, DeprecatedEnumValueWarning) and message.parameter:
+            text = f"{option(message.parameter)}: {message.reason}"
+        progress.note(f"cortex-logs: warning: {handler.redact(text)}")
 
     try:
         with warnings.catch_warnings():

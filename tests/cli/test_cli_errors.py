@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -65,9 +67,18 @@ def test_top_must_be_positive(cli: Any) -> None:
 def test_deprecated_filter_value_is_sent_with_a_warning(cli: Any, fake: FakeCortex) -> None:
     result = cli(*connection(fake), "runs", "--failed-reason", "MISSING_RECIPIENTS")
     assert result.code == 0
-    assert "cortex-logs: warning: failed_reasons: 'MISSING_RECIPIENTS' is listed only by doc version(s)" in result.err
+    assert "cortex-logs: warning: --failed-reason: 'MISSING_RECIPIENTS' is listed only by doc version(s)" in result.err
+    assert "failed_reasons" not in result.err  # the CLI names its option, not the library's keyword
     assert fake.requests[-1].params("failedReasons") == ["MISSING_RECIPIENTS"]
     assert "warning" not in cli(*connection(fake), "--quiet", "runs", "--failed-reason", "MISSING_RECIPIENTS").err
+
+
+def test_a_bad_filter_value_names_the_option(cli: Any, fake: FakeCortex) -> None:
+    result = cli(*connection(fake), "notifications", "--failed-reason", "NOPE")
+    line = one_error_line(result.err)
+    assert result.code == 2
+    assert line.startswith("cortex-logs: error: --failed-reason: 'NOPE' is not a value any Cortex doc version lists")
+    assert "failed_reasons" not in result.err
 
 
 def test_no_token_is_usage_error(cli: Any, fake: FakeCortex, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -214,3 +225,30 @@ def test_token_never_leaks_anywhere(fake: FakeCortex, tmp_path: Path) -> None:
     for path in tmp_path.iterdir():
         assert TOKEN not in path.read_text()
     assert TOKEN not in str(fake.requests), "the fake records requests with the Authorization header redacted"
+
+
+def test_a_corrupt_gzip_body_exits_6_not_5(cli: Any) -> None:
+    # the response was the problem, not the network (issue 10, item 11)
+    class CorruptGzip(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"\x1f\x8b\x08\x00 this is not a gzip stream"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CorruptGzip)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = cli("--base-url", f"http://127.0.0.1:{server.server_address[1]}", "--max-retries", "0", "audit")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.code == 6, result.err
+    assert "Content-Encoding 'gzip'" in one_error_line(result.err)
