@@ -57,3 +57,19 @@ def test_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> No
         assert "cortex_wrapper" in done.stderr and "HTTP Request: GET" in done.stderr and "channelKinds=private" in done.stderr
     else:
         assert done.stderr == ""
+
+
+@pytest.mark.parametrize("cortex_log", ["", "info"])
+def test_async_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> None:
+    [block] = [b for b in python_blocks() if b.startswith("# advanced_async.py")]
+    script = tmp_path / "advanced_async.py"
+    script.write_text(block)
+    env = {**os.environ, "CORTEX_LOG": cortex_log}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "listNotificationLogs page 0: 50 records, 1 retries"  # the 429 cost one retry
+    assert [line.split()[:2] for line in lines if line[0].isdigit()] == [["0", "50"], ["1", "50"], ["2", "20"]]
+    if cortex_log == "info":
+        assert "429 rate limited; retry 1/5" in done.stderr
+    else:
+        assert done.stderr == ""
