@@ -40,6 +40,7 @@ from ._pagination import AsyncPager, SyncPager
 from ._response import Page
 from ._spec import SPEC_SHA256, SPEC_VERSIONS
 from ._version import __version__
+from ._wire import RawRecord
 
 if TYPE_CHECKING:
     from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationObject, NotificationRun
@@ -89,6 +90,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitPause",
+    "RawRecord",
     "Retrying",
     "ServerError",
     "SyncPager",

@@ -42,7 +42,7 @@ from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Opera
 from ._pagination import AsyncPager, Cancelled, Crawl, SyncPager
 from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
-from ._response import Page, parse_page, undecodable
+from ._response import Page, undecodable
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -319,7 +319,7 @@ class _BaseClient:
                     self._limiter.pause(error.retry_after)
                 raise
             if retry is None:
-                page = parse_page(crawl.operation, outcome)
+                page = crawl.parse(crawl.operation, outcome)
                 crawl.defer_warnings(report_unknown_enums(crawl.operation.operation_id))
                 page = dataclasses.replace(page, retries=attempt, elapsed=self._clock() - started)
                 self._emit(PageFetched(crawl.operation.operation_id, number, len(page.items), page.elapsed,
@@ -342,7 +342,7 @@ class _BaseClient:
         return retry.wait
 
     def _crawl(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
-               max_pages: int | None, extra_query: Mapping[str, Any] | None = None) -> Callable[[], Crawl[T]]:
+               max_pages: int | None, extra_query: Mapping[str, Any] | None = None) -> Callable[[bool], Crawl[Any]]:
         """Check every argument now; return a factory of crawls (the upper bound is frozen when one starts)."""
         size = self.page_size if page_size is None else check_page_size(page_size)
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
@@ -359,9 +359,10 @@ class _BaseClient:
         frozen = upper is None
         concurrency = self.concurrency
 
-        def make() -> Crawl[T]:
+        def make(raw: bool = False) -> Crawl[Any]:
             extra = [(operation.params[operation.upper_bound].wire, format_datetime(_now()))] if frozen else []
-            return Crawl(operation, pairs + extra, page_size=size, max_pages=max_pages, concurrency=concurrency)
+            return Crawl(operation, pairs + extra, page_size=size, max_pages=max_pages, concurrency=concurrency,
+                         raw=raw)
 
         return make
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 from ._defaults import MAX_QUERY_LENGTH
 from ._errors import InvalidParameterError
 from ._params import Pairs, Param
+from ._wire import RecordCheck
 
 T = TypeVar("T", bound=Record)
 
@@ -69,6 +71,13 @@ class Operation(Generic[T]):
     def parse_item(self) -> Callable[[Mapping[str, Any]], T]:
         """The record model's ``from_dict``."""
         return self.spec.model.from_dict
+
+    @cached_property
+    def check_record(self) -> RecordCheck:
+        """The check of a wire record (``raw_pages()``): as strict as the model parse, without building a model."""
+        from ._response import parse_record  # the model parse, which the check falls back on
+
+        return RecordCheck(self.spec, lambda raw: parse_record(self, raw))
 
     def encode_extra(self, extra_query: Mapping[str, Any] | None) -> Pairs:
         """``extra_query``: parameters the pinned spec does not know, checked and sent as given, after the rest."""

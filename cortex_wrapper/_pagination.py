@@ -13,16 +13,15 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from cortex_api_client.operations import Record
-
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
 from ._enums import warn_unknown
 from ._errors import BadRequestError, NotFoundError
 from ._operations import Operation
 from ._params import Pairs
-from ._response import Page
+from ._response import Page, parse_page, parse_raw_page
+from ._wire import RawRecord
 
-T = TypeVar("T", bound=Record)
+T = TypeVar("T")
 R = TypeVar("R")
 logger = logging.getLogger("cortex_wrapper")
 
@@ -66,9 +65,16 @@ class Crawl(Generic[T]):
     """
 
     def __init__(
-        self, operation: Operation[T], pairs: Pairs, *, page_size: int, max_pages: int | None, concurrency: int
+        self, operation: Operation[Any], pairs: Pairs, *, page_size: int, max_pages: int | None, concurrency: int,
+        raw: bool = False,
     ) -> None:
         self.operation = operation
+        self.parse: Callable[[Operation[Any], Any], Page[T]] = parse_raw_page if raw else parse_page  # type: ignore[assignment]
+        """Models (``parse_page``), or ``RawRecord`` items (``parse_raw_page``) for ``raw_pages()``."""
+        self._key: Callable[[Any], Any] | None = None
+        if (id_field := operation.id_field) is not None:
+            wire_id = next(f.wire for f in operation.spec.fields if f.name == id_field)
+            self._key = (lambda item: item.data.get(wire_id)) if raw else (lambda item: getattr(item, id_field))
         self._pairs = pairs
         self.page_size = page_size
         self.max_pages = max_pages
@@ -176,14 +182,15 @@ class Crawl(Generic[T]):
             self.last_page = max(first.total_pages - 1, 0)
 
     def _dedupe(self, items: list[T]) -> list[T]:
-        field = self.operation.id_field
-        if field is None:
+        identify = self._key
+        if identify is None:
             return items
         kept = []
         for item in items:
-            key = getattr(item, field)
+            key = identify(item)
             if key in self._recent_set:
-                logger.info("%s: dropped a repeated record (%s=%r)", self.operation.operation_id, field, key)
+                logger.info("%s: dropped a repeated record (%s=%r)", self.operation.operation_id,
+                            self.operation.id_field, key)
                 continue
             kept.append(item)
             self._recent_ids.append(key)
@@ -196,8 +203,8 @@ class Crawl(Generic[T]):
         self.done = True
 
 
-Fetch = Callable[[Crawl[T], int], Page[T]]
-AsyncFetch = Callable[[Crawl[T], int], Awaitable[Page[T]]]
+Fetch = Callable[[Crawl[R], int], Page[R]]
+AsyncFetch = Callable[[Crawl[R], int], Awaitable[Page[R]]]
 
 
 class _Fetcher:
@@ -249,7 +256,7 @@ class SyncPager(Generic[T]):
     no further request starts and every wait of the crawl ends at once.
     """
 
-    def __init__(self, make_crawl: Callable[[], Crawl[T]], fetch: Fetch[T], label: str = "") -> None:
+    def __init__(self, make_crawl: Callable[[bool], Crawl[Any]], fetch: Fetch[Any], label: str = "") -> None:
         self._make_crawl = make_crawl
         self._fetch = fetch
         self._label = label
@@ -262,20 +269,30 @@ class SyncPager(Generic[T]):
             for page in pages:
                 yield from page.items
 
-    def _take(self, crawl: Crawl[T], number: int, page: Page[T]) -> Page[T] | None:
+    def pages(self) -> Generator[Page[T], None, None]:
+        """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
+        return self._crawl(self._make_crawl(False))
+
+    def raw_pages(self) -> Generator[Page[RawRecord], None, None]:
+        """``pages()``, with each record as the API sent it (``RawRecord``: its JSON text and decoded data).
+
+        Every record is validated as strictly as a model would be; none is built. For exporters that
+        must keep records exactly as sent (keys, order, timestamp text, unknown fields and values).
+        """
+        return self._crawl(self._make_crawl(True))
+
+    def _take(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
         verdict = crawl.take(number, page)
         if isinstance(verdict, Probe):
             try:
-                answer: Page[T] | None = self._fetch(crawl, verdict.number)
+                answer: Page[R] | None = self._fetch(crawl, verdict.number)
             except OUT_OF_RANGE:
                 answer = None
             return crawl.judge_probe(number, page, verdict, answer)
         return verdict
 
-    def pages(self) -> Generator[Page[T], None, None]:
-        """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
-        crawl = self._make_crawl()
-        pending: deque[tuple[int, Future[Page[T]]]] = deque()
+    def _crawl(self, crawl: Crawl[R]) -> Generator[Page[R], None, None]:
+        pending: deque[tuple[int, Future[Page[R]]]] = deque()
         fetcher = _Fetcher(crawl.concurrency)
         try:
             first = self._take(crawl, 0, self._fetch(crawl, 0))
@@ -305,7 +322,7 @@ class SyncPager(Generic[T]):
 class AsyncPager(Generic[T]):
     """The async mirror of ``SyncPager``: ``async for`` records, or ``async for`` over ``pages()``."""
 
-    def __init__(self, make_crawl: Callable[[], Crawl[T]], fetch: AsyncFetch[T], label: str = "") -> None:
+    def __init__(self, make_crawl: Callable[[bool], Crawl[Any]], fetch: AsyncFetch[Any], label: str = "") -> None:
         self._make_crawl = make_crawl
         self._fetch = fetch
         self._label = label
@@ -322,22 +339,28 @@ class AsyncPager(Generic[T]):
         finally:
             await pages.aclose()
 
-    async def _take(self, crawl: Crawl[T], number: int, page: Page[T]) -> Page[T] | None:
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
+        return self._crawl(self._make_crawl(False))
+
+    def raw_pages(self) -> AsyncGenerator[Page[RawRecord], None]:
+        """``pages()``, with each record as the API sent it (``RawRecord``), validated as a model would be."""
+        return self._crawl(self._make_crawl(True))
+
+    async def _take(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
         verdict = crawl.take(number, page)
         if isinstance(verdict, Probe):
             try:
-                answer: Page[T] | None = await self._fetch(crawl, verdict.number)
+                answer: Page[R] | None = await self._fetch(crawl, verdict.number)
             except OUT_OF_RANGE:
                 answer = None
             return crawl.judge_probe(number, page, verdict, answer)
         return verdict
 
-    async def pages(self) -> AsyncGenerator[Page[T], None]:
-        """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
+    async def _crawl(self, crawl: Crawl[R]) -> AsyncGenerator[Page[R], None]:
         import asyncio  # here, not at module level: a sync-only user never pays for importing it
 
-        crawl = self._make_crawl()
-        pending: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
+        pending: deque[tuple[int, asyncio.Task[Page[R]]]] = deque()
         try:
             first = await self._take(crawl, 0, await self._fetch(crawl, 0))
             crawl.issue_warnings()

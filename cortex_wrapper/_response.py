@@ -6,13 +6,12 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import cortex_api_client.models as _models
 import httpx
-from cortex_api_client.operations import Record
 
 from ._defaults import ERROR_EXCERPT_CHARS, SECRET_HEADERS
 from ._errors import (
@@ -26,8 +25,10 @@ from ._errors import (
     ServerError,
 )
 from ._operations import Operation
+from ._wire import RawRecord, split_body
 
-T = TypeVar("T", bound=Record)
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def _check_types(model: Any) -> None:
                 _check_types(element)
 
 
-def _parse_item(operation: Operation[T], raw: dict[str, Any]) -> T:
+def parse_record(operation: Operation[Any], raw: dict[str, Any]) -> Any:
     """Parse and type-check one record; nulls (for optional fields) are retried as absent."""
     try:
         item = operation.parse_item(raw)
@@ -217,7 +218,7 @@ def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> i
     return value
 
 
-def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
+def parse_page(operation: Operation[Any], response: httpx.Response) -> Page[Any]:
     """Parse a 2xx page into models; ``CortexResponseError`` if it is not what the spec says.
 
     Unknown enum values are recorded by the models (``cortex_api_client.types.UNKNOWN_ENUM_VALUES``);
@@ -229,21 +230,49 @@ def parse_page(operation: Operation[T], response: httpx.Response) -> Page[T]:
     raw_items = body.get(operation.list_key)
     if not isinstance(raw_items, list):
         raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response, body=body)
-    items = []
-    for index, raw in enumerate(raw_items):
-        if not isinstance(raw, dict):
-            raise response_error(f"{operation.operation_id}: item {index} is not an object", response, body=body)
-        try:
-            item = _parse_item(operation, raw)
-        except KeyError as exc:
-            raise response_error(f"{operation.operation_id}: item {index} lacks required field {exc}", response,
-                                 body=body) from None
-        except (TypeError, ValueError, AttributeError, OverflowError) as exc:
-            raise response_error(
-                f"{operation.operation_id}: item {index} does not match the spec ({type(exc).__name__}: {exc})"[:300],
-                response, body=body,
-            ) from None
-        items.append(item)
+    items = [_checked(operation, index, raw, response, body, lambda raw: parse_record(operation, raw))
+             for index, raw in enumerate(raw_items)]
+    return _page(items, body, response)
+
+
+def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[RawRecord]:
+    """Parse a 2xx page into ``RawRecord`` items, each validated as ``parse_page`` validates a model.
+
+    The same bodies are accepted, and the same errors raised, as by ``parse_page``; the records keep
+    the text they came in.
+    """
+    content = response.content
+    try:
+        envelope, records = split_body(content.decode(json.detect_encoding(content), "surrogatepass"),
+                                       operation.list_key)
+    except (ValueError, UnicodeDecodeError, RecursionError, IndexError):
+        raise response_error(f"{operation.operation_id}: expected a JSON object", response) from None
+    if records is None:
+        raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response,
+                             body=envelope)
+    check = operation.check_record
+    for index, record in enumerate(records):
+        _checked(operation, index, record.data, response, envelope, check)
+    return _page(records, envelope, response)
+
+
+def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],
+             parse: Callable[[dict[str, Any]], R]) -> R:
+    """``parse(raw)``: item ``index`` of the page, or the ``CortexResponseError`` that says why it does not fit."""
+    name = operation.operation_id
+    if not isinstance(raw, dict):
+        raise response_error(f"{name}: item {index} is not an object", response, body=body)
+    try:
+        return parse(raw)
+    except KeyError as exc:
+        raise response_error(f"{name}: item {index} lacks required field {exc}", response, body=body) from None
+    except (TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
+        raise response_error(
+            f"{name}: item {index} does not match the spec ({type(exc).__name__}: {exc})"[:300], response, body=body,
+        ) from None
+
+
+def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response) -> Page[Any]:
     request_id = _text(response.headers.get("x-request-id"), request_of(response)) or _text(body.get("requestId"), None)
     return Page(
         items,

@@ -13,7 +13,7 @@ PUBLIC = [
     "BadRequestError", "ClientClosedError", "CortexAPIError", "CortexClient", "CortexConfigError", "CortexConnectionError", "CortexError",
     "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "EnumFilter", "Event",
     "EventHook", "IdFilter", "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject",
-    "NotificationRun", "Page", "PageFetched", "PermissionDeniedError", "RateLimitError", "RateLimitPause", "Retrying",
+    "NotificationRun", "Page", "PageFetched", "PermissionDeniedError", "RateLimitError", "RateLimitPause", "RawRecord", "Retrying",
     "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",
     "__version__", "drift",
 ]

@@ -532,3 +532,124 @@ def test_edge_answers(runner: Runner, name: str, status: int, content: bytes, he
         assert type(result) is expected, f"{name}: {result!r}"
         if isinstance(result, RateLimitError) and result.retry_after is not None:
             assert 0 <= result.retry_after < float("inf")
+
+
+# -- raw_pages(): the same verdict as pages(), records kept as sent ------------------------------------------
+
+
+def _verdict(parse: Callable[[], Any]) -> tuple[str, Any]:
+    from cortex_api_client.types import UNKNOWN_ENUM_VALUES
+
+    UNKNOWN_ENUM_VALUES.clear()
+    try:
+        page = parse()
+    except CortexResponseError as error:
+        return "error", (str(error), UNKNOWN_ENUM_VALUES.snapshot())
+    return "page", (page, UNKNOWN_ENUM_VALUES.snapshot())
+
+
+FIELD_VALUES = st.sampled_from([None, 1.5, 1.0, True, False, 0, -1, 2**63, 10**30, "", "x", "SLACK", "NOT_A_VALUE",
+                                 [], {}, [{"id": 1}], {"id": 1}, "2025-13-01T00:00:00Z", "2025-06-30T12:00:00",
+                                 "2025-06-30T12:00:00.5+02:00", "9999-12-31T23:59:59-01:00", "yesterday"])
+
+
+@st.composite
+def record_mutation(draw: st.DrawFn, operation: str) -> tuple[bytes, list[str]]:
+    """A valid page with one record's field dropped or set to a value of another type: a per-field verdict."""
+    valid = from_schema(SCHEMAS[page_schema(operation)], {"page": st.just(0), "total": st.just(3),
+                                                          "totalPages": st.just(1)})
+    body = draw(valid)
+    records = [r for r in body.get(_LIST_KEYS[operation], []) if isinstance(r, dict)]
+    done = []
+    if records:
+        record = draw(st.sampled_from(records))
+        key = draw(st.sampled_from([*sorted(record), "undocumentedField"]))
+        if draw(st.booleans()) and key in record:
+            del record[key]
+            done.append(f"drop {key}")
+        else:
+            record[key] = draw(FIELD_VALUES)
+            done.append(f"{key}={record[key]!r}")
+    return json.dumps(body, ensure_ascii=draw(st.booleans())).encode(), done
+
+
+_LIST_KEYS = {"audit_logs": "logs", "notification_logs": "logs", "notification_runs": "runs"}
+
+
+@pytest.mark.parametrize("operation", list(PATHS))
+def test_raw_pages_accept_exactly_what_pages_accept(operation: str) -> None:
+    from cortex_wrapper import _operations
+    from cortex_wrapper._response import parse_page, parse_raw_page
+
+    op = {o.spec.method_name: o for o in _operations.OPERATIONS}[operation]
+
+    @FUZZ
+    @seed(fixed_seed("raw", operation))
+    @given(st.data())
+    def example(data: st.DataObject) -> None:
+        if data.draw(st.booleans(), label="one field"):  # a per-field verdict, or the whole fuzzed wire
+            content, done = data.draw(record_mutation(operation), label="body")
+            content_type: str | None = "application/json"
+        else:
+            body, done = data.draw(page_bodies(operation), label="body")
+            content, content_type = data.draw(wire(body), label="wire")
+        make = response(200, content, content_type)
+        models, (model_page, model_unknown) = _verdict(lambda: parse_page(op, make()))
+        raws, (raw_page, raw_unknown) = _verdict(lambda: parse_raw_page(op, make()))
+        context = f"{operation}: mutations {done}, content {content[:300]!r}"
+        assert raws == models, f"{context}: pages() said {models}, raw_pages() said {raws}: {model_page} / {raw_page}"
+        assert raw_unknown == model_unknown, context  # the same unknown enum values recorded
+        if models == "error":
+            assert raw_page == model_page, context  # the same message
+            return
+        sent = json.loads(content)[op.list_key]  # what the server sent, record by record
+        assert len(raw_page.items) == len(model_page.items) == len(sent), context
+        for item, record in zip(raw_page.items, sent, strict=True):
+            assert item.data == record and json.loads(item.text) == record, context
+        assert (raw_page.page, raw_page.total, raw_page.total_pages) == (
+            model_page.page, model_page.total, model_page.total_pages)
+
+    example()
+
+
+BASE_RECORDS: dict[str, dict[str, Any]] = {
+    "audit_logs": {"action": "UPDATE", "actorIdentifier": "bot@example.com", "ipAddress": "10.0.0.1",
+                   "objectIdentifier": "svc-1", "objectType": "SERVICE", "timestamp": "2025-06-30T12:00:00.549Z"},
+    "notification_logs": {"id": 7, "runId": 3, "medium": "SLACK", "recipientType": "USER", "status": "FAILED",
+                          "type": "WEEKLY_REPORT", "failedReason": "CHANNEL_NOT_FOUND", "recipientChannel": "#x",
+                          "recipientEmail": "a@example.com", "recipientEntityId": 4, "recipientUserId": 5,
+                          "ignoredReason": "NO_RECIPIENTS", "errorMessage": "e", "dateCreated": "2025-06-30T12:00:00Z",
+                          "dateDelivered": "2025-06-30T12:00:01Z", "dateUpdated": "2025-06-30T12:00:02Z"},
+    "notification_runs": {"id": 7, "deliveredCount": 1, "medium": "EMAIL", "notificationType": "WEEKLY_REPORT",
+                          "seqNo": 0, "status": "COMPLETED", "summary": "s", "originalRunId": 2, "errorMessage": "e",
+                          "failedReason": "UNEXPECTED_ERROR", "ignoredReason": "NO_RECIPIENTS",
+                          "dateCreated": "2025-06-30T12:00:00Z", "dateUpdated": "2025-06-30T12:00:01Z",
+                          "notificationObjects": [{"id": 1, "name": "n", "type": "ENTITY", "cid": "c"}]},
+}
+
+
+@pytest.mark.parametrize("operation", list(PATHS))
+def test_raw_pages_judge_every_field_as_pages_do(operation: str) -> None:
+    from cortex_wrapper import _operations
+    from cortex_wrapper._response import parse_page, parse_raw_page
+
+    op = {o.spec.method_name: o for o in _operations.OPERATIONS}[operation]
+    base = BASE_RECORDS[operation]
+    assert {f.wire for f in op.spec.fields} == set(base), "the base record holds every field"
+    values: list[Any] = [None, 1.5, 1.0, True, 0, 2**63, "", "x", "NOT_A_VALUE", [], {}, [{"id": 1}], "2025-13-01T00:00:00Z",
+              "2025-06-30T12:00:00", "9999-12-31T23:59:59-01:00", [{"id": 1, "name": "n", "type": 5}]]
+    cases: list[dict[str, Any]] = [dict(base)]
+    for key in base:
+        cases.append({k: v for k, v in base.items() if k != key})
+        cases += [{**base, key: value} for value in values]
+    verdicts = set()
+    for record in cases:
+        content = json.dumps({op.list_key: [record], "page": 0, "total": 1, "totalPages": 1}).encode()
+        make = response(200, content, "application/json")
+        models, (model_page, model_unknown) = _verdict(lambda make=make: parse_page(op, make()))  # type: ignore[misc]
+        raws, (raw_page, raw_unknown) = _verdict(lambda make=make: parse_raw_page(op, make()))  # type: ignore[misc]
+        assert (raws, raw_unknown) == (models, model_unknown), f"{record}: pages() {models}, raw_pages() {raws}"
+        if models == "error":
+            assert raw_page == model_page
+        verdicts.add(models)
+    assert verdicts == {"page", "error"}

@@ -1,0 +1,65 @@
+"""``raw_pages()``: records exactly as the API sent them, validated, through both clients (issue 13, item 3)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from cortex_wrapper import CortexResponseError, Page, RawRecord
+
+from .conftest import Harness, audit_record, log_record
+
+
+def raw_pages(harness: Harness, client: Any, operation: str, **filters: Any) -> list[Page[RawRecord]]:
+    pager = getattr(client, operation)(**filters)
+    if harness.kind == "sync":
+        return list(pager.raw_pages())
+
+    async def collect() -> list[Page[RawRecord]]:
+        return [page async for page in pager.raw_pages()]
+
+    return asyncio.run(collect())
+
+
+def served(*bodies: str) -> Any:
+    """A server answering page N with ``bodies[N]``, verbatim, and a page past the end empty."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        body = bodies[page] if page < len(bodies) else json.dumps({"logs": [], "page": page, "total": 0, "totalPages": 0})
+        return httpx.Response(200, content=body.encode(), headers={"content-type": "application/json"})
+
+    return handler
+
+
+def test_each_record_keeps_its_text_keys_order_and_timestamp(harness: Harness) -> None:
+    first = '{"timestamp":"2025-06-30T12:00:00.549Z","objectType":"SERVICE","action":"READ","objectIdentifier":"a\\u00e9"}'
+    second = '{ "objectIdentifier" : "svc-\\ud800", "action": "CREATE", "objectType": "X", "timestamp": "2025-06-30T12:00:00", "extra": 1.50 }'
+    body = f'{{"page": 0, "logs": [ {first} ,\n {second}], "total": 2, "totalPages": 1}}'
+    [page] = raw_pages(harness, harness.client(served(body)), "audit_logs")
+    assert [record.text for record in page.items] == [first, second]
+    assert list(page.items[0].data) == ["timestamp", "objectType", "action", "objectIdentifier"]
+    assert page.items[1].data["objectIdentifier"] == "svc-\ud800" and page.items[1].get("extra") == 1.5
+    assert (page.page, page.total, page.total_pages) == (0, 2, 1)
+
+
+def test_records_are_validated_as_models_are(harness: Harness) -> None:
+    body = json.dumps({"logs": [{**log_record(1), "id": "seven"}], "page": 0, "total": 1, "totalPages": 1})
+    with pytest.raises(CortexResponseError, match="item 0 does not match the spec"):
+        raw_pages(harness, harness.client(served(body)), "notification_logs")
+
+
+def test_raw_pages_dedupe_ids_across_pages_and_keep_identical_audit_entries(harness: Harness) -> None:
+    logs = [log_record(3), log_record(2), log_record(2), log_record(1)]
+    bodies = [json.dumps({"logs": logs[i * 2:i * 2 + 2], "page": i, "total": 4, "totalPages": 2}) for i in range(2)]
+    pages = raw_pages(harness, harness.client(served(*bodies), page_size=2), "notification_logs")
+    assert [r.data["id"] for page in pages for r in page.items] == [3, 2, 1]
+    same = audit_record(1)
+    entries = [same, dict(same), audit_record(0)]
+    audit = [json.dumps({"logs": entries[i:i + 1], "page": i, "total": 3, "totalPages": 3}) for i in range(3)]
+    pages = raw_pages(harness, harness.client(served(*audit), page_size=1), "audit_logs")
+    assert [r.data for page in pages for r in page.items] == entries
