@@ -69,3 +69,16 @@ MAX_QUERY_LENGTH = 60_000
 characters, so a longer query (100,000 e-mail addresses, say) could never be sent: it is refused before
 any request with ``InvalidParameterError`` naming the largest filter; split such a filter over several calls.
 Servers often refuse far shorter URLs (414 or 400), which the client reports as an API error."""
+
+# -- cortex-logs ---------------------------------------------------------------------------------------------
+
+DEFAULT_LAG_SECONDS = 300.0
+"""``cortex-logs --lag``: how far back each ``--checkpoint`` run or ``--follow`` poll re-reads, for records that
+arrive late (their timestamp older than the newest exported). Identities seen in it are kept, so none repeats."""
+
+DEFAULT_FOLLOW_INTERVAL_SECONDS = 60.0
+"""``cortex-logs --follow --interval``: seconds from the start of one poll to the start of the next."""
+
+MAX_SEEN_IDENTITIES = 50_000
+"""The most record identities a checkpoint keeps for the late-arrival window; past it the window shrinks
+(whole timestamps at a time, oldest first) and the run says so. Bounds the checkpoint's size."""

@@ -35,6 +35,7 @@ from ._exitcodes import (
     EXIT_OK,
     EXIT_RATE_LIMITED,
     EXIT_USAGE,
+    CliError,
     exit_code,
 )
 from ._export import export
@@ -70,14 +71,18 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
         filters = filters_of(args, args.kind)
         if args.checkpoint:
             notify = (lambda line: None) if args.quiet else progress.note
+            lag = {} if args.lag is None else {"lag": args.lag}
             export_incremental(client, args.kind, filters, fmt=args.format, output=args.output,
                                checkpoint=args.checkpoint, since=since, until=until, page_size=args.page_size,
-                               max_pages=args.max_pages, progress=progress, notify=notify)
+                               max_pages=args.max_pages, progress=progress, notify=notify, with_id=args.with_id,
+                               **lag)
             return EXIT_OK
+        if args.lag is not None:
+            raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
         op = args.kind.operation
         bounded = {**filters, op.lower_bound: since, op.upper_bound: until}
         export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
-               max_pages=args.max_pages, progress=progress)
+               max_pages=args.max_pages, progress=progress, with_id=args.with_id)
     return EXIT_OK
 
 

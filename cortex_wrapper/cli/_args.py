@@ -6,8 +6,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from .._defaults import DEFAULT_LAG_SECONDS
 from .._params import Param
-from ._dates import DATE_HELP, parse_when
+from ._dates import DATE_HELP, parse_duration, parse_when
 from ._exitcodes import EXIT_USAGE, describe_exit_codes
 from ._kinds import KINDS, Kind
 
@@ -153,6 +154,12 @@ def _add_export(sub: Any, kind: Kind) -> None:
                         help="write to FILE (replaced atomically; appended to with --checkpoint) instead of stdout")
     parser.add_argument("--checkpoint", metavar="FILE",
                         help="incremental export: state kept in FILE; needs --output and jsonl or csv")
+    parser.add_argument("--lag", type=parse_duration, metavar="DURATION", default=None,
+                        help="with --checkpoint: re-read this far back before the newest record exported, for "
+                        f"records that arrive late (default {int(DEFAULT_LAG_SECONDS // 60)}m; 0 turns it off)")
+    parser.add_argument("--with-id", action="store_true",
+                        help="add each record's stable event id (_event_id): the API's id, or for audit entries "
+                        "a content hash and occurrence; the same whichever run exports the record")
     filters = parser.add_argument_group(f"filters (the {kind.operation.operation_id} parameters)")
     op = kind.operation
     for name, param in op.params.items():

@@ -3,24 +3,31 @@
 The file is JSON, written atomically (temporary file, fsync, ``os.replace``, fsync of the directory)
 and holds no secret::
 
-    {"cortex_logs_checkpoint": 1, "command": "runs", "format": "jsonl", "query": {"statuses": ["FAILED"]},
-     "output_bytes": 18230, "records": 57, "newest": "2026-11-21T09:14:03.120000+00:00",
-     "at_newest": ["id:4711"], "undated_ids": [[12, 15], [40, 40]], "undated_other": []}
+    {"cortex_logs_checkpoint": 2, "command": "runs", "format": "jsonl", "with_id": false,
+     "query": {"statuses": ["FAILED"]}, "output_bytes": 18230, "records": 57, "output_file": [2049, 1311],
+     "newest": "2026-11-21T09:14:03.120000+00:00", "covered_from": "2026-11-21T09:09:03.120000+00:00",
+     "seen": [["id:4711", "2026-11-21T09:14:03.120000+00:00", 1]], "legacy_identities": false,
+     "undated_ids": [[12, 15], [40, 40]], "undated_other": []}
 
-``output_bytes`` is the length of the output this checkpoint covers; ``newest`` the timestamp of
-the newest record exported (an offset-less one, as checkpoints written before the models read such
-times as UTC hold, is UTC: ``cortex_api_client.types.parse_datetime``); ``at_newest`` the identities
-(ids, or SHA-256 fingerprints of audit entries, with repeats) of the exported records carrying
-exactly that timestamp.
+``output_bytes`` is the length of the output this checkpoint covers and ``output_file`` the output's
+device and inode (a rename by logrotate shows as another inode at ``--output``); ``newest`` the
+timestamp of the newest record exported (offset-less times are UTC: ``parse_datetime``).
 
-Records without a timestamp (``dateCreated`` is optional) cannot be placed before or after
-``newest``, so the checkpoint remembers which ones it exported: ``undated_ids`` their ids as sorted,
-disjoint ranges of consecutive ids, ``undated_other`` any other identity (none today: audit entries,
-the kind without ids, always have a timestamp). That is the only part of the checkpoint that grows
-with the export, and only with undated records: a range costs the same whether it holds one id or a
-million, so size follows the gaps between the undated ids (one range per undated record only when
-no two of them are consecutive), never the records that have a timestamp. Both keys may be absent
-(checkpoints written before them): nothing undated was remembered.
+``seen`` holds the identities (ids, or SHA-256 fingerprints of audit entries, with repeat counts) of
+the exported records whose timestamps lie from ``covered_from`` to ``newest``: the late-arrival
+window (``--lag``). Each run re-reads that window and exports only what ``seen`` lacks, so a record
+that appears late, with an older timestamp, is exported once, and nothing repeats. ``covered_from``
+is ``newest - lag`` unless the window held more than ``MAX_SEEN_IDENTITIES`` records, when it is the
+oldest timestamp kept (whole timestamps are dropped, so every record at ``covered_from`` is known).
+
+Records without a timestamp (``dateCreated`` is optional) cannot be placed in the window, so the
+checkpoint remembers which ones it exported: ``undated_ids`` their ids as sorted, disjoint ranges of
+consecutive ids, ``undated_other`` any other identity. A range costs the same whether it holds one id
+or a million, so size follows the gaps between the undated ids, never the records with a timestamp.
+
+Version 1 checkpoints (``at_newest``: the identities at ``newest`` only) are read as a window that
+starts at ``newest``; their audit fingerprints were taken over the model's form of a record
+(``legacy_identities``), which the cursor still recognises at that one timestamp.
 """
 
 from __future__ import annotations
@@ -30,17 +37,19 @@ import json
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
+from .._defaults import MAX_SEEN_IDENTITIES
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_USAGE, CliError
 
 MAGIC = "cortex_logs_checkpoint"
-VERSION = 1
+VERSION = 2
 _ID = re.compile(r"id:(-?[1-9][0-9]*|0)")
 
 
@@ -118,6 +127,10 @@ def _is_range(pair: Any) -> bool:
             and pair[0] <= pair[1])
 
 
+Seen = dict[str, tuple[dt.datetime, int]]
+"""Identity -> (its timestamp, how many records with it were exported)."""
+
+
 @dataclass
 class Checkpoint:
     """Where an incremental export stands."""
@@ -128,46 +141,89 @@ class Checkpoint:
     output_bytes: int = 0
     records: int = 0
     newest: dt.datetime | None = None
-    at_newest: Counter[str] = field(default_factory=Counter)
+    seen: Seen = field(default_factory=dict)
+    covered_from: dt.datetime | None = None
     undated: Undated = field(default_factory=Undated)
+    with_id: bool = False
+    output_file: tuple[int, int] | None = None
+    legacy_identities: bool = False
+
+    @property
+    def at_newest(self) -> Counter[str]:
+        """The identities exported at exactly ``newest``, with repeats."""
+        return Counter({identity: count for identity, (moment, count) in self.seen.items() if moment == self.newest})
 
     def to_json(self) -> dict[str, Any]:
         """The file's content."""
+        seen = sorted([identity, moment.isoformat(), count] for identity, (moment, count) in self.seen.items())
         return {
-            MAGIC: VERSION, "command": self.command, "format": self.format, "query": self.query,
-            "output_bytes": self.output_bytes, "records": self.records,
+            MAGIC: VERSION, "command": self.command, "format": self.format, "with_id": self.with_id,
+            "query": self.query, "output_bytes": self.output_bytes, "records": self.records,
+            "output_file": list(self.output_file) if self.output_file else None,
             "newest": self.newest.isoformat() if self.newest else None,
-            "at_newest": sorted(self.at_newest.elements()),
-            **self.undated.to_json(),
+            "covered_from": self.covered_from.isoformat() if self.covered_from else None,
+            "seen": seen, "legacy_identities": self.legacy_identities, **self.undated.to_json(),
         }
 
     @classmethod
     def from_json(cls, data: Any, path: Path) -> Checkpoint:
-        """Read the file's content; ``CliError`` when it is not a checkpoint this version writes."""
+        """Read the file's content (version 1 or 2); ``CliError`` when it is not a checkpoint."""
         try:
-            if not isinstance(data, dict) or data.get(MAGIC) != VERSION:
+            if not isinstance(data, dict) or data.get(MAGIC) not in (1, VERSION):
                 raise ValueError(f"no '{MAGIC}': {VERSION} marker")
-            newest = parse_datetime(data["newest"]) if data["newest"] is not None else None
-            marks = data["at_newest"]
-            if not isinstance(marks, list) or not all(isinstance(mark, str) for mark in marks):
-                raise ValueError("at_newest is not a list of strings")
+            newest = _moment(data["newest"])
             undated = Undated.from_json(data.get("undated_ids", []), data.get("undated_other", []))
             checkpoint = cls(str(data["command"]), str(data["format"]), dict(data["query"]), int(data["output_bytes"]),
-                             int(data["records"]), newest, Counter(marks), undated)
+                             int(data["records"]), newest, undated=undated)
+            if data[MAGIC] == 1:
+                checkpoint._read_v1(data)
+            else:
+                checkpoint._read_v2(data)
         except (KeyError, TypeError, ValueError) as exc:
             raise CliError(f"{path} is not a cortex-logs checkpoint ({exc})") from None
         if checkpoint.output_bytes < 0:
             raise CliError(f"{path} is not a cortex-logs checkpoint (bad output_bytes)")
         return checkpoint
 
-    def check(self, path: Path, command: str, fmt: str, query: dict[str, Any]) -> None:
+    def _read_v1(self, data: dict[str, Any]) -> None:
+        marks = data["at_newest"]
+        if not isinstance(marks, list) or not all(isinstance(mark, str) for mark in marks):
+            raise ValueError("at_newest is not a list of strings")
+        if self.newest is not None:
+            self.seen = {mark: (self.newest, count) for mark, count in Counter(marks).items()}
+        self.covered_from = self.newest
+        self.legacy_identities = self.command == "audit"  # their fingerprints were of the model's form
+
+    def _read_v2(self, data: dict[str, Any]) -> None:
+        entries = data["seen"]
+        if not isinstance(entries, list):
+            raise ValueError("seen is not a list")
+        for entry in entries:
+            identity, moment, count = entry
+            if not isinstance(identity, str) or type(count) is not int or count < 1:
+                raise ValueError("seen holds a bad entry")
+            self.seen[identity] = (parse_datetime(moment), count)
+        self.covered_from = _moment(data["covered_from"])
+        self.with_id = data["with_id"] is True
+        self.legacy_identities = data["legacy_identities"] is True
+        output_file = data["output_file"]
+        if output_file is not None:
+            device, inode = output_file
+            self.output_file = (int(device), int(inode))
+
+    def check(self, path: Path, command: str, fmt: str, query: dict[str, Any], with_id: bool) -> None:
         """``CliError`` (bad usage) unless this checkpoint was written by the same command, format and filters."""
-        if (self.command, self.format, self.query) != (command, fmt, query):
+        if (self.command, self.format, self.query, self.with_id) != (command, fmt, query, with_id):
+            flag = " --with-id" if self.with_id else ""
             raise CliError(
-                f"{path} belongs to 'cortex-logs {self.command} --format {self.format}' with filters "
+                f"{path} belongs to 'cortex-logs {self.command} --format {self.format}{flag}' with filters "
                 f"{json.dumps(self.query, sort_keys=True)}; use the same, or another checkpoint file",
                 EXIT_USAGE,
             )
+
+
+def _moment(text: Any) -> dt.datetime | None:
+    return parse_datetime(text) if text is not None else None
 
 
 def load(path: Path) -> Checkpoint | None:
@@ -192,36 +248,56 @@ def save(path: Path, checkpoint: Checkpoint) -> None:
 
 
 class Cursor:
-    """Admits the records a checkpoint does not cover, and tracks the newest timestamp admitted.
+    """Admits the records a checkpoint does not cover, and tracks what the checkpoint will cover next.
 
-    A record older than the checkpoint's ``newest`` is covered; one at exactly ``newest`` is covered
-    when its identity is among ``at_newest`` (each mark covers one record). A record without a
-    timestamp is covered when its identity is among the undated ones exported (a server may return
-    it in every window): each is exported once.
+    A run reads from ``floor()`` (the late-arrival window's start) onwards. A record in that window is
+    covered when ``seen`` holds its identity (each count covers one record); one before it is covered
+    (exported by an earlier run); one without a timestamp is covered when its identity is among the
+    undated ones exported. Everything else is new: it is admitted, and joins ``seen``.
     """
 
-    def __init__(self, checkpoint: Checkpoint) -> None:
-        self._covered_until = checkpoint.newest
-        self._covered = Counter(checkpoint.at_newest)
+    def __init__(self, checkpoint: Checkpoint, lag: dt.timedelta, *, max_seen: int = MAX_SEEN_IDENTITIES) -> None:
+        self.lag = lag
+        self.max_seen = max_seen
+        self._covered = {identity: count for identity, (_, count) in checkpoint.seen.items()}
+        self._legacy_at = checkpoint.newest if checkpoint.legacy_identities else None
+        self._floor = self._floor_of(checkpoint)
         self.newest = checkpoint.newest
-        self.at_newest = Counter(checkpoint.at_newest)
+        self.seen: Seen = dict(checkpoint.seen)
+        self.covered_from = checkpoint.covered_from
         self.undated = checkpoint.undated.copy()
+        self.shrunk: dt.datetime | None = None  # set when the window had to shrink below --lag
 
-    def admit(self, timestamp: dt.datetime | None, identity: str) -> bool:
-        """True when the record is new (and note it); False when the checkpoint covers it."""
+    def _floor_of(self, checkpoint: Checkpoint) -> dt.datetime | None:
+        if checkpoint.newest is None:
+            return None
+        floor = checkpoint.newest - self.lag
+        if checkpoint.covered_from is not None and checkpoint.covered_from > floor:
+            floor = checkpoint.covered_from
+        return floor
+
+    def floor(self) -> dt.datetime | None:
+        """Where this run starts reading: ``newest - lag``, or later where the checkpoint knows less."""
+        return self._floor
+
+    def admit(self, timestamp: dt.datetime | None, identity: str, legacy: Callable[[], str] | None = None) -> bool:
+        """True when the record is new (and note it); False when the checkpoint covers it.
+
+        ``legacy`` gives the record's identity as version 1 checkpoints wrote it (audit entries only).
+        """
         if timestamp is None:
             return self.undated.add(identity)
-        if self._covered_until is not None:
-            if timestamp < self._covered_until:
-                return False
-            if timestamp == self._covered_until and self._covered[identity] > 0:
-                self._covered[identity] -= 1
-                return False
+        if self._floor is not None and timestamp < self._floor:
+            return False
+        key = legacy() if legacy is not None and timestamp == self._legacy_at else identity
+        remaining = self._covered.get(key, 0)
+        if remaining > 0:
+            self._covered[key] = remaining - 1
+            return False
+        moment, count = self.seen.get(identity, (timestamp, 0))
+        self.seen[identity] = (max(moment, timestamp), count + 1)
         if self.newest is None or timestamp > self.newest:
             self.newest = timestamp
-            self.at_newest = Counter({identity: 1})
-        elif timestamp == self.newest:
-            self.at_newest[identity] += 1
         return True
 
     def advance(self, checkpoint: Checkpoint, written: int, added: int) -> None:
@@ -229,5 +305,27 @@ class Cursor:
         checkpoint.output_bytes += written
         checkpoint.records += added
         checkpoint.newest = self.newest
-        checkpoint.at_newest = Counter(self.at_newest)
+        if self.newest is not None:
+            self._prune(self.newest - self.lag)
+        checkpoint.seen = dict(self.seen)
+        checkpoint.covered_from = self.covered_from
         checkpoint.undated = self.undated.copy()
+        checkpoint.legacy_identities = checkpoint.legacy_identities and checkpoint.newest == self._legacy_at
+
+    def _prune(self, horizon: dt.datetime) -> None:
+        """Forget identities older than the window; past ``max_seen``, shrink the window by whole timestamps."""
+        self.seen = {identity: entry for identity, entry in self.seen.items() if entry[0] >= horizon}
+        if self.covered_from is None or self.covered_from < horizon:
+            self.covered_from = horizon
+        if len(self.seen) <= self.max_seen:
+            return
+        moments = sorted({moment for moment, _ in self.seen.values()}, reverse=True)
+        per_moment = Counter(moment for moment, _ in self.seen.values())
+        kept, oldest = 0, moments[0]
+        for moment in moments:
+            if kept + per_moment[moment] > self.max_seen:
+                break
+            kept += per_moment[moment]
+            oldest = moment
+        self.seen = {identity: entry for identity, entry in self.seen.items() if entry[0] >= oldest}
+        self.covered_from = self.shrunk = oldest

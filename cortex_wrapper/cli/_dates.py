@@ -59,6 +59,20 @@ def parse_when(text: str) -> When:
         raise argparse.ArgumentTypeError(f"{text!r} is out of range: outside the years 1 to 9999 in UTC") from None
 
 
+def parse_duration(text: str) -> dt.timedelta:
+    """A duration option (``--lag 5m``, ``--interval 30s``, ``0``); ``argparse.ArgumentTypeError`` otherwise."""
+    value = text.strip()
+    if value == "0":
+        return dt.timedelta(0)
+    found = _RELATIVE.fullmatch(value)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration: use 30s, 5m, 2h, 1d or 0")
+    try:
+        return dt.timedelta(**{_UNITS[found.group(2).lower()]: int(found.group(1))})
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range") from None
+
+
 def within_utc(moment: dt.datetime) -> dt.datetime:
     """``moment`` in UTC, or the first or last moment UTC holds when it lies beyond them.
 

@@ -10,7 +10,7 @@ from typing import Any
 from .._client import CortexClient
 from ._durable import atomic_text_file
 from ._formats import writer_for
-from ._kinds import Kind
+from ._kinds import Kind, Occurrences
 from ._progress import Progress
 from ._session import stdout
 
@@ -23,16 +23,21 @@ def pager(client: CortexClient, kind: Kind, filters: Mapping[str, Any], page_siz
 
 
 def export(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str, output: str | None,
-           page_size: int | None, max_pages: int | None, progress: Progress) -> int:
-    """Export the query's records; return how many were written."""
+           page_size: int | None, max_pages: int | None, progress: Progress, with_id: bool = False) -> int:
+    """Export the query's records as sent; return how many were written."""
     records = pager(client, kind, filters, page_size, max_pages)
     target = atomic_text_file(Path(output)) if output else contextlib.nullcontext(stdout().write)
     with target as write:
-        writer = writer_for(kind, fmt, write)
+        writer = writer_for(kind, fmt, write, with_id)
+        occurrences = Occurrences()
         progress.start(kind.noun)
-        for page in records.pages():
-            for item in page.items:
-                writer.add(item.to_dict())
+        for page in records.raw_pages():
+            for record in page.items:
+                event_id = None
+                if with_id:
+                    identity = kind.identity(record)
+                    event_id = kind.event_id(identity, occurrences.next(identity))
+                writer.add(record, event_id)
             progress.advance(len(page.items), page.total)
         writer.close()
     progress.finish()

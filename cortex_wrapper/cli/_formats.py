@@ -1,19 +1,23 @@
-r"""Output formats: JSONL and CSV (both round-trip every field) and an aligned text table.
+r"""Output formats: JSONL and CSV (both lossless) and an aligned text table.
 
-A record is written as its generated model's ``to_dict()``, so unknown enum values and fields the
-schema does not know keep their raw form. Text is UTF-8; a lone surrogate (``"\ud800"`` is valid
-JSON, but no UTF-8 can hold what it decodes to) never stops an export:
+Records come as the API sent them (``RawRecord``: the decoded data and the record's own JSON text), so
+unknown enum values, fields the schema does not know, key order and timestamp text are kept. Text is
+UTF-8; a lone surrogate (``"\ud800"`` is valid JSON, but no UTF-8 can hold what it decodes to) never
+stops an export:
 
-* JSONL is compact JSON with non-ASCII text as is, except lone surrogates, which stay JSON escapes
-  (``"svc-\ud800"``), so every line is valid UTF-8 and parses back to the same value.
+* JSONL is each record's JSON text exactly as it came, one per line. Only text that cannot stand on
+  one line as UTF-8 is rewritten (a record spread over several lines is written compact; a lone
+  surrogate written raw becomes its JSON escape), and every line parses back to the same value. With
+  ``--with-id`` the record's stable event id comes first, as ``"_event_id"``.
 * CSV has a fixed header: every property of the record schema (``Kind.columns``) plus ``_extra``, a
-  JSON object (escaped as in JSONL) of the fields no column holds exactly. A column holds a value of
-  its schema's type: text as is (quoted when it holds ``"``, ``,``, CR or LF), integers in decimal,
-  booleans as ``true``/``false``, arrays and objects (``notificationObjects``) as JSON. An empty cell
-  is an absent field. Every value a cell cannot tell apart from something else goes to ``_extra``
-  and leaves its cell empty: the empty string (``{"objectType":""}``, not absent), text holding a
-  lone surrogate, null, and a value of another type. ``read_csv`` reads columns, then applies
-  ``_extra``; files written before values went to ``_extra`` read as they always did.
+  JSON object (escaped as in JSONL) of the fields no column holds exactly (``_event_id`` first with
+  ``--with-id``). A column holds the wire value: text as sent (quoted when it holds ``"``, ``,``, CR or
+  LF; timestamps as sent), integers in decimal, booleans as ``true``/``false``, arrays and objects
+  (``notificationObjects``) as JSON. An empty cell is an absent field. Every value a cell cannot tell
+  apart from something else goes to ``_extra`` and leaves its cell empty: the empty string
+  (``{"objectType":""}``, not absent), text holding a lone surrogate, null, and a value of another
+  type. ``read_csv`` reads columns, then applies ``_extra``; files written before values went to
+  ``_extra`` read as they always did.
 * The table shows times (date-time columns) in UTC, an offset-less time being UTC as everywhere
   (``cortex_api_client.types.parse_datetime``); a time that UTC cannot hold (past the year 9999
   once in UTC) is shown as sent. Long cells are truncated, a lone surrogate shows as its escape.
@@ -30,6 +34,7 @@ from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
+from .._wire import RawRecord
 from ._kinds import Kind
 
 EXTRA_COLUMN = "_extra"
@@ -51,9 +56,22 @@ def to_json(value: Any) -> str:
     return escape_surrogates(text) if SURROGATE.search(text) else text
 
 
-def jsonl_line(record: Mapping[str, Any]) -> str:
-    """One JSON object per line, UTF-8, compact."""
-    return to_json(record) + "\n"
+EVENT_ID = "_event_id"
+"""The key (JSONL) and column (CSV) of a record's stable event id, with ``--with-id``."""
+_NOT_ONE_LINE = re.compile("[\n\r\ud800-\udfff]")
+
+
+def jsonl_line(record: RawRecord, event_id: str | None = None) -> str:
+    """The record's JSON text as sent, on one line of UTF-8; ``event_id`` first, as ``"_event_id"``, if given."""
+    text = record.text
+    if _NOT_ONE_LINE.search(text):
+        # a raw CR or LF in JSON text is whitespace between tokens, and a raw lone surrogate can only stand
+        # in a string: a space, and the surrogate's escape, keep the value
+        text = escape_surrogates(text.replace("\r", " ").replace("\n", " "))
+    if event_id is not None:
+        key = f'{{"{EVENT_ID}":{to_json(event_id)}'
+        text = key + ("," + text[1:] if record.data else "}")
+    return text + "\n"
 
 
 def _cell(value: Any) -> str:
@@ -91,15 +109,15 @@ def _csv_line(cells: Sequence[str]) -> str:
     return ",".join(map(_csv_field, cells)) + "\n"
 
 
-def csv_header(kind: Kind) -> str:
-    """The header line: the schema's properties and ``_extra``."""
-    return _csv_line([*kind.columns, EXTRA_COLUMN])
+def csv_header(kind: Kind, with_id: bool = False) -> str:
+    """The header line: ``_event_id`` (with ``with_id``), the schema's properties and ``_extra``."""
+    return _csv_line([*([EVENT_ID] if with_id else []), *kind.columns, EXTRA_COLUMN])
 
 
-def csv_line(kind: Kind, record: Mapping[str, Any]) -> str:
-    """One record as a CSV row under ``csv_header``: values no cell holds exactly go to ``_extra``."""
+def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None) -> str:
+    """One record (its wire data) as a CSV row under ``csv_header``: values no cell holds exactly go to ``_extra``."""
     extra = {key: value for key, value in record.items() if key not in kind.properties}
-    cells = []
+    cells = [] if event_id is None else [event_id]
     for name in kind.columns:
         value = record.get(name)
         if name in record and not _fits(kind.properties[name], value):
@@ -127,7 +145,7 @@ def read_csv(kind: Kind, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
             name: _parse_cell(kind.properties[name], text)
             for name, text in row.items()
             if name in kind.properties and text != ""
-        }
+        }  # an _event_id column is the exporter's, not the record's
         if row.get(EXTRA_COLUMN):
             record.update(json.loads(row[EXTRA_COLUMN]))
         yield record
@@ -209,28 +227,48 @@ class TableWriter:
 class LineWriter:
     """JSONL or CSV to a text stream: the header first (CSV), then one line per record."""
 
-    def __init__(self, kind: Kind, fmt: str, write: Callable[[str], object]) -> None:
+    def __init__(self, kind: Kind, fmt: str, write: Callable[[str], object], with_id: bool = False) -> None:
         self.kind = kind
         self.fmt = fmt
         self._write = write
         self.count = 0
         if fmt == "csv":
-            write(csv_header(kind))
+            write(csv_header(kind, with_id))
 
-    def add(self, record: Mapping[str, Any]) -> None:
-        """Add one record (wire-form dict)."""
+    def add(self, record: RawRecord, event_id: str | None = None) -> None:
+        """Add one record (with its event id under ``--with-id``)."""
         self.count += 1
-        self._write(line_for(self.kind, self.fmt, record))
+        self._write(line_for(self.kind, self.fmt, record, event_id))
 
     def close(self) -> None:
         """Nothing buffered."""
 
 
-def line_for(kind: Kind, fmt: str, record: Mapping[str, Any]) -> str:
+def line_for(kind: Kind, fmt: str, record: RawRecord, event_id: str | None = None) -> str:
     """One record as a JSONL or CSV line."""
-    return jsonl_line(record) if fmt == "jsonl" else csv_line(kind, record)
+    return jsonl_line(record, event_id) if fmt == "jsonl" else csv_line(kind, record.data, event_id)
 
 
-def writer_for(kind: Kind, fmt: str, write: Callable[[str], object]) -> TableWriter | LineWriter:
+class _Table:
+    """``TableWriter`` taking records as they come (the table shows their data)."""
+
+    def __init__(self, kind: Kind, write: Callable[[str], object]) -> None:
+        self._table = TableWriter(kind, write)
+
+    @property
+    def count(self) -> int:
+        """Records added."""
+        return self._table.count
+
+    def add(self, record: RawRecord, event_id: str | None = None) -> None:
+        """Add one record."""
+        self._table.add(record.data)
+
+    def close(self) -> None:
+        """Write what is buffered."""
+        self._table.close()
+
+
+def writer_for(kind: Kind, fmt: str, write: Callable[[str], object], with_id: bool = False) -> _Table | LineWriter:
     """The writer of ``fmt`` (jsonl, csv or table)."""
-    return TableWriter(kind, write) if fmt == "table" else LineWriter(kind, fmt, write)
+    return _Table(kind, write) if fmt == "table" else LineWriter(kind, fmt, write, with_id)

@@ -11,12 +11,16 @@ Design:
 * A run starts by locking the output (``flock``), then *repairs* it: truncates it back to the
   checkpoint's ``output_bytes`` (a shorter output is an error: it was changed by hand). A first run
   writes an empty checkpoint before any output, so even its partial output is repaired.
-* The query's lower bound is the checkpoint's newest timestamp (inclusive: ``--since`` applies only
-  while the checkpoint has none; clamped to the years 1..9999 in UTC, which the API's dates can
-  say); records at exactly that timestamp whose identity the checkpoint holds are dropped, so
-  nothing repeats and nothing at the boundary is lost. Identity: the id (notifications, runs), else
-  a SHA-256 of the record's canonical JSON (audit entries have no id). Records without a timestamp
-  (``dateCreated`` is optional) are exported once each: the checkpoint keeps their ids as ranges.
+* The query's lower bound is the start of the late-arrival window: the checkpoint's newest timestamp
+  less ``--lag`` (default 5 minutes; ``--since`` applies only while the checkpoint has none; clamped to
+  the years 1..9999 in UTC, which the API's dates can say). Records in the window whose identity the
+  checkpoint's ``seen`` holds are dropped, so nothing repeats, a record that reached the API late with
+  a timestamp inside the window is exported once, and nothing at the boundary is lost. Identity: the
+  id (notifications, runs), else a SHA-256 of the record's canonical JSON (audit entries have no id;
+  identical entries count as many). Records without a timestamp (``dateCreated`` is optional) are
+  exported once each: the checkpoint keeps their ids as ranges. A late record older than the window
+  is never read: widen ``--lag`` for a source that delivers later than that.
+* Records are written as the API sent them (``raw_pages()``), each validated as a model would be.
 * Notifications and runs are read oldest first (``orderBy=ASC``) and committed page by page, so a
   killed run keeps every page it committed. Audit logs come newest first (no ``orderBy``): the run
   buffers its window in an anonymous temporary file, then appends it reversed and commits once, so
@@ -37,13 +41,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._client import CortexClient
+from .._defaults import DEFAULT_LAG_SECONDS
+from .._wire import RawRecord
 from ._checkpoint import Checkpoint, Cursor, load, save
 from ._dates import within_utc
 from ._durable import append, locked_append, sync, truncate
 from ._exitcodes import EXIT_USAGE, CliError
 from ._export import pager
 from ._formats import csv_header, line_for
-from ._kinds import Kind
+from ._kinds import Kind, Occurrences
 from ._progress import Progress
 
 COPY_CHUNK = 1 << 20
@@ -76,18 +82,26 @@ def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filt
 class _Run:
     """One incremental run: the open output, its checkpoint, the cursor."""
 
-    def __init__(self, kind: Kind, fmt: str, fd: int, path: Path, checkpoint: Checkpoint) -> None:
+    def __init__(self, kind: Kind, fmt: str, fd: int, path: Path, checkpoint: Checkpoint, lag: dt.timedelta) -> None:
         self.kind, self.fmt, self.fd, self.path, self.checkpoint = kind, fmt, fd, path, checkpoint
-        self.cursor = Cursor(checkpoint)
-        self.header = csv_header(kind).encode() if fmt == "csv" and checkpoint.output_bytes == 0 else b""
+        self.cursor = Cursor(checkpoint, lag)
+        with_id = checkpoint.with_id
+        self.header = csv_header(kind, with_id).encode() if fmt == "csv" and checkpoint.output_bytes == 0 else b""
         self.added = 0
+        self._with_id = with_id
+        self._legacy = checkpoint.legacy_identities and kind.id_wire is None
+        self._occurrences = Occurrences()
 
-    def line(self, item: Any) -> bytes | None:
+    def line(self, record: RawRecord) -> bytes | None:
         """The record's line when the checkpoint does not cover it, else None."""
-        wire = item.to_dict()
-        if not self.cursor.admit(self.kind.timestamp(item), self.kind.identity(item, wire)):
+        kind = self.kind
+        identity = kind.identity(record)
+        occurrence = self._occurrences.next(identity)  # counted over every record read, covered or not
+        legacy = (lambda: kind.legacy_identity(record)) if self._legacy else None
+        if not self.cursor.admit(kind.timestamp(record), identity, legacy):
             return None
-        return line_for(self.kind, self.fmt, wire).encode()
+        event_id = kind.event_id(identity, occurrence) if self._with_id else None
+        return line_for(kind, self.fmt, record, event_id).encode()
 
     def commit(self, written: int, added: int) -> None:
         """Make the appended bytes durable, then advance the checkpoint over them."""
@@ -137,7 +151,7 @@ class _Run:
         return written + append(self.fd, chunk)
 
 
-def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any],
+def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any], with_id: bool,
                      notify: Callable[[str], None]) -> Checkpoint:
     """The checkpoint (created empty on a first run) with the output repaired to the length it covers."""
     size = os.fstat(fd).st_size
@@ -146,10 +160,10 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
         if size:
             raise CliError(f"{output} already holds data that checkpoint {path} does not cover; "
                            "export to a new file, or pass the checkpoint that wrote it")
-        checkpoint = Checkpoint(kind.command, fmt, query)
+        checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id)
         save(path, checkpoint)
         return checkpoint
-    checkpoint.check(path, kind.command, fmt, query)
+    checkpoint.check(path, kind.command, fmt, query, with_id)
     if size < checkpoint.output_bytes:
         raise CliError(f"{output} has {size} bytes but checkpoint {path} covers {checkpoint.output_bytes}: "
                        "it was changed outside cortex-logs; restore it or start a new checkpoint")
@@ -163,8 +177,12 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
 def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str,
                        output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
                        page_size: int | None, max_pages: int | None, progress: Progress,
-                       notify: Callable[[str], None]) -> int:
-    """Append the records the checkpoint does not cover to ``output``; return how many."""
+                       notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
+                       with_id: bool = False) -> int:
+    """Append the records the checkpoint does not cover to ``output``; return how many.
+
+    Each run re-reads the last ``lag`` before the newest record exported, for records that arrive late.
+    """
     _check_usage(kind, fmt, output, checkpoint, filters, max_pages)
     assert output is not None
     op = kind.operation
@@ -173,14 +191,17 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     pager(client, kind, bounded, page_size, max_pages)  # check every argument before touching a file
     path = Path(checkpoint)
     with locked_append(Path(output)) as fd:
-        state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), notify)
-        lower = state.newest or since
+        state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), with_id, notify)
+        run = _Run(kind, fmt, fd, path, state, lag)
+        lower = run.cursor.floor() or since
         bounded[op.lower_bound] = lower = within_utc(lower) if lower is not None else None
         if lower is not None and until is not None and lower > until:
             return 0  # the checkpoint is already past --until: nothing to export
         records = pager(client, kind, bounded, page_size, max_pages)
-        run = _Run(kind, fmt, fd, path, state)
         progress.start(kind.noun)
-        (run.stream if kind.ordered else run.buffered)(records.pages(), progress)
+        (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
     progress.finish()
+    if run.cursor.shrunk is not None:
+        notify(f"cortex-logs: the late-arrival window holds over {run.cursor.max_seen:,} records; it now starts at "
+               f"{run.cursor.shrunk.isoformat()}, later than --lag asks")
     return run.added

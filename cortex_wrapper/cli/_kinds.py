@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from cortex_api_client.types import parse_datetime
+
 from .._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
+from .._response import parse_record
+from .._wire import RawRecord
 
 _JSON_TYPES: dict[str, dict[str, str]] = {
     "int": {"type": "integer"}, "number": {"type": "number"}, "bool": {"type": "boolean"},
@@ -44,19 +48,71 @@ class Kind:
         """Every property of the record schema: the timestamp first, then the spec's order. A fixed CSV header."""
         return (self.time_field, *(name for name in self.properties if name != self.time_field))
 
-    def timestamp(self, record: Any) -> dt.datetime | None:
-        """The record's timestamp (``timestamp`` or ``dateCreated``), None when it has none."""
-        field = next(f.name for f in self.operation.spec.fields if f.wire == self.time_field)
-        value = getattr(record, field, None)
-        return value if isinstance(value, dt.datetime) else None
-
-    def identity(self, record: Any, wire: Mapping[str, Any]) -> str:
-        """What tells two records apart: the id, else (audit logs) a SHA-256 of the record's canonical JSON."""
+    @cached_property
+    def id_wire(self) -> str | None:
+        """The wire name of the record's id (``id``), None for audit entries, which have none."""
         field = self.operation.id_field
-        if field is not None:
-            return f"id:{getattr(record, field)}"
-        canonical = json.dumps(wire, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+        return next(f.wire for f in self.operation.spec.fields if f.name == field) if field else None
+
+    def timestamp(self, record: RawRecord) -> dt.datetime | None:
+        """The record's timestamp (``timestamp`` or ``dateCreated``), None when it has none."""
+        value = record.data.get(self.time_field)
+        if not isinstance(value, str):
+            return None
+        try:
+            return parse_datetime(value)  # validated already: a failure here is a time UTC cannot hold
+        except (ValueError, OverflowError):
+            return None
+
+    def identity(self, record: RawRecord) -> str:
+        """What tells two records apart: ``id:<id>``, else (audit entries) ``sha256:<content hash>``."""
+        if self.id_wire is not None:
+            return f"id:{record.data.get(self.id_wire)}"
+        return "sha256:" + content_hash(record.data)
+
+    def legacy_identity(self, record: RawRecord) -> str:
+        """The identity version 1 checkpoints wrote: for audit entries, a fingerprint of the model's form."""
+        if self.id_wire is not None:
+            return self.identity(record)
+        model = parse_record(self.operation, record.data)
+        canonical = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    def event_id(self, identity: str, occurrence: int) -> str:
+        """The stable event id of the record with ``identity``: the API's id; for audit entries hash and occurrence.
+
+        ``occurrence`` counts identical entries (the same bot reading the same object in the same
+        millisecond) in the order they are read: ``<first 32 hex digits of the hash>-<occurrence>``.
+        """
+        if identity.startswith("id:"):
+            return identity[3:]
+        return f"{identity.removeprefix('sha256:')[:EVENT_HASH_DIGITS]}-{occurrence}"
+
+
+EVENT_HASH_DIGITS = 32
+"""Hex digits of the content hash in an audit entry's event id: 128 bits."""
+
+
+def content_hash(data: Mapping[str, Any]) -> str:
+    r"""SHA-256 (hex) of the record's canonical JSON: keys sorted, compact, ASCII (``\uXXXX`` escapes).
+
+    Computed from the record as sent, so anyone holding the record can recompute it.
+    """
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Occurrences:
+    """Numbers identical records in the order they are read (the occurrence of an audit entry's event id)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def next(self, identity: str) -> int:
+        """How many records with ``identity`` came before this one."""
+        count = self._seen.get(identity, 0)
+        self._seen[identity] = count + 1
+        return count
 
 
 AUDIT = Kind(

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from cortex_wrapper._wire import split_body
 from cortex_wrapper.testing import FakeCortex
 
 TOKEN = "ctx-cli-SECRET-token-5e1f0a9c77d4"
@@ -46,6 +47,16 @@ def connection(fake: FakeCortex) -> list[str]:
     return ["--base-url", fake.url, "--requests-per-minute", "0"]
 
 
+CLI_MAIN = ("import signal, runpy; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "runpy.run_module('cortex_wrapper.cli', run_name='__main__')")
+
+
+def cli_argv(*argv: str) -> list[str]:
+    """``python -m cortex_wrapper.cli ARGV``, with Ctrl-C raising as in a terminal even when this test run was
+    started with SIGINT ignored (a background job of a non-interactive shell), which a child would inherit."""
+    return [sys.executable, "-c", CLI_MAIN, *argv]
+
+
 def run_subprocess(*argv: str, env: dict[str, str] | None = None, timeout: float = 30) -> Result:
     """Run the real entry point, ``python -m cortex_wrapper.cli``."""
     environ = {**os.environ, "CORTEX_API_TOKEN": TOKEN, **(env or {})}
@@ -70,5 +81,36 @@ def server_records(fake: FakeCortex, command: str, **params: Any) -> list[dict[s
             return records
 
 
+def server_texts(fake: FakeCortex, command: str, **params: Any) -> list[str]:
+    """The JSON text of every record the fake serves for ``command``, exactly as it sends it (one page)."""
+    response = httpx.get(f"{fake.url}{PATHS[command]}", params={**params, "page": 0, "pageSize": 1000},
+                         headers={"Authorization": f"Bearer {TOKEN}"})
+    response.raise_for_status()
+    return [record.text for record in split_body(response.text, LIST_KEYS[command])[1] or []]
+
+
 def jsonl(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line]
+
+
+NO_RECORDS = {"audit_log_count": 0, "notification_log_count": 0, "notification_run_count": 0}
+
+
+def notification_log(ident: int, stamp: str | None = None, **fields: Any) -> dict[str, Any]:
+    """A valid notification log record, dated ``stamp`` when given."""
+    record = {"id": ident, "medium": "SLACK", "recipientType": "USER", "runId": 1, "status": "DELIVERED",
+              "type": "WEEKLY_REPORT", **fields}
+    if stamp is not None:
+        record["dateCreated"] = stamp
+    return record
+
+
+def audit_entry(name: str, stamp: str, **fields: Any) -> dict[str, Any]:
+    """A valid audit log entry."""
+    return {"action": "UPDATE", "objectIdentifier": name, "objectType": "SERVICE", "timestamp": stamp, **fields}
+
+
+def incremental_run(cli: Any, fake: FakeCortex, command: str, output: Path, *extra: str, fmt: str = "jsonl") -> Any:
+    """One ``--checkpoint`` run of ``command`` into ``output`` (checkpoint beside it)."""
+    return cli(*connection(fake), command, "--format", fmt, "--output", str(output), "--checkpoint",
+               f"{output}.ckpt", *extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -103,9 +104,13 @@ def test_since_applies_until_the_checkpoint_has_a_record(cli: Any, fake: FakeCor
     assert incremental(cli, fake, "runs", output, "--since", "2026-05-25").code == 0
     exported = jsonl(output.read_text())
     assert exported and all(record["dateCreated"] >= "2026-05-25" for record in exported)
-    newest = exported[-1]["dateCreated"]
+    newest = dt.datetime.fromisoformat(exported[-1]["dateCreated"])
     assert incremental(cli, fake, "runs", output, "--since", "2020-01-01").code == 0
-    assert fake.requests[-1].params("fromDate")[0][:19] == newest[:19]
+    window_start = (newest - dt.timedelta(minutes=5)).astimezone(dt.UTC)  # the default --lag re-reads 5 minutes
+    assert fake.requests[-1].params("fromDate")[0][:19] == window_start.isoformat()[:19]
+    assert len(jsonl(output.read_text())) == len(exported)
+    assert incremental(cli, fake, "runs", output, "--since", "2020-01-01", "--lag", "0").code == 0
+    assert fake.requests[-1].params("fromDate")[0][:19] == newest.astimezone(dt.UTC).isoformat()[:19]
     assert len(jsonl(output.read_text())) == len(exported)
 
 

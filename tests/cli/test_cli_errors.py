@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import http.server
+import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ROOT, TOKEN, connection, make_fake, run_subprocess
+from cli_support import ROOT, TOKEN, cli_argv, connection, make_fake, run_subprocess
 
 from cortex_wrapper.cli import EXIT_CODES
 from cortex_wrapper.testing import FakeCortex, Outcome
@@ -193,10 +193,9 @@ def test_ctrl_c_in_process_exits_130(cli: Any, fake: FakeCortex, monkeypatch: py
 
 
 def test_sigint_exits_130(tmp_path: Path) -> None:
-    with make_fake(latency=0.02) as server:
+    with make_fake(latency=0.2) as server:  # 80 pages take 16 s: the signal always lands mid-export
         process = subprocess.Popen(
-            [sys.executable, "-m", "cortex_wrapper.cli", *connection(server), "audit", "--page-size", "5",
-             "--concurrency", "1"],
+            cli_argv(*connection(server), "audit", "--page-size", "5", "--concurrency", "1"),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
             env={"CORTEX_API_TOKEN": TOKEN, "PATH": "/usr/bin:/bin"},
         )
@@ -252,3 +251,34 @@ def test_a_corrupt_gzip_body_exits_6_not_5(cli: Any) -> None:
         server.server_close()
     assert result.code == 6, result.err
     assert "Content-Encoding 'gzip'" in one_error_line(result.err)
+
+
+# issue 10, item 7: Ctrl-C inside a 30 s Retry-After wait ends the export within a second
+@pytest.mark.slow
+def test_ctrl_c_during_a_rate_limit_wait_exits_at_once(tmp_path: Path) -> None:
+    with FakeCortex(seed=3, audit_log_count=100) as fake:
+        fake.script(200, Outcome(status=429, retry_after=30), Outcome(status=429, retry_after=30))
+        env = {**os.environ, "CORTEX_API_TOKEN": fake.token}
+        proc = subprocess.Popen(
+            cli_argv("--base-url", fake.url, "audit", "--page-size", "10", "--output", str(tmp_path / "out.jsonl")),
+            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            assert proc.stderr is not None
+            seen = []
+            for line in proc.stderr:  # the client logs the 429 and its wait just before it starts waiting
+                seen.append(line)
+                if "retry 1/" in line and "in 30.00s" in line:
+                    break
+            else:
+                pytest.fail(f"the export never waited on the 429: {seen}")
+            assert fake.stats.by_status.get(429), "the 429 was served before the signal"
+            proc.send_signal(signal.SIGINT)
+            started = time.monotonic()
+            _, err = proc.communicate(timeout=20)
+            elapsed = time.monotonic() - started
+        finally:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert elapsed < 1, f"exited {elapsed:.2f}s after Ctrl-C, inside a 30 s Retry-After wait"

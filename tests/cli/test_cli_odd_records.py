@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import connection, jsonl, make_fake
+from cli_support import connection, jsonl, make_fake, server_texts
 
+from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli._checkpoint import load
 from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, line_for, read_csv
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
@@ -158,8 +159,8 @@ def test_offset_less_times_checkpoint_and_resume(cli: Any, tmp_path: Path) -> No
         server.insert("notification_logs", [_log(3, "2026-05-01T10:30:00")])
         assert incremental(cli, server, "notifications", output).code == 0
     exported = jsonl(output.read_text())
-    assert [(r["id"], r["dateCreated"]) for r in exported] == [
-        (1, "2026-05-01T09:00:00+00:00"), (2, "2026-05-01T10:00:00+00:00"), (3, "2026-05-01T10:30:00+00:00")]
+    assert [(r["id"], r["dateCreated"]) for r in exported] == [  # the wire text, as sent
+        (1, "2026-05-01T09:00:00"), (2, "2026-05-01T10:00:00"), (3, "2026-05-01T10:30:00")]
 
 
 @pytest.mark.usefixtures("not_utc")
@@ -240,9 +241,13 @@ def test_lone_surrogates_export_losslessly(cli: Any, tmp_path: Path, fmt: str) -
         output = tmp_path / f"logs.{fmt}"
         to_file = cli(*connection(server), "notifications", "--format", fmt, "--output", str(output))
         assert to_file.code == 0, to_file.err
+        sent = server_texts(server, "notifications")
     text = output.read_bytes().decode("utf-8")  # strict: well-formed UTF-8
     assert text == result.out
-    assert READABLE in text, "ordinary non-ASCII stays readable"
+    if fmt == "jsonl":  # each line is the record's text exactly as the server sent it
+        assert text.splitlines() == sent
+    else:
+        assert READABLE in text, "ordinary non-ASCII stays readable"
     assert models("notifications", read_back(text, "notifications", fmt)) == models("notifications", served[::-1])
     if fmt == "jsonl":
         assert '"recipientChannel":"svc-\\ud800"' in text.splitlines()[1], "a JSON escape, as the server sent it"
@@ -252,7 +257,8 @@ def test_lone_surrogates_export_losslessly(cli: Any, tmp_path: Path, fmt: str) -
 def test_lone_surrogates_in_fields_the_schema_lacks(fmt: str) -> None:
     kind = CLI_KINDS["audit"]
     record = {**_audit("svc", "2026-05-01T09:00:00+00:00"), f"future{ODD}": [ODD, READABLE]}
-    text = (csv_header(kind) if fmt == "csv" else "") + line_for(kind, fmt, record)
+    raw = RawRecord(record, json.dumps(record, ensure_ascii=False))  # a raw lone surrogate in the text
+    text = (csv_header(kind) if fmt == "csv" else "") + line_for(kind, fmt, raw)
     text.encode("utf-8")  # strict
     assert read_back(text, "audit", fmt) == [record]
 
