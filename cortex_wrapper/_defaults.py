@@ -82,3 +82,6 @@ DEFAULT_FOLLOW_INTERVAL_SECONDS = 60.0
 MAX_SEEN_IDENTITIES = 50_000
 """The most record identities a checkpoint keeps for the late-arrival window; past it the window shrinks
 (whole timestamps at a time, oldest first) and the run says so. Bounds the checkpoint's size."""
+
+FOLLOW_MAX_BACKOFF_SECONDS = 600.0
+"""``cortex-logs --follow``: the longest wait between polls while they fail (doubling from ``--interval``)."""

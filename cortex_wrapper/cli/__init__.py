@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 
+from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS
 from .._errors import InvalidParameterError
 from ._args import build_parser, filters_of, option_name
 from ._dates import now_utc
@@ -39,6 +41,7 @@ from ._exitcodes import (
     exit_code,
 )
 from ._export import export
+from ._follow import follow, stop_on_signals
 from ._incremental import export_incremental
 from ._progress import ConsoleHandler, Progress
 from ._session import console, is_tty, open_client, stdout
@@ -60,6 +63,8 @@ __all__ = [
 
 def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) -> int:
     now = now_utc()
+    redact = handler.redact
+    interval = args.interval.total_seconds() if args.interval is not None else DEFAULT_FOLLOW_INTERVAL_SECONDS
     since = args.since.resolve(now) if args.since else None
     until = args.until.resolve(now) if args.until else None
     with open_client(args, handler) as client:
@@ -69,6 +74,13 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             stdout().write(render_json(summary) if args.format == "json" else render_table(summary))
             return EXIT_OK
         filters = filters_of(args, args.kind)
+        _check_follow(args)
+        if args.follow:
+            return follow(client, args.kind, filters, fmt=args.format, output=args.output,
+                          checkpoint=args.checkpoint, since=since, page_size=args.page_size, progress=progress,
+                          notify=lambda line: None if args.quiet else progress.note(line), redact=redact,
+                          lag=args.lag if args.lag is not None else dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
+                          with_id=args.with_id, interval=interval, status_file=args.status_file)
         if args.checkpoint:
             notify = (lambda line: None) if args.quiet else progress.note
             lag = {} if args.lag is None else {"lag": args.lag}
@@ -84,6 +96,22 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
         export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
                max_pages=args.max_pages, progress=progress, with_id=args.with_id)
     return EXIT_OK
+
+
+def _check_follow(args: argparse.Namespace) -> None:
+    """Usage errors of the follow options, before any request."""
+    if args.follow and not args.checkpoint:
+        raise CliError("--follow needs --checkpoint FILE and --output FILE (the cursor it keeps between polls)",
+                       EXIT_USAGE)
+    if args.follow and args.until is not None:
+        raise CliError("--follow exports up to now on every poll: drop --until", EXIT_USAGE)
+    if args.follow and args.max_pages is not None:
+        raise CliError("--follow reads every page of each poll: drop --max-pages", EXIT_USAGE)
+    for option, value in (("--interval", args.interval), ("--status-file", args.status_file)):
+        if value is not None and not args.follow:
+            raise CliError(f"{option} needs --follow", EXIT_USAGE)
+    if args.interval is not None and args.interval.total_seconds() <= 0:
+        raise CliError("--interval must be longer than 0s", EXIT_USAGE)
 
 
 def _message(error: BaseException, args: argparse.Namespace) -> str:
@@ -132,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with console(progress, quiet=args.quiet, debug=args.debug,
                  option=lambda parameter: option_name(args.kind, parameter)) as handler:
         try:
-            code = _run(args, progress, handler)
+            with stop_on_signals() if getattr(args, "follow", False) else contextlib.nullcontext():
+                code = _run(args, progress, handler)
             stdout().flush()
             return code
         except BrokenPipeError:

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from .._defaults import DEFAULT_LAG_SECONDS
+from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS
 from .._params import Param
 from ._dates import DATE_HELP, parse_duration, parse_when
 from ._exitcodes import EXIT_USAGE, describe_exit_codes
@@ -157,6 +157,13 @@ def _add_export(sub: Any, kind: Kind) -> None:
     parser.add_argument("--lag", type=parse_duration, metavar="DURATION", default=None,
                         help="with --checkpoint: re-read this far back before the newest record exported, for "
                         f"records that arrive late (default {int(DEFAULT_LAG_SECONDS // 60)}m; 0 turns it off)")
+    parser.add_argument("--follow", action="store_true",
+                        help="with --checkpoint: keep polling for new records until SIGTERM or SIGINT (then exit 0); "
+                        "transient failures are waited out")
+    parser.add_argument("--interval", type=parse_duration, metavar="DURATION", default=None,
+                        help=f"with --follow: time between polls (default {int(DEFAULT_FOLLOW_INTERVAL_SECONDS)}s)")
+    parser.add_argument("--status-file", metavar="FILE",
+                        help="with --follow: JSON health status, replaced atomically after every poll")
     parser.add_argument("--with-id", action="store_true",
                         help="add each record's stable event id (_event_id): the API's id, or for audit entries "
                         "a content hash and occurrence; the same whichever run exports the record")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from cortex_api_client.types import parse_datetime
 
 _RELATIVE = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|[smhdw])", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 DATE_HELP = (
     "relative (30m, 12h, 7d, 2w: that long before now) or absolute (2026-11-01, 2026-11-01T12:00:00, "
@@ -64,11 +65,12 @@ def parse_duration(text: str) -> dt.timedelta:
     value = text.strip()
     if value == "0":
         return dt.timedelta(0)
-    found = _RELATIVE.fullmatch(value)
+    found = _DURATION.fullmatch(value)
     if found is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration: use 30s, 5m, 2h, 1d or 0")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration: use 500ms, 30s, 5m, 2h, 1d or 0")
+    amount, unit = float(found.group(1)), found.group(2).lower()
     try:
-        return dt.timedelta(**{_UNITS[found.group(2).lower()]: int(found.group(1))})
+        return dt.timedelta(milliseconds=amount) if unit == "ms" else dt.timedelta(**{_UNITS[unit]: amount})
     except OverflowError:
         raise argparse.ArgumentTypeError(f"{text!r} is out of range") from None
 

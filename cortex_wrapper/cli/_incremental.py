@@ -37,6 +37,7 @@ import os
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -151,6 +152,49 @@ class _Run:
         return written + append(self.fd, chunk)
 
 
+def _file_id(fd: int) -> tuple[int, int]:
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino
+
+
+def _rotated_away(directory: Path, file_id: tuple[int, int]) -> Path | None:
+    """The file in ``directory`` that is ``file_id`` (the output renamed by logrotate), if it is still there."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return None
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == file_id:
+            return Path(entry.path)
+    return None
+
+
+def _after_rotation(path: Path, fd: int, output: str, checkpoint: Checkpoint, notify: Callable[[str], None]) -> None:
+    """``--output`` is another file than the checkpoint covers: logrotate renamed it (and maybe created a new one).
+
+    The old file keeps what was committed (a torn tail an interrupted run left there is cut, when the old
+    file is still in the directory); the checkpoint now covers the new file, from its start.
+    """
+    size = os.fstat(fd).st_size
+    if size:
+        raise CliError(f"{output} was replaced by a file that already holds {size} bytes the checkpoint {path} "
+                       "does not cover; rotate it to an empty file (logrotate's create), or start a new checkpoint")
+    assert checkpoint.output_file is not None
+    old = _rotated_away(Path(output).resolve().parent, checkpoint.output_file)
+    if old is not None and old.stat().st_size > checkpoint.output_bytes:
+        with locked_append(old) as old_fd:
+            truncate(old_fd, checkpoint.output_bytes)
+        notify(f"cortex-logs: repaired {old} (rotated): dropped the tail an interrupted run left after the checkpoint")
+    notify(f"cortex-logs: {output} was rotated; continuing in a new file")
+    checkpoint.output_bytes = 0
+    checkpoint.output_file = _file_id(fd)
+    save(path, checkpoint)
+
+
 def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any], with_id: bool,
                      notify: Callable[[str], None]) -> Checkpoint:
     """The checkpoint (created empty on a first run) with the output repaired to the length it covers."""
@@ -160,10 +204,16 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
         if size:
             raise CliError(f"{output} already holds data that checkpoint {path} does not cover; "
                            "export to a new file, or pass the checkpoint that wrote it")
-        checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id)
+        checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id, output_file=_file_id(fd))
         save(path, checkpoint)
         return checkpoint
     checkpoint.check(path, kind.command, fmt, query, with_id)
+    if checkpoint.output_file is not None and checkpoint.output_file != _file_id(fd):
+        _after_rotation(path, fd, output, checkpoint, notify)
+        return checkpoint
+    if size == 0 < checkpoint.output_bytes:  # emptied in place (logrotate's copytruncate)
+        notify(f"cortex-logs: {output} was truncated (copytruncate?); continuing from its start")
+        checkpoint.output_bytes = 0
     if size < checkpoint.output_bytes:
         raise CliError(f"{output} has {size} bytes but checkpoint {path} covers {checkpoint.output_bytes}: "
                        "it was changed outside cortex-logs; restore it or start a new checkpoint")
@@ -171,15 +221,24 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
         truncate(fd, checkpoint.output_bytes)
         notify(f"cortex-logs: repaired {output}: dropped {size - checkpoint.output_bytes} bytes "
                "that an interrupted run left after the last checkpoint")
+    checkpoint.output_file = _file_id(fd)
     return checkpoint
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What one incremental run did: records appended, and the newest timestamp the checkpoint now covers."""
+
+    added: int
+    newest: dt.datetime | None
 
 
 def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str,
                        output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
                        page_size: int | None, max_pages: int | None, progress: Progress,
                        notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
-                       with_id: bool = False) -> int:
-    """Append the records the checkpoint does not cover to ``output``; return how many.
+                       with_id: bool = False) -> Exported:
+    """Append the records the checkpoint does not cover to ``output``; say how many, and the newest.
 
     Each run re-reads the last ``lag`` before the newest record exported, for records that arrive late.
     """
@@ -196,7 +255,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
         lower = run.cursor.floor() or since
         bounded[op.lower_bound] = lower = within_utc(lower) if lower is not None else None
         if lower is not None and until is not None and lower > until:
-            return 0  # the checkpoint is already past --until: nothing to export
+            return Exported(0, state.newest)  # the checkpoint is already past --until: nothing to export
         records = pager(client, kind, bounded, page_size, max_pages)
         progress.start(kind.noun)
         (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
@@ -204,4 +263,4 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     if run.cursor.shrunk is not None:
         notify(f"cortex-logs: the late-arrival window holds over {run.cursor.max_seen:,} records; it now starts at "
                f"{run.cursor.shrunk.isoformat()}, later than --lag asks")
-    return run.added
+    return Exported(run.added, run.checkpoint.newest)
