@@ -130,9 +130,9 @@ def test_extra_query_sends_parameters_the_spec_does_not_know(harness: Harness) -
     api = MockCortex("notification_logs", [])
     client = harness.client(api)
     harness.items(client, "notification_logs", statuses=["FAILED"],
-                  extra_query={"recipientTeamTags": ["payments", "search"], "beta": "1"})
+                  extra_query={"zzNotInAnySpecYet": ["payments", "search"], "beta": "1"})
     query = api.requests[0].url.params
-    assert query.get_list("recipientTeamTags") == ["payments", "search"] and query["beta"] == "1"
+    assert query.get_list("zzNotInAnySpecYet") == ["payments", "search"] and query["beta"] == "1"
     assert query.get_list("statuses") == ["FAILED"]
 
 
