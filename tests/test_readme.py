@@ -29,6 +29,9 @@ def test_fakecortex_example_runs_as_a_test() -> None:
 def test_readme_starts_with_the_two_commands() -> None:
     commands = re.findall(r"```sh\n(.*?)\n```", README, re.DOTALL)[:2]
     assert "pip install -e '.[dev,cli]'" in commands[0] and "cortex-logs --sandbox" in commands[0]
+    assert "npm ci --prefix tests/schemas" in commands[0]  # the ECS schema package of tests/cli/test_cli_siem.py
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "npm ci --prefix tests/schemas" in ci and ci.rstrip().endswith(commands[1])
     assert commands[1].startswith(".venv/bin/pytest")
 
 

@@ -13,7 +13,7 @@ from ._exitcodes import EXIT_USAGE, describe_exit_codes
 from ._kinds import KINDS, Kind
 
 PROG = "cortex-logs"
-FORMATS = ("jsonl", "csv", "table")
+FORMATS = ("jsonl", "csv", "table", "ecs", "ocsf")
 DESCRIPTION = (
     "Export Cortex audit logs, notification logs and notification runs as JSONL, CSV or a table, "
     "incrementally with --checkpoint, or summarise notification delivery health."
@@ -149,7 +149,9 @@ def _add_export(sub: Any, kind: Kind) -> None:
     )
     _add_window(parser, kind, since_default=None)
     _add_paging(parser)
-    parser.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default jsonl)")
+    parser.add_argument("--format", choices=FORMATS, default="jsonl",
+                        help="output format (default jsonl, the records as sent); ecs and ocsf: one Elastic Common "
+                        "Schema or OCSF event per line, with the stable event id and the record as sent")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (replaced atomically; appended to with --checkpoint) instead of stdout")
     parser.add_argument("--checkpoint", metavar="FILE",

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._client import CortexClient
 from ._durable import atomic_text_file
-from ._formats import writer_for
+from ._formats import needs_event_id, writer_for
 from ._kinds import Kind, Occurrences
 from ._progress import Progress
 from ._session import stdout
@@ -29,12 +29,13 @@ def export(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
     target = atomic_text_file(Path(output)) if output else contextlib.nullcontext(stdout().write)
     with target as write:
         writer = writer_for(kind, fmt, write, with_id)
+        ids = needs_event_id(fmt, with_id)
         occurrences = Occurrences()
         progress.start(kind.noun)
         for page in records.raw_pages():
             for record in page.items:
                 event_id = None
-                if with_id:
+                if ids:
                     identity = kind.identity(record)
                     event_id = kind.event_id(identity, occurrences.next(identity))
                 writer.add(record, event_id)

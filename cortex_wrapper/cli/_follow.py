@@ -154,14 +154,15 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
                 status.records_last_poll = done.added
                 status.newest_record = done.newest
                 status.last_success_at = now()
-                notify(f"cortex-logs: poll {status.polls + 1}: {done.added} new {kind.noun}, newest "
-                       f"{_iso(done.newest) or 'none yet'}")
             status.polls += 1
             status.last_poll_at = now()
             remaining = max(0.0, started + delay - clock())
             status.next_poll_at = now() + dt.timedelta(seconds=remaining)
             if status_path is not None:
                 write_status(status_path, status, now())
+            if status.consecutive_failures == 0:
+                notify(f"cortex-logs: poll {status.polls}: {status.records_last_poll} new {kind.noun}, newest "
+                       f"{_iso(status.newest_record) or 'none yet'}")
             wait(remaining)
     except Stopped:
         notify("cortex-logs: stopped; everything exported is committed")

@@ -36,6 +36,7 @@ from cortex_api_client.types import parse_datetime
 
 from .._wire import RawRecord
 from ._kinds import Kind
+from ._siem import MAPPINGS
 
 EXTRA_COLUMN = "_extra"
 NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?%?")
@@ -234,6 +235,7 @@ class LineWriter:
         self.count = 0
         if fmt == "csv":
             write(csv_header(kind, with_id))
+        self.with_ids = needs_event_id(fmt, with_id)
 
     def add(self, record: RawRecord, event_id: str | None = None) -> None:
         """Add one record (with its event id under ``--with-id``)."""
@@ -244,9 +246,19 @@ class LineWriter:
         """Nothing buffered."""
 
 
+def needs_event_id(fmt: str, with_id: bool) -> bool:
+    """True when the lines of ``fmt`` carry each record's event id (``--with-id``, or a SIEM format)."""
+    return with_id or fmt in MAPPINGS
+
+
 def line_for(kind: Kind, fmt: str, record: RawRecord, event_id: str | None = None) -> str:
-    """One record as a JSONL or CSV line."""
-    return jsonl_line(record, event_id) if fmt == "jsonl" else csv_line(kind, record.data, event_id)
+    """One record as a JSONL, CSV, ECS or OCSF line (the SIEM formats need ``event_id``)."""
+    if fmt == "jsonl":
+        return jsonl_line(record, event_id)
+    if fmt == "csv":
+        return csv_line(kind, record.data, event_id)
+    assert event_id is not None
+    return to_json(MAPPINGS[fmt](kind, record, event_id)) + "\n"
 
 
 class _Table:

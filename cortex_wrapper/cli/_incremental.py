@@ -49,7 +49,7 @@ from ._dates import within_utc
 from ._durable import append, locked_append, sync, truncate
 from ._exitcodes import EXIT_USAGE, CliError
 from ._export import pager
-from ._formats import csv_header, line_for
+from ._formats import csv_header, line_for, needs_event_id
 from ._kinds import Kind, Occurrences
 from ._progress import Progress
 
@@ -68,7 +68,7 @@ def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filt
     if not output:
         raise CliError("--checkpoint needs --output FILE (the export is appended to it)", EXIT_USAGE)
     if fmt == "table":
-        raise CliError("--checkpoint writes jsonl or csv, not table", EXIT_USAGE)
+        raise CliError("--checkpoint writes jsonl, csv, ecs or ocsf, not table", EXIT_USAGE)
     if Path(output).resolve() == Path(checkpoint).resolve():
         raise CliError("--checkpoint and --output must be different files", EXIT_USAGE)
     for option, path in (("--output", output), ("--checkpoint", checkpoint)):
@@ -89,7 +89,7 @@ class _Run:
         with_id = checkpoint.with_id
         self.header = csv_header(kind, with_id).encode() if fmt == "csv" and checkpoint.output_bytes == 0 else b""
         self.added = 0
-        self._with_id = with_id
+        self._with_id = needs_event_id(fmt, with_id)
         self._legacy = checkpoint.legacy_identities and kind.id_wire is None
         self._occurrences = Occurrences()
 

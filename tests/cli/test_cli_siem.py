@@ -1,0 +1,224 @@
+"""``--format ecs`` and ``--format ocsf`` (issue 13, item 4), validated against the published schemas.
+
+* OCSF: the class schemas that ``ocsf-json-schema`` (PyPI) generates from the OCSF 1.5.0 export it ships
+  (schema.ocsf.io's own), as JSON Schema 2020-12, objects embedded, checked with ``jsonschema``.
+* ECS: the field definitions of ECS 9.4.0 (``EcsFlat``, Elastic's ``ecs_flat.yml``) from Elastic's npm
+  package ``@elastic/ecs``, installed by ``npm ci --prefix tests/schemas``. Each event's every field must be
+  an ECS field of the right type (keywords text, dates ISO 8601, ips addresses, arrays where ECS
+  normalises to arrays), with an allowed value for the categorisation fields (and an ``event.type`` that
+  the ``event.category`` expects), or lie in the ``cortex`` custom namespace; the required ones are there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import ipaddress
+import json
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from cli_support import ROOT, cli_argv, connection, make_fake
+from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
+
+from cortex_wrapper._wire import RawRecord
+from cortex_wrapper.cli._args import build_parser
+from cortex_wrapper.cli._kinds import KINDS
+from cortex_wrapper.cli._siem import ECS_VERSION, OCSF_VERSION, ecs_event, ocsf_event
+from cortex_wrapper.testing import Faults, generate_records
+
+ECS_PACKAGE = ROOT / "tests" / "schemas" / "node_modules" / "@elastic" / "ecs"
+SAMPLES = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs"}
+
+
+def sample(command: str, count: int = 300) -> list[RawRecord]:
+    records = generate_records(SAMPLES[command], count, seed=41, run_count=50 if command == "notifications" else 0)
+    odd = [{**records[0], "ipAddress": "not-an-ip"}, {k: v for k, v in records[-1].items() if k != "dateCreated"}]
+    return [RawRecord(r, json.dumps(r)) for r in (*records, *odd)]
+
+
+# -- OCSF -----------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def ocsf_validator(class_name: str) -> jsonschema.Draft202012Validator:
+    schema = OcsfJsonSchemaEmbedded(get_ocsf_schema(version=OCSF_VERSION)).get_class_schema(
+        class_name=class_name, profiles=[])
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+@pytest.mark.parametrize("command", list(SAMPLES))
+def test_every_ocsf_event_validates_against_its_class(command: str) -> None:
+    expected_class = "entity_management" if command == "audit" else "base_event"
+    for index, record in enumerate(sample(command)):
+        event = ocsf_event(KINDS[command], record, f"id-{index}")
+        errors = [e.message for e in ocsf_validator(expected_class).iter_errors(event)]
+        assert not errors, (record.data, errors[:3])
+        assert event["metadata"]["uid"] == f"id-{index}" and event["raw_data"] == record.text
+
+
+def test_the_ocsf_schema_is_strict_enough_to_fail() -> None:
+    record = sample("audit", 1)[0]
+    event = ocsf_event(KINDS["audit"], record, "x")
+    for broken in ({**event, "activity_id": "Create"}, {k: v for k, v in event.items() if k != "entity"},
+                   {**event, "cortex_extra": 1}):
+        assert not ocsf_validator("entity_management").is_valid(broken)
+
+
+def test_audit_actions_are_entity_management_activities() -> None:
+    kind = KINDS["audit"]
+    base = sample("audit", 1)[0].data
+    for action, activity in (("CREATE", 1), ("READ", 2), ("UPDATE", 3), ("DELETE", 4), ("ARCHIVE", 99)):
+        event = ocsf_event(kind, RawRecord({**base, "action": action}, "{}"), "x")
+        assert (event["activity_id"], event["type_uid"]) == (activity, 300400 + activity)
+        assert ocsf_validator("entity_management").is_valid(event)
+
+
+# -- ECS -------------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def ecs_fields() -> dict[str, Any]:
+    """``EcsFlat`` from Elastic's package: every ECS field by its dotted name."""
+    node = shutil.which("node")
+    assert node is not None and ECS_PACKAGE.is_dir(), "run: npm ci --prefix tests/schemas"
+    done = subprocess.run([node, "-e", "process.stdout.write(JSON.stringify(require(process.argv[1]).EcsFlat))",
+                           str(ECS_PACKAGE)], capture_output=True, text=True, check=True)
+    fields: dict[str, Any] = json.loads(done.stdout)
+    version = subprocess.run([node, "-e", "process.stdout.write(require(process.argv[1]).EcsVersion)",
+                              str(ECS_PACKAGE)], capture_output=True, text=True, check=True).stdout
+    assert version == ECS_VERSION
+    return fields
+
+
+def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict) and value and not prefix.startswith("cortex."):
+        for key, inner in value.items():
+            yield from _leaves(inner, f"{prefix}{key}.")
+    else:
+        yield prefix[:-1], value
+
+
+def _fits(definition: dict[str, Any], value: Any) -> bool:
+    kind = definition["type"]
+    if kind in ("keyword", "constant_keyword", "wildcard", "match_only_text", "text"):
+        return isinstance(value, str)
+    if kind in ("long", "integer", "short", "byte", "unsigned_long"):
+        return type(value) is int
+    if kind in ("float", "double", "scaled_float", "half_float"):
+        return type(value) in (int, float)
+    if kind == "boolean":
+        return type(value) is bool
+    try:
+        if kind == "date":
+            return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
+        if kind == "ip":
+            return isinstance(value, str) and bool(ipaddress.ip_address(value))
+    except ValueError:
+        return False
+    return kind in ("object", "flattened", "nested")
+
+
+def ecs_problems(document: dict[str, Any]) -> list[str]:
+    """What makes ``document`` not an ECS event (empty: it is one)."""
+    fields, problems = ecs_fields(), []
+    present = dict(_leaves(document))
+    for name, value in present.items():
+        if name == "cortex" or name.startswith("cortex."):
+            continue  # the custom-field namespace: not ECS's to define
+        definition = fields.get(name)
+        if definition is None:
+            problems.append(f"{name}: not an ECS field")
+            continue
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and "array" not in definition.get("normalize", []):
+            problems.append(f"{name}: ECS does not make it an array")
+        problems += [f"{name}: {v!r} is not a {definition['type']}" for v in values if not _fits(definition, v)]
+        allowed = {a["name"]: a for a in definition.get("allowed_values") or []}
+        problems += [f"{name}: {v!r} is not an allowed value" for v in values if allowed and v not in allowed]
+    expected = {a["name"]: a.get("expected_event_types", []) for a in fields["event.category"]["allowed_values"]}
+    for category in present.get("event.category", []):
+        problems += [f"event.type {t!r} is not one {category!r} expects" for t in present.get("event.type", [])
+                     if t not in expected.get(category, [])]
+    problems += [f"{name}: required" for name, d in fields.items() if d.get("required") and name not in present]
+    return problems
+
+
+@pytest.mark.parametrize("command", list(SAMPLES))
+def test_every_ecs_event_is_made_of_ecs_fields_of_their_types(command: str) -> None:
+    for index, record in enumerate(sample(command)):
+        document = ecs_event(KINDS[command], record, f"id-{index}")
+        assert not ecs_problems(document), (record.data, ecs_problems(document)[:3])
+        assert document["event"]["id"] == f"id-{index}" and document["event"]["original"] == record.text
+
+
+def test_the_ecs_check_is_strict_enough_to_fail() -> None:
+    document = ecs_event(KINDS["audit"], sample("audit", 1)[0], "x")
+    for broken, problem in (({**document, "event": {**document["event"], "type": ["teleport"]}}, "allowed value"),
+                            ({**document, "source": {"ip": "nowhere"}}, "not a ip"),
+                            ({**document, "extra": 1}, "not an ECS field"),
+                            ({k: v for k, v in document.items() if k != "ecs"}, "ecs.version: required"),
+                            ({**document, "event": {**document["event"], "category": ["web"], "type": ["creation"]}},
+                             "expects")):
+        assert any(problem in p for p in ecs_problems(broken)), problem
+
+
+# -- through the CLI ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["ecs", "ocsf"])
+def test_the_cli_writes_one_event_per_record_with_its_stable_id(cli: Any, tmp_path: Path, fmt: str) -> None:
+    with make_fake(faults=Faults(seed=5, unknown_enum_rate=0.1, extra_field_rate=0.1)) as fake:
+        plain = cli(*connection(fake), "notifications", "--with-id", "--max-pages", "1", "--page-size", "50")
+        result = cli(*connection(fake), "notifications", "--format", fmt, "--max-pages", "1", "--page-size", "50")
+        output = tmp_path / f"audit.{fmt}.jsonl"
+        incremental = cli(*connection(fake), "audit", "--format", fmt, "--output", str(output),
+                          "--checkpoint", f"{output}.ckpt")
+    assert result.code == plain.code == incremental.code == 0, result.err
+    events = [json.loads(line) for line in result.out.splitlines()]
+    ids = [json.loads(line)["_event_id"] for line in plain.out.splitlines()]
+    assert [e["event"]["id"] if fmt == "ecs" else e["metadata"]["uid"] for e in events] == ids
+    for event in events:
+        if fmt == "ecs":
+            assert not ecs_problems(event)
+        else:
+            assert ocsf_validator("base_event").is_valid(event)
+    audit = [json.loads(line) for line in output.read_text().splitlines()]
+    assert audit and all((ecs_problems(e) == []) if fmt == "ecs" else ocsf_validator("entity_management").is_valid(e)
+                         for e in audit)
+
+
+# -- the README's "Shipping to a SIEM" commands -----------------------------------------------------------
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_the_readme_follow_command_runs_against_the_sandbox(tmp_path: Path) -> None:
+    [command] = re.findall(r"# siem: try it\n(cortex-logs .*)\n", README)
+    process = subprocess.Popen(cli_argv(*shlex.split(command)[1:]), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if "poll 1:" in line:
+            break
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    events = [json.loads(line) for line in (tmp_path / "audit.ecs.jsonl").read_text().splitlines()]
+    assert events and not any(ecs_problems(event) for event in events)
+    status = json.loads((tmp_path / "audit.status.json").read_text())
+    assert status["state"] == "ok" and status["records_exported"] == len(events)
+    assert (tmp_path / "audit.ckpt").is_file()
+
+
+def test_the_readme_service_command_line_is_valid() -> None:
+    [exec_start] = re.findall(r"ExecStart=\S+ (.*)\n", README)
+    args = build_parser().parse_args(shlex.split(exec_start))
+    assert args.follow and args.format == "ecs" and args.checkpoint and args.status_file and args.token_file
