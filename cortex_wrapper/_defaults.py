@@ -85,3 +85,11 @@ MAX_SEEN_IDENTITIES = 50_000
 
 FOLLOW_MAX_BACKOFF_SECONDS = 600.0
 """``cortex-logs --follow``: the longest wait between polls while they fail (doubling from ``--interval``)."""
+
+NOTIFICATION_RETENTION_DAYS = 30
+"""How long Cortex keeps notification logs and runs (Cortex's docs, Notification logs page: logs are kept 30 days,
+their contents 14). ``cortex-logs`` warns when ``--since`` reaches past it, and a checkpoint that falls further
+behind than this stops with exit 8 (a gap is possible) unless ``--accept-gap``."""
+
+NOTIFICATION_CONTENT_RETENTION_DAYS = 14
+"""How long Cortex keeps a notification's contents (same source): older logs may come back without them."""

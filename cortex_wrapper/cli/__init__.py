@@ -22,12 +22,15 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
-from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS
+from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._errors import InvalidParameterError
 from ._args import build_parser, filters_of, option_name
 from ._dates import now_utc
+from ._durable import atomic_text_file
 from ._exitcodes import (
+    EXIT_ALERT,
     EXIT_API,
     EXIT_AUTH,
     EXIT_CODES,
@@ -48,6 +51,7 @@ from ._session import console, is_tty, open_client, stdout
 from ._summary import render_json, render_table, summarize
 
 __all__ = [
+    "EXIT_ALERT",
     "EXIT_API",
     "EXIT_AUTH",
     "EXIT_CODES",
@@ -63,31 +67,37 @@ __all__ = [
 
 def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) -> int:
     now = now_utc()
-    redact = handler.redact
-    interval = args.interval.total_seconds() if args.interval is not None else DEFAULT_FOLLOW_INTERVAL_SECONDS
     since = args.since.resolve(now) if args.since else None
     until = args.until.resolve(now) if args.until else None
+    _warn_retention(args, since, now)
     with open_client(args, handler) as client:
         if args.kind is None:
             summary = summarize(client, since=since or now, until=until or now, top=args.top,
                                 page_size=args.page_size, max_pages=args.max_pages, progress=progress)
-            stdout().write(render_json(summary) if args.format == "json" else render_table(summary))
-            return EXIT_OK
+            text = render_json(summary) if args.format == "json" else render_table(summary)
+            with atomic_text_file(Path(args.output)) if args.output else contextlib.nullcontext(stdout().write) as write:
+                write(text)
+            held = [condition.describe(summary) for condition in args.fail_on if condition.holds(summary)]
+            for description in held:
+                sys.stderr.write(f"cortex-logs: alert: {description}\n")
+            return EXIT_ALERT if held else EXIT_OK
         filters = filters_of(args, args.kind)
         _check_follow(args)
         if args.follow:
+            interval = args.interval.total_seconds() if args.interval is not None else DEFAULT_FOLLOW_INTERVAL_SECONDS
             return follow(client, args.kind, filters, fmt=args.format, output=args.output,
                           checkpoint=args.checkpoint, since=since, page_size=args.page_size, progress=progress,
-                          notify=lambda line: None if args.quiet else progress.note(line), redact=redact,
+                          notify=lambda line: None if args.quiet else progress.note(line), redact=handler.redact,
                           lag=args.lag if args.lag is not None else dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
-                          with_id=args.with_id, interval=interval, status_file=args.status_file)
+                          with_id=args.with_id, interval=interval, status_file=args.status_file,
+                          accept_gap=args.accept_gap)
         if args.checkpoint:
             notify = (lambda line: None) if args.quiet else progress.note
             lag = {} if args.lag is None else {"lag": args.lag}
             export_incremental(client, args.kind, filters, fmt=args.format, output=args.output,
                                checkpoint=args.checkpoint, since=since, until=until, page_size=args.page_size,
                                max_pages=args.max_pages, progress=progress, notify=notify, with_id=args.with_id,
-                               **lag)
+                               accept_gap=args.accept_gap, **lag)
             return EXIT_OK
         if args.lag is not None:
             raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
@@ -96,6 +106,15 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
         export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
                max_pages=args.max_pages, progress=progress, with_id=args.with_id)
     return EXIT_OK
+
+
+def _warn_retention(args: argparse.Namespace, since: dt.datetime | None, now: dt.datetime) -> None:
+    """Say so when ``--since`` reaches past what Cortex keeps of notification logs and runs."""
+    horizon = now - dt.timedelta(days=NOTIFICATION_RETENTION_DAYS)
+    notifications = args.kind is None or args.kind.retained
+    if notifications and since is not None and since < horizon and not args.quiet:
+        sys.stderr.write(f"cortex-logs: warning: --since reaches back past the {NOTIFICATION_RETENTION_DAYS} days "
+                         f"Cortex keeps notification logs and runs: nothing before {horizon.isoformat()} comes back\n")
 
 
 def _check_follow(args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS
 from .._params import Param
+from ._alerts import parse_condition
 from ._dates import DATE_HELP, parse_duration, parse_when
 from ._exitcodes import EXIT_USAGE, describe_exit_codes
 from ._kinds import KINDS, Kind
@@ -166,6 +167,9 @@ def _add_export(sub: Any, kind: Kind) -> None:
                         help=f"with --follow: time between polls (default {int(DEFAULT_FOLLOW_INTERVAL_SECONDS)}s)")
     parser.add_argument("--status-file", metavar="FILE",
                         help="with --follow: JSON health status, replaced atomically after every poll")
+    parser.add_argument("--accept-gap", action="store_true",
+                        help="with --checkpoint: go on when the checkpoint is older than the 30 days Cortex keeps "
+                        "notification logs (records may be missing; without it such a run exits 8)")
     parser.add_argument("--with-id", action="store_true",
                         help="add each record's stable event id (_event_id): the API's id, or for audit entries "
                         "a content hash and occurrence; the same whichever run exports the record")
@@ -190,6 +194,10 @@ def _add_summary(sub: Any) -> None:
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default table)")
     parser.add_argument("--top", type=positive, default=10, metavar="N",
                         help="how many failing channels and recipients to list (default 10)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the summary to FILE (replaced atomically)")
+    parser.add_argument("--fail-on", dest="fail_on", action="append", type=parse_condition, metavar="EXPR",
+                        default=[], help="exit 7 when EXPR holds, e.g. failed>0, failed_rate>5%%, "
+                        "failed_reason:CHANNEL_NOT_FOUND>0 (repeatable: any one)")
     _add_global_options(parser, nested=True)
     parser.set_defaults(kind=None)
 

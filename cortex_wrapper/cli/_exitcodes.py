@@ -19,6 +19,8 @@ EXIT_AUTH = 3
 EXIT_RATE_LIMITED = 4
 EXIT_NETWORK = 5
 EXIT_API = 6
+EXIT_ALERT = 7
+EXIT_GAP = 8
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES: dict[int, str] = {
@@ -29,6 +31,8 @@ EXIT_CODES: dict[int, str] = {
     EXIT_RATE_LIMITED: "rate limited: 429 after every retry, or a wait over the limit",
     EXIT_NETWORK: "network failure: connection refused or dropped, DNS, TLS, timeout",
     EXIT_API: "any other API error (4xx, 5xx) or a response that is not what the spec says",
+    EXIT_ALERT: "summary --fail-on: a condition holds",
+    EXIT_GAP: "a gap is possible: the checkpoint's newest record is older than Cortex keeps records (--accept-gap)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
 }
 """Every exit code of ``cortex-logs`` and what it means."""

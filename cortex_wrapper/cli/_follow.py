@@ -127,7 +127,8 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
            checkpoint: str, since: dt.datetime | None, page_size: int | None, progress: Progress,
            notify: Callable[[str], None], redact: Callable[[str], str], lag: dt.timedelta, with_id: bool,
            interval: float, status_file: str | None, wait: Callable[[float], None] = time.sleep,
-           clock: Callable[[], float] = time.monotonic, now: Callable[[], dt.datetime] = _now) -> int:
+           clock: Callable[[], float] = time.monotonic, now: Callable[[], dt.datetime] = _now,
+           accept_gap: bool = False) -> int:
     """Poll until stopped (``Stopped``); the exit code. ``wait``, ``clock`` and ``now`` are injectable for tests."""
     status = Status(kind.command, str(output), interval, started_at=now())
     status_path = Path(status_file) if status_file else None
@@ -140,7 +141,8 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
             try:
                 done = export_incremental(client, kind, filters, fmt=fmt, output=output, checkpoint=checkpoint,
                                           since=since, until=None, page_size=page_size, max_pages=None,
-                                          progress=progress, notify=notify, lag=lag, with_id=with_id)
+                                          progress=progress, notify=notify, lag=lag, with_id=with_id,
+                                          accept_gap=accept_gap)
             except TRANSIENT as error:
                 status.consecutive_failures += 1
                 delay = backoff(interval, status.consecutive_failures, error)

@@ -42,12 +42,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._client import CortexClient
-from .._defaults import DEFAULT_LAG_SECONDS
+from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._wire import RawRecord
 from ._checkpoint import Checkpoint, Cursor, load, save
 from ._dates import within_utc
 from ._durable import append, locked_append, sync, truncate
-from ._exitcodes import EXIT_USAGE, CliError
+from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._export import pager
 from ._formats import csv_header, line_for, needs_event_id
 from ._kinds import Kind, Occurrences
@@ -225,6 +225,19 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
     return checkpoint
 
 
+def _check_retention(kind: Kind, checkpoint: Checkpoint, accept_gap: bool, notify: Callable[[str], None]) -> None:
+    """A checkpoint further behind than Cortex keeps notifications may have missed records: stop (exit 8), or say so."""
+    horizon = dt.datetime.now(dt.UTC) - dt.timedelta(days=NOTIFICATION_RETENTION_DAYS)
+    if not kind.retained or checkpoint.newest is None or checkpoint.newest >= horizon:
+        return
+    message = (f"a gap is possible: the checkpoint's newest record ({checkpoint.newest.isoformat()}) is older than "
+               f"the {NOTIFICATION_RETENTION_DAYS} days Cortex keeps {kind.noun}; records from then until "
+               f"{horizon.isoformat(timespec='seconds')} ({(horizon - checkpoint.newest).days} days or more) may be gone")
+    if not accept_gap:
+        raise CliError(f"{message}; rerun with --accept-gap to go on", EXIT_GAP)
+    notify(f"cortex-logs: warning: {message}")
+
+
 @dataclass(frozen=True)
 class Exported:
     """What one incremental run did: records appended, and the newest timestamp the checkpoint now covers."""
@@ -237,7 +250,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                        output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
                        page_size: int | None, max_pages: int | None, progress: Progress,
                        notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
-                       with_id: bool = False) -> Exported:
+                       with_id: bool = False, accept_gap: bool = False) -> Exported:
     """Append the records the checkpoint does not cover to ``output``; say how many, and the newest.
 
     Each run re-reads the last ``lag`` before the newest record exported, for records that arrive late.
@@ -251,6 +264,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     path = Path(checkpoint)
     with locked_append(Path(output)) as fd:
         state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), with_id, notify)
+        _check_retention(kind, state, accept_gap, notify)
         run = _Run(kind, fmt, fd, path, state, lag)
         lower = run.cursor.floor() or since
         bounded[op.lower_bound] = lower = within_utc(lower) if lower is not None else None

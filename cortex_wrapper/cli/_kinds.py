@@ -48,6 +48,11 @@ class Kind:
         """Every property of the record schema: the timestamp first, then the spec's order. A fixed CSV header."""
         return (self.time_field, *(name for name in self.properties if name != self.time_field))
 
+    @property
+    def retained(self) -> bool:
+        """True for the kinds Cortex keeps only ``NOTIFICATION_RETENTION_DAYS`` (notification logs and runs)."""
+        return self.command in ("notifications", "runs")
+
     @cached_property
     def id_wire(self) -> str | None:
         """The wire name of the record's id (``id``), None for audit entries, which have none."""

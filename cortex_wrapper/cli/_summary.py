@@ -107,8 +107,13 @@ def _section(title: str, headers: list[str], rows: list[list[str]]) -> list[str]
     return ["", title, *(render_rows(headers, rows) if rows else ["(none)"])]
 
 
+def share(count: int, total: int) -> str:
+    """``count`` as a percentage of ``total``, one decimal: the one rounding every figure of the summary uses."""
+    return f"{100 * count / total:.1f}%" if total else "0.0%"
+
+
 def _counts(title: str, header: str, counts: dict[str, int], total: int | None = None) -> list[str]:
-    rows = [[key, f"{count:,}", *([f"{100 * count / total:.1f}%"] if total else [])] for key, count in counts.items()]
+    rows = [[key, f"{count:,}", *([share(count, total)] if total else [])] for key, count in counts.items()]
     return _section(title, [header, "COUNT", *(["SHARE"] if total else [])], rows)
 
 
@@ -118,7 +123,7 @@ def render_table(summary: dict[str, Any]) -> str:
     total = logs["total"]
     lines = [
         f"Notification delivery health, {window['since']} .. {window['until']}",
-        f"notification logs: {total:,}, failed {logs['failed']:,} ({100 * logs['failure_rate']:.1f}%); "
+        f"notification logs: {total:,}, failed {logs['failed']:,} ({share(logs['failed'], total)}); "
         f"notification runs: {runs['total']:,}, {runs['delivered_notifications']:,} notifications delivered",
     ]
     lines += _counts("Logs by status", "STATUS", logs["by_status"], total)
@@ -127,7 +132,7 @@ def render_table(summary: dict[str, Any]) -> str:
     lines += _counts("Ignored reasons", "IGNORED REASON", logs["ignored_reasons"])
     lines += _counts("Top failing channels", "CHANNEL", logs["top_failing_channels"])
     lines += _counts("Top failing recipients", "RECIPIENT", logs["top_failing_recipients"])
-    rows = [[r["type"], f"{r['total']:,}", f"{r['failed']:,}", f"{100 * r['failure_rate']:.1f}%"]
+    rows = [[r["type"], f"{r['total']:,}", f"{r['failed']:,}", share(r["failed"], r["total"])]
             for r in logs["failure_rate_by_type"]]
     lines += _section("Failure rate by notification type", ["TYPE", "LOGS", "FAILED", "FAILURE RATE"], rows)
     lines += _counts("Runs by status", "RUN STATUS", runs["by_status"], runs["total"])

@@ -23,6 +23,28 @@ def fake() -> Iterator[FakeCortex]:
 
 
 @pytest.fixture(autouse=True)
+def _retention_covers_the_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture records are dated around 2026-06-01: keep the 30-day retention rule (tested on its own, with
+    ``real_retention``) from calling every checkpoint over them a gap."""
+    import cortex_wrapper.cli as cli_package
+    from cortex_wrapper.cli import _incremental
+
+    monkeypatch.setattr(_incremental, "NOTIFICATION_RETENTION_DAYS", 36_500)
+    monkeypatch.setattr(cli_package, "NOTIFICATION_RETENTION_DAYS", 36_500)
+
+
+@pytest.fixture
+def real_retention(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cortex's real retention, 30 days (``NOTIFICATION_RETENTION_DAYS``), for the tests of the rule itself."""
+    import cortex_wrapper.cli as cli_package
+    from cortex_wrapper._defaults import NOTIFICATION_RETENTION_DAYS
+    from cortex_wrapper.cli import _incremental
+
+    monkeypatch.setattr(_incremental, "NOTIFICATION_RETENTION_DAYS", NOTIFICATION_RETENTION_DAYS)
+    monkeypatch.setattr(cli_package, "NOTIFICATION_RETENTION_DAYS", NOTIFICATION_RETENTION_DAYS)
+
+
+@pytest.fixture(autouse=True)
 def _token_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORTEX_API_TOKEN", TOKEN)
     monkeypatch.delenv("CORTEX_API_KEY", raising=False)

@@ -188,9 +188,21 @@ def test_refuses_an_output_no_checkpoint_covers(cli: Any, fake: FakeCortex, tmp_
 def test_refuses_a_truncated_output(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
     output = tmp_path / "audit.jsonl"
     assert incremental(cli, fake, "audit", output).code == 0
-    output.write_text("")
+    lines = output.read_text().splitlines(keepends=True)
+    output.write_text("".join(lines[: len(lines) // 2]))  # cut short, not emptied: something else changed it
     result = incremental(cli, fake, "audit", output)
     assert result.code == 1 and "changed outside cortex-logs" in result.err
+
+
+def test_an_output_emptied_in_place_is_a_copytruncate_rotation(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
+    output = tmp_path / "logs.jsonl"
+    assert incremental(cli, fake, "notifications", output).code == 0
+    copied = output.read_text()
+    output.write_text("")  # logrotate copytruncate: copied elsewhere, then emptied where it is
+    fake.insert_newest("notification_logs", 2)
+    result = incremental(cli, fake, "notifications", output)
+    assert result.code == 0 and "was truncated (copytruncate?)" in result.err
+    assert len(jsonl(output.read_text())) == 2 and len(jsonl(copied)) == 400
 
 
 def test_refuses_other_filters_or_format(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:

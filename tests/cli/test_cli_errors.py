@@ -27,7 +27,7 @@ def one_error_line(err: str) -> str:
 
 
 def test_exit_codes_are_documented(cli: Any) -> None:
-    assert set(EXIT_CODES) == {0, 1, 2, 3, 4, 5, 6, 130}
+    assert set(EXIT_CODES) == {0, 1, 2, 3, 4, 5, 6, 7, 8, 130}
     result = cli("--help")
     assert result.code == 0
     for code, meaning in EXIT_CODES.items():

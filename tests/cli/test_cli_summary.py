@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import connection, server_records
+from cli_support import NO_RECORDS, connection, incremental_run, jsonl, make_fake, notification_log, server_records
 
 from cortex_wrapper.testing import FakeCortex
 
@@ -91,3 +92,78 @@ def test_summary_default_window_is_seven_days(cli: Any, fake: FakeCortex, fmt: s
     since, until = first.params("fromDate")[0], first.params("untilDate")[0]
     span = dt.datetime.fromisoformat(until) - dt.datetime.fromisoformat(since)
     assert span == dt.timedelta(days=7)
+
+
+# -- issue 13, item 6: --fail-on, --output, and one rounding for every rate ------------------------------------
+
+
+def _logs(failed: int, total: int) -> list[dict[str, Any]]:
+    return [notification_log(i, "2026-05-01T09:00:00Z", status="FAILED" if i < failed else "DELIVERED",
+                             **({"failedReason": "CHANNEL_NOT_FOUND"} if i < failed else {}))
+            for i in range(total)]
+
+
+def test_the_header_and_the_table_round_a_rate_the_same_way(cli: Any) -> None:
+    # 79/1000 + 0.49/1000 style counts: 7.949% once rounded to 4 places is 7.95%, which printed 8.0% beside 7.9%
+    with make_fake(**NO_RECORDS, notification_logs=_logs(7949, 100_000)) as fake:
+        result = cli(*connection(fake), "summary", *WINDOW)
+    assert result.code == 0, result.err
+    header = result.out.splitlines()[1]
+    failed_row = next(line for line in result.out.splitlines() if line.startswith("FAILED "))
+    assert "(7.9%)" in header and failed_row.split()[-1] == "7.9%"
+
+
+@pytest.mark.parametrize(("conditions", "code", "alerts"), [
+    (["failed>0"], 7, ["failed>0 (3)"]),
+    (["failed>3"], 0, []),
+    (["failed_rate>5%"], 7, ["failed_rate>5% (30.0%)"]),
+    (["failed_rate>0.5"], 0, []),
+    (["failed_reason:CHANNEL_NOT_FOUND>0", "failed_reason:MISSING_CONTENT>0"], 7,
+     ["failed_reason:CHANNEL_NOT_FOUND>0 (3)"]),
+    (["status:DELIVERED>=7"], 7, ["status:DELIVERED>=7 (7)"]),
+])
+def test_fail_on_exits_7_when_a_condition_holds(cli: Any, tmp_path: Path, conditions: list[str], code: int,
+                                                alerts: list[str]) -> None:
+    output = tmp_path / "summary.json"
+    with make_fake(**NO_RECORDS, notification_logs=_logs(3, 10)) as fake:
+        argv = [arg for condition in conditions for arg in ("--fail-on", condition)]
+        result = cli(*connection(fake), "summary", *WINDOW, "--format", "json", "--output", str(output), *argv)
+    assert result.code == code, result.err
+    assert [line.removeprefix("cortex-logs: alert: ") for line in result.err.splitlines()
+            if line.startswith("cortex-logs: alert:")] == alerts
+    assert json.loads(output.read_text())["notification_logs"]["failed"] == 3 and result.out == ""
+
+
+@pytest.mark.parametrize(("condition", "message"), [
+    ("failed", "is not METRIC OP NUMBER"), ("nope>1", "unknown metric 'nope'"),
+    ("failed>5%", "only a rate"), ("colour:RED>0", "unknown metric 'colour'"),
+])
+def test_a_bad_fail_on_is_a_usage_error_naming_the_metrics(cli: Any, condition: str, message: str) -> None:
+    result = cli("--sandbox", "summary", "--fail-on", condition)
+    assert result.code == 2 and "--fail-on" in result.err and message in result.err
+
+
+# -- issue 13, item 5: retention ----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("real_retention")
+def test_since_past_the_retention_warns(cli: Any) -> None:
+    result = cli("--sandbox", "notifications", "--since", "45d", "--max-pages", "1", "--page-size", "1")
+    assert result.code == 0
+    assert "reaches back past the 30 days Cortex keeps notification logs" in result.err
+    assert "reaches back" not in cli("--sandbox", "notifications", "--since", "20d", "--max-pages", "1").err
+    assert "reaches back" not in cli("--sandbox", "audit", "--since", "45d", "--max-pages", "1").err
+
+
+@pytest.mark.usefixtures("real_retention")
+def test_a_checkpoint_older_than_the_retention_stops_with_exit_8_unless_accepted(cli: Any, tmp_path: Path) -> None:
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=40)).isoformat()
+    output = tmp_path / "logs.jsonl"
+    with make_fake(**NO_RECORDS, notification_logs=[notification_log(1, old)]) as fake:
+        assert incremental_run(cli, fake, "notifications", output).code == 0
+        fake.insert("notification_logs", [notification_log(2, dt.datetime.now(dt.UTC).isoformat())])
+        stopped = incremental_run(cli, fake, "notifications", output)
+        assert stopped.code == 8 and "a gap is possible" in stopped.err and "--accept-gap" in stopped.err
+        accepted = incremental_run(cli, fake, "notifications", output, "--accept-gap")
+    assert accepted.code == 0 and "warning: a gap is possible" in accepted.err
+    assert [r["id"] for r in jsonl(output.read_text())] == [1, 2]
