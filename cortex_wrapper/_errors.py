@@ -112,7 +112,7 @@ class PermissionDeniedError(CortexAPIError):
 
     def __init__(self, status_code: int, message: str, *, permission: str | None = None, **kwargs: Any) -> None:
         self.permission = permission
-        if permission:
+        if permission and permission.lower() not in message.lower():  # the server's message may name it already
             message = f"{message} (the token needs the '{permission}' permission)"
         super().__init__(status_code, message, **kwargs)
 

@@ -24,11 +24,17 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
-from .._errors import InvalidParameterError
+from .._defaults import (
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_FOLLOW_INTERVAL_SECONDS,
+    DEFAULT_LAG_SECONDS,
+    NOTIFICATION_RETENTION_DAYS,
+)
+from .._errors import InvalidParameterError, NotFoundError
 from ._args import build_parser, filters_of, option_name
 from ._dates import now_utc
-from ._durable import atomic_text_file
+from ._durable import output_file
 from ._exitcodes import (
     EXIT_ALERT,
     EXIT_API,
@@ -70,12 +76,15 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
     since = args.since.resolve(now) if args.since else None
     until = args.until.resolve(now) if args.until else None
     _warn_retention(args, since, now)
+    if since is not None and until is not None and since > until:
+        raise CliError(f"--since {args.since.text} is after --until {args.until.text}: the window is empty", EXIT_USAGE)
     with open_client(args, handler) as client:
         if args.kind is None:
             summary = summarize(client, since=since or now, until=until or now, top=args.top,
                                 page_size=args.page_size, max_pages=args.max_pages, progress=progress)
             text = render_json(summary) if args.format == "json" else render_table(summary)
-            with atomic_text_file(Path(args.output)) if args.output else contextlib.nullcontext(stdout().write) as write:
+            to_file = args.output not in (None, "-")
+            with output_file(Path(args.output)) if to_file else contextlib.nullcontext(stdout().write) as write:
                 write(text)
             held = [condition.describe(summary) for condition in args.fail_on if condition.holds(summary)]
             for description in held:
@@ -103,8 +112,11 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
         op = args.kind.operation
         bounded = {**filters, op.lower_bound: since, op.upper_bound: until}
-        export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
-               max_pages=args.max_pages, progress=progress, with_id=args.with_id)
+        count = export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
+                       max_pages=args.max_pages, progress=progress, with_id=args.with_id)
+        if count == 0 and "delivered_only" in op.params and "delivered_only" not in filters and not args.quiet:
+            sys.stderr.write("cortex-logs: no runs matched; the server hides runs that delivered nothing (failed "
+                             "ones usually did) unless you pass --no-delivered-only\n")
     return EXIT_OK
 
 
@@ -137,6 +149,9 @@ def _message(error: BaseException, args: argparse.Namespace) -> str:
     if isinstance(error, InvalidParameterError):  # the library names its keyword; the CLI names the option
         return f"{option_name(args.kind, error.parameter)}: {error.reason}"
     text = str(error)
+    if isinstance(error, NotFoundError):
+        base = args.base_url or os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
+        return f"{text}; check --base-url ({base}): it is the API's root, such as {DEFAULT_BASE_URL}"
     if type(error).__module__.startswith("cortex_wrapper"):
         return text or type(error).__name__
     if isinstance(error, OSError) and error.filename:
@@ -174,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2), already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    records_on_terminal = args.kind is not None and not args.output and is_tty(stdout())
+    records_on_terminal = args.kind is not None and args.output in (None, "-") and is_tty(stdout())
     progress = Progress(sys.stderr, enabled=not args.quiet and is_tty(sys.stderr) and not records_on_terminal)
     with console(progress, quiet=args.quiet, debug=args.debug,
                  option=lambda parameter: option_name(args.kind, parameter)) as handler:

@@ -63,6 +63,38 @@ def positive(text: str) -> int:
     return value
 
 
+def non_negative(text: str) -> int:
+    """An int >= 0 (argparse: "invalid non_negative value")."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+def page_size(text: str) -> int:
+    """An int from 1 to 1000, the API's limit (argparse: "invalid page_size value")."""
+    value = int(text)
+    if not 1 <= value <= 1000:
+        raise ValueError(text)
+    return value
+
+
+positive.__name__ = "positive int"  # argparse: "invalid positive int value: '0'"
+non_negative.__name__ = "non-negative int"
+page_size.__name__ = "page size (1 to 1000)"
+
+
+def seconds(text: str) -> float:
+    """A number of seconds > 0 (argparse: "invalid seconds value")."""
+    value = float(text)
+    if not 0 < value < 10**9:
+        raise ValueError(text)
+    return value
+
+
+seconds.__name__ = "number of seconds > 0"
+
+
 def _add_global_options(parser: argparse.ArgumentParser, *, nested: bool) -> None:
     """The options every command takes; ``nested`` (in a subcommand) leaves unset ones to the main parser."""
 
@@ -74,13 +106,13 @@ def _add_global_options(parser: argparse.ArgumentParser, *, nested: bool) -> Non
                        help="Cortex API URL (default: $CORTEX_BASE_URL, else https://api.getcortexapp.com)")
     group.add_argument("--token-file", metavar="FILE", default=default(None),
                        help="read the API token from FILE (default: $CORTEX_API_TOKEN, else $CORTEX_API_KEY)")
-    group.add_argument("--timeout", type=float, metavar="SECONDS", default=default(None),
+    group.add_argument("--timeout", type=seconds, metavar="SECONDS", default=default(None),
                        help="per-request timeout (default 30)")
-    group.add_argument("--max-retries", type=int, metavar="N", default=default(None),
+    group.add_argument("--max-retries", type=non_negative, metavar="N", default=default(None),
                        help="retries for 429, 5xx, timeouts and dropped connections (default 5)")
-    group.add_argument("--concurrency", type=int, metavar="N", default=default(None),
+    group.add_argument("--concurrency", type=positive, metavar="N", default=default(None),
                        help="pages fetched at once (default 4)")
-    group.add_argument("--requests-per-minute", type=int, metavar="N", default=default(None),
+    group.add_argument("--requests-per-minute", type=non_negative, metavar="N", default=default(None),
                        help="client-side pacing (default 1000, Cortex's limit; 0 turns it off)")
     group.add_argument("-q", "--quiet", action="store_true", default=default(False),
                        help="no progress line and no warnings; errors only")
@@ -139,8 +171,8 @@ def _add_window(parser: argparse.ArgumentParser, kind: Kind | None, *, since_def
 
 
 def _add_paging(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--page-size", type=int, metavar="N", help="records per request, 1..1000 (default 1000)")
-    parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages")
+    parser.add_argument("--page-size", type=page_size, metavar="N", help="records per request, 1..1000 (default 1000)")
+    parser.add_argument("--max-pages", type=positive, metavar="N", help="stop after N pages")
 
 
 def _add_export(sub: Any, kind: Kind) -> None:
@@ -154,7 +186,9 @@ def _add_export(sub: Any, kind: Kind) -> None:
                         help="output format (default jsonl, the records as sent); ecs and ocsf: one Elastic Common "
                         "Schema or OCSF event per line, with the stable event id and the record as sent")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (replaced atomically; appended to with --checkpoint) instead of stdout")
+                        help="write to FILE instead of stdout ('-'): a regular file is replaced atomically, keeping its "
+                        "mode (through a symlink, its target); a device or FIFO is written in place; appended to "
+                        "with --checkpoint")
     parser.add_argument("--checkpoint", metavar="FILE",
                         help="incremental export: state kept in FILE; needs --output and jsonl or csv")
     parser.add_argument("--lag", type=parse_duration, metavar="DURATION", default=None,

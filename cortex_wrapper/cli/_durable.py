@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,9 +39,19 @@ def fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
+def new_file_mode() -> int:
+    """The mode a new file gets: ``0o666`` less the umask, as ``open()`` would give it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
-def atomic_text_file(path: Path, what: str = "") -> Iterator[Callable[[str], object]]:
-    """Write ``path`` through a temporary file in its directory, renamed over it only on success."""
+def atomic_text_file(path: Path, what: str = "", mode: int | None = None) -> Iterator[Callable[[str], object]]:
+    """Write ``path`` through a temporary file in its directory, renamed over it only on success.
+
+    The new file gets ``mode`` (default: what a new file gets under the umask).
+    """
     label = f"{what} {path}" if what else str(path)
     directory = path.resolve().parent
     try:
@@ -48,6 +59,7 @@ def atomic_text_file(path: Path, what: str = "") -> Iterator[Callable[[str], obj
     except OSError as exc:
         raise CliError(f"cannot write {label}: {exc.strerror}") from None
     try:
+        os.fchmod(fd, new_file_mode() if mode is None else mode)
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream.write
             stream.flush()
@@ -65,8 +77,38 @@ def atomic_text_file(path: Path, what: str = "") -> Iterator[Callable[[str], obj
 
 
 @contextlib.contextmanager
-def locked_append(path: Path, mode: int = 0o600) -> Iterator[int]:
-    """``path`` opened for appending (created with ``mode`` if new), locked against a second writer."""
+def output_file(path: Path) -> Iterator[Callable[[str], object]]:
+    """Write an export to ``path`` as a user expects of ``--output``.
+
+    A regular file (or a new one) is replaced atomically, keeping an existing file's mode; through a
+    symlink it is the target that is replaced, the link stays; a device, FIFO or socket (``/dev/stdout``,
+    ``/dev/null``) is written in place, streamed, never replaced. Errors name ``path``.
+    """
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            raise CliError(f"cannot write {path}: it is a directory")
+        try:
+            stream = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise CliError(f"cannot write {path}: {exc.strerror}") from None
+        with stream:
+            yield stream.write
+        return
+    mode = stat.S_IMODE(info.st_mode) if info is not None else None
+    with atomic_text_file(target, mode=mode) as write:
+        yield write
+
+
+@contextlib.contextmanager
+def locked_append(path: Path, mode: int = 0o666) -> Iterator[int]:
+    """``path`` opened for appending (created with ``mode`` less the umask if new), locked against a second writer."""
     flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags, mode)

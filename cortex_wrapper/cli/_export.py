@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .._client import CortexClient
-from ._durable import atomic_text_file
+from ._durable import output_file
 from ._formats import needs_event_id, writer_for
 from ._kinds import Kind, Occurrences
 from ._progress import Progress
@@ -26,7 +26,8 @@ def export(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
            page_size: int | None, max_pages: int | None, progress: Progress, with_id: bool = False) -> int:
     """Export the query's records as sent; return how many were written."""
     records = pager(client, kind, filters, page_size, max_pages)
-    target = atomic_text_file(Path(output)) if output else contextlib.nullcontext(stdout().write)
+    to_file = output is not None and output != "-"
+    target = output_file(Path(output)) if output is not None and to_file else contextlib.nullcontext(stdout().write)
     with target as write:
         writer = writer_for(kind, fmt, write, with_id)
         ids = needs_event_id(fmt, with_id)

@@ -65,7 +65,7 @@ def query_of(filters: Mapping[str, Any]) -> dict[str, Any]:
 
 def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any],
                  max_pages: int | None) -> None:
-    if not output:
+    if not output or output == "-":
         raise CliError("--checkpoint needs --output FILE (the export is appended to it)", EXIT_USAGE)
     if fmt == "table":
         raise CliError("--checkpoint writes jsonl, csv, ecs or ocsf, not table", EXIT_USAGE)

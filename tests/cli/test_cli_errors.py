@@ -56,12 +56,12 @@ def test_bad_enum_value_names_the_option(cli: Any, fake: FakeCortex) -> None:
 
 def test_bad_page_size_is_usage_error(cli: Any, fake: FakeCortex) -> None:
     result = cli(*connection(fake), "audit", "--page-size", "5000")
-    assert result.code == 2 and "--page-size: must be an int from 1 to 1000" in one_error_line(result.err)
+    assert result.code == 2 and "argument --page-size: invalid page size (1 to 1000) value: '5000'" in one_error_line(result.err)
 
 
 def test_top_must_be_positive(cli: Any) -> None:
     result = cli("summary", "--top", "0")
-    assert result.code == 2 and "invalid positive value: '0'" in one_error_line(result.err)
+    assert result.code == 2 and "argument --top: invalid positive int value: '0'" in one_error_line(result.err)
 
 
 def test_deprecated_filter_value_is_sent_with_a_warning(cli: Any, fake: FakeCortex) -> None:
