@@ -237,3 +237,79 @@ def parse_cost(pages: int, page_size: int = 1000) -> dict[str, Any]:
                 "parse_us_per_record": parse_seconds / records * 1e6, "ratio_to_json_loads": parse_seconds / json_seconds,
             }
     return figures
+
+
+# -- the export path: HTTP body to bytes in the file, per core ----------------------------------------------
+
+EXPORT_COMMANDS = {"audit": ("audit_logs", "/api/v1/audit-logs", "logs", "endTime"),
+                   "runs": ("notification_runs", "/api/v1/notifications/logs/run", "runs", "untilDate")}
+
+
+def _minimal_loop(url: str, token: str, command: str, fmt: str, pages: int, page_size: int, out: Path) -> int:
+    """The floor: httpx, json.loads, then json.dumps or csv.writer per record, the same pages in flight."""
+    import csv
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, path, key, upper = EXPORT_COMMANDS[command]
+    params = {upper: END_TIME.strftime("%Y-%m-%dT%H:%M:%S"), "pageSize": str(page_size)}
+    if command == "runs":
+        params["deliveredOnly"] = "false"
+    count = 0
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client, \
+            ThreadPoolExecutor(DEFAULT_CONCURRENCY) as pool, out.open("w", encoding="utf-8", newline="") as stream:
+        fetch = functools.partial(lambda p: client.get(path, params={**params, "page": str(p)}).content)
+        writer = csv.writer(stream)
+        for body in pool.map(fetch, range(pages)):
+            for record in json.loads(body)[key]:
+                if fmt == "csv":
+                    writer.writerow(record.values())
+                else:
+                    stream.write(json.dumps(record) + "\n")
+                count += 1
+    return count
+
+
+def _cli_export(url: str, token: str, command: str, fmt: str, page_size: int, out: Path) -> int:
+    """``cortex-logs COMMAND --format FMT --output OUT`` in this process, as a user runs it."""
+    import os
+
+    from cortex_wrapper.cli import main
+
+    os.environ["CORTEX_API_TOKEN"] = token
+    extra = ["--no-delivered-only"] if command == "runs" else []
+    code = main(["--base-url", url, "--requests-per-minute", "0", "--quiet", command, "--until",
+                 END_TIME.isoformat(), "--page-size", str(page_size), "--format", fmt, "--output", str(out), *extra])
+    assert code == 0, code
+    return -1  # counted after the timing, by the caller
+
+
+def _cpu(work: Callable[[], int]) -> tuple[float, int]:
+    """CPU seconds of this process (all its threads) that ``work`` took."""
+    start = time.process_time()
+    count = work()
+    return time.process_time() - start, count
+
+
+def export_path(records: int, page_size: int = DEFAULT_PAGE_SIZE, repeat: int = 3) -> dict[str, Any]:
+    """Records per CPU second through ``cortex-logs`` for each format, against the minimal loop, same pages."""
+    import tempfile
+
+    figures: dict[str, Any] = {}
+    pages = -(-records // page_size)
+    for command, (kind, *_) in EXPORT_COMMANDS.items():
+        options: dict[str, Any] = {"seed": 5, f"{kind.removesuffix('s')}_count": records}
+        with Served(options) as served, tempfile.TemporaryDirectory() as scratch:
+            out = Path(scratch) / "out"
+            _minimal_loop(served.url, served.token, command, "jsonl", pages, page_size, out)  # warm the page cache
+            for fmt in ("jsonl", "csv", "ecs", "ocsf"):
+                floor = functools.partial(_minimal_loop, served.url, served.token, command,
+                                          "csv" if fmt == "csv" else "jsonl", pages, page_size, out)
+                cli = functools.partial(_cli_export, served.url, served.token, command, fmt, page_size, out)
+                loop = min(_cpu(floor)[0] for _ in range(repeat))
+                ours = min(_cpu(cli)[0] for _ in range(repeat))
+                count = sum(1 for _ in out.open(encoding="utf-8")) - (1 if fmt == "csv" else 0)
+                assert count == records, (command, fmt, count)
+                figures[f"{command} {fmt}"] = {"records": records, "cli_cpu_seconds": ours,
+                                               "loop_cpu_seconds": loop, "ratio": ours / loop,
+                                               "records_per_cpu_second": records / ours}
+    return figures

@@ -12,7 +12,7 @@ def test_every_scenario_runs_and_reports(tmp_path: Path) -> None:
     out = tmp_path / "BENCH.md"
     assert bench.main(["--smoke", "--write", str(out)]) == 0
     text = out.read_text()
-    for scenario in ("Latency-bound export", "Rate-bound export", "Memory", "Parse cost"):
+    for scenario in ("Latency-bound export", "Rate-bound export", "Memory", "Parse cost", "Export path"):
         assert scenario in text
     assert "Machine:" in text and "python -m benchmarks --smoke" in text
 
@@ -28,3 +28,9 @@ def test_scenarios_report_their_figures() -> None:
     parse = scenarios.parse_cost(1, page_size=50)
     assert set(parse) == {"getAuditLogs", "listNotificationLogs", "listNotificationRuns"}
     assert all(f["records"] == 50 and f["ratio_to_json_loads"] > 0 for f in parse.values())
+
+
+def test_the_export_path_scenario_measures_every_format() -> None:
+    figures = scenarios.export_path(600, page_size=200, repeat=1)
+    assert set(figures) == {f"{c} {f}" for c in ("audit", "runs") for f in ("jsonl", "csv", "ecs", "ocsf")}
+    assert all(f["records"] == 600 and f["cli_cpu_seconds"] > 0 and f["loop_cpu_seconds"] > 0 for f in figures.values())

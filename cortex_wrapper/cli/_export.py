@@ -34,12 +34,11 @@ def export(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
         occurrences = Occurrences()
         progress.start(kind.noun)
         for page in records.raw_pages():
-            for record in page.items:
-                event_id = None
-                if ids:
-                    identity = kind.identity(record)
-                    event_id = kind.event_id(identity, occurrences.next(identity))
-                writer.add(record, event_id)
+            event_ids: list[str | None] = [None] * len(page.items)
+            if ids:
+                identities = [kind.identity(record) for record in page.items]
+                event_ids = [kind.event_id(identity, occurrences.next(identity)) for identity in identities]
+            writer.add_page(page.items, event_ids)
             progress.advance(len(page.items), page.total)
         writer.close()
     progress.finish()
