@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -230,8 +231,13 @@ def parse_page(operation: Operation[Any], response: httpx.Response) -> Page[Any]
     raw_items = body.get(operation.list_key)
     if not isinstance(raw_items, list):
         raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response, body=body)
-    items = [_checked(operation, index, raw, response, body, lambda raw: parse_record(operation, raw))
-             for index, raw in enumerate(raw_items)]
+    try:  # the common case, one record after another; a record that does not fit is judged again, with its index
+        if not all(type(raw) is dict for raw in raw_items):
+            raise TypeError("an item is not an object")
+        items = [parse_record(operation, raw) for raw in raw_items]
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
+        items = [_checked(operation, index, raw, response, body, functools.partial(parse_record, operation))
+                 for index, raw in enumerate(raw_items)]
     return _page(items, body, response)
 
 
@@ -251,8 +257,14 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
         raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response,
                              body=envelope)
     check = operation.check_record
-    for index, record in enumerate(records):
-        _checked(operation, index, record.data, response, envelope, check)
+    try:
+        for record in records:
+            if type(record.data) is not dict:
+                raise TypeError("an item is not an object")
+            check(record.data)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
+        for index, record in enumerate(records):
+            _checked(operation, index, record.data, response, envelope, check)
     return _page(records, envelope, response)
 
 

@@ -63,3 +63,15 @@ def test_raw_pages_dedupe_ids_across_pages_and_keep_identical_audit_entries(harn
     audit = [json.dumps({"logs": entries[i:i + 1], "page": i, "total": 3, "totalPages": 3}) for i in range(3)]
     pages = raw_pages(harness, harness.client(served(*audit), page_size=1), "audit_logs")
     assert [r.data for page in pages for r in page.items] == entries
+
+
+@pytest.mark.parametrize("mode", ["pages", "raw_pages"])
+def test_a_record_that_is_a_list_of_pairs_is_not_an_object(harness: Harness, mode: str) -> None:
+    pairs = [list(pair) for pair in audit_record(1).items()]  # dict() would accept it
+    body = json.dumps({"logs": [audit_record(2), pairs], "page": 0, "total": 2, "totalPages": 1})
+    client = harness.client(served(body))
+    with pytest.raises(CortexResponseError, match="item 1 is not an object"):
+        if mode == "pages":
+            harness.pages(client, "audit_logs")
+        else:
+            raw_pages(harness, client, "audit_logs")

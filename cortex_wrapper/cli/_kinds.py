@@ -44,6 +44,12 @@ class Kind:
         return {f.wire: _JSON_TYPES.get(f.kind, {"type": "string"}) for f in self.operation.spec.fields}
 
     @cached_property
+    def csv_plan(self) -> tuple[tuple[str, str], ...]:
+        """Each CSV column and the kind of cell it holds (``text``, ``int``, ``bool`` or ``json``: arrays, objects)."""
+        cells = {"integer": "int", "boolean": "bool", "array": "json", "object": "json"}
+        return tuple((name, cells.get(self.properties[name].get("type", ""), "text")) for name in self.columns)
+
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """Every property of the record schema: the timestamp first, then the spec's order. A fixed CSV header."""
         return (self.time_field, *(name for name in self.properties if name != self.time_field))

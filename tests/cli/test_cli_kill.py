@@ -16,7 +16,7 @@ from cli_support import ROOT, TOKEN, connection, jsonl, make_fake
 
 from cortex_wrapper.cli import main
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"), pytest.mark.slow]
 
 LATENCY = 0.015  # seconds per request: ~60 requests make a ~1 s export, long enough to interrupt
 KILLS = 10  # SIGKILLs at seeded random points, then one run to completion

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from cli_support import connection, jsonl, make_fake, server_texts
 
 from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli._checkpoint import load
-from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, line_for, read_csv
+from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, csv_page, line_for, read_csv
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
@@ -378,3 +380,22 @@ def test_csv_written_before_still_reads_the_same() -> None:
     assert [*read_csv(kind, io.StringIO(f"{header}\n{row}\n", newline=""))] == [
         {"timestamp": "2026-05-01T09:00:00+00:00", "action": "UPDATE", "objectIdentifier": "svc",
          "objectType": '"quoted"', "fakeFutureField": 1}]
+
+
+_CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
+                         st.text(st.characters(codec="utf-8") | st.sampled_from(["\r", "\n", '"', ",", "\ud800"]),
+                                 max_size=6),
+                         st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["timestamp", "action", "objectType", "objectIdentifier",
+                                                  "actorIdentifier", "ipAddress", "future"]), _CELL_VALUES),
+                max_size=5))
+def test_a_csv_page_is_the_rows_csv_line_writes(records: list[dict[str, Any]]) -> None:
+    kind = CLI_KINDS["audit"]
+    raws = [RawRecord(record, "{}") for record in records]
+    ids: list[str | None] = [None] * len(raws)
+    assert csv_page(kind, raws, ids) == "".join(csv_line(kind, record) for record in records)
+    text = csv_header(kind) + csv_page(kind, raws, ids)
+    assert read_back(text, "audit", "csv") == [{k: v for k, v in r.items()} for r in records]

@@ -25,6 +25,8 @@ from cortex_wrapper.testing import FakeCortex, Faults, generate_records
 from ..conftest import Clock
 from .support import COUNT_OPTION, UPPER_BOUND, as_models, crawl
 
+pytestmark = pytest.mark.slow  # a 50,000-record soak per case: `pytest -m "not slow"` skips it
+
 RECORDS = 50_000
 PAGE_SIZE = 500
 SEED = 3

@@ -71,7 +71,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
-pytestmark = pytest.mark.filterwarnings("ignore::cortex_wrapper.UnknownEnumValueWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::cortex_wrapper.UnknownEnumValueWarning"), pytest.mark.slow]
 
 
 def fixed_seed(*names: str) -> int:
