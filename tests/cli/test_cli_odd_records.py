@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import connection, jsonl, make_fake, server_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from cli_support import connection, jsonl, make_fake, server_texts
 
 from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli._checkpoint import load
