@@ -67,9 +67,9 @@ class Operation(Generic[T]):
         """The record attribute that identifies it, when records have one."""
         return self.spec.id_field
 
-    @property
+    @cached_property
     def parse_item(self) -> Callable[[Mapping[str, Any]], T]:
-        """The record model's ``from_dict``."""
+        """The record model's ``from_dict`` (looked up once: ``spec.model`` imports the model)."""
         return self.spec.model.from_dict
 
     @cached_property

@@ -106,9 +106,14 @@ def _split_list(text: str, index: int) -> tuple[list[RawRecord], int]:
     index = _skip(text, index)
     if text[index:index + 1] == "]":
         return records, index + 1
+    decode, append = _DECODER.raw_decode, records.append
     while True:
-        value, end = _DECODER.raw_decode(text, index)
-        records.append(RawRecord(value, text[index:end]))
+        value, end = decode(text, index)
+        append(RawRecord(value, text[index:end]))
+        separator = text[end:end + 1]
+        if separator == "," and text[end + 1:end + 2] == "{":  # compact JSON, the usual case: no whitespace to skip
+            index = end + 1
+            continue
         index = _skip(text, end)
         separator = text[index:index + 1]
         index += 1

@@ -44,13 +44,18 @@ def test_pinning_snippet_runs_as_written(caplog: Any) -> None:
     assert f"cortex-wrapper {cortex_wrapper.__version__}, spec {cortex_wrapper.SPEC_SHA256[:12]}" in caplog.text
 
 
-@pytest.mark.parametrize("cortex_log", ["", "debug"])
-def test_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> None:
-    [block] = [b for b in python_blocks() if b.startswith("# advanced.py")]
-    script = tmp_path / "advanced.py"
+def run_example(tmp_path: Path, name: str, cortex_log: str) -> subprocess.CompletedProcess[str]:
+    """Run the README's python block that starts with ``# NAME``, with ``CORTEX_LOG`` set."""
+    [block] = [b for b in python_blocks() if b.startswith(f"# {name}")]
+    script = tmp_path / name
     script.write_text(block)
     env = {**os.environ, "CORTEX_LOG": cortex_log}
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60, check=True)
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60, check=True)
+
+
+@pytest.mark.parametrize("cortex_log", ["", "debug"])
+def test_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> None:
+    done = run_example(tmp_path, "advanced.py", cortex_log)
     lines = done.stdout.splitlines()
     assert lines[0] == "listNotificationLogs page 0: 429 rate limited, retry 1 in 0.0s"
     pages = [line for line in lines if line.startswith("listNotificationLogs page") and "records" in line]
@@ -64,11 +69,7 @@ def test_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> No
 
 @pytest.mark.parametrize("cortex_log", ["", "info"])
 def test_async_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> None:
-    [block] = [b for b in python_blocks() if b.startswith("# advanced_async.py")]
-    script = tmp_path / "advanced_async.py"
-    script.write_text(block)
-    env = {**os.environ, "CORTEX_LOG": cortex_log}
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60, check=True)
+    done = run_example(tmp_path, "advanced_async.py", cortex_log)
     lines = done.stdout.splitlines()
     assert lines[0] == "listNotificationLogs page 0: 50 records, 1 retries"  # the 429 cost one retry
     assert [line.split()[:2] for line in lines if line[0].isdigit()] == [["0", "50"], ["1", "50"], ["2", "20"]]

@@ -124,8 +124,8 @@ def test_no_request_starts_after_the_consumer_breaks() -> None:
     client.close()
 
 
-def test_closing_the_page_iterator_stops_fetching() -> None:
-    calls: list[int] = []
+def _two_pages_then_busy(calls: list[int]) -> CortexClient:
+    """A client whose server answers pages 0 and 1, then 503 with a 20 s ``Retry-After``; pages asked go in ``calls``."""
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(int(request.url.params["page"]))
@@ -133,8 +133,13 @@ def test_closing_the_page_iterator_stops_fetching() -> None:
             return MockCortex("audit_logs", [audit_record(i) for i in range(40)])(request)
         return httpx.Response(503, headers={"Retry-After": "20"}, json={"message": "busy"})
 
-    client = CortexClient(TOKEN, BASE, transport=httpx.MockTransport(handler), page_size=10, concurrency=2,
-                          requests_per_minute=None)
+    return CortexClient(TOKEN, BASE, transport=httpx.MockTransport(handler), page_size=10, concurrency=2,
+                        requests_per_minute=None)
+
+
+def test_closing_the_page_iterator_stops_fetching() -> None:
+    calls: list[int] = []
+    client = _two_pages_then_busy(calls)
     pages = client.audit_logs().pages()
     next(pages)
     next(pages)  # page 1: page 2 is now in flight, waiting out a 20 s 503
@@ -149,16 +154,8 @@ def test_closing_the_page_iterator_stops_fetching() -> None:
 
 def test_an_exception_in_the_consumer_stops_fetching() -> None:
     calls: list[int] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(int(request.url.params["page"]))
-        if calls[-1] <= 1:
-            return MockCortex("audit_logs", [audit_record(i) for i in range(40)])(request)
-        return httpx.Response(503, headers={"Retry-After": "20"}, json={"message": "busy"})
-
     before = set(_threads())
-    client = CortexClient(TOKEN, BASE, transport=httpx.MockTransport(handler), page_size=10, concurrency=2,
-                          requests_per_minute=None)
+    client = _two_pages_then_busy(calls)
     started = time.monotonic()
     with pytest.raises(ZeroDivisionError):
         for count, _ in enumerate(client.audit_logs(), start=1):

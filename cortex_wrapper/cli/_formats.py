@@ -300,6 +300,11 @@ class LineWriter:
         kind, fmt = self.kind, self.fmt
         if fmt == "csv":
             self._write(csv_page(kind, records, event_ids))
+        elif fmt == "jsonl" and not any(event_ids):
+            texts = [record.text for record in records]
+            if _NOT_ONE_LINE.search("".join(texts)):  # one scan of the page: most pages need no rewriting
+                texts = [jsonl_line(record)[:-1] for record in records]
+            self._write("\n".join(texts) + "\n" if texts else "")
         else:
             self._write("".join([line_for(kind, fmt, record, event_id)
                                  for record, event_id in zip(records, event_ids, strict=True)]))

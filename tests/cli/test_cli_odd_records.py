@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import connection, jsonl, make_fake, server_texts
+from cli_support import NO_RECORDS, audit_entry, connection, jsonl, make_fake, notification_log, server_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,19 +24,8 @@ from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
 
-NO_RECORDS = {"audit_log_count": 0, "notification_log_count": 0, "notification_run_count": 0}
-
-
-def _log(ident: int, stamp: str | None = None, **fields: Any) -> dict[str, Any]:
-    record = {"id": ident, "medium": "SLACK", "recipientType": "USER", "runId": 1, "status": "DELIVERED",
-              "type": "WEEKLY_REPORT", **fields}
-    if stamp is not None:
-        record["dateCreated"] = stamp
-    return record
-
-
-def _audit(name: str, stamp: str, **fields: Any) -> dict[str, Any]:
-    return {"action": "UPDATE", "objectIdentifier": name, "objectType": "SERVICE", "timestamp": stamp, **fields}
+_log = notification_log
+_audit = audit_entry
 
 
 def _run(ident: int, stamp: str, **fields: Any) -> dict[str, Any]:
