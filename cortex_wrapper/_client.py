@@ -31,6 +31,7 @@ from ._config import (
     check_proxy,
     check_transport,
     check_verify,
+    tls_verify,
     resolve_base_url,
     resolve_token,
 )
@@ -281,7 +282,7 @@ class _BaseClient:
         return {
             "timeout": self.timeout,
             "transport": transport,
-            "verify": verify,
+            "verify": tls_verify(verify),
             "proxy": proxy,
             "follow_redirects": False,
             "limits": httpx.Limits(max_connections=max(self.concurrency * 2, 10)),

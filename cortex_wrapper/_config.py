@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
@@ -152,6 +153,25 @@ def check_verify(verify: object) -> None:
         )
     if not verify or not os.path.exists(verify):
         raise CortexConfigError(f"verify: no CA bundle file or directory at {verify!r}")
+
+
+def tls_verify(verify: ssl.SSLContext | str | bool) -> ssl.SSLContext | str | bool:
+    """What to give httpx for ``verify``: for ``True``, one default TLS context per process and CA setting.
+
+    httpx builds a fresh ``ssl.SSLContext`` for every client, and loading the CA bundle costs about 40 ms:
+    more than a whole page for a short export, and paid again by every CLI run and every test. The default
+    context is immutable once built, so sharing it is safe; ``SSL_CERT_FILE``/``SSL_CERT_DIR`` (which httpx
+    honours) are part of the key, so changing them still takes effect.
+    """
+    if verify is not True:
+        return verify
+    return _default_tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=4)
+def _default_tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    """httpx's own default context (certifi, or the ``SSL_CERT_*`` variables named by the cache key)."""
+    return httpx.create_ssl_context(verify=True)
 
 
 def check_transport(transport: object, method: str) -> None:

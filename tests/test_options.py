@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cortex_wrapper import CortexConfigError, InvalidParameterError, ServerError
+from cortex_wrapper import CortexClient, CortexConfigError, InvalidParameterError, ServerError
 
 from .conftest import Harness, MockCortex, audit_record, error_response
 
@@ -201,3 +201,26 @@ def test_http_client_of_the_wrong_kind_or_with_transport_options_is_refused(harn
     right = _user_client(harness, api)
     with pytest.raises(CortexConfigError, match="not beside it"):
         harness.client(None, http_client=right, verify=False)
+
+
+def test_clients_share_one_default_tls_context_and_keep_a_given_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building the default TLS context loads the CA bundle (about 40 ms): once per process, not per client."""
+    import ssl
+
+    def pool_context(client: CortexClient) -> ssl.SSLContext:
+        transport = client._http._transport
+        assert isinstance(transport, httpx.HTTPTransport)
+        context = transport._pool._ssl_context
+        assert isinstance(context, ssl.SSLContext)
+        return context
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    first, second = CortexClient(token="t"), CortexClient(token="t")
+    assert pool_context(first) is pool_context(second)
+    assert pool_context(first).verify_mode == ssl.CERT_REQUIRED and pool_context(first).check_hostname
+    mine = ssl.create_default_context()
+    assert pool_context(CortexClient(token="t", verify=mine)) is mine
+    assert pool_context(CortexClient(token="t", verify=False)).verify_mode == ssl.CERT_NONE
+    monkeypatch.setenv("SSL_CERT_DIR", "/etc/ssl/certs")
+    assert pool_context(CortexClient(token="t")) is not pool_context(first)
