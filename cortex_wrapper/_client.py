@@ -31,9 +31,9 @@ from ._config import (
     check_proxy,
     check_transport,
     check_verify,
-    tls_verify,
     resolve_base_url,
     resolve_token,
+    tls_verify,
 )
 from ._enums import report_unknown_enums
 from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidParameterError, RateLimitError

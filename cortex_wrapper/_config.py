@@ -170,7 +170,7 @@ def tls_verify(verify: ssl.SSLContext | str | bool) -> ssl.SSLContext | str | bo
 
 @functools.lru_cache(maxsize=4)
 def _default_tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
-    """httpx's own default context (certifi, or the ``SSL_CERT_*`` variables named by the cache key)."""
+    """Httpx's own default context (certifi, or the ``SSL_CERT_*`` variables named by the cache key)."""
     return httpx.create_ssl_context(verify=True)
 
 

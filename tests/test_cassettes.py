@@ -36,7 +36,8 @@ from cortex_wrapper import (
 )
 from cortex_wrapper.testing import FakeCortex, Faults, Outcome, cassette_config
 
-from .conftest import ROOT, TOKEN
+from .support.api import TOKEN
+from .support.operations import ROOT
 
 REAL = os.environ.get("CORTEX_RECORD_REAL") == "1"
 CASSETTES = Path(__file__).parent / "cassettes" / "test_cassettes"

@@ -11,7 +11,7 @@ import pytest
 from cortex_wrapper import CortexAPIError, CortexConfigError, CortexError
 from cortex_wrapper._config import resolve_base_url, resolve_token
 
-from .conftest import TOKEN, Harness, MockCortex, audit_record, error_response
+from .support.api import TOKEN, Harness, ScriptedFake, audit_record, error_response
 
 
 def test_token_from_env_in_order() -> None:
@@ -25,7 +25,7 @@ def test_missing_token_names_both_variables(harness: Harness, monkeypatch: pytes
     monkeypatch.delenv("CORTEX_API_TOKEN", raising=False)
     monkeypatch.delenv("CORTEX_API_KEY", raising=False)
     with pytest.raises(CortexConfigError, match="CORTEX_API_TOKEN or CORTEX_API_KEY"):
-        harness.client(MockCortex(), token=None)
+        harness.client(ScriptedFake(), token=None)
 
 
 def test_base_url_resolution() -> None:
@@ -38,7 +38,7 @@ def test_base_url_resolution() -> None:
 
 
 def test_base_url_path_prefix_is_kept(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -50,7 +50,7 @@ def test_base_url_path_prefix_is_kept(harness: Harness) -> None:
 
 
 def test_token_is_sent_as_bearer_over_https(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     harness.items(harness.client(api), "audit_logs")
     request = api.requests[0]
     assert request.headers["authorization"] == f"Bearer {TOKEN}"
@@ -58,7 +58,7 @@ def test_token_is_sent_as_bearer_over_https(harness: Harness) -> None:
 
 
 def test_token_in_no_repr_str_or_pickle(harness: Harness) -> None:
-    client = harness.client(MockCortex())
+    client = harness.client(ScriptedFake())
     for text in (repr(client), str(client), repr(client._token), str(client._token), repr(vars(client))):
         assert TOKEN not in text
     assert "***" in repr(client)
@@ -68,7 +68,7 @@ def test_token_in_no_repr_str_or_pickle(harness: Harness) -> None:
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 429, 500])
 def test_token_in_no_exception(harness: Harness, status: int) -> None:
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     echo = error_response(status, "BAD_REQUEST", "bad")
     api.script = [echo] * 10
     with pytest.raises(CortexError) as info:
@@ -81,7 +81,7 @@ def test_token_in_no_exception(harness: Harness, status: int) -> None:
 
 def test_token_in_no_log_record_at_debug(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     api.script = [httpx.Response(503), httpx.ConnectError("refused")]
     harness.items(harness.client(api), "audit_logs")
     assert caplog.records  # retries were logged

@@ -20,7 +20,7 @@ from cortex_api_client.models import (
 
 from cortex_wrapper import SPEC_SHA256, SPEC_VERSIONS, UnknownEnumValueWarning, drift
 
-from .conftest import Harness, MockCortex, audit_record, log_record, run_record
+from .support.api import Harness, ScriptedFake, audit_record, log_record, run_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ ENUM_FIELDS = {
 def test_unknown_values_in_every_enum_field_parse_keep_raw_and_warn_once(harness: Harness, operation: str) -> None:
     make, fields = ENUM_FIELDS[operation]
     records = [make(i, **{f: f"{UNKNOWN}_{f.upper()}" for f in fields}) for i in range(3)]
-    api = MockCortex(operation, records)
+    api = ScriptedFake(operation, records)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         items = harness.items(harness.client(api), operation)
@@ -55,7 +55,7 @@ def test_unknown_values_in_every_enum_field_parse_keep_raw_and_warn_once(harness
 
 def test_unknown_values_inside_nested_objects(harness: Harness) -> None:
     record = run_record(1, notificationObjects=[{"id": 1, "name": "x", "type": "DASHBOARD"}])
-    api = MockCortex("notification_runs", [record])
+    api = ScriptedFake("notification_runs", [record])
     with pytest.warns(UnknownEnumValueWarning, match="DASHBOARD"):
         [run] = harness.items(harness.client(api), "notification_runs", include_objects=True)
     assert run.notification_objects[0].type_.is_unknown
@@ -132,7 +132,7 @@ def test_release_0_1_names_stay_importable_with_a_deprecation_warning(old: str, 
 def test_one_class_serves_a_concepts_field_and_filter(harness: Harness) -> None:
     from cortex_api_client.models import Medium
 
-    api = MockCortex("notification_runs", [run_record(1)])
+    api = ScriptedFake("notification_runs", [run_record(1)])
     [run] = harness.items(harness.client(api), "notification_runs", mediums=[Medium.EMAIL])
     assert type(run.medium) is Medium and run.medium is Medium.EMAIL
     assert api.requests[0].url.params["mediums"] == "EMAIL"

@@ -16,7 +16,7 @@ from cortex_wrapper import (
     ServerError,
 )
 
-from .conftest import Harness, MockCortex, error_response
+from .support.api import Harness, ScriptedFake, error_response
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ from .conftest import Harness, MockCortex, error_response
     ],
 )
 def test_status_maps_to_exception(harness: Harness, status: int, cls: type[CortexAPIError], error_type: str) -> None:
-    api = MockCortex("notification_logs")
+    api = ScriptedFake("notification_logs")
     api.script = [error_response(status, error_type, "it failed", "req-42")]
     with pytest.raises(cls) as info:
         harness.items(harness.client(api), "notification_logs")
@@ -43,20 +43,20 @@ def test_status_maps_to_exception(harness: Harness, status: int, cls: type[Corte
 
 
 def test_403_names_the_permission(harness: Harness) -> None:
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [error_response(403, "FORBIDDEN", "Forbidden")]
     with pytest.raises(PermissionDeniedError) as info:
         harness.items(harness.client(api), "audit_logs")
     assert info.value.permission == "View audit logs"
     assert "View audit logs" in str(info.value)
-    api = MockCortex("notification_runs")
+    api = ScriptedFake("notification_runs")
     api.script = [error_response(403, "FORBIDDEN", "Forbidden")]
     with pytest.raises(PermissionDeniedError, match="View Notification logs"):
         harness.items(harness.client(api), "notification_runs")
 
 
 def test_request_id_falls_back_to_the_header(harness: Harness) -> None:
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [httpx.Response(400, json={"type": "BAD_REQUEST", "message": "bad"}, headers={"x-request-id": "hdr-1"})]
     with pytest.raises(BadRequestError) as info:
         harness.items(harness.client(api), "audit_logs")
@@ -69,7 +69,7 @@ def test_request_id_falls_back_to_the_header(harness: Harness) -> None:
     ('{"type": "BAD', "application/json"),
 ])
 def test_non_json_error_bodies_never_leak_json_errors(harness: Harness, body: str, ctype: str) -> None:
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [httpx.Response(502, text=body, headers={"content-type": ctype})] * 6
     with pytest.raises(ServerError) as info:
         harness.items(harness.client(api), "audit_logs")
@@ -79,7 +79,7 @@ def test_non_json_error_bodies_never_leak_json_errors(harness: Harness, body: st
 
 @pytest.mark.parametrize("status", [499, 520])
 def test_non_standard_status_codes(harness: Harness, status: int) -> None:
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [httpx.Response(status, text="odd")] * 6
     with pytest.raises(CortexAPIError) as info:
         harness.items(harness.client(api), "audit_logs")
@@ -100,7 +100,7 @@ def test_non_standard_status_codes(harness: Harness, status: int) -> None:
     ],
 )
 def test_2xx_bodies_off_spec_raise_response_error(harness: Harness, body: bytes) -> None:
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [httpx.Response(200, content=body, headers={"content-type": "application/json"})]
     with pytest.raises(CortexResponseError) as info:
         harness.items(harness.client(api), "audit_logs")
@@ -108,7 +108,7 @@ def test_2xx_bodies_off_spec_raise_response_error(harness: Harness, body: bytes)
 
 
 def test_redirects_are_not_followed(harness: Harness) -> None:
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [httpx.Response(302, headers={"location": "https://elsewhere.example/steal"})]
     with pytest.raises(CortexResponseError, match="redirect"):
         harness.items(harness.client(api), "audit_logs")
@@ -116,7 +116,7 @@ def test_redirects_are_not_followed(harness: Harness) -> None:
 
 
 def test_null_optional_fields_read_as_absent(harness: Harness) -> None:
-    api = MockCortex("notification_logs")
+    api = ScriptedFake("notification_logs")
     record = {"id": 1, "medium": "SLACK", "recipientType": "USER", "runId": 2, "status": "DELIVERED",
               "type": "WEEKLY_REPORT", "failedReason": None, "dateDelivered": None}
     api.script = [httpx.Response(200, json={"logs": [record], "page": 0, "total": 1, "totalPages": 1})]

@@ -12,7 +12,7 @@ import pytest
 
 from cortex_wrapper import CortexResponseError, Event, PageFetched, PermissionDeniedError, RateLimitPause, Retrying
 
-from .conftest import TOKEN, Harness, MockCortex, audit_record, error_response
+from .support.api import TOKEN, Harness, ScriptedFake, audit_record, error_response
 
 
 def test_the_hook_sees_pages_retries_and_pauses(harness: Harness) -> None:
@@ -23,7 +23,7 @@ def test_the_hook_sees_pages_retries_and_pauses(harness: Harness) -> None:
         with lock:
             events.append(event)
 
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(25)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(25)])
     api.script = [error_response(503, "UNCATEGORIZED", "busy"),
                   httpx.Response(429, headers={"Retry-After": "4"}, json={"title": "Too Many Requests"})]
     client = harness.client(api, page_size=10, concurrency=1, on_event=hook)
@@ -40,7 +40,7 @@ def test_the_hook_sees_pages_retries_and_pauses(harness: Harness) -> None:
 
 
 def test_pages_carry_request_id_headers_retries_and_elapsed(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
 
     def handler(request: httpx.Request) -> httpx.Response:
         response = api(request)
@@ -48,7 +48,7 @@ def test_pages_carry_request_id_headers_retries_and_elapsed(harness: Harness) ->
         response.headers["x-echo"] = f"seen {request.headers['authorization']}"
         return response
 
-    api_script = MockCortex("audit_logs", [audit_record(1)])
+    api_script = ScriptedFake("audit_logs", [audit_record(1)])
     api_script.script = [error_response(500, "UNHANDLED_EXCEPTION", "oops")]
     [page] = harness.pages(harness.client(handler), "audit_logs")
     assert page.request_id == "req-1"

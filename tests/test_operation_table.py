@@ -15,7 +15,7 @@ from cortex_api_client import operations as table
 
 from cortex_wrapper import AsyncCortexClient, CortexClient, DeprecatedEnumValueWarning
 
-from .conftest import TOKEN, Harness, MockCortex
+from .support.api import TOKEN, Harness, ScriptedFake
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = [(op.method_name, op) for op in table.OPERATIONS]
@@ -44,7 +44,7 @@ def test_enum_filters_are_typed_by_their_enum_class() -> None:
 
 
 def test_a_wrong_keyword_names_the_public_method(harness: Harness) -> None:
-    client = harness.client(MockCortex("audit_logs", []))
+    client = harness.client(ScriptedFake("audit_logs", []))
     with pytest.raises(TypeError) as info:
         client.audit_logs(action=["DELETE"])
     name = "CortexClient" if harness.kind == "sync" else "AsyncCortexClient"
@@ -62,7 +62,7 @@ def test_a_deprecation_warning_points_at_the_callers_line(harness: Harness) -> N
     op = next(o for o in table.OPERATIONS if o.operation_id == op_id)
     param = next(p for p in op.parameters if p.wire == wire)
     value = next(v for v, vs in entry.listed_in.items() if vs and entry.documented_in[-1] not in vs)
-    client = harness.client(MockCortex("audit_logs", []))
+    client = harness.client(ScriptedFake("audit_logs", []))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
@@ -103,11 +103,11 @@ def test_importing_the_package_loads_no_filter_enum_class() -> None:
 def test_an_unknown_value_warning_points_at_the_callers_line_from_any_thread(harness: Harness) -> None:
     from cortex_wrapper import UnknownEnumValueWarning
 
-    from .conftest import audit_record
+    from .support.api import audit_record
 
     records = [audit_record(i) for i in range(30)]
     records[2]["action"] = "ARCHIVE"  # the oldest records: the last page, fetched by a worker thread
-    client = harness.client(MockCortex("audit_logs", records), page_size=10, concurrency=2)
+    client = harness.client(ScriptedFake("audit_logs", records), page_size=10, concurrency=2)
     pager = client.audit_logs()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -10,7 +10,7 @@ import pytest
 
 from cortex_wrapper import CortexClient, CortexConfigError, InvalidParameterError, ServerError
 
-from .conftest import Harness, MockCortex, audit_record, error_response
+from .support.api import Harness, ScriptedFake, audit_record, error_response
 
 READ_ONLY = {"timeout": 1.0, "max_retries": 0, "max_retry_wait": 1.0, "requests_per_minute": 5, "page_size": 10,
              "concurrency": 1, "base_url": "https://elsewhere.example"}
@@ -25,7 +25,7 @@ def _close(harness: Harness, client: Any) -> None:
 
 @pytest.mark.parametrize(("name", "value"), READ_ONLY.items())
 def test_configuration_is_read_only_with_a_hint(harness: Harness, name: str, value: object) -> None:
-    client = harness.client(MockCortex("audit_logs", []))
+    client = harness.client(ScriptedFake("audit_logs", []))
     before = getattr(client, name)
     with pytest.raises(AttributeError) as info:
         setattr(client, name, value)
@@ -35,7 +35,7 @@ def test_configuration_is_read_only_with_a_hint(harness: Harness, name: str, val
 
 @pytest.mark.parametrize("name", ["on_event", "token", "max_retry", "verify"])
 def test_no_public_attribute_can_be_set_and_silently_ignored(harness: Harness, name: str) -> None:
-    client = harness.client(MockCortex("audit_logs", []))
+    client = harness.client(ScriptedFake("audit_logs", []))
     with pytest.raises(AttributeError) as info:
         setattr(client, name, "x")
     assert "read-only" in str(info.value) and (f"with_options({name}=...)" in str(info.value)) == (name == "on_event")
@@ -43,7 +43,7 @@ def test_no_public_attribute_can_be_set_and_silently_ignored(harness: Harness, n
 
 
 def test_with_options_max_retries_changes_only_the_derived_client(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     api.script = [error_response(503, "UNCATEGORIZED", "busy")]
     client = harness.client(api, max_retries=5)
     once = client.with_options(max_retries=0)
@@ -58,7 +58,7 @@ def test_with_options_max_retries_changes_only_the_derived_client(harness: Harne
 
 def test_with_options_timeout_is_sent_with_each_request(harness: Harness) -> None:
     seen: list[dict[str, Any]] = []
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.extensions["timeout"])
@@ -76,7 +76,7 @@ def test_with_options_timeout_is_sent_with_each_request(harness: Harness) -> Non
 
 
 def test_with_options_page_size_and_concurrency(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(30)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(30)])
     client = harness.client(api)
     small = client.with_options(page_size=10, concurrency=2)
     assert (small.page_size, small.concurrency) == (10, 2) and (client.page_size, client.concurrency) == (1000, 4)
@@ -85,7 +85,7 @@ def test_with_options_page_size_and_concurrency(harness: Harness) -> None:
 
 
 def test_derived_clients_share_the_pool_and_the_429_pause(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     api.script = [httpx.Response(429, headers={"Retry-After": "7"}, json={"title": "Too Many Requests"})]
     client = harness.client(api, requests_per_minute=1000)
     derived = client.with_options(max_retries=0, requests_per_minute=50)
@@ -98,7 +98,7 @@ def test_derived_clients_share_the_pool_and_the_429_pause(harness: Harness) -> N
 
 
 def test_closing_a_derived_client_leaves_the_pool_open(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     client = harness.client(api)
     _close(harness, client.with_options(max_retries=1))
     assert len(harness.items(client, "audit_logs")) == 1
@@ -112,13 +112,13 @@ def test_closing_a_derived_client_leaves_the_pool_open(harness: Harness) -> None
     ("concurrency", 0, CortexConfigError),
 ])
 def test_with_options_checks_its_values(harness: Harness, option: str, value: object, error: type) -> None:
-    client = harness.client(MockCortex("audit_logs", []))
+    client = harness.client(ScriptedFake("audit_logs", []))
     with pytest.raises(error, match=option):
         client.with_options(**{option: value})
 
 
 def test_with_options_requests_per_minute_none_turns_pacing_off(harness: Harness) -> None:
-    client = harness.client(MockCortex("audit_logs", []), requests_per_minute=10)
+    client = harness.client(ScriptedFake("audit_logs", []), requests_per_minute=10)
     assert client.with_options(requests_per_minute=None).requests_per_minute is None
     assert client.with_options(max_retries=2).requests_per_minute == 10
 
@@ -127,7 +127,7 @@ def test_with_options_requests_per_minute_none_turns_pacing_off(harness: Harness
 
 
 def test_extra_query_sends_parameters_the_spec_does_not_know(harness: Harness) -> None:
-    api = MockCortex("notification_logs", [])
+    api = ScriptedFake("notification_logs", [])
     client = harness.client(api)
     harness.items(client, "notification_logs", statuses=["FAILED"],
                   extra_query={"zzNotInAnySpecYet": ["payments", "search"], "beta": "1"})
@@ -140,7 +140,7 @@ def test_extra_query_sends_parameters_the_spec_does_not_know(harness: Harness) -
                                             ("recipient_emails", "recipient_emails"), ("pageSize", "page_size"),
                                             ("page", "page_size")])
 def test_extra_query_refuses_a_name_the_spec_knows(harness: Harness, name: str, hint: str) -> None:
-    api = MockCortex("notification_logs", [])
+    api = ScriptedFake("notification_logs", [])
     client = harness.client(api)
     with pytest.raises(InvalidParameterError) as info:
         client.notification_logs(extra_query={name: "x"})
@@ -151,7 +151,7 @@ def test_extra_query_refuses_a_name_the_spec_knows(harness: Harness, name: str, 
 
 @pytest.mark.parametrize("bad", [{"x": 1}, {"": "v"}, {"x": ["a", 2]}, {"x": "a\nb"}, ["x"]])
 def test_extra_query_values_are_checked_before_any_request(harness: Harness, bad: Any) -> None:
-    api = MockCortex("audit_logs", [])
+    api = ScriptedFake("audit_logs", [])
     with pytest.raises(InvalidParameterError, match="extra_query"):
         harness.client(api).audit_logs(extra_query=bad)
     assert api.requests == []
@@ -168,7 +168,7 @@ def _user_client(harness: Harness, handler: Any, **options: Any) -> Any:
 
 
 def test_a_users_http_client_is_used_and_never_changed(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     hooked: list[str] = []
 
     def hook(request: httpx.Request) -> None:
@@ -194,7 +194,7 @@ def test_a_users_http_client_is_used_and_never_changed(harness: Harness) -> None
 
 
 def test_http_client_of_the_wrong_kind_or_with_transport_options_is_refused(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [])
+    api = ScriptedFake("audit_logs", [])
     wrong = httpx.AsyncClient() if harness.kind == "sync" else httpx.Client()
     with pytest.raises(CortexConfigError, match="http_client must be an httpx"):
         harness.client(None, http_client=wrong)

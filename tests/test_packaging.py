@@ -27,7 +27,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from .conftest import ROOT
+from .support.operations import ROOT
 
 MISSING_MARKER = "missing library stubs or py.typed marker"
 DEV_ONLY = {"openapi-python-client", "ruff", "mypy", "pytest", "pytest-recording", "vcrpy", "jsonschema",

@@ -11,11 +11,11 @@ import pytest
 
 from cortex_wrapper import AuditLogResponse, NotificationLog, NotificationRun
 
-from .conftest import RECORD, Harness, MockCortex, audit_record, error_response, iso, log_record
+from .support.api import RECORD, Harness, ScriptedFake, audit_record, error_response, iso, log_record
 
 
 def test_2503_records_in_three_requests_in_server_order(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(2503)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(2503)])
     with_client = harness.client(api)
     items = harness.items(with_client, "audit_logs")
     assert len(api.requests) == 3
@@ -30,7 +30,7 @@ def test_2503_records_in_three_requests_in_server_order(harness: Harness) -> Non
     ("notification_logs", NotificationLog), ("notification_runs", NotificationRun),
 ])
 def test_each_operation_pages_its_list_key(harness: Harness, operation: str, model: type) -> None:
-    api = MockCortex(operation, [RECORD[operation](i) for i in range(25)])
+    api = ScriptedFake(operation, [RECORD[operation](i) for i in range(25)])
     items = harness.items(harness.client(api), operation, page_size=10)
     assert [i.id for i in items] == list(reversed(range(25)))
     assert all(isinstance(i, model) for i in items)
@@ -38,7 +38,7 @@ def test_each_operation_pages_its_list_key(harness: Harness, operation: str, mod
 
 
 def test_page_size_and_max_pages_are_honoured(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(100)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(100)])
     client = harness.client(api, page_size=7)
     pages = harness.pages(client, "audit_logs", max_pages=3)
     assert [p.page for p in pages] == [0, 1, 2]
@@ -52,7 +52,7 @@ def test_page_size_and_max_pages_are_honoured(harness: Harness) -> None:
 
 
 def test_empty_result_is_one_request_and_one_empty_page(harness: Harness) -> None:
-    api = MockCortex("notification_runs", [])
+    api = ScriptedFake("notification_runs", [])
     client = harness.client(api)
     pages = harness.pages(client, "notification_runs")
     assert len(pages) == 1 and pages[0].items == [] and pages[0].total == 0
@@ -61,7 +61,7 @@ def test_empty_result_is_one_request_and_one_empty_page(harness: Harness) -> Non
 
 
 def test_pager_is_lazy(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     client = harness.client(api)
     client.audit_logs(actions=["CREATE"])
     assert api.requests == []
@@ -69,7 +69,7 @@ def test_pager_is_lazy(harness: Harness) -> None:
 
 @pytest.mark.parametrize("totals", [(-5, -1), (0, 0), (10, -3)])
 def test_nonsense_totals_end_safely(harness: Harness, totals: tuple[int, int]) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(25)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(25)])
     api.totals_override = totals
     items = harness.items(harness.client(api, page_size=10), "audit_logs")
     assert len(items) == 25  # one page at a time until the empty page
@@ -77,7 +77,7 @@ def test_nonsense_totals_end_safely(harness: Harness, totals: tuple[int, int]) -
 
 
 def test_server_repeating_a_page_does_not_loop(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(5)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(5)])
     api.totals_override = (0, 0)  # nonsense totals: read one page at a time
 
     def same_page(request: httpx.Request) -> httpx.Response:
@@ -95,17 +95,17 @@ def test_server_ignoring_the_page_parameter_stops(harness: Harness) -> None:
     def page_zero(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"logs": [audit_record(1)], "page": 0, "total": 9, "totalPages": 9})
 
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [page_zero] * 20
     items = harness.items(harness.client(api, concurrency=1), "audit_logs")
     assert len(items) == 1
 
 
 def test_totals_growing_mid_crawl_finish_the_planned_pages(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(30)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(30)])
     calls = {"n": 0}
 
-    def grow(mock: MockCortex) -> None:
+    def grow(mock: ScriptedFake) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             mock.totals_override = (500, 50)
@@ -119,10 +119,10 @@ def test_totals_growing_mid_crawl_finish_the_planned_pages(harness: Harness) -> 
 def test_records_inserted_at_the_top_during_a_desc_crawl_neither_repeat_nor_vanish(harness: Harness) -> None:
     base = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     records = [log_record(i, dateCreated=iso(base + dt.timedelta(seconds=i))) for i in range(95)]
-    api = MockCortex("notification_logs", records)
+    api = ScriptedFake("notification_logs", records)
     new_ids = iter(range(10_000, 20_000))
 
-    def insert(mock: MockCortex) -> None:  # three newer records before every page
+    def insert(mock: ScriptedFake) -> None:  # three newer records before every page
         for _ in range(3):
             i = next(new_ids)
             mock.records.append(log_record(i, dateCreated=iso(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))))
@@ -142,20 +142,20 @@ def test_duplicate_ids_across_a_page_boundary_are_dropped(harness: Harness) -> N
         ids = {0: [5, 4, 3], 1: [3, 2, 1]}[n]
         return httpx.Response(200, json={"logs": [log_record(i) for i in ids], "page": n, "total": 6, "totalPages": 2})
 
-    api = MockCortex("notification_logs")
+    api = ScriptedFake("notification_logs")
     api.script = [page, page]
     items = harness.items(harness.client(api, page_size=3), "notification_logs")
     assert [i.id for i in items] == [5, 4, 3, 2, 1]
 
 
 def test_caller_given_upper_bound_is_sent_not_replaced(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(3)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(3)])
     harness.items(harness.client(api), "audit_logs", end_time=dt.datetime(2026, 1, 1, 0, 1, 30))
     assert api.requests[0].url.params["endTime"] == "2026-01-01T00:01:30"
 
 
 def test_pages_are_yielded_in_order_with_concurrency(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(1000)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(1000)])
     pages = harness.pages(harness.client(api, page_size=10, concurrency=8), "audit_logs")
     assert [p.page for p in pages] == list(range(100))
     flat: list[Any] = [i.object_identifier for p in pages for i in p.items]
@@ -163,7 +163,7 @@ def test_pages_are_yielded_in_order_with_concurrency(harness: Harness) -> None:
 
 
 def test_breaking_early_stops_fetching(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(500)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(500)])
     client = harness.client(api, page_size=10, concurrency=2)
     if harness.kind == "sync":
         for _ in client.audit_logs():
@@ -187,7 +187,7 @@ def test_identical_audit_entries_are_all_yielded_at_any_page_size(harness: Harne
     a = audit_record(1)
     b = audit_record(2)
     same = [dict(a) for _ in range(7)]  # the same bot reading the same object in the same millisecond
-    api = MockCortex("audit_logs", [b, *same, audit_record(0)])
+    api = ScriptedFake("audit_logs", [b, *same, audit_record(0)])
     items = harness.items(harness.client(api, page_size=page_size, concurrency=2), "audit_logs")
     assert [e.object_identifier for e in items] == ["svc-2", *["svc-1"] * 7, "svc-0"]
     # at most one probe request on top of the pages themselves
@@ -196,7 +196,7 @@ def test_identical_audit_entries_are_all_yielded_at_any_page_size(harness: Harne
 
 def test_three_entries_two_identical_page_size_1(harness: Harness) -> None:
     a, b = audit_record(5), audit_record(4)
-    api = MockCortex("audit_logs", [a, dict(a), b])
+    api = ScriptedFake("audit_logs", [a, dict(a), b])
     items = harness.items(harness.client(api, page_size=1), "audit_logs")
     assert len(items) == 3
 
@@ -210,7 +210,7 @@ def test_server_ignoring_page_but_echoing_its_number_ends_in_bounded_requests(
         return httpx.Response(200, json={"logs": [audit_record(1), audit_record(2)], "page": page,
                                          "total": totals[0], "totalPages": totals[1]})
 
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [ignores_page] * 100
     items = harness.items(harness.client(api, page_size=2, concurrency=4), "audit_logs")
     assert [e.object_identifier for e in items] == ["svc-1", "svc-2"]
@@ -239,7 +239,7 @@ def test_page_zero_answered_as_another_page_still_yields_its_records(harness: Ha
         return httpx.Response(200, json={"logs": [audit_record(1), audit_record(2)], "page": -2147483648,
                                          "total": 2, "totalPages": 1})
 
-    api = MockCortex("audit_logs")
+    api = ScriptedFake("audit_logs")
     api.script = [prism_like] * 5
     items = harness.items(harness.client(api), "audit_logs")
     assert [e.object_identifier for e in items] == ["svc-1", "svc-2"]

@@ -11,12 +11,12 @@ from cortex_api_client.models import AuditAction, Medium
 
 from cortex_wrapper import CortexConfigError, DeprecatedEnumValueWarning, InvalidParameterError
 
-from .conftest import TOKEN, Harness, MockCortex, audit_record, log_record, run_record
+from .support.api import TOKEN, Harness, ScriptedFake, audit_record, log_record, run_record
 
 
 def sent(harness: Harness, operation: str, **filters: Any) -> list[tuple[str, str]]:
     record = {"audit_logs": audit_record, "notification_logs": log_record, "notification_runs": run_record}[operation]
-    api = MockCortex(operation, [record(1)])
+    api = ScriptedFake(operation, [record(1)])
     harness.items(harness.client(api), operation, **filters)
     return [(k, v) for k, v in api.requests[0].url.params.multi_items() if k not in ("page", "pageSize")]
 
@@ -132,7 +132,7 @@ BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
 @pytest.mark.parametrize("operation,filters,named", BAD_CALLS)
 def test_bad_arguments_fail_before_any_request(harness: Harness, operation: str, filters: dict[str, Any],
                                                named: str) -> None:
-    api = MockCortex(operation)
+    api = ScriptedFake(operation)
     client = harness.client(api)
     with pytest.raises(ValueError) as info:
         getattr(client, operation)(**filters)
@@ -141,7 +141,7 @@ def test_bad_arguments_fail_before_any_request(harness: Harness, operation: str,
 
 
 def test_enum_error_names_parameter_and_choices(harness: Harness) -> None:
-    client = harness.client(MockCortex("notification_runs"))
+    client = harness.client(ScriptedFake("notification_runs"))
     with pytest.raises(InvalidParameterError) as info:
         client.notification_runs(mediums=["SLAK"])
     assert info.value.parameter == "mediums"
@@ -150,7 +150,7 @@ def test_enum_error_names_parameter_and_choices(harness: Harness) -> None:
 
 
 def test_unknown_keyword_is_a_type_error(harness: Harness) -> None:
-    client = harness.client(MockCortex("audit_logs"))
+    client = harness.client(ScriptedFake("audit_logs"))
     with pytest.raises(TypeError):
         client.audit_logs(actionz=["CREATE"])
 
@@ -168,7 +168,7 @@ BAD_OPTIONS: list[dict[str, Any]] = [
 @pytest.mark.parametrize("options", BAD_OPTIONS)
 def test_bad_constructor_options(harness: Harness, options: dict[str, Any]) -> None:
     with pytest.raises(ValueError) as info:
-        harness.client(MockCortex(), **options)
+        harness.client(ScriptedFake(), **options)
     name = next(iter(options))
     if name != "token":
         assert name in str(info.value)
@@ -177,7 +177,7 @@ def test_bad_constructor_options(harness: Harness, options: dict[str, Any]) -> N
 
 
 def test_duplicate_filter_values_are_sent_once(harness: Harness) -> None:
-    api = MockCortex("notification_runs", [])
+    api = ScriptedFake("notification_runs", [])
     client = harness.client(api)
     harness.items(client, "notification_runs", statuses=["FAILED", "FAILED", "IGNORED", "FAILED"],
                   mediums=[Medium.SLACK, "SLACK"])
@@ -187,7 +187,7 @@ def test_duplicate_filter_values_are_sent_once(harness: Harness) -> None:
 
 
 def test_a_pager_repr_names_the_operation_and_filters_never_the_token(harness: Harness) -> None:
-    client = harness.client(MockCortex("notification_logs", []))
+    client = harness.client(ScriptedFake("notification_logs", []))
     pager = client.notification_logs(statuses=["FAILED"], page_size=50)
     text = repr(pager)
     assert text.startswith(("<SyncPager listNotificationLogs(", "<AsyncPager listNotificationLogs("))

@@ -11,7 +11,7 @@ import pytest
 
 from cortex_wrapper import CortexResponseError, Page, RawRecord
 
-from .conftest import Harness, audit_record, log_record
+from .support.api import Harness, audit_record, log_record
 
 
 def raw_pages(harness: Harness, client: Any, operation: str, **filters: Any) -> list[Page[RawRecord]]:

@@ -16,7 +16,7 @@ import pytest
 import reconcile
 import regenerate
 
-from .conftest import ROOT
+from .support.operations import ROOT
 
 SPEC = ROOT / "spec"
 RECONCILED = json.loads((SPEC / "reconciled" / "openapi.json").read_text())

@@ -32,7 +32,7 @@ from cortex_wrapper import (
     ServerError,
 )
 
-from .conftest import BASE, TOKEN, Harness, MockCortex, audit_record
+from .support.api import BASE, TOKEN, Harness, ScriptedFake, audit_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,7 +102,7 @@ def test_no_request_starts_after_the_consumer_breaks() -> None:
         with lock:
             requests.append(page)
         if page <= 1:  # pages 0 and 1 answer; the pages planned after them wait out a 30 s 429
-            return MockCortex("audit_logs", [audit_record(i) for i in range(40)])(request)
+            return ScriptedFake("audit_logs", [audit_record(i) for i in range(40)])(request)
         return httpx.Response(429, headers={"Retry-After": "30"}, json={"title": "Too Many Requests"})
 
     before = set(_threads())
@@ -130,7 +130,7 @@ def _two_pages_then_busy(calls: list[int]) -> CortexClient:
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(int(request.url.params["page"]))
         if calls[-1] <= 1:
-            return MockCortex("audit_logs", [audit_record(i) for i in range(40)])(request)
+            return ScriptedFake("audit_logs", [audit_record(i) for i in range(40)])(request)
         return httpx.Response(503, headers={"Retry-After": "20"}, json={"message": "busy"})
 
     return CortexClient(TOKEN, BASE, transport=httpx.MockTransport(handler), page_size=10, concurrency=2,
@@ -230,7 +230,7 @@ def test_an_exception_raised_in_a_process_pool_worker_reaches_the_caller() -> No
 
 
 def test_using_a_closed_client_raises_client_closed_error(harness: Harness) -> None:
-    client = harness.client(MockCortex("audit_logs", [audit_record(1)]))
+    client = harness.client(ScriptedFake("audit_logs", [audit_record(1)]))
     pager = client.audit_logs()
     if harness.kind == "sync":
         client.close()
@@ -275,7 +275,7 @@ def test_an_invalid_gzip_body_is_a_response_error(harness: Harness) -> None:
 
 
 def test_a_valid_gzip_body_still_parses(harness: Harness) -> None:
-    plain = MockCortex("audit_logs", [audit_record(1)])
+    plain = ScriptedFake("audit_logs", [audit_record(1)])
 
     def gzipped(request: httpx.Request) -> httpx.Response:
         body = plain(request).content

@@ -16,7 +16,7 @@ import pytest
 import vendor_spec
 import yaml
 
-from .conftest import ROOT
+from .support.operations import ROOT
 
 SPEC = ROOT / "spec"
 SCRIPT = ROOT / "scripts" / "vendor_spec.py"

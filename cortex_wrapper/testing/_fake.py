@@ -21,6 +21,7 @@ from ._ratelimit import RateLimit, RateLimiter
 from ._replies import Reply
 from ._store import Dataset
 from ._synthetic import make_generator
+from ._transport import FakeTransport
 from ._util import to_micros
 
 DEFAULT_TOKEN = "cortex-fake-token"  # noqa: S105 - a fake token for a local fake server
@@ -201,6 +202,14 @@ class FakeCortex:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+    def transport(self) -> FakeTransport:
+        """An httpx transport (sync and async) that serves this fake in-process, with no socket and no thread.
+
+        Pass it as ``CortexClient(transport=fake.transport(), base_url="http://fake")``; the fake need not be
+        started. A dropped connection raises ``httpx.RemoteProtocolError``; latency still sleeps with ``sleep``.
+        """
+        return FakeTransport(self._app)
 
     def __enter__(self) -> FakeCortex:
         return self.start()

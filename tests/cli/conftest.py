@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # cli_support, whatever pytest's import mode
-from cli_support import TOKEN, Result, make_fake
-
 from cortex_wrapper.cli import main
 from cortex_wrapper.testing import FakeCortex, Faults
+
+from ..support.cli import TOKEN, Result, make_fake
 
 
 @pytest.fixture

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import KINDS, TOKEN, connection, jsonl, make_fake, server_records
 
+from cortex_wrapper import _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
+
+from ..support.cli import KINDS, TOKEN, connection, jsonl, make_fake, server_records
 
 RUNS_ALL = {"runs": ["--no-delivered-only"]}
 
@@ -37,11 +39,14 @@ def incremental(cli: Any, fake: FakeCortex, command: str, output: Path, *extra: 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @pytest.mark.parametrize("command", list(KINDS))
 def test_consecutive_runs_export_the_union_without_repeats(cli: Any, fake: FakeCortex, tmp_path: Path,
-                                                           command: str, fmt: str) -> None:
+                                                           command: str, fmt: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     output = tmp_path / f"out.{fmt}"
     assert incremental(cli, fake, command, output, "--page-size", "70", fmt=fmt).code == 0
     first = len(lines(output))
-    fake.insert_newest(KINDS[command], 13)
+    fake.insert_newest(KINDS[command], 13)  # stamped 1 to 13 ms from now, one millisecond apart
+    now = _client._now
+    monkeypatch.setattr(_client, "_now", lambda: now() + dt.timedelta(seconds=1))  # the next run, a second later
     second = incremental(cli, fake, command, output, "--page-size", "70", fmt=fmt)
     assert second.code == 0, second.err
     assert len(lines(output)) == first + 13

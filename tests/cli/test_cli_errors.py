@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ROOT, TOKEN, cli_argv, connection, make_fake, run_subprocess
 
 from cortex_wrapper.cli import EXIT_CODES
 from cortex_wrapper.testing import FakeCortex, Outcome
+
+from ..support.cli import TOKEN, cli_argv, connection, make_fake, run_subprocess
+from ..support.operations import ROOT
 
 
 def one_error_line(err: str) -> str:

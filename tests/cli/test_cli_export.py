@@ -9,11 +9,12 @@ import re
 from typing import Any
 
 import pytest
-from cli_support import KINDS, Result, connection, jsonl, make_fake, run_subprocess, server_records
 
 from cortex_wrapper.cli._formats import CELL_WIDTH, EXTRA_COLUMN, read_csv
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
+
+from ..support.cli import KINDS, Result, connection, jsonl, make_fake, run_subprocess, server_records
 
 UNKNOWN = {"audit": ("action", "ARCHIVE"), "notifications": ("medium", "CARRIER_PIGEON"),
            "runs": ("medium", "CARRIER_PIGEON")}

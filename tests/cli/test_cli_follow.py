@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import (
+
+from cortex_wrapper import CortexClient
+from cortex_wrapper.cli._follow import Stopped, follow
+from cortex_wrapper.cli._kinds import KINDS
+from cortex_wrapper.cli._progress import Progress
+from cortex_wrapper.testing import FakeCortex, Faults, Outcome
+
+from ..support.cli import (
     NO_RECORDS,
     TOKEN,
     cli_argv,
@@ -24,12 +31,6 @@ from cli_support import (
     make_fake,
     notification_log,
 )
-
-from cortex_wrapper import CortexClient
-from cortex_wrapper.cli._follow import Stopped, follow
-from cortex_wrapper.cli._kinds import KINDS
-from cortex_wrapper.cli._progress import Progress
-from cortex_wrapper.testing import FakeCortex, Faults, Outcome
 
 
 def _stamp(moment: dt.datetime) -> str:

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import (
+
+from cortex_wrapper.cli._checkpoint import Checkpoint, Cursor, load
+
+from ..support.cli import (
     NO_RECORDS,
     audit_entry,
     connection,
@@ -19,8 +22,6 @@ from cli_support import (
     notification_log,
     server_texts,
 )
-
-from cortex_wrapper.cli._checkpoint import Checkpoint, Cursor, load
 
 
 def test_jsonl_holds_each_record_exactly_as_the_api_sent_it(cli: Any) -> None:

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ROOT, TOKEN, connection, jsonl, make_fake
 
 from cortex_wrapper.cli import main
+
+from ..support.cli import TOKEN, connection, jsonl, make_fake
+from ..support.operations import ROOT
 
 pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"), pytest.mark.slow]
 

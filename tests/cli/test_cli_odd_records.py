@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import NO_RECORDS, audit_entry, connection, jsonl, make_fake, notification_log, server_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +22,8 @@ from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, c
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
+
+from ..support.cli import NO_RECORDS, audit_entry, connection, jsonl, make_fake, notification_log, server_texts
 
 _log = notification_log
 _audit = audit_entry

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import connection, make_fake
 
 from cortex_wrapper import PermissionDeniedError
+
+from ..support.cli import connection, make_fake
 
 
 def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(cli: Any, tmp_path: Path) -> None:

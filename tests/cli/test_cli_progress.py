@@ -11,11 +11,13 @@ import sys
 from typing import Any
 
 import pytest
-from cli_support import ROOT, TOKEN, connection
 
 from cortex_wrapper import PageFetched, RateLimitPause, Retrying
 from cortex_wrapper.cli._progress import ConsoleHandler, Progress
 from cortex_wrapper.testing import FakeCortex, Outcome
+
+from ..support.cli import TOKEN, connection
+from ..support.operations import ROOT
 
 
 class Clock:

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from typing import Any
 
-from cli_support import ROOT
-
 from cortex_wrapper.cli._sandbox import AUDIT_LOG_COUNT
+
+from ..support.operations import ROOT
 
 
 def test_sandbox_audit_table_from_the_console_entry_without_a_token() -> None:

@@ -26,7 +26,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from cli_support import ROOT, cli_argv, connection, make_fake
 from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
 
 from cortex_wrapper._wire import RawRecord
@@ -34,6 +33,9 @@ from cortex_wrapper.cli._args import build_parser
 from cortex_wrapper.cli._kinds import KINDS
 from cortex_wrapper.cli._siem import ECS_VERSION, OCSF_VERSION, ecs_event, ocsf_event
 from cortex_wrapper.testing import Faults, generate_records
+
+from ..support.cli import cli_argv, connection, make_fake
+from ..support.operations import ROOT
 
 ECS_PACKAGE = ROOT / "tests" / "schemas" / "node_modules" / "@elastic" / "ecs"
 SAMPLES = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs"}

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import NO_RECORDS, connection, incremental_run, jsonl, make_fake, notification_log, server_records
 
 from cortex_wrapper.testing import FakeCortex
+
+from ..support.cli import NO_RECORDS, connection, incremental_run, jsonl, make_fake, notification_log, server_records
 
 WINDOW = ("--since", "2026-04-01", "--until", "2026-05-20T12:00:00")
 WIRE_WINDOW = {"fromDate": "2026-04-01T00:00:00", "untilDate": "2026-05-20T12:00:00"}

@@ -22,8 +22,9 @@ import pytest
 
 from cortex_wrapper.testing import FakeCortex, Faults, generate_records
 
-from ..conftest import Clock
-from .support import COUNT_OPTION, UPPER_BOUND, as_models, crawl
+from ..support.api import Clock
+from ..support.crawl import COUNT_OPTION, as_models, crawl
+from ..support.operations import UPPER_BOUND
 
 pytestmark = pytest.mark.slow  # a 50,000-record soak per case: `pytest -m "not slow"` skips it
 

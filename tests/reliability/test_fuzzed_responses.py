@@ -29,7 +29,6 @@ import json
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -54,15 +53,9 @@ from cortex_wrapper import (
     ServerError,
 )
 
-from ..conftest import BASE, TOKEN
+from ..support.api import BASE, TOKEN
+from ..support.operations import LIST_KEYS, PATHS, SCHEMAS, SPEC
 
-SPEC: dict[str, Any] = json.loads((Path(__file__).resolve().parents[2] / "spec" / "reconciled" / "openapi.json").read_text("utf-8"))
-SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
-PATHS = {
-    "audit_logs": "/api/v1/audit-logs",
-    "notification_logs": "/api/v1/notifications/logs",
-    "notification_runs": "/api/v1/notifications/logs/run",
-}
 EXAMPLES = 200
 EXAMPLE_TIMEOUT = 20.0  # seconds one example may take before it counts as a hang
 FUZZ = settings(
@@ -559,7 +552,7 @@ def record_mutation(draw: st.DrawFn, operation: str) -> tuple[bytes, list[str]]:
     valid = from_schema(SCHEMAS[page_schema(operation)], {"page": st.just(0), "total": st.just(3),
                                                           "totalPages": st.just(1)})
     body = draw(valid)
-    records = [r for r in body.get(_LIST_KEYS[operation], []) if isinstance(r, dict)]
+    records = [r for r in body.get(LIST_KEYS[operation], []) if isinstance(r, dict)]
     done = []
     if records:
         record = draw(st.sampled_from(records))
@@ -573,7 +566,6 @@ def record_mutation(draw: st.DrawFn, operation: str) -> tuple[bytes, list[str]]:
     return json.dumps(body, ensure_ascii=draw(st.booleans())).encode(), done
 
 
-_LIST_KEYS = {"audit_logs": "logs", "notification_logs": "logs", "notification_runs": "runs"}
 
 
 @pytest.mark.parametrize("operation", list(PATHS))

@@ -23,7 +23,8 @@ import pytest
 
 from cortex_wrapper.testing import FakeCortex, Faults, generate_records
 
-from .support import COUNT_OPTION, LOWER_FILTER, UPPER_BOUND, UPPER_FILTER, as_models, crawl
+from ..support.crawl import COUNT_OPTION, as_models, crawl
+from ..support.operations import LOWER_FILTER, UPPER_BOUND, UPPER_FILTER
 
 RECORDS = 3_000
 PAGE_SIZE = 100

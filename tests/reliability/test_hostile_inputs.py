@@ -30,7 +30,7 @@ from cortex_api_client.models import AuditAction, Medium
 
 from cortex_wrapper import AsyncCortexClient, CortexClient, CortexConfigError, InvalidParameterError
 
-from ..conftest import BASE, TOKEN, Clock, Harness, MockCortex, audit_record, log_record, run_record
+from ..support.api import BASE, TOKEN, Clock, Harness, ScriptedFake, audit_record, log_record, run_record
 
 
 class Fresh:
@@ -96,7 +96,7 @@ def _ids(cases: list[Any]) -> list[str]:
 @pytest.mark.parametrize(("operation", "filters", "parameter"), BAD_FILTERS, ids=_ids(BAD_FILTERS))
 def test_bad_filter_raises_before_any_request(harness: Harness, operation: str, filters: dict[str, Any],
                                               parameter: str) -> None:  # fmt: skip
-    api = MockCortex(operation, [RECORD[operation](1)])
+    api = ScriptedFake(operation, [RECORD[operation](1)])
     client = harness.client(api)
     with pytest.raises(InvalidParameterError) as info:
         getattr(client, operation)(**fresh(filters))  # at the call: the pager is never iterated
@@ -138,7 +138,7 @@ BAD_OPTIONS: list[tuple[str, Any]] = [
 ]
 
 
-def construct(kind: str, api: MockCortex, **options: Any) -> Any:
+def construct(kind: str, api: ScriptedFake, **options: Any) -> Any:
     """A client of ``kind`` on ``api``, any option (transport and sleep included) overridable."""
     cls = CortexClient if kind == "sync" else AsyncCortexClient
     defaults: dict[str, Any] = {"token": TOKEN, "base_url": BASE, "transport": httpx.MockTransport(api),
@@ -150,7 +150,7 @@ def construct(kind: str, api: MockCortex, **options: Any) -> Any:
 def test_bad_option_raises_at_construction(harness: Harness, option: str, value: Any) -> None:
     if value is WRONG_FLAVOUR:
         value = httpx.AsyncHTTPTransport() if harness.kind == "sync" else httpx.HTTPTransport()
-    api = MockCortex()
+    api = ScriptedFake()
     expected = InvalidParameterError if option == "page_size" else CortexConfigError
     with pytest.raises(expected) as info:
         construct(harness.kind, api, **{option: value})
@@ -161,15 +161,15 @@ def test_bad_option_raises_at_construction(harness: Harness, option: str, value:
 
 def test_secrets_in_bad_options_are_not_echoed(harness: Harness) -> None:
     with pytest.raises(CortexConfigError) as info:
-        harness.client(MockCortex(), proxy="gopher://user:hunter2@proxy.example.test")
+        harness.client(ScriptedFake(), proxy="gopher://user:hunter2@proxy.example.test")
     assert "hunter2" not in str(info.value)
     with pytest.raises(CortexConfigError) as info:
-        harness.client(MockCortex(), token="ctx-SECRET\r\nX: 1")
+        harness.client(ScriptedFake(), token="ctx-SECRET\r\nX: 1")
     assert "SECRET" not in str(info.value)
 
 
 def sent(harness: Harness, operation: str, **filters: Any) -> list[tuple[str, str]]:
-    api = MockCortex(operation, [RECORD[operation](1)])
+    api = ScriptedFake(operation, [RECORD[operation](1)])
     harness.items(harness.client(api), operation, **filters)
     assert len(api.requests) == 1
     return [(k, v) for k, v in api.requests[0].url.params.multi_items() if k not in ("page", "pageSize")]
@@ -197,7 +197,7 @@ def test_edge_arguments_that_are_accepted(harness: Harness, operation: str, filt
 
 
 def test_an_internationalised_host_and_a_context_are_accepted(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(1)])
+    api = ScriptedFake("audit_logs", [audit_record(1)])
     client = harness.client(api, base_url="https://c\u00f6rtex.example.test", verify=ssl.create_default_context())
     assert client.base_url.raw_host == b"xn--crtex-jua.example.test"
     assert len(harness.items(client, "audit_logs")) == 1

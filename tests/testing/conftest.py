@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,14 +24,9 @@ from referencing.jsonschema import DRAFT202012
 
 from cortex_wrapper.testing import FakeCortex
 
+from ..support.operations import LIST_KEYS, PATHS, SPEC
+
 SPEC_URI = "urn:cortex:reconciled-openapi"
-SPEC: dict[str, Any] = json.loads((Path(__file__).resolve().parents[2] / "spec" / "reconciled" / "openapi.json").read_text("utf-8"))
-PATHS = {
-    "audit_logs": "/api/v1/audit-logs",
-    "notification_logs": "/api/v1/notifications/logs",
-    "notification_runs": "/api/v1/notifications/logs/run",
-}
-LIST_KEYS = {"audit_logs": "logs", "notification_logs": "logs", "notification_runs": "runs"}
 DEFAULT = object()
 Params = Mapping[str, Any] | list[tuple[str, Any]]  # query params as httpx takes them (a list for repeated keys)
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the cortex-logs tests (a module of its own: ``conftest`` names clash across test folders)."""
+"""Running ``cortex-logs`` in tests (in-process or as a subprocess) and reading back what a FakeCortex holds."""
 
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ import httpx
 from cortex_wrapper._wire import split_body
 from cortex_wrapper.testing import FakeCortex
 
+from .operations import COMMANDS, ROOT
+from .operations import LIST_KEYS as OPERATION_LIST_KEYS
+from .operations import PATHS as OPERATION_PATHS
+
 TOKEN = "ctx-cli-SECRET-token-5e1f0a9c77d4"
 REFERENCE = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
-KINDS = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs"}
-PATHS = {"audit": "/api/v1/audit-logs", "notifications": "/api/v1/notifications/logs",
-         "runs": "/api/v1/notifications/logs/run"}
-LIST_KEYS = {"audit": "logs", "notifications": "logs", "runs": "runs"}
-ROOT = Path(__file__).resolve().parents[2]
+KINDS = COMMANDS
+PATHS = {command: OPERATION_PATHS[method] for command, method in COMMANDS.items()}
+LIST_KEYS = {command: OPERATION_LIST_KEYS[method] for command, method in COMMANDS.items()}
 
 
 @dataclass
@@ -66,13 +68,17 @@ def run_subprocess(*argv: str, env: dict[str, str] | None = None, timeout: float
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+def _ask(fake: FakeCortex, command: str, params: dict[str, Any]) -> httpx.Response:
+    with httpx.Client(transport=fake.transport(), base_url="http://fake") as client:
+        return client.get(PATHS[command], params=params, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
 def server_records(fake: FakeCortex, command: str, **params: Any) -> list[dict[str, Any]]:
-    """Every record the fake serves for ``command``, in wire form, straight over HTTP."""
+    """Every record the fake serves for ``command``, in wire form (asked in-process: the test's view, not the CLI's)."""
     records: list[dict[str, Any]] = []
     page = 0
     while True:
-        response = httpx.get(f"{fake.url}{PATHS[command]}", params={**params, "page": page, "pageSize": 1000},
-                             headers={"Authorization": f"Bearer {TOKEN}"})
+        response = _ask(fake, command, {**params, "page": page, "pageSize": 1000})
         response.raise_for_status()
         body = response.json()
         records += body[LIST_KEYS[command]]
@@ -83,8 +89,7 @@ def server_records(fake: FakeCortex, command: str, **params: Any) -> list[dict[s
 
 def server_texts(fake: FakeCortex, command: str, **params: Any) -> list[str]:
     """The JSON text of every record the fake serves for ``command``, exactly as it sends it (one page)."""
-    response = httpx.get(f"{fake.url}{PATHS[command]}", params={**params, "page": 0, "pageSize": 1000},
-                         headers={"Authorization": f"Bearer {TOKEN}"})
+    response = _ask(fake, command, {**params, "page": 0, "pageSize": 1000})
     response.raise_for_status()
     return [record.text for record in split_body(response.text, LIST_KEYS[command])[1] or []]
 

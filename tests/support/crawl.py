@@ -1,20 +1,18 @@
-"""Helpers shared by the reliability tests: run a crawl through the sync or async client, expected models."""
+"""Whole crawls through the sync or async client, and the models the fake's records parse into."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 
 from cortex_wrapper import AsyncCortexClient, CortexClient
 
-from ..conftest import Clock
+from .api import Clock
+from .operations import SCHEMAS
 
-SCHEMAS: dict[str, Any] = json.loads((Path(__file__).resolve().parents[2] / "spec" / "reconciled" / "openapi.json").read_text("utf-8"))["components"]["schemas"]
 MODELS: dict[str, tuple[Any, str]] = {
     "audit_logs": (AuditLogResponse, "AuditLogResponse"),
     "notification_logs": (NotificationLog, "NotificationLog"),
@@ -22,9 +20,6 @@ MODELS: dict[str, tuple[Any, str]] = {
 }
 COUNT_OPTION = {"audit_logs": "audit_log_count", "notification_logs": "notification_log_count",
                 "notification_runs": "notification_run_count"}  # fmt: skip
-UPPER_BOUND = {"audit_logs": "endTime", "notification_logs": "untilDate", "notification_runs": "untilDate"}
-LOWER_FILTER = {"audit_logs": "start_time", "notification_logs": "from_date", "notification_runs": "from_date"}
-UPPER_FILTER = {"audit_logs": "end_time", "notification_logs": "until_date", "notification_runs": "until_date"}
 
 
 def as_models(kind: str, records: Iterable[Mapping[str, Any]]) -> list[Any]:
