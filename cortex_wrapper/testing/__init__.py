@@ -13,7 +13,8 @@ pagination, validation (400), auth (401/403), a rate limit (429) and seeded faul
                              headers={"Authorization": f"Bearer {fake.token}"})
         assert fake.stats.by_status == {429: 1}
 
-Standard library only; the spec is read from ``cortex_api_client`` at runtime.
+``fake.transport()`` serves the same fake in-process (an httpx transport, no socket or thread). The server needs
+the standard library only; the spec is read from ``cortex_api_client`` at runtime.
 """
 
 from ._fake import (
