@@ -135,6 +135,21 @@ def _parse_iso(text: str) -> dt.datetime:
         return isoparse(text)
 
 
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """``value`` in UTC, naive meaning UTC; ``OverflowError`` past the years 1 to 9999 once in UTC."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def parse_utc(text: str) -> dt.datetime:
+    """An ISO-8601 date or datetime string as an aware UTC datetime (no offset means UTC).
+
+    The one parser of absolute dates given by a user: the datetime filters (``start_time=...``) and the
+    CLI's ``--since``/``--until`` both use it. ``ValueError`` when ``text`` is not ISO 8601; ``OverflowError``
+    when it is, but lies outside the years 1 to 9999 (``9999-12-31T24:00``, or once in UTC).
+    """
+    return _in_utc(_parse_iso(text.strip()))
+
+
 def to_utc(name: str, value: Any) -> dt.datetime:
     """A datetime, date or ISO-8601 string as an aware UTC datetime (naive means UTC)."""
     if isinstance(value, str):
@@ -145,10 +160,8 @@ def to_utc(name: str, value: Any) -> dt.datetime:
                 name, f"{value!r} is not an ISO-8601 date or datetime (e.g. 2021-01-01T00:00:00)"
             ) from None
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
         try:
-            return value.astimezone(dt.UTC)
+            return _in_utc(value)
         except OverflowError:  # e.g. datetime.max at UTC-5: past year 9999 once in UTC
             raise InvalidParameterError(name, f"{value!r} is outside the years 1 to 9999 once in UTC") from None
     if isinstance(value, dt.date):

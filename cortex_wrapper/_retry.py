@@ -29,11 +29,12 @@ class Retry:
     pause_all: bool = False
 
 
-def parse_retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
+def parse_retry_after(response: httpx.Response, wall_clock: Callable[[], float] = time.time) -> float | None:
     """Seconds to wait, from the first signal the response carries; None when it carries none.
 
     ``retry-after-ms``, else ``Retry-After`` (seconds, or an HTTP date in any of RFC 9110's three forms:
-    IMF-fixdate, RFC 850 and asctime, all GMT), else the body's ``retryAfter``.
+    IMF-fixdate, RFC 850 and asctime, all GMT), else the body's ``retryAfter``. An HTTP date is counted
+    from ``wall_clock()`` (seconds since the epoch, as ``time.time``): injected, a test never depends on the real time.
     """
     milliseconds = _non_negative(response.headers.get("retry-after-ms"))
     if milliseconds is not None:
@@ -50,7 +51,7 @@ def parse_retry_after(response: httpx.Response, now: Callable[[], float] = time.
         if when is not None:
             if when.tzinfo is None:  # asctime carries no zone; HTTP dates are always GMT
                 when = when.replace(tzinfo=dt.UTC)
-            return max(0.0, when.timestamp() - now())
+            return max(0.0, when.timestamp() - wall_clock())
     body = json_body(response)
     if isinstance(body, dict):
         value = body.get("retryAfter")
@@ -72,7 +73,11 @@ def _non_negative(text: str | None) -> float | None:
 
 
 class RetryPolicy:
-    """Decides, for each attempt's outcome, whether to return, retry after a wait, or raise."""
+    """Decides, for each attempt's outcome, whether to return, retry after a wait, or raise.
+
+    ``wall_clock`` (``time.time``) dates an HTTP-date ``Retry-After``; the clients' ``clock`` is monotonic
+    and paces requests, it cannot say what time the server's date is from now.
+    """
 
     def __init__(
         self,

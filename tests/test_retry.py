@@ -9,9 +9,11 @@ import httpx
 import pytest
 
 from cortex_wrapper import CortexAPIError, CortexConnectionError, CortexTimeoutError, RateLimitError, ServerError
+from cortex_wrapper._operations import AUDIT_LOGS
 from cortex_wrapper._ratelimit import RateLimiter
+from cortex_wrapper._retry import Retry, RetryPolicy, parse_retry_after
 
-from .conftest import Harness, MockCortex, audit_record, error_response
+from .support.api import Harness, ScriptedFake, audit_record, error_response
 
 PROBLEM = "application/problem+json"
 
@@ -27,8 +29,8 @@ def too_many(retry_after: int | None, header: str | None = None, html: bool = Fa
     return httpx.Response(429, json=body, headers={**headers, "content-type": PROBLEM})
 
 
-def one_record_api() -> MockCortex:
-    return MockCortex("audit_logs", [audit_record(1)])
+def one_record_api() -> ScriptedFake:
+    return ScriptedFake("audit_logs", [audit_record(1)])
 
 
 def test_429_with_retry_after_seconds(harness: Harness) -> None:
@@ -61,6 +63,40 @@ def test_429_with_retry_after_in_each_http_date_form(harness: Harness, form: str
     harness.items(harness.client(api), "audit_logs")
     assert len(harness.clock.sleeps) == 1
     assert 17.0 <= harness.clock.sleeps[0] <= 20.0
+
+
+WALL = 2_000_000_000.0  # 2033-05-18T03:33:20Z: far from the real time, whenever the test runs
+
+
+def http_date_forms(moment: float) -> dict[str, str]:
+    """RFC 9110's three forms of an HTTP date, all GMT."""
+    when = time.gmtime(moment)
+    return {
+        "imf": time.strftime("%a, %d %b %Y %H:%M:%S GMT", when),
+        "rfc850": time.strftime("%A, %d-%b-%y %H:%M:%S GMT", when),
+        "asctime": time.strftime("%a %b %e %H:%M:%S %Y", when),
+    }
+
+
+@pytest.mark.parametrize("form", ["imf", "rfc850", "asctime"])
+def test_an_http_date_retry_after_is_counted_from_the_injected_wall_clock(form: str) -> None:
+    header = http_date_forms(WALL + 7)[form]
+    assert parse_retry_after(too_many(None, header=header), wall_clock=lambda: WALL) == 7.0
+    assert parse_retry_after(too_many(None, header=header), wall_clock=lambda: WALL + 2.5) == 4.5
+    assert parse_retry_after(too_many(None, header=header), wall_clock=lambda: WALL + 60) == 0.0  # already past
+
+
+def test_the_policy_waits_for_an_http_date_on_its_wall_clock_not_the_real_one() -> None:
+    header = http_date_forms(WALL + 7)["imf"]
+    policy = RetryPolicy(max_retries=3, max_retry_wait=60.0, wall_clock=lambda: WALL)
+    assert policy.on_response(AUDIT_LOGS, too_many(None, header=header), attempt=0) == Retry(
+        7.0, "429 rate limited", pause_all=True
+    )
+    busy = httpx.Response(503, headers={"Retry-After": header})
+    assert policy.on_response(AUDIT_LOGS, busy, attempt=0) == Retry(7.0, "503 server error")
+    late = RetryPolicy(max_retries=3, max_retry_wait=60.0, wall_clock=lambda: WALL - 120)
+    with pytest.raises(RateLimitError, match="asks for 127s, over max_retry_wait=60s"):
+        late.on_response(AUDIT_LOGS, too_many(None, header=header), attempt=0)
 
 
 def test_retry_after_ms_wins_over_retry_after(harness: Harness) -> None:
@@ -158,7 +194,7 @@ def test_other_4xx_are_never_retried(harness: Harness, status: int) -> None:
 
 
 def test_one_429_pauses_every_request_of_the_client(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(50)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(50)])
     times: list[float] = []
     limited_at: list[float] = []
 
@@ -205,7 +241,7 @@ def test_no_sixty_second_window_ever_exceeds_the_limit() -> None:
 
 
 def test_requests_per_minute_throttles_the_client(harness: Harness) -> None:
-    api = MockCortex("audit_logs", [audit_record(i) for i in range(10)])
+    api = ScriptedFake("audit_logs", [audit_record(i) for i in range(10)])
     harness.items(harness.client(api, page_size=1, requests_per_minute=4, concurrency=1), "audit_logs")
     assert len(api.requests) == 10
     assert sum(harness.clock.sleeps) == pytest.approx(120.0)  # requests 5-8 wait a minute, 9-10 two

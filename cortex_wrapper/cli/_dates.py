@@ -1,4 +1,8 @@
-"""``--since`` / ``--until`` values: relative (``7d``, ``12h``) or absolute (``2026-11-01``, ISO-8601)."""
+"""``--since`` / ``--until`` values: relative (``7d``, ``12h``) or absolute (``2026-11-01``, ISO-8601).
+
+Relative forms are the CLI's own; absolute ones go through the library's parser (``_params.parse_utc``), so the
+command line takes exactly what ``start_time=...`` takes, and reads a time without an offset as UTC alike.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from cortex_api_client.types import parse_datetime
+from .._params import parse_utc
 
 _RELATIVE = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|[smhdw])", re.IGNORECASE)
@@ -51,11 +55,9 @@ def parse_when(text: str) -> When:
     if value.lower() == "now":
         return When(text, ago=dt.timedelta(0))
     try:
-        moment = parse_datetime(value)  # no offset means UTC, as for the records' own times
+        return When(text, at=parse_utc(value))  # no offset means UTC, as for the records' own times
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: use {DATE_HELP}") from None
-    try:
-        return When(text, at=moment.astimezone(dt.UTC))
     except OverflowError:
         raise argparse.ArgumentTypeError(f"{text!r} is out of range: outside the years 1 to 9999 in UTC") from None
 

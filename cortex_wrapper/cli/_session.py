@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .._client import CortexClient
+from .._config import resolve_token
 from .._defaults import TOKEN_ENV_VARS
 from .._errors import CortexConfigError, DeprecatedEnumValueWarning, UnknownEnumValueWarning
 from ._progress import ConsoleHandler, Progress
@@ -115,12 +116,28 @@ def open_client(args: argparse.Namespace, handler: ConsoleHandler) -> Iterator[C
     token = read_token_file(args.token_file) if args.token_file else None
     if token is not None:
         handler.secrets += (token,)
-    elif not environment_secrets():
-        raise CortexConfigError(
-            "no API token: use --token-file FILE, or set " + " or ".join(TOKEN_ENV_VARS) + " (or try --sandbox)"
-        )
+    token = resolve_cli_token(token)
     with CortexClient(token, args.base_url, on_event=handler.progress.on_event, **client_options(args)) as client:
         yield client
+
+
+# The library's words for the token's sources, and the command line's.
+_LIBRARY_WORDS = (("pass token=... or set", "use --token-file FILE, or set"), (" in the environment", " (or try --sandbox)"))
+
+
+def resolve_cli_token(token: str | None) -> str:
+    """The token from ``--token-file``, else the environment, as the library resolves it; never shown.
+
+    ``resolve_token`` is the one home of the variables, their precedence and the checks; only its
+    error is reworded, to name the command line's options.
+    """
+    try:
+        return resolve_token(token).reveal()
+    except CortexConfigError as exc:
+        message = str(exc)
+        for library, cli in _LIBRARY_WORDS:
+            message = message.replace(library, cli)
+        raise CortexConfigError(message) from None
 
 
 def stdout() -> TextIO:

@@ -7,12 +7,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from cli_support import KINDS, connection, run_subprocess
 
+from cortex_wrapper._config import resolve_token
+from cortex_wrapper._errors import CortexConfigError, InvalidParameterError
+from cortex_wrapper._params import to_utc
 from cortex_wrapper.cli._args import build_parser, singular
 from cortex_wrapper.cli._dates import parse_when
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
+
+from ..support.cli import KINDS, TOKEN, connection, run_subprocess
 
 
 def subparser(command: str) -> argparse.ArgumentParser:
@@ -106,6 +110,93 @@ def test_dates(text: str, expected: dt.datetime) -> None:
 def test_bad_dates(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError):
         parse_when(text)
+
+
+# Absolute forms, each parsed by the CLI's --since/--until and by the library's datetime filters (start_time=...).
+# Several are ISO 8601 that datetime.fromisoformat rejects on 3.11 (year-month, year, ordinal date, 24:00);
+# the last ones no parser takes, or lie outside the years 1 to 9999 once in UTC.
+ABSOLUTE_FORMS = [
+    "2026-11-01", "20261101", "2026-11", "2026", "2026-305", "2026-W44", "2026-W44-3",
+    "2026-11-01T12", "2026-11-01T12:30", "20261101T1230", "2026-11-01 12:30:00", "2026-11-01t12:30",
+    "2026-11-01T12:30:00,5", "2026-11-01T12:30:00.1234567", "2026-11-01T24:00:00", " 2026-11-01T12:30:00 ",
+    "2026-11-01T12:30:00Z", "2026-11-01T12:30:00 Z", "2026-11-01T12:30:00+02:00", "2026-11-01T12:30:00+0200",
+    "2026-11-01T12:30:00+02", "2026-11-01T12:30:00-23:59",
+    "0001-01-01T00:00:00", "9999-12-31T23:59:59.999999",
+    "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "9999-12-31T24:00:00",
+    "2026-13-01", "2026-02-30", "2026-11-01T25:00", "11/01/2026", "2026-11-01T12:30:00+25:00", "Nov 1 2026",
+]
+
+
+@pytest.mark.parametrize("text", ABSOLUTE_FORMS)
+def test_absolute_dates_are_exactly_the_library_filters_dates(text: str) -> None:
+    """The CLI accepts an absolute date iff ``start_time=`` would, as the same moment (no offset meaning UTC)."""
+    try:
+        expected = to_utc("since", text)
+    except InvalidParameterError:
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_when(text)
+        return
+    when = parse_when(text)
+    assert when.ago is None and when.at == expected
+    assert when.at.utcoffset() == dt.timedelta(0)
+
+
+def test_the_forms_fromisoformat_rejects_are_dates() -> None:
+    assert parse_when("2026-11").at == dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    assert parse_when("2026-305").at == dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    assert parse_when("2026-11-01T24:00").at == dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_dates_outside_utc_years_are_out_of_range(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="out of range"):
+        parse_when(text)
+
+
+def cli_error(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.startswith("cortex-logs: error: ")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0].removeprefix("cortex-logs: error: ")
+
+
+@pytest.mark.parametrize("environ", [
+    {"CORTEX_API_TOKEN": TOKEN},
+    {"CORTEX_API_KEY": TOKEN},
+    {"CORTEX_API_TOKEN": "", "CORTEX_API_KEY": TOKEN},
+    {"CORTEX_API_TOKEN": f"  {TOKEN}\n"},
+    {"CORTEX_API_TOKEN": TOKEN, "CORTEX_API_KEY": "the-key-loses"},
+    {"CORTEX_API_TOKEN": "   "},
+    {"CORTEX_API_TOKEN": "\t", "CORTEX_API_KEY": TOKEN},
+    {"CORTEX_API_TOKEN": "two words"},
+    {"CORTEX_API_KEY": "caf\u00e9"},
+], ids=lambda environ: repr(environ).replace(TOKEN, "TOKEN"))
+def test_the_environment_token_is_the_one_the_library_resolves(
+    cli: Any, fake: FakeCortex, monkeypatch: pytest.MonkeyPatch, environ: dict[str, str],
+) -> None:
+    """Same variables, precedence and checks as ``CortexClient(token=None)``, and the library's reason when it fails."""
+    monkeypatch.delenv("CORTEX_API_TOKEN")
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    try:
+        resolve_token(None, environ)
+    except CortexConfigError as exc:
+        result = cli(*connection(fake), "audit", "--max-pages", "1")
+        assert result.code == 2 and cli_error(result.err) == str(exc)
+    else:
+        result = cli(*connection(fake), "audit", "--max-pages", "1")
+        assert result.code == 0, result.err  # the fake knows TOKEN only: any other token exits 3
+        assert fake.requests
+
+
+def test_no_token_names_the_cli_options(cli: Any, fake: FakeCortex, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CORTEX_API_TOKEN")
+    monkeypatch.setenv("CORTEX_API_KEY", "")
+    result = cli(*connection(fake), "audit")
+    assert result.code == 2
+    assert cli_error(result.err) == (
+        "no API token: use --token-file FILE, or set CORTEX_API_TOKEN or CORTEX_API_KEY (or try --sandbox)"
+    )
+    assert not fake.requests
 
 
 @pytest.mark.parametrize(("command", "low", "high"), [("audit", "startTime", "endTime"),
