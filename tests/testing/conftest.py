@@ -22,6 +22,7 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from cortex_wrapper._config import tls_verify
 from cortex_wrapper.testing import FakeCortex
 
 from ..support.operations import LIST_KEYS, PATHS, SPEC
@@ -87,7 +88,7 @@ class Api:
 
     def __init__(self, fake: FakeCortex) -> None:
         self.fake = fake
-        self.client = httpx.Client(base_url=fake.url, timeout=10)
+        self.client = httpx.Client(base_url=fake.url, timeout=10, verify=tls_verify(True))  # no CA load per test
 
     def get(
         self, kind: str, params: Params | None = None, *, token: Any = DEFAULT, validate: bool = True
