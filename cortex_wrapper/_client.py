@@ -166,10 +166,12 @@ class _BaseClient:
         page_size: int,
         concurrency: int,
         clock: Callable[[], float] | None,
+        wall_clock: Callable[[], float] | None,
         rng: random.Random | None,
         on_event: EventHook | None,
     ) -> None:
         check_callable("clock", clock, allow_none=True)
+        check_callable("wall_clock", wall_clock, allow_none=True)
         if rng is not None:
             check_callable("rng.random", getattr(rng, "random", None))
         self._options = _Options.checked(
@@ -182,7 +184,8 @@ class _BaseClient:
         check_callable("on_event", on_event, allow_none=True)
         self._clock = clock or time.monotonic
         self._limiter = RateLimiter(requests_per_minute, self._clock)
-        self._policy = RetryPolicy(max_retries, max_retry_wait, rng=rng)
+        self._wall_clock = wall_clock or time.time
+        self._policy = RetryPolicy(max_retries, max_retry_wait, rng=rng, wall_clock=self._wall_clock)
         self._on_event = on_event
         self._owns_http = True
         setup_from_environment()
@@ -250,7 +253,8 @@ class _BaseClient:
         clone.__dict__["_options"] = options
         clone.__dict__["_owns_http"] = False
         clone.__dict__["_on_event"] = on_event
-        clone.__dict__["_policy"] = RetryPolicy(options.max_retries, options.max_retry_wait, rng=self._rng)
+        clone.__dict__["_policy"] = RetryPolicy(options.max_retries, options.max_retry_wait, rng=self._rng,
+                                                wall_clock=self._wall_clock)
         if options.requests_per_minute != self._options.requests_per_minute:
             clone.__dict__["_limiter"] = self._limiter.with_limit(options.requests_per_minute)
         return clone
@@ -380,7 +384,8 @@ class CortexClient(_BaseClient):
     ``transport``, ``verify`` (a CA bundle path or ``ssl.SSLContext``) and ``proxy`` go to httpx; or pass
     your own ``http_client`` (mounts, event hooks, limits, HTTP/2): this client adds its URL, headers and
     timeout to each request, never changes that client's configuration, and never closes it.
-    ``sleep``, ``clock`` and ``rng`` are injectable for tests (the default sleep ends at once when the
+    ``sleep``, ``clock`` (monotonic), ``wall_clock`` (Unix time, for ``Retry-After`` HTTP dates) and ``rng`` are
+    injectable for tests (the default sleep ends at once when the
     pager's consumer stops, so a ``break`` or Ctrl-C never waits out a ``Retry-After``).
     Defaults: ``cortex_wrapper._defaults``.
     """
@@ -402,13 +407,14 @@ class CortexClient(_BaseClient):
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
+        wall_clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
         on_event: EventHook | None = None,
     ) -> None:
         super().__init__(
             token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
-            clock=clock, rng=rng, on_event=on_event,
+            clock=clock, wall_clock=wall_clock, rng=rng, on_event=on_event,
         )
         check_callable("sleep", sleep, allow_none=True)
         self._sleep = sleep
@@ -534,13 +540,14 @@ class AsyncCortexClient(_BaseClient):
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] | None = None,
+        wall_clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
         on_event: EventHook | None = None,
     ) -> None:
         super().__init__(
             token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
-            clock=clock, rng=rng, on_event=on_event,
+            clock=clock, wall_clock=wall_clock, rng=rng, on_event=on_event,
         )
         check_callable("sleep", sleep, allow_none=True)
         if sleep is None:

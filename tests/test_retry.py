@@ -253,3 +253,14 @@ def test_each_retry_is_logged_with_reason_and_wait(harness: Harness, caplog: pyt
     harness.items(harness.client(api), "audit_logs")
     messages = [r.getMessage() for r in caplog.records if r.name == "cortex_wrapper"]
     assert any("429" in m and "2.00s" in m for m in messages)
+
+
+@pytest.mark.parametrize("derived", [False, True])
+def test_clients_count_an_http_date_retry_after_from_their_wall_clock(harness: Harness, derived: bool) -> None:
+    api = one_record_api()
+    api.script = [too_many(None, header=http_date_forms(WALL + 7)["imf"])]
+    client = harness.client(api, wall_clock=lambda: WALL)
+    if derived:
+        client = client.with_options(max_retries=2)
+    assert len(harness.items(client, "audit_logs")) == 1
+    assert harness.clock.sleeps == [7.0]
