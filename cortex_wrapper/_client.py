@@ -22,7 +22,7 @@ from cortex_api_client.operations import (
     Record,
 )
 
-from . import _defaults as D
+from . import _defaults
 from ._config import (
     Secret,
     check_callable,
@@ -306,7 +306,7 @@ class _BaseClient:
             self._emit(RateLimitPause(crawl.operation.operation_id, number, delay))
         return delay
 
-    def _settle(self, crawl: Crawl[T], number: int, outcome: Outcome, attempt: int, started: float
+    def _judge_attempt(self, crawl: Crawl[T], number: int, outcome: Outcome, attempt: int, started: float
                 ) -> Page[T] | float:
         """Judge one attempt: the parsed page, or the seconds this request waits before retrying.
 
@@ -395,12 +395,12 @@ class CortexClient(_BaseClient):
         token: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: float | httpx.Timeout = D.DEFAULT_TIMEOUT,
-        max_retries: int = D.DEFAULT_MAX_RETRIES,
-        max_retry_wait: float = D.DEFAULT_MAX_RETRY_WAIT,
-        requests_per_minute: int | None = D.DEFAULT_REQUESTS_PER_MINUTE,
-        page_size: int = D.DEFAULT_PAGE_SIZE,
-        concurrency: int = D.DEFAULT_CONCURRENCY,
+        timeout: float | httpx.Timeout = _defaults.DEFAULT_TIMEOUT,
+        max_retries: int = _defaults.DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = _defaults.DEFAULT_MAX_RETRY_WAIT,
+        requests_per_minute: int | None = _defaults.DEFAULT_REQUESTS_PER_MINUTE,
+        page_size: int = _defaults.DEFAULT_PAGE_SIZE,
+        concurrency: int = _defaults.DEFAULT_CONCURRENCY,
         transport: httpx.BaseTransport | None = None,
         verify: ssl.SSLContext | str | bool = True,
         proxy: str | None = None,
@@ -511,7 +511,7 @@ class CortexClient(_BaseClient):
         attempt, started = 0, self._clock()
         while True:
             self._wait(crawl, self._paced(crawl, number))
-            step = self._settle(crawl, number, self._send(crawl.operation.path, params), attempt, started)
+            step = self._judge_attempt(crawl, number, self._send(crawl.operation.path, params), attempt, started)
             if isinstance(step, Page):
                 return step
             self._wait(crawl, step)
@@ -528,12 +528,12 @@ class AsyncCortexClient(_BaseClient):
         token: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: float | httpx.Timeout = D.DEFAULT_TIMEOUT,
-        max_retries: int = D.DEFAULT_MAX_RETRIES,
-        max_retry_wait: float = D.DEFAULT_MAX_RETRY_WAIT,
-        requests_per_minute: int | None = D.DEFAULT_REQUESTS_PER_MINUTE,
-        page_size: int = D.DEFAULT_PAGE_SIZE,
-        concurrency: int = D.DEFAULT_CONCURRENCY,
+        timeout: float | httpx.Timeout = _defaults.DEFAULT_TIMEOUT,
+        max_retries: int = _defaults.DEFAULT_MAX_RETRIES,
+        max_retry_wait: float = _defaults.DEFAULT_MAX_RETRY_WAIT,
+        requests_per_minute: int | None = _defaults.DEFAULT_REQUESTS_PER_MINUTE,
+        page_size: int = _defaults.DEFAULT_PAGE_SIZE,
+        concurrency: int = _defaults.DEFAULT_CONCURRENCY,
         transport: httpx.AsyncBaseTransport | None = None,
         verify: ssl.SSLContext | str | bool = True,
         proxy: str | None = None,
@@ -643,7 +643,7 @@ class AsyncCortexClient(_BaseClient):
             delay = self._paced(crawl, number)
             if delay > 0:
                 await self._sleep(delay)
-            step = self._settle(crawl, number, await self._send(crawl.operation.path, params), attempt, started)
+            step = self._judge_attempt(crawl, number, await self._send(crawl.operation.path, params), attempt, started)
             if isinstance(step, Page):
                 return step
             if step > 0:

@@ -36,7 +36,7 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class Probe:
-    """``Crawl.take``'s request to fetch page ``number`` before judging a page that repeats the previous one."""
+    """``Crawl.judge_page``'s request to fetch page ``number`` before judging a page that repeats the previous one."""
 
     number: int
 
@@ -111,7 +111,7 @@ class Crawl(Generic[T]):
         """How many pages may be in flight at once."""
         return self.concurrency if self.last_page is not None else 1
 
-    def following(self) -> Iterator[int]:
+    def next_page_numbers(self) -> Iterator[int]:
         """The page numbers after page 0, lazily, until the crawl is done."""
         number = 1
         while not self.done and (self.max_pages is None or number < self.max_pages):
@@ -120,7 +120,7 @@ class Crawl(Generic[T]):
             yield number
             number += 1
 
-    def take(self, number: int, page: Page[T]) -> Page[T] | Probe | None:
+    def judge_page(self, number: int, page: Page[T]) -> Page[T] | Probe | None:
         """Accept the page fetched as ``number``: the page to yield, a ``Probe`` to fetch first, or None to stop."""
         if self.done:
             return None
@@ -281,8 +281,8 @@ class SyncPager(Generic[T]):
         """
         return self._crawl(self._make_crawl(True))
 
-    def _take(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
-        verdict = crawl.take(number, page)
+    def _judged(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
+        verdict = crawl.judge_page(number, page)
         if isinstance(verdict, Probe):
             try:
                 answer: Page[R] | None = self._fetch(crawl, verdict.number)
@@ -295,19 +295,19 @@ class SyncPager(Generic[T]):
         pending: deque[tuple[int, Future[Page[R]]]] = deque()
         fetcher = _Fetcher(crawl.concurrency)
         try:
-            first = self._take(crawl, 0, self._fetch(crawl, 0))
+            first = self._judged(crawl, 0, self._fetch(crawl, 0))
             crawl.issue_warnings()
             if first is None:
                 return
             yield first
-            numbers = crawl.following()
+            numbers = crawl.next_page_numbers()
             while not crawl.done:
                 while len(pending) < crawl.window() and (number := next(numbers, None)) is not None:
                     pending.append((number, fetcher.submit(lambda n=number: self._fetch(crawl, n))))  # type: ignore[misc]
                 if not pending:
                     return
                 number, future = pending.popleft()
-                page = self._take(crawl, number, future.result())
+                page = self._judged(crawl, number, future.result())
                 crawl.issue_warnings()
                 if page is None:
                     return
@@ -347,8 +347,8 @@ class AsyncPager(Generic[T]):
         """``pages()``, with each record as the API sent it (``RawRecord``), validated as a model would be."""
         return self._crawl(self._make_crawl(True))
 
-    async def _take(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
-        verdict = crawl.take(number, page)
+    async def _judged(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
+        verdict = crawl.judge_page(number, page)
         if isinstance(verdict, Probe):
             try:
                 answer: Page[R] | None = await self._fetch(crawl, verdict.number)
@@ -362,19 +362,19 @@ class AsyncPager(Generic[T]):
 
         pending: deque[tuple[int, asyncio.Task[Page[R]]]] = deque()
         try:
-            first = await self._take(crawl, 0, await self._fetch(crawl, 0))
+            first = await self._judged(crawl, 0, await self._fetch(crawl, 0))
             crawl.issue_warnings()
             if first is None:
                 return
             yield first
-            numbers = crawl.following()
+            numbers = crawl.next_page_numbers()
             while not crawl.done:
                 while len(pending) < crawl.window() and (number := next(numbers, None)) is not None:
                     pending.append((number, asyncio.ensure_future(self._fetch(crawl, number))))
                 if not pending:
                     return
                 number, task = pending.popleft()
-                page = await self._take(crawl, number, await task)
+                page = await self._judged(crawl, number, await task)
                 crawl.issue_warnings()
                 if page is None:
                     return

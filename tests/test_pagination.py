@@ -226,7 +226,7 @@ def test_crawl_memory_does_not_grow_with_pages() -> None:
     pages = 5_000
     for number in range(pages):
         items = [NotificationLog.from_dict(log_record(number * 10 + i)) for i in range(10)]
-        assert crawl.take(number, Page(items, number, pages * 10, pages)) is not None
+        assert crawl.judge_page(number, Page(items, number, pages * 10, pages)) is not None
     sizes = {name: len(value) for name, value in vars(crawl).items() if hasattr(value, "__len__")}
     assert max(sizes.values()) <= 10 * (4 + 2)  # the id window; nothing per page
 
