@@ -47,7 +47,7 @@ def test_a_wrong_keyword_names_the_public_method(harness: Harness) -> None:
     client = harness.client(ScriptedFake("audit_logs", []))
     with pytest.raises(TypeError) as info:
         client.audit_logs(action=["DELETE"])
-    name = "CortexClient" if harness.kind == "sync" else "AsyncCortexClient"
+    name = "CortexClient" if harness.mode == "sync" else "AsyncCortexClient"
     assert str(info.value).startswith(f"{name}.audit_logs() got an unexpected keyword argument 'action'")
     assert "_BaseClient" not in str(info.value) and "actions" in str(info.value)
 
@@ -111,7 +111,7 @@ def test_an_unknown_value_warning_points_at_the_callers_line_from_any_thread(har
     pager = client.audit_logs()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if harness.kind == "sync":
+        if harness.mode == "sync":
             line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
             seen = [entry.action for entry in pager]
         else:
@@ -124,7 +124,7 @@ def test_an_unknown_value_warning_points_at_the_callers_line_from_any_thread(har
             seen = asyncio.run(collect())
     assert "ARCHIVE" in seen
     [warning] = [w for w in caught if issubclass(w.category, UnknownEnumValueWarning)]
-    if harness.kind == "sync":
+    if harness.mode == "sync":
         assert (warning.filename, warning.lineno) == (__file__, line)
     else:  # the async comprehension runs in collect(): its line is the caller's
         assert warning.filename == __file__ and warning.lineno == line - 3

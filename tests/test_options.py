@@ -17,7 +17,7 @@ READ_ONLY = {"timeout": 1.0, "max_retries": 0, "max_retry_wait": 1.0, "requests_
 
 
 def _close(harness: Harness, client: Any) -> None:
-    if harness.kind == "sync":
+    if harness.mode == "sync":
         client.close()
     else:
         asyncio.run(client.close())
@@ -162,7 +162,7 @@ def test_extra_query_values_are_checked_before_any_request(harness: Harness, bad
 
 def _user_client(harness: Harness, handler: Any, **options: Any) -> Any:
     transport = httpx.MockTransport(handler)
-    if harness.kind == "sync":
+    if harness.mode == "sync":
         return httpx.Client(transport=transport, **options)
     return httpx.AsyncClient(transport=transport, **options)
 
@@ -178,7 +178,7 @@ def test_a_users_http_client_is_used_and_never_changed(harness: Harness) -> None
         hook(request)
 
     mine = _user_client(harness, api, headers={"X-Team": "payments"}, timeout=99.0,
-                        event_hooks={"request": [hook if harness.kind == "sync" else ahook]})
+                        event_hooks={"request": [hook if harness.mode == "sync" else ahook]})
     before = (dict(mine.headers), mine.timeout, mine.base_url)
     client = harness.client(None, http_client=mine)
     assert len(harness.items(client, "audit_logs")) == 1
@@ -195,7 +195,7 @@ def test_a_users_http_client_is_used_and_never_changed(harness: Harness) -> None
 
 def test_http_client_of_the_wrong_kind_or_with_transport_options_is_refused(harness: Harness) -> None:
     api = ScriptedFake("audit_logs", [])
-    wrong = httpx.AsyncClient() if harness.kind == "sync" else httpx.Client()
+    wrong = httpx.AsyncClient() if harness.mode == "sync" else httpx.Client()
     with pytest.raises(CortexConfigError, match="http_client must be an httpx"):
         harness.client(None, http_client=wrong)
     right = _user_client(harness, api)

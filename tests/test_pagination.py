@@ -165,7 +165,7 @@ def test_pages_are_yielded_in_order_with_concurrency(harness: Harness) -> None:
 def test_breaking_early_stops_fetching(harness: Harness) -> None:
     api = ScriptedFake("audit_logs", [audit_record(i) for i in range(500)])
     client = harness.client(api, page_size=10, concurrency=2)
-    if harness.kind == "sync":
+    if harness.mode == "sync":
         for _ in client.audit_logs():
             break
     else:

@@ -16,7 +16,7 @@ from .support.api import Harness, audit_record, log_record
 
 def raw_pages(harness: Harness, client: Any, operation: str, **filters: Any) -> list[Page[RawRecord]]:
     pager = getattr(client, operation)(**filters)
-    if harness.kind == "sync":
+    if harness.mode == "sync":
         return list(pager.raw_pages())
 
     async def collect() -> list[Page[RawRecord]]:

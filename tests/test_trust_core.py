@@ -232,7 +232,7 @@ def test_an_exception_raised_in_a_process_pool_worker_reaches_the_caller() -> No
 def test_using_a_closed_client_raises_client_closed_error(harness: Harness) -> None:
     client = harness.client(ScriptedFake("audit_logs", [audit_record(1)]))
     pager = client.audit_logs()
-    if harness.kind == "sync":
+    if harness.mode == "sync":
         client.close()
     else:
         import asyncio
@@ -242,7 +242,7 @@ def test_using_a_closed_client_raises_client_closed_error(harness: Harness) -> N
         harness.items(client, "audit_logs")
     assert isinstance(info.value, CortexError) and "closed" in str(info.value)
     with pytest.raises(ClientClosedError):
-        if harness.kind == "sync":
+        if harness.mode == "sync":
             list(pager)
         else:
             harness.items(client, "audit_logs")

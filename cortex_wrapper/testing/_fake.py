@@ -15,9 +15,9 @@ from . import _replies
 from ._cache import PageCache
 from ._faults import FaultInjector, Faults, Outcome
 from ._http import Incoming, Server
-from ._operations import AUDIT, NOTIFICATIONS, PERMISSION_LABELS, Operation, page_body, routes, selection
+from ._operations import AUDIT, NOTIFICATIONS, PERMISSION_LABELS, Route, page_body, routes, selection
 from ._params import BadRequest, ParamValue, parse_query
-from ._ratelimit import RateLimit, RateLimiter
+from ._ratelimit import RateLimit, RequestCounter
 from ._replies import Reply
 from ._store import Dataset
 from ._synthetic import make_generator
@@ -153,7 +153,7 @@ class FakeCortex:
         self._faults = faults or Faults()
         self._injector = FaultInjector(self._faults)
         self._clock, self._wall_clock, self._sleep = clock, wall_clock, sleep
-        self._limiter = RateLimiter(rate_limit, clock) if rate_limit else None
+        self._limiter = RequestCounter(rate_limit, clock) if rate_limit else None
         self.latency, self.per_record_latency = latency, per_record_latency
         self.on_request = on_request
         self._pages = PageCache(page_cache_bytes) if page_cache_bytes > 0 else None
@@ -269,7 +269,7 @@ class FakeCortex:
 
     def set_rate_limit(self, rate_limit: RateLimit | None) -> None:
         """Replace (or remove) the rate limit; counting starts afresh."""
-        self._limiter = RateLimiter(rate_limit, self._clock) if rate_limit else None
+        self._limiter = RequestCounter(rate_limit, self._clock) if rate_limit else None
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -364,7 +364,7 @@ class FakeCortex:
         headers = _replies.retry_after_headers(outcome.retry_after, outcome.retry_after_form, wall)
         return replace(reply, headers=(*reply.headers, *headers))
 
-    def _serve(self, op: Operation | None, incoming: Incoming, request_id: str) -> Reply:
+    def _serve(self, op: Route | None, incoming: Incoming, request_id: str) -> Reply:
         if incoming.method != "GET":
             return _replies.error(405, f"Request method '{incoming.method}' is not supported", request_id)
         if op is None:
@@ -388,7 +388,7 @@ class FakeCortex:
             return _replies.error(400, bad.message, request_id, bad.error_type)
         return self._list(op, params)
 
-    def _list(self, op: Operation, params: dict[str, ParamValue]) -> Reply:
+    def _list(self, op: Route, params: dict[str, ParamValue]) -> Reply:
         dataset, faults = self._data[op.kind], self._faults
         if faults.insert_newest_per_page:
             dataset.insert_newest(faults.insert_newest_per_page, self._arrival())

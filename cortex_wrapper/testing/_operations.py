@@ -21,7 +21,7 @@ EXTRA_FIELD = "fakeFutureField"
 
 
 @dataclass(frozen=True)
-class Operation:
+class Route:
     """One list operation of the fake."""
 
     kind: str
@@ -75,7 +75,7 @@ def attribute_filters(spec: OperationSpec, window: tuple[str, str]) -> dict[str,
 
 
 @cache
-def operations() -> dict[str, Operation]:
+def operations() -> dict[str, Route]:
     """Every operation, by record kind."""
     found = []
     for op in OPERATIONS:
@@ -83,18 +83,18 @@ def operations() -> dict[str, Operation]:
         spec = operation(op.operation_id)
         window = tuple(p.wire for p in op.parameters if p.name in (op.lower_bound, op.upper_bound))
         assert len(window) == 2
-        found.append(Operation(kind, spec, permission, attribute_filters(spec, (window[0], window[1])),
+        found.append(Route(kind, spec, permission, attribute_filters(spec, (window[0], window[1])),
                                (window[0], window[1]), any(p.wire == "orderBy" for p in op.parameters)))
     return {op.kind: op for op in found}
 
 
 @cache
-def routes() -> dict[str, Operation]:
+def routes() -> dict[str, Route]:
     """Every operation, by path."""
     return {op.spec.path: op for op in operations().values()}
 
 
-def selection(op: Operation, params: Mapping[str, ParamValue]) -> Selection:
+def selection(op: Route, params: Mapping[str, ParamValue]) -> Selection:
     """The store query that the validated ``params`` describe."""
     conditions = tuple(
         (attribute, frozenset(value))
@@ -114,7 +114,7 @@ def selection(op: Operation, params: Mapping[str, ParamValue]) -> Selection:
 
 
 def page_body(
-    op: Operation, params: Mapping[str, ParamValue], total: int, rows: list[Row], extra_field_rate: float, seed: int
+    op: Route, params: Mapping[str, ParamValue], total: int, rows: list[Row], extra_field_rate: float, seed: int
 ) -> dict[str, object]:
     """The 200 body: the page's records in wire form plus ``page``, ``total`` and ``totalPages``."""
     size = params["pageSize"]

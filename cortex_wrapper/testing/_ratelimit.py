@@ -27,7 +27,7 @@ class RateLimit:
             raise ValueError("RateLimit needs requests >= 1 and per_seconds > 0")
 
 
-class RateLimiter:
+class RequestCounter:
     """Counts requests per key; ``acquire`` answers the wait in seconds when over the limit."""
 
     def __init__(self, limit: RateLimit, clock: Callable[[], float]) -> None:

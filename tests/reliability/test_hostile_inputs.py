@@ -149,11 +149,11 @@ def construct(kind: str, api: ScriptedFake, **options: Any) -> Any:
 @pytest.mark.parametrize(("option", "value"), BAD_OPTIONS, ids=[f"{o}-{i}" for i, (o, _) in enumerate(BAD_OPTIONS)])
 def test_bad_option_raises_at_construction(harness: Harness, option: str, value: Any) -> None:
     if value is WRONG_FLAVOUR:
-        value = httpx.AsyncHTTPTransport() if harness.kind == "sync" else httpx.HTTPTransport()
+        value = httpx.AsyncHTTPTransport() if harness.mode == "sync" else httpx.HTTPTransport()
     api = ScriptedFake()
     expected = InvalidParameterError if option == "page_size" else CortexConfigError
     with pytest.raises(expected) as info:
-        construct(harness.kind, api, **{option: value})
+        construct(harness.mode, api, **{option: value})
     assert option in str(info.value)
     assert isinstance(info.value, ValueError)
     assert api.requests == []

@@ -115,8 +115,8 @@ class Clock:
 class Harness:
     """Runs the same scenario through the sync or the async client."""
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    def __init__(self, mode: str) -> None:
+        self.mode = mode  # "sync" or "async"
         self.clock = Clock()
 
     def client(self, handler: Callable[[httpx.Request], httpx.Response] | None, **options: Any) -> Any:
@@ -126,13 +126,13 @@ class Harness:
         options.setdefault("clock", self.clock)
         options.setdefault("requests_per_minute", None)
         transport = httpx.MockTransport(handler) if handler is not None else None
-        if self.kind == "sync":
+        if self.mode == "sync":
             return CortexClient(transport=transport, sleep=self.clock.sleep, **options)
         return AsyncCortexClient(transport=transport, sleep=self.clock.asleep, **options)
 
     def items(self, client: Any, operation: str, **filters: Any) -> list[Any]:
         pager = getattr(client, operation)(**filters)
-        if self.kind == "sync":
+        if self.mode == "sync":
             return list(pager)
 
         async def collect() -> list[Any]:
@@ -142,7 +142,7 @@ class Harness:
 
     def pages(self, client: Any, operation: str, **filters: Any) -> list[Page[Any]]:
         pager = getattr(client, operation)(**filters)
-        if self.kind == "sync":
+        if self.mode == "sync":
             return list(pager.pages())
 
         async def collect() -> list[Page[Any]]:
