@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks import __main__ as bench
 from benchmarks import scenarios
 
 
+@pytest.mark.slow
 def test_every_scenario_runs_and_reports(tmp_path: Path) -> None:
     out = tmp_path / "BENCH.md"
     assert bench.main(["--smoke", "--write", str(out)]) == 0
@@ -17,6 +20,7 @@ def test_every_scenario_runs_and_reports(tmp_path: Path) -> None:
     assert "Machine:" in text and "python -m benchmarks --smoke" in text
 
 
+@pytest.mark.slow
 def test_scenarios_report_their_figures() -> None:
     lat = scenarios.latency_bound(1_500, scenarios.Latency(0.002, 0.0), naive_page_size=500)
     assert lat["records"] == 1_500 and lat["pages"] == 2 and lat["seconds"] > 0 and lat["naive_seconds"] > 0
@@ -30,6 +34,7 @@ def test_scenarios_report_their_figures() -> None:
     assert all(f["records"] == 50 and f["ratio_to_json_loads"] > 0 for f in parse.values())
 
 
+@pytest.mark.slow
 def test_the_export_path_scenario_measures_every_format() -> None:
     figures = scenarios.export_path(600, page_size=200, repeat=1)
     assert set(figures) == {f"{c} {f}" for c in ("audit", "runs") for f in ("jsonl", "csv", "ecs", "ocsf")}

@@ -107,6 +107,7 @@ CLIENT_CODE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize(("value", "expected"), [("debug", "retry 1/5"), ("info", "retry 1/5"), ("", None)])
 def test_cortex_log_turns_on_logging_to_stderr(value: str, expected: str | None, mode: str) -> None:

@@ -53,6 +53,7 @@ def run_example(tmp_path: Path, name: str, cortex_log: str) -> subprocess.Comple
     return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60, check=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cortex_log", ["", "debug"])
 def test_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> None:
     done = run_example(tmp_path, "advanced.py", cortex_log)
@@ -67,6 +68,7 @@ def test_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> No
         assert done.stderr == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cortex_log", ["", "info"])
 def test_async_advanced_example_runs_as_written(tmp_path: Path, cortex_log: str) -> None:
     done = run_example(tmp_path, "advanced_async.py", cortex_log)

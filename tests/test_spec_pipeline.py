@@ -36,12 +36,14 @@ def enum_of(schema: dict[str, Any]) -> list[str]:
     return list(holder["enum"])
 
 
+@pytest.mark.slow
 def test_committed_output_is_fresh() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "regenerate.py"), "--check"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_stale_generated_fails_the_check(tmp_path: Path) -> None:
     regenerate.regenerate(tmp_path)
     assert regenerate.compare(tmp_path, ROOT) == []
@@ -53,6 +55,7 @@ def test_stale_generated_fails_the_check(tmp_path: Path) -> None:
     assert any("stale extra file" in p and "leftover.py" in p for p in problems)
 
 
+@pytest.mark.slow
 def test_two_runs_are_byte_identical(tmp_path: Path) -> None:
     regenerate.regenerate(tmp_path / "a")
     regenerate.regenerate(tmp_path / "b")

@@ -144,6 +144,7 @@ class Crash(KeyboardInterrupt):
     """Stands for a SIGKILL between the output's fsync and the checkpoint's replacement."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["notifications", "audit"])
 def test_crash_at_every_commit_then_resume(cli: Any, fake: FakeCortex, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch, command: str) -> None:

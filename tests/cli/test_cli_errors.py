@@ -194,6 +194,7 @@ def test_ctrl_c_in_process_exits_130(cli: Any, fake: FakeCortex, monkeypatch: py
     assert result.err == "cortex-logs: interrupted\n"
 
 
+@pytest.mark.slow
 def test_sigint_exits_130(tmp_path: Path) -> None:
     with make_fake(latency=0.2) as server:  # 80 pages take 16 s: the signal always lands mid-export
         process = subprocess.Popen(
@@ -210,6 +211,7 @@ def test_sigint_exits_130(tmp_path: Path) -> None:
     assert err.endswith("cortex-logs: interrupted\n") and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_token_never_leaks_anywhere(fake: FakeCortex, tmp_path: Path) -> None:
     """Every command, success and failure, with --debug: stdout, stderr and files never hold the token."""
     output, checkpoint = tmp_path / "out.jsonl", tmp_path / "ckpt.json"
@@ -228,6 +230,7 @@ def test_token_never_leaks_anywhere(fake: FakeCortex, tmp_path: Path) -> None:
     assert TOKEN not in str(fake.requests), "the fake records requests with the Authorization header redacted"
 
 
+@pytest.mark.slow
 def test_a_corrupt_gzip_body_exits_6_not_5(cli: Any) -> None:
     # the response was the problem, not the network (issue 10, item 11)
     class CorruptGzip(http.server.BaseHTTPRequestHandler):

@@ -378,6 +378,7 @@ _CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats
                          st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, database=None, deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(["timestamp", "action", "objectType", "objectIdentifier",
                                                   "actorIdentifier", "ipAddress", "future"]), _CELL_VALUES),

@@ -203,6 +203,7 @@ def test_the_cli_writes_one_event_per_record_with_its_stable_id(cli: Any, tmp_pa
 README = (ROOT / "README.md").read_text()
 
 
+@pytest.mark.slow
 def test_the_readme_follow_command_runs_against_the_sandbox(tmp_path: Path) -> None:
     [command] = re.findall(r"# siem: try it\n(cortex-logs .*)\n", README)
     process = subprocess.Popen(cli_argv(*shlex.split(command)[1:]), cwd=tmp_path, stderr=subprocess.PIPE, text=True)

@@ -47,6 +47,7 @@ def filters(kind: str, order_by: str | None) -> dict[str, Any]:
     return chosen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "order_by"), CASES)
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_records_existing_at_the_start_come_out_once_in_order(mode: str, kind: str, order_by: str | None) -> None:

@@ -66,6 +66,8 @@ class ScriptedFake:
         self.on_request: Callable[[ScriptedFake], None] | None = None
         self.lock = threading.Lock()
         self.totals_override: tuple[int, int] | None = None
+        self._served: FakeCortex | None = None
+        self._holding: tuple[int, ...] | None = None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         with self.lock:
@@ -77,13 +79,21 @@ class ScriptedFake:
                 return item(request) if callable(item) else item
             if self.on_request:
                 self.on_request(self)
-            records: dict[str, Any] = {self.operation: self.records}
-            fake = FakeCortex(**records, tokens={TOKEN: ("audit", "notifications")}, page_cache_bytes=0)
-            response = fake.transport().handle_request(self._unprefixed(request))
+            response = self._fake().transport().handle_request(self._unprefixed(request))
             body = json.loads(response.content)
             if self.totals_override is not None:
                 body["total"], body["totalPages"] = self.totals_override
             return httpx.Response(response.status_code, json=body, headers={"x-request-id": f"req-{len(self.requests)}"})
+
+    def _fake(self) -> FakeCortex:
+        """A FakeCortex holding ``records`` as they are now (rebuilt only when a record was added or replaced)."""
+        holding = tuple(map(id, self.records))
+        if self._holding != holding:
+            records: dict[str, Any] = {self.operation: list(self.records)}
+            self._served = FakeCortex(**records, tokens={TOKEN: ("audit", "notifications")}, page_cache_bytes=0)
+            self._holding = holding
+        assert self._served is not None
+        return self._served
 
     def _unprefixed(self, request: httpx.Request) -> httpx.Request:
         """``request`` with any base-URL path prefix before ``/api/`` removed (as a reverse proxy would)."""

@@ -106,6 +106,7 @@ def test_lifecycle() -> None:
     fake.stop()
 
 
+@pytest.mark.slow
 def test_concurrent_paging_is_consistent(api: Any) -> None:
     client = api(seed=6, notification_log_count=5000, notification_run_count=900)
     sequential = [client.page("notification_logs", {"page": p, "pageSize": 250})["logs"] for p in range(20)]
