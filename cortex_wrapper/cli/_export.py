@@ -15,17 +15,10 @@ from ._progress import Progress
 from ._session import stdout
 
 
-def pager(client: CortexClient, kind: Kind, filters: Mapping[str, Any], page_size: int | None,
-          max_pages: int | None) -> Any:
-    """The client's lazy pager for ``kind`` (arguments are checked now, before any request)."""
-    method = getattr(client, kind.method)
-    return method(**filters, page_size=page_size, max_pages=max_pages)
-
-
 def export(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str, output: str | None,
            page_size: int | None, max_pages: int | None, progress: Progress, with_id: bool = False) -> int:
     """Export the query's records as sent; return how many were written."""
-    records = pager(client, kind, filters, page_size, max_pages)
+    records = kind.pager(client, filters, page_size, max_pages)
     to_file = output is not None and output != "-"
     target = output_file(Path(output)) if output is not None and to_file else contextlib.nullcontext(stdout().write)
     with target as write:

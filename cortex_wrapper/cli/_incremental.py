@@ -48,7 +48,6 @@ from ._checkpoint import Checkpoint, Cursor, load, save
 from ._dates import within_utc
 from ._durable import append, locked_append, sync, truncate
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
-from ._export import pager
 from ._formats import csv_header, line_for, needs_event_id
 from ._kinds import Kind, Occurrences
 from ._progress import Progress
@@ -260,7 +259,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     op = kind.operation
     ordering = {"order_by": "ASC"} if kind.ordered else {}
     bounded = {**filters, **ordering, op.lower_bound: since, op.upper_bound: until}
-    pager(client, kind, bounded, page_size, max_pages)  # check every argument before touching a file
+    kind.pager(client, bounded, page_size, max_pages)  # check every argument before touching a file
     path = Path(checkpoint)
     with locked_append(Path(output)) as fd:
         state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), with_id, notify)
@@ -270,7 +269,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
         bounded[op.lower_bound] = lower = within_utc(lower) if lower is not None else None
         if lower is not None and until is not None and lower > until:
             return Exported(0, state.newest)  # the checkpoint is already past --until: nothing to export
-        records = pager(client, kind, bounded, page_size, max_pages)
+        records = kind.pager(client, bounded, page_size, max_pages)
         progress.start(kind.noun)
         (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
     progress.finish()

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
+from .._client import CortexClient
 from .._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
+from .._pagination import SyncPager
 from .._response import parse_record
 from .._wire import RawRecord
 
@@ -29,9 +31,15 @@ class Kind:
     command: str
     noun: str
     operation: Operation[Any]
-    method: str
+    method: Callable[[CortexClient], Callable[..., SyncPager[Any]]]
+    """The client method that lists this kind, e.g. ``CortexClient.audit_logs`` (typed, unlike a getattr)."""
     time_field: str
     table_columns: tuple[str, ...]
+
+    def pager(self, client: CortexClient, filters: Mapping[str, Any], page_size: int | None,
+              max_pages: int | None) -> SyncPager[Any]:
+        """The client's lazy pager for this kind (arguments are checked now, before any request)."""
+        return self.method(client)(**filters, page_size=page_size, max_pages=max_pages)
 
     @property
     def ordered(self) -> bool:
@@ -127,16 +135,18 @@ class Occurrences:
 
 
 AUDIT = Kind(
-    "audit", "audit log entries", AUDIT_LOGS, "audit_logs", "timestamp",
+    "audit", "audit log entries", AUDIT_LOGS, lambda client: client.audit_logs, "timestamp",
     ("timestamp", "action", "objectType", "objectIdentifier", "actorIdentifier", "ipAddress"),
 )
 NOTIFICATIONS = Kind(
-    "notifications", "notification logs", NOTIFICATION_LOGS, "notification_logs", "dateCreated",
+    "notifications", "notification logs", NOTIFICATION_LOGS, lambda client: client.notification_logs,
+    "dateCreated",
     ("dateCreated", "id", "type", "medium", "status", "recipientType", "recipientChannel", "recipientEmail",
      "failedReason", "ignoredReason"),
 )
 RUNS = Kind(
-    "runs", "notification runs", NOTIFICATION_RUNS, "notification_runs", "dateCreated",
+    "runs", "notification runs", NOTIFICATION_RUNS, lambda client: client.notification_runs,
+    "dateCreated",
     ("dateCreated", "id", "notificationType", "medium", "status", "deliveredCount", "failedReason",
      "ignoredReason", "summary"),
 )

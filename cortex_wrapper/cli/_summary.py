@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .._client import CortexClient
+from .._pagination import SyncPager
 from ._formats import render_rows
 from ._progress import Progress
 
@@ -35,7 +36,7 @@ def _recipient(log: dict[str, Any]) -> str | None:
     return None
 
 
-def _crawl(pager: Any, label: str, progress: Progress) -> Iterable[dict[str, Any]]:
+def _crawl(pager: SyncPager[Any], label: str, progress: Progress) -> Iterable[dict[str, Any]]:
     """Every record of the pager as its wire-form dict (unknown enum values kept raw)."""
     progress.start(label)
     for page in pager.pages():
