@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cortex_api_client.models import AuditAction, Medium
 
-from cortex_wrapper import CortexConfigError, DeprecatedEnumValueWarning, InvalidParameterError
+from cortex_wrapper import DeprecatedEnumValueWarning, InvalidParameterError
 
 from .support.api import TOKEN, Harness, ScriptedFake, audit_record, log_record, run_record
 
@@ -95,49 +95,17 @@ def test_current_values_send_without_warning(harness: Harness) -> None:
         sent(harness, "notification_runs", failed_reasons=["INTERNAL_ERROR"], mediums="WEBHOOK")
 
 
-BAD_CALLS: list[tuple[str, dict[str, Any], str]] = [
-    ("audit_logs", {"actions": ["DESTROY"]}, "actions"),
-    ("audit_logs", {"actions": "create"}, "CREATE"),
-    ("audit_logs", {"actor_types": [1]}, "actor_types"),
-    ("audit_logs", {"actor_request_types": ["EMAIL"]}, "actor_request_types"),
-    ("audit_logs", {"start_time": "yesterday"}, "start_time"),
-    ("audit_logs", {"end_time": 1700000000}, "end_time"),
-    ("audit_logs", {"start_time": "2026-02-01", "end_time": "2026-01-01"}, "start_time"),
-    ("audit_logs", {"actor_emails": [""]}, "actor_emails"),
-    ("audit_logs", {"actor_emails": [None]}, "actor_emails"),
-    ("audit_logs", {"object_types": [b"SERVICE"]}, "object_types"),
-    ("audit_logs", {"object_identifiers": {"a": 1}}, "object_identifiers"),
-    ("audit_logs", {"page_size": 0}, "page_size"),
-    ("audit_logs", {"page_size": 1001}, "page_size"),
-    ("audit_logs", {"page_size": True}, "page_size"),
-    ("audit_logs", {"max_pages": 0}, "max_pages"),
-    ("audit_logs", {"max_pages": "3"}, "max_pages"),
-    ("notification_logs", {"statuses": ["DONE"]}, "statuses"),
-    ("notification_logs", {"mediums": ["PIGEON"]}, "mediums"),
-    ("notification_logs", {"notification_run_ids": ["12"]}, "notification_run_ids"),
-    ("notification_logs", {"notification_run_ids": [-1]}, "notification_run_ids"),
-    ("notification_logs", {"recipient_entity_ids": [True]}, "recipient_entity_ids"),
-    ("notification_logs", {"order_by": "NEWEST"}, "order_by"),
-    ("notification_logs", {"recipient_channels": ["#a\nb"]}, "recipient_channels"),
-    ("notification_logs", {"from_date": "2026-13-45"}, "from_date"),
-    ("notification_runs", {"delivered_only": "false"}, "delivered_only"),
-    ("notification_runs", {"include_objects": 1}, "include_objects"),
-    ("notification_runs", {"failed_reasons": ["CHANNEL_NOT_FOUND"]}, "failed_reasons"),
-    ("notification_runs", {"ignored_reasons": ["USER_UNSUBSCRIBED"]}, "ignored_reasons"),
-    ("notification_runs", {"search_query": ""}, "search_query"),
-    ("notification_runs", {"notification_types": ["WEEKLY"]}, "WEEKLY_REPORT"),
-]
-
-
-@pytest.mark.parametrize("operation,filters,named", BAD_CALLS)
-def test_bad_arguments_fail_before_any_request(harness: Harness, operation: str, filters: dict[str, Any],
-                                               named: str) -> None:
-    api = ScriptedFake(operation)
-    client = harness.client(api)
-    with pytest.raises(ValueError) as info:
+@pytest.mark.parametrize(("operation", "filters", "parameter", "suggestion"), [
+    ("audit_logs", {"actions": "create"}, "actions", "CREATE"),
+    ("notification_runs", {"notification_types": ["WEEKLY"]}, "notification_types", "WEEKLY_REPORT"),
+])
+def test_a_near_miss_enum_value_suggests_the_right_one(harness: Harness, operation: str, filters: dict[str, Any],
+                                                       parameter: str, suggestion: str) -> None:
+    client = harness.client(ScriptedFake(operation))
+    with pytest.raises(InvalidParameterError) as info:
         getattr(client, operation)(**filters)
-    assert named in str(info.value)
-    assert api.requests == []
+    assert info.value.parameter == parameter
+    assert f"did you mean {suggestion}" in str(info.value)
 
 
 def test_enum_error_names_parameter_and_choices(harness: Harness) -> None:
@@ -153,27 +121,6 @@ def test_unknown_keyword_is_a_type_error(harness: Harness) -> None:
     client = harness.client(ScriptedFake("audit_logs"))
     with pytest.raises(TypeError):
         client.audit_logs(actionz=["CREATE"])
-
-
-BAD_OPTIONS: list[dict[str, Any]] = [
-    {"timeout": 0}, {"timeout": -1}, {"timeout": float("nan")}, {"timeout": "30"},
-    {"max_retries": -1}, {"max_retries": 1.5}, {"max_retry_wait": -5},
-    {"requests_per_minute": 0}, {"requests_per_minute": 10.5}, {"concurrency": 0}, {"concurrency": True},
-    {"page_size": 5000}, {"base_url": "ftp://cortex.example"}, {"base_url": "http://cortex.example.com"},
-    {"base_url": "https://user:pw@cortex.example"}, {"base_url": "not a url"},
-    {"base_url": "https://cortex.example/?q=1"}, {"token": ""}, {"token": "abc def"}, {"token": "to\nk"}, {"token": "tök"},
-]
-
-
-@pytest.mark.parametrize("options", BAD_OPTIONS)
-def test_bad_constructor_options(harness: Harness, options: dict[str, Any]) -> None:
-    with pytest.raises(ValueError) as info:
-        harness.client(ScriptedFake(), **options)
-    name = next(iter(options))
-    if name != "token":
-        assert name in str(info.value)
-    if name in ("base_url", "token", "timeout", "max_retries", "concurrency"):
-        assert isinstance(info.value, CortexConfigError)
 
 
 def test_duplicate_filter_values_are_sent_once(harness: Harness) -> None:

@@ -1,6 +1,6 @@
 """Hostile inputs: bad arguments to the three operations and to the constructor fail loudly, before any request.
 
-Complements ``tests/test_params.py`` (whose table is not repeated here). Each bad argument must raise a
+The one home of the bad-argument tables (``BAD_FILTERS``, ``BAD_OPTIONS``): plain mistakes and hostile values. Each bad argument must raise a
 ``ValueError`` subclass of the package (``InvalidParameterError`` for a filter, ``CortexConfigError`` for an
 option; ``InvalidParameterError`` for ``page_size`` either way) that names the parameter, at the call, before any
 request (the transport sees none), for the sync and the async client.
@@ -48,7 +48,38 @@ PLUS_5 = dt.timezone(dt.timedelta(hours=5))
 MINUS_5 = dt.timezone(dt.timedelta(hours=-5))
 EMAILS_100K = [f"user{i}@example.com" for i in range(100_000)]
 
-BAD_FILTERS: list[tuple[str, dict[str, Any], str]] = [
+BAD_FILTERS: list[tuple[str, dict[str, Any], str]] = [  # the one table of bad filters: the plain mistakes first
+    ("audit_logs", {"actions": ["DESTROY"]}, "actions"),
+    ("audit_logs", {"actions": "create"}, "actions"),
+    ("audit_logs", {"actor_types": [1]}, "actor_types"),
+    ("audit_logs", {"actor_request_types": ["EMAIL"]}, "actor_request_types"),
+    ("audit_logs", {"start_time": "yesterday"}, "start_time"),
+    ("audit_logs", {"end_time": 1700000000}, "end_time"),
+    ("audit_logs", {"start_time": "2026-02-01", "end_time": "2026-01-01"}, "start_time"),
+    ("audit_logs", {"actor_emails": [""]}, "actor_emails"),
+    ("audit_logs", {"actor_emails": [None]}, "actor_emails"),
+    ("audit_logs", {"object_types": [b"SERVICE"]}, "object_types"),
+    ("audit_logs", {"object_identifiers": {"a": 1}}, "object_identifiers"),
+    ("audit_logs", {"page_size": 0}, "page_size"),
+    ("audit_logs", {"page_size": 1001}, "page_size"),
+    ("audit_logs", {"page_size": True}, "page_size"),
+    ("audit_logs", {"max_pages": 0}, "max_pages"),
+    ("audit_logs", {"max_pages": "3"}, "max_pages"),
+    ("notification_logs", {"statuses": ["DONE"]}, "statuses"),
+    ("notification_logs", {"mediums": ["PIGEON"]}, "mediums"),
+    ("notification_logs", {"notification_run_ids": ["12"]}, "notification_run_ids"),
+    ("notification_logs", {"notification_run_ids": [-1]}, "notification_run_ids"),
+    ("notification_logs", {"recipient_entity_ids": [True]}, "recipient_entity_ids"),
+    ("notification_logs", {"order_by": "NEWEST"}, "order_by"),
+    ("notification_logs", {"recipient_channels": ["#a\nb"]}, "recipient_channels"),
+    ("notification_logs", {"from_date": "2026-13-45"}, "from_date"),
+    ("notification_runs", {"delivered_only": "false"}, "delivered_only"),
+    ("notification_runs", {"include_objects": 1}, "include_objects"),
+    ("notification_runs", {"failed_reasons": ["CHANNEL_NOT_FOUND"]}, "failed_reasons"),
+    ("notification_runs", {"ignored_reasons": ["USER_UNSUBSCRIBED"]}, "ignored_reasons"),
+    ("notification_runs", {"search_query": ""}, "search_query"),
+    ("notification_runs", {"notification_types": ["WEEKLY"]}, "notification_types"),
+    # and the hostile ones
     ("audit_logs", {"start_time": float("nan")}, "start_time"),
     ("audit_logs", {"end_time": float("inf")}, "end_time"),
     ("audit_logs", {"end_time": dt.datetime.max.replace(tzinfo=MINUS_5)}, "end_time"),  # past 9999 in UTC
@@ -106,7 +137,15 @@ def test_bad_filter_raises_before_any_request(harness: Harness, operation: str, 
 
 
 WRONG_FLAVOUR = object()  # the transport of the other client: async for the sync one, sync for the async one
-BAD_OPTIONS: list[tuple[str, Any]] = [
+BAD_OPTIONS: list[tuple[str, Any]] = [  # the one table of bad constructor options: the plain mistakes first
+    ("timeout", 0), ("timeout", -1), ("timeout", float("nan")), ("timeout", "30"),
+    ("max_retries", -1), ("max_retries", 1.5), ("max_retry_wait", -5),
+    ("requests_per_minute", 0), ("requests_per_minute", 10.5), ("concurrency", 0), ("concurrency", True),
+    ("page_size", 5000), ("base_url", "ftp://cortex.example"), ("base_url", "http://cortex.example.com"),
+    ("base_url", "https://user:pw@cortex.example"), ("base_url", "not a url"),
+    ("base_url", "https://cortex.example/?q=1"), ("token", ""), ("token", "abc def"), ("token", "to\nk"),
+    ("token", "tök"),
+    # and the hostile ones
     ("base_url", "https://cortex.example.test\r\nX-Injected: 1"),
     ("base_url", "https://cortex.example.test/%0d%0aX-Injected:%201"),
     ("base_url", "https://cortex.example.test:99999"),
