@@ -101,7 +101,7 @@ def _documented(operation: Operation[Any], filters: type) -> Callable[[F], F]:
                  "it at its first request. Every list filter takes one value or several (an OR).", "",
                  "Filters (keyword-only; None leaves one out):", ""]
         for param in spec.parameters:
-            what = "one or more of its values" if param.kind == "enum" else param.kind
+            what = "one or more of its values" if param.value_type == "enum" else param.value_type
             lines.append(f"* ``{param.name}`` (``{param.wire}``, {what}){': ' + param.description if param.description else ''}")
         lines += ["", "``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends "
                   "parameters the pinned spec does not know (a name it knows is refused)."]

@@ -40,9 +40,9 @@ class Param:
         return self.spec.name
 
     @property
-    def kind(self) -> str:
+    def value_type(self) -> str:
         """``enum``, ``str``, ``int``, ``datetime`` or ``bool``."""
-        return self.spec.kind
+        return self.spec.value_type
 
     @property
     def many(self) -> bool:
@@ -68,15 +68,15 @@ class Param:
         return [(self.wire, self._one(value))]
 
     def _one(self, value: Any) -> str:
-        if self.kind == "enum":
+        if self.value_type == "enum":
             return _enum_value(self, value)
-        if self.kind == "datetime":
+        if self.value_type == "datetime":
             return format_datetime(to_utc(self.name, value))
-        if self.kind == "bool":
+        if self.value_type == "bool":
             if not isinstance(value, bool):
                 raise InvalidParameterError(self.name, f"must be True or False, got {value!r}")
             return "true" if value else "false"
-        if self.kind == "int":
+        if self.value_type == "int":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT64:
                 raise InvalidParameterError(self.name, f"each value must be an int id from 0 to 2**63-1, got {value!r}")
             return str(value)

@@ -147,16 +147,16 @@ class RecordCheck:
         self._types: dict[str, frozenset[type]] = {}
         self._nested: set[str] = set()
         self._required = frozenset(f.wire for f in spec.fields if f.required)
-        self._dates = tuple(f.wire for f in spec.fields if f.kind == "datetime")
+        self._dates = tuple(f.wire for f in spec.fields if f.value_type == "datetime")
         self._enums: list[tuple[str, str, frozenset[str]]] = []
         for f in spec.fields:
-            if f.kind in _TYPES:
-                allowed = _TYPES[f.kind]
+            if f.value_type in _TYPES:
+                allowed = _TYPES[f.value_type]
                 self._types[f.wire] = allowed if f.required else allowed | {type(None)}
             else:
                 self._nested.add(f.wire)
             site = ENUM_SITES.get(f.site) if f.site else None
-            if f.kind == "enum" and site is not None and site.class_name in known:
+            if f.value_type == "enum" and site is not None and site.class_name in known:
                 self._enums.append((f.wire, site.class_name, known[site.class_name]))
         self._full_parse = full_parse
 

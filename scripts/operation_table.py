@@ -10,7 +10,7 @@ about an operation comes from here, derived from the reconciled document by stat
   and ``end*``/``until*`` the upper;
 * the record's time field is ``dateCreated`` or ``timestamp`` (else its first ``date-time`` field), and
   its id field is ``id`` when the record has one;
-* every other query parameter but ``page`` and ``pageSize`` is a filter: its kind (enum, str, int,
+* every other query parameter but ``page`` and ``pageSize`` is a filter: its value type (enum, str, int,
   datetime, bool), whether it takes a list, whether it is required, and its enum site;
 * an enum gets the class of its concept (``enum_concepts.py``: ``Medium`` for every medium field and
   filter), else the name openapi-python-client gives an inline enum (``GetAuditLogsActionsItem``), generated
@@ -57,7 +57,7 @@ class ParameterRow:
 
     wire: str
     name: str
-    kind: str
+    value_type: str
     many: bool
     required: bool
     site: str | None
@@ -67,7 +67,7 @@ class ParameterRow:
     @property
     def annotation(self) -> str:
         """The Python type a caller passes (``None`` always allowed: not sent)."""
-        one = {"str": "str", "int": "int", "bool": "bool", "datetime": "DateLike"}.get(self.kind, "str")
+        one = {"str": "str", "int": "int", "bool": "bool", "datetime": "DateLike"}.get(self.value_type, "str")
         if self.enum_class:
             one = f"{self.enum_class} | str"
         if self.many:
@@ -81,7 +81,7 @@ class FieldRow:
 
     wire: str
     name: str
-    kind: str
+    value_type: str
     required: bool
     site: str | None
 
@@ -135,14 +135,14 @@ def _record_schema(doc: JSON, op_id: str, op: JSON) -> tuple[str, str]:
     return arrays[0][0], _ref_name(arrays[0][1]["items"]["$ref"])
 
 
-def _kind(doc: JSON, schema: JSON) -> str:
+def _value_type(doc: JSON, schema: JSON) -> str:
     schema = _resolve(doc, schema)
     if "enum" in schema:
         return "enum"
-    kind = schema.get("type", "string")
-    if kind == "string":
+    json_type = schema.get("type", "string")
+    if json_type == "string":
         return "datetime" if schema.get("format") == "date-time" else "str"
-    return {"integer": "int", "boolean": "bool", "number": "number", "array": "array"}.get(kind, "object")
+    return {"integer": "int", "boolean": "bool", "number": "number", "array": "array"}.get(json_type, "object")
 
 
 def param_enum_class(op_id: str, param: JSON) -> str:
@@ -156,22 +156,22 @@ def _parameter(doc: JSON, op_id: str, param: JSON, open_sites: set[str]) -> Para
     many = schema.get("type") == "array"
     item = schema["items"] if many else schema
     site = f"{op_id}.{param['name']}"
-    kind = _kind(doc, item)
-    enum_class = (concept_of(site) or param_enum_class(op_id, param)) if kind == "enum" else None
+    value_type = _value_type(doc, item)
+    enum_class = (concept_of(site) or param_enum_class(op_id, param)) if value_type == "enum" else None
     return ParameterRow(
         wire=param["name"],
         name=snake(param["name"]),
-        kind=kind,
+        value_type=value_type,
         many=many,
         required=bool(param.get("required", False)),
-        site=site if kind == "enum" or site in open_sites else None,
+        site=site if value_type == "enum" or site in open_sites else None,
         enum_class=enum_class,
         description=" ".join(str(param.get("description", "")).split()),
     )
 
 
 def _bounds(op_id: str, params: list[ParameterRow]) -> tuple[str, str]:
-    dated = [p for p in params if p.kind == "datetime" and not p.many]
+    dated = [p for p in params if p.value_type == "datetime" and not p.many]
     lower = [p.name for p in dated if p.wire.startswith(("start", "from"))]
     upper = [p.name for p in dated if p.wire.startswith(("end", "until"))]
     if len(lower) != 1 or len(upper) != 1:
@@ -194,11 +194,11 @@ def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
         record_schema = _schemas(doc)[record]
         required = set(record_schema.get("required", []))
         fields = tuple(
-            FieldRow(wire, snake(wire), _kind(doc, prop), wire in required,
+            FieldRow(wire, snake(wire), _value_type(doc, prop), wire in required,
                      f"{record}.{wire}" if enum_holder(prop) is not None else None)
             for wire, prop in record_schema.get("properties", {}).items()
         )
-        dated = [f.wire for f in fields if f.kind == "datetime"]
+        dated = [f.wire for f in fields if f.value_type == "datetime"]
         time_field = next((w for w in ("dateCreated", "timestamp") if w in dated), dated[0] if dated else None)
         if time_field is None:
             raise SpecError(f"{op_id}: the record {record} has no date-time field")

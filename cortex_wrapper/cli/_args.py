@@ -130,32 +130,32 @@ def _list_type(param: Param) -> Callable[[str], list[Any]]:
     """One option value as a list: enums split on commas, ids as ints, text as is."""
 
     def convert(text: str) -> list[Any]:
-        if param.kind == "enum":
+        if param.value_type == "enum":
             return [part.strip() for part in text.split(",") if part.strip()]
-        if param.kind == "int":
+        if param.value_type == "int":
             return [int(text)]
         return [text]
 
-    convert.__name__ = {"int": "int", "enum": "value"}.get(param.kind, "text")
+    convert.__name__ = {"int": "int", "enum": "value"}.get(param.value_type, "text")
     return convert
 
 
 def _add_filter(group: argparse._ArgumentGroup, name: str, param: Param) -> None:
     api = f"(API parameter {param.wire})"
-    if param.kind == "bool":
+    if param.value_type == "bool":
         group.add_argument(f"--{kebab(name)}", dest=name, action=argparse.BooleanOptionalAction, default=None,
                            help=f"default: the server's {api}")
         return
-    what = _enum_help(param) if param.kind == "enum" else {"int": "an id", "str": "text"}.get(param.kind, param.kind)
-    if param.kind != "enum" and param.choices():  # an open enum: its listed values are examples
+    what = _enum_help(param) if param.value_type == "enum" else {"int": "an id", "str": "text"}.get(param.value_type, param.value_type)
+    if param.value_type != "enum" and param.choices():  # an open enum: its listed values are examples
         what += ", e.g. " + ", ".join(param.choices())
     if param.many:
         flags = dict.fromkeys((f"--{kebab(singular(name))}", f"--{kebab(name)}"))
-        extra = "repeatable, or comma-separated" if param.kind == "enum" else "repeatable"
+        extra = "repeatable, or comma-separated" if param.value_type == "enum" else "repeatable"
         group.add_argument(*flags, dest=name, action="extend", type=_list_type(param), default=None,
                            metavar=singular(name).upper(), help=f"{what}; {extra} {api}")
         return
-    kind = {"int": int}.get(param.kind, str)
+    kind = {"int": int}.get(param.value_type, str)
     group.add_argument(f"--{kebab(name)}", dest=name, type=kind, default=None, metavar=name.upper(),
                        help=f"{what} {api}")
 

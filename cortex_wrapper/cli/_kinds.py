@@ -49,7 +49,7 @@ class Kind:
     @cached_property
     def properties(self) -> Mapping[str, Any]:
         """The record's fields (wire name -> its JSON type), as the operation table describes them."""
-        return {f.wire: _JSON_TYPES.get(f.kind, {"type": "string"}) for f in self.operation.spec.fields}
+        return {f.wire: _JSON_TYPES.get(f.value_type, {"type": "string"}) for f in self.operation.spec.fields}
 
     @cached_property
     def csv_plan(self) -> tuple[tuple[str, str], ...]:

@@ -46,8 +46,8 @@ def enum_values(site: str) -> tuple[str, ...]:
 
 def _param(raw: Parameter) -> ParamSpec:
     site = ENUM_SITES.get(raw.site) if raw.site else None
-    allowed = frozenset(site.values) if site is not None and not site.open and raw.kind == "enum" else None
-    item: ItemKind = {"int": "int", "bool": "bool", "datetime": "datetime"}.get(raw.kind, "str")  # type: ignore[assignment]
+    allowed = frozenset(site.values) if site is not None and not site.open and raw.value_type == "enum" else None
+    item: ItemKind = {"int": "int", "bool": "bool", "datetime": "datetime"}.get(raw.value_type, "str")  # type: ignore[assignment]
     return ParamSpec(name=raw.wire, item=item, array=raw.many, required=raw.required, allowed=allowed)
 
 

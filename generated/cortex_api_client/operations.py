@@ -55,8 +55,8 @@ SPEC_VERSIONS: tuple[str, ...] = (
 )
 """The doc versions reconciled into this package, oldest first (``YYYY-MM`` or ``YYYY-MM-DD``)."""
 
-ParameterKind = Literal["enum", "str", "int", "datetime", "bool"]
-FieldKind = Literal[
+ParameterType = Literal["enum", "str", "int", "datetime", "bool"]
+FieldType = Literal[
     "enum", "str", "int", "number", "datetime", "bool", "array", "object"
 ]
 DateLike = datetime.datetime | datetime.date | str
@@ -81,11 +81,11 @@ T = TypeVar("T", bound=Record)
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
-    """One filter of an operation: its wire and Python names, kind, arity, and enum site."""
+    """One filter of an operation: its wire and Python names, value type, arity, and enum site."""
 
     wire: str
     name: str
-    kind: ParameterKind
+    value_type: ParameterType
     many: bool
     required: bool
     site: str | None
@@ -95,11 +95,11 @@ class Parameter:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One field of a record: its wire and Python names, kind, whether the spec requires it, and enum site."""
+    """One field of a record: its wire and Python names, value type, whether the spec requires it, and enum site."""
 
     wire: str
     name: str
-    kind: FieldKind
+    value_type: FieldType
     required: bool
     site: str | None
 
