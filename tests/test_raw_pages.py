@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import httpx
 import pytest
 
-from cortex_wrapper import CortexResponseError, Page, RawRecord
+from cortex_wrapper import CortexResponseError
 
 from .support.api import Harness, audit_record, log_record
-
-
-def raw_pages(harness: Harness, client: Any, operation: str, **filters: Any) -> list[Page[RawRecord]]:
-    pager = getattr(client, operation)(**filters)
-    if harness.mode == "sync":
-        return list(pager.raw_pages())
-
-    async def collect() -> list[Page[RawRecord]]:
-        return [page async for page in pager.raw_pages()]
-
-    return asyncio.run(collect())
 
 
 def served(*bodies: str) -> Any:
@@ -40,7 +28,7 @@ def test_each_record_keeps_its_text_keys_order_and_timestamp(harness: Harness) -
     first = '{"timestamp":"2025-06-30T12:00:00.549Z","objectType":"SERVICE","action":"READ","objectIdentifier":"a\\u00e9"}'
     second = '{ "objectIdentifier" : "svc-\\ud800", "action": "CREATE", "objectType": "X", "timestamp": "2025-06-30T12:00:00", "extra": 1.50 }'
     body = f'{{"page": 0, "logs": [ {first} ,\n {second}], "total": 2, "totalPages": 1}}'
-    [page] = raw_pages(harness, harness.client(served(body)), "audit_logs")
+    [page] = harness.raw_pages(harness.client(served(body)), "audit_logs")
     assert [record.text for record in page.items] == [first, second]
     assert list(page.items[0].data) == ["timestamp", "objectType", "action", "objectIdentifier"]
     assert page.items[1].data["objectIdentifier"] == "svc-\ud800" and page.items[1].get("extra") == 1.5
@@ -50,18 +38,18 @@ def test_each_record_keeps_its_text_keys_order_and_timestamp(harness: Harness) -
 def test_records_are_validated_as_models_are(harness: Harness) -> None:
     body = json.dumps({"logs": [{**log_record(1), "id": "seven"}], "page": 0, "total": 1, "totalPages": 1})
     with pytest.raises(CortexResponseError, match="item 0 does not match the spec"):
-        raw_pages(harness, harness.client(served(body)), "notification_logs")
+        harness.raw_pages(harness.client(served(body)), "notification_logs")
 
 
 def test_raw_pages_dedupe_ids_across_pages_and_keep_identical_audit_entries(harness: Harness) -> None:
     logs = [log_record(3), log_record(2), log_record(2), log_record(1)]
     bodies = [json.dumps({"logs": logs[i * 2:i * 2 + 2], "page": i, "total": 4, "totalPages": 2}) for i in range(2)]
-    pages = raw_pages(harness, harness.client(served(*bodies), page_size=2), "notification_logs")
+    pages = harness.raw_pages(harness.client(served(*bodies), page_size=2), "notification_logs")
     assert [r.data["id"] for page in pages for r in page.items] == [3, 2, 1]
     same = audit_record(1)
     entries = [same, dict(same), audit_record(0)]
     audit = [json.dumps({"logs": entries[i:i + 1], "page": i, "total": 3, "totalPages": 3}) for i in range(3)]
-    pages = raw_pages(harness, harness.client(served(*audit), page_size=1), "audit_logs")
+    pages = harness.raw_pages(harness.client(served(*audit), page_size=1), "audit_logs")
     assert [r.data for page in pages for r in page.items] == entries
 
 
@@ -74,4 +62,4 @@ def test_a_record_that_is_a_list_of_pairs_is_not_an_object(harness: Harness, mod
         if mode == "pages":
             harness.pages(client, "audit_logs")
         else:
-            raw_pages(harness, client, "audit_logs")
+            harness.raw_pages(client, "audit_logs")

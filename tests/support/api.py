@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from cortex_wrapper import AsyncCortexClient, CortexClient, Page
+from cortex_wrapper import AsyncCortexClient, CortexClient, Page, RawRecord
 from cortex_wrapper.testing import FakeCortex
 
 TOKEN = "ctx-test-SECRET-token-9f8e7d6c5b4a"
@@ -141,22 +141,24 @@ class Harness:
         return AsyncCortexClient(transport=transport, sleep=self.clock.asleep, **options)
 
     def items(self, client: Any, operation: str, **filters: Any) -> list[Any]:
-        pager = getattr(client, operation)(**filters)
-        if self.mode == "sync":
-            return list(pager)
-
-        async def collect() -> list[Any]:
-            return [item async for item in pager]
-
-        return asyncio.run(collect())
+        """Every item of the operation's pager."""
+        return self._collect(getattr(client, operation)(**filters), None)
 
     def pages(self, client: Any, operation: str, **filters: Any) -> list[Page[Any]]:
-        pager = getattr(client, operation)(**filters)
-        if self.mode == "sync":
-            return list(pager.pages())
+        """Every page of the operation's pager."""
+        return self._collect(getattr(client, operation)(**filters), "pages")
 
-        async def collect() -> list[Page[Any]]:
-            return [page async for page in pager.pages()]
+    def raw_pages(self, client: Any, operation: str, **filters: Any) -> list[Page[RawRecord]]:
+        """Every page of records as sent."""
+        return self._collect(getattr(client, operation)(**filters), "raw_pages")
+
+    def _collect(self, pager: Any, view: str | None) -> list[Any]:
+        source = getattr(pager, view)() if view else pager
+        if self.mode == "sync":
+            return list(source)
+
+        async def collect() -> list[Any]:
+            return [each async for each in source]
 
         return asyncio.run(collect())
 
