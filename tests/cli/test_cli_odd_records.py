@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cortex_wrapper._wire import RawRecord
+from cortex_wrapper.cli import _formats
 from cortex_wrapper.cli._checkpoint import load
 from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, csv_page, line_for, read_csv
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
@@ -390,3 +391,24 @@ def test_a_csv_page_is_the_rows_csv_line_writes(records: list[dict[str, Any]]) -
     assert csv_page(kind, raws, ids) == "".join(csv_line(kind, record) for record in records)
     text = csv_header(kind) + csv_page(kind, raws, ids)
     assert read_back(text, "audit", "csv") == [{k: v for k, v in r.items()} for r in records]
+
+
+@pytest.mark.parametrize("odd", [
+    {},  # the clean page itself
+    {"summary": ""},  # an empty text cell goes to _extra
+    {"summary": "line\rbreak"},  # a bare CR: csv.writer leaves it unquoted
+    {"summary": "svc-\ud800"},  # a lone surrogate goes to _extra, JSON-escaped
+    {"deliveredCount": True},  # a bool where an int belongs
+    {"future": 1},  # a key the schema lacks
+    {"notificationObjects": []},  # a nested cell, JSON
+])
+def test_a_clean_runs_page_and_each_odd_record_write_what_csv_line_writes(odd: dict[str, Any]) -> None:
+    kind = CLI_KINDS["runs"]
+    records = [{"id": i, "seqNo": 0, "notificationType": "WEEKLY_REPORT", "medium": "EMAIL", "status": "COMPLETED",
+                "deliveredCount": i, "summary": f"run {i}, \"quoted\"", "dateCreated": "2026-05-01T09:00:00Z"}
+               for i in range(3)]
+    records[1] = {**records[1], **odd}
+    raws = [RawRecord(record, "{}") for record in records]
+    ids: list[str | None] = ["a", None, "c"]
+    assert csv_page(kind, raws, ids) == "".join(csv_line(kind, r, i) for r, i in zip(records, ids, strict=True))
+    assert (_formats._csv_page_clean(kind, raws, ids) is None) == bool(odd), "the C-speed path takes clean pages only"
