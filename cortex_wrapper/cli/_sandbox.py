@@ -1,21 +1,79 @@
 """``--sandbox``: a built-in FakeCortex on 127.0.0.1 with a few thousand seeded, realistic records.
 
-The synthetic records span the 90 days before the fake's reference time, which the sandbox sets to
-now (to the second), so ``--since 30d`` finds records whatever today's date. A small share of records
-carries an enum value no doc version lists, as real drift would.
+The records keep one rhythm from a fixed epoch, ``EPOCH``: record ``g`` of a kind is a pure function of
+``(SEED, g)``, its timestamp included, so it is the same in every run. A run serves the records of the 90
+days before now (``*_COUNT`` of each kind, the ones whose timestamps have passed), and, while it runs, each
+later record from the moment its timestamp passes, as a live tenant would: ``--since 30d`` finds records
+whatever today's date, and two ``--checkpoint`` runs a second apart export nothing twice. A small share of
+records carries an enum value no doc version lists, as real drift would (on purpose: a first run warns).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..testing import RecordedRequest
+    from ..testing._synthetic import Generator
 
 SEED = 20_261_122
 AUDIT_LOG_COUNT = 3_000
 NOTIFICATION_LOG_COUNT = 4_000
 NOTIFICATION_RUN_COUNT = 1_000
 UNKNOWN_ENUM_RATE = 0.002
+EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+"""The timestamp (to the step's jitter) of record 0 of each kind: the anchor of the sandbox's data."""
+COUNTS = {"audit_logs": AUDIT_LOG_COUNT, "notification_logs": NOTIFICATION_LOG_COUNT,
+          "notification_runs": NOTIFICATION_RUN_COUNT}  # fmt: skip
+
+wall_clock: Callable[[], float] = time.time
+"""The sandbox's Unix-time clock (``time.time``): which records have arrived. Tests replace it."""
+
+
+class _Tenant:
+    """The sandbox's records: a window of the 90 days before now, growing as now moves on."""
+
+    def __init__(self, now: Callable[[], float]) -> None:
+        from ..testing._synthetic import SPAN_MS, make_generator
+
+        self._now = now
+        self._lock = threading.Lock()
+        self._span_ms = SPAN_MS
+        self._start_ms = int(EPOCH.timestamp()) * 1000
+        reference_us = (self._start_ms + SPAN_MS) * 1000  # 90 days of records ending there: record 0 is at EPOCH
+        self._generators = {
+            kind: make_generator(kind, SEED, count, reference_us, UNKNOWN_ENUM_RATE, run_count=NOTIFICATION_RUN_COUNT)
+            for kind, count in COUNTS.items()
+        }
+        self._served: dict[str, int] = {}  # kind: records 0..n-1 have been delivered (the oldest may be left out)
+
+    def _arrived(self, generator: Generator) -> int:
+        """How many records of ``generator`` have a timestamp at or before now (they are timed in increasing order)."""
+        now_us = int(self._now() * 1_000_000)
+        # ts(g) >= start + g * SPAN // count: no record past this index has arrived yet
+        candidate = max(0, (now_us // 1000 - self._start_ms) * generator.count // self._span_ms + 1)
+        while candidate > 0 and generator.ts(candidate - 1) > now_us:
+            candidate -= 1
+        return candidate
+
+    def deliver(self, kind: str, insert: Callable[[str, list[dict[str, object]]], None]) -> None:
+        """``insert`` the records of ``kind`` that arrived since its last delivery, oldest first.
+
+        The first delivery of a kind holds the newest ``*_COUNT`` records that have arrived (so a run makes only
+        the kinds it asks for). One delivery at a time: no request sees a record before every older one is in.
+        """
+        generator = self._generators[kind]
+        with self._lock:
+            new = self._arrived(generator)
+            old = self._served.get(kind, max(0, new - generator.count))
+            if new > old:
+                insert(kind, [generator.record(g) for g in range(old, new)])
+            self._served[kind] = max(old, new)
 
 
 @contextlib.contextmanager
@@ -23,13 +81,18 @@ def sandbox() -> Iterator[tuple[str, str]]:
     """Start the seeded fake; yield its base URL and token; stop it after."""
     from ..testing import FakeCortex, Faults  # imported here: only the sandbox needs the fake
 
+    clock = wall_clock
+    tenant = _Tenant(clock)
     fake = FakeCortex(
         seed=SEED,
-        audit_log_count=AUDIT_LOG_COUNT,
-        notification_log_count=NOTIFICATION_LOG_COUNT,
-        notification_run_count=NOTIFICATION_RUN_COUNT,
-        reference_time=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        faults=Faults(seed=SEED, unknown_enum_rate=UNKNOWN_ENUM_RATE),
+        faults=Faults(seed=SEED),  # unknown enum values come with the records (UNKNOWN_ENUM_RATE), fixed per record
+        wall_clock=clock,
     )
+
+    def arrive(request: RecordedRequest) -> None:
+        if request.operation is not None:  # the record kind the request asks for
+            tenant.deliver(request.operation, fake.insert)
+
+    fake.on_request = arrive
     with fake:
         yield fake.url, fake.token

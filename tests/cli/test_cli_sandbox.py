@@ -1,4 +1,4 @@
-"""--sandbox: the built-in FakeCortex, no token, data anchored to now."""
+"""--sandbox: the built-in FakeCortex, no token, data up to now that never changes once served."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
-from cortex_wrapper.cli._sandbox import AUDIT_LOG_COUNT
+import httpx
+import pytest
 
+from cortex_wrapper.cli import _sandbox
+from cortex_wrapper.cli._sandbox import AUDIT_LOG_COUNT, NOTIFICATION_LOG_COUNT
+
+from ..support.cli import PATHS
 from ..support.operations import ROOT
 
 
@@ -40,3 +46,109 @@ def test_sandbox_summary_and_exports(cli: Any, monkeypatch: Any) -> None:
 def test_sandbox_refuses_a_base_url(cli: Any) -> None:
     result = cli("--sandbox", "--base-url", "https://api.getcortexapp.com", "audit")
     assert result.code == 2 and "--sandbox serves its own data" in result.err
+
+
+# -- the sandbox's clock: what it served stays served, as it was ------------------------------------------------
+
+T0 = dt.datetime(2026, 6, 1, 21, 0, 0, 250_000, tzinfo=dt.UTC).timestamp()
+SINCE = "2026-05-25"
+EXTRA = {"audit": (), "notifications": (), "runs": ("--no-delivered-only",)}
+TIME_FIELD = {"audit": "timestamp", "notifications": "dateCreated", "runs": "dateCreated"}
+
+
+class Clock:
+    """A wall clock (Unix time) that moves only when a test moves it."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The sandbox's wall clock, at ``T0``."""
+    fake_clock = Clock(T0)
+    monkeypatch.setattr(_sandbox, "wall_clock", fake_clock)
+    return fake_clock
+
+
+def checkpoint_run(cli: Any, command: str, directory: Path) -> list[str]:
+    """One ``--checkpoint`` run of ``command`` against the sandbox; the output's lines after it."""
+    output = directory / f"{command}.jsonl"
+    result = cli("--sandbox", "--quiet", command, *EXTRA[command], "--since", SINCE, "--format", "jsonl",
+                 "--checkpoint", str(directory / f"{command}.ckpt"), "--output", str(output))
+    assert result.code == 0, result.err
+    return output.read_text().splitlines()
+
+
+def seconds(text: object) -> float:
+    assert isinstance(text, str)
+    return dt.datetime.fromisoformat(text).timestamp()
+
+
+def stamp(line: str, command: str) -> float:
+    return seconds(json.loads(line)[TIME_FIELD[command]])
+
+
+@pytest.mark.parametrize("command", EXTRA)
+def test_a_checkpoint_run_a_second_later_exports_nothing(cli: Any, clock: Clock, tmp_path: Path, command: str) -> None:
+    first = checkpoint_run(cli, command, tmp_path)
+    assert len(first) > 20
+    clock.now += 1.0
+    second = checkpoint_run(cli, command, tmp_path)
+    assert len(second) - len(first) == 0, f"exported again: {second[len(first):]}"
+    assert second == first
+
+
+@pytest.mark.parametrize("command", EXTRA)
+def test_past_records_are_the_same_a_second_later(cli: Any, clock: Clock, command: str) -> None:
+    argv = ("--sandbox", "--quiet", command, *EXTRA[command], "--since", SINCE, "--until", "2026-06-01T20:00:00Z",
+            "--format", "jsonl")
+    first = cli(*argv)
+    clock.now += 1.0
+    second = cli(*argv)
+    assert first.code == 0 and second.code == 0, first.err + second.err
+    assert len(first.out.splitlines()) > 20
+    assert second.out == first.out
+
+
+@pytest.mark.parametrize("command", EXTRA)
+def test_records_that_arrive_later_are_exported_once(cli: Any, clock: Clock, tmp_path: Path, command: str) -> None:
+    first = checkpoint_run(cli, command, tmp_path)
+    assert first and all(stamp(line, command) <= T0 for line in first)
+    clock.now = T0 + 6 * 3600  # past midnight UTC: a daily (or hourly) re-anchoring would show
+    second = checkpoint_run(cli, command, tmp_path)
+    assert second[: len(first)] == first
+    arrived = second[len(first) :]
+    assert len(arrived) >= 2, "runs come about every 2 hours, notifications and audit entries more often"
+    assert all(T0 < stamp(line, command) <= clock.now for line in arrived)
+    assert len(set(second)) == len(second)
+    fresh = cli("--sandbox", "--quiet", command, *EXTRA[command], "--since", SINCE, "--format", "jsonl")
+    assert fresh.code == 0, fresh.err
+    assert sorted(fresh.out.splitlines()) == sorted(second), "a fresh export now serves the same records"
+    clock.now += 1.0
+    assert checkpoint_run(cli, command, tmp_path) == second
+
+
+def test_records_arrive_while_the_sandbox_runs(clock: Clock) -> None:
+    with _sandbox.sandbox() as (url, token), httpx.Client(base_url=url) as client:
+
+        def newest() -> tuple[list[dict[str, Any]], int]:
+            params: dict[str, str | int] = {"page": 0, "pageSize": 10, "orderBy": "DESC"}
+            response = client.get(PATHS["notifications"], params=params, headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.text
+            body = response.json()
+            return body["logs"], body["total"]
+
+        first, total = newest()
+        assert total == NOTIFICATION_LOG_COUNT and all(seconds(log["dateCreated"]) <= T0 for log in first)
+        clock.now += 1.0
+        assert newest() == (first, total)
+        clock.now = T0 + 3600
+        later, later_total = newest()
+        arrived = [log for log in later if log["id"] > first[0]["id"]]
+        assert 0 < len(arrived) < len(later) and later_total == total + len(arrived)
+        assert all(T0 < seconds(log["dateCreated"]) <= clock.now for log in arrived)
+        assert later[len(arrived) :] == first[: len(later) - len(arrived)], "the older records are as they were"
