@@ -1,4 +1,4 @@
-"""The four benchmark scenarios; each returns a dict of figures (ratios are what count).
+"""The benchmark scenarios; each returns a dict of figures (ratios are what count).
 
 Run them with ``python -m benchmarks`` (see ``__main__.py``); ``tests/test_benchmarks.py`` runs each one
 with tiny sizes so none can rot.
@@ -6,9 +6,12 @@ with tiny sizes so none can rot.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import math
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -24,6 +27,8 @@ from cortex_wrapper import CortexClient
 from cortex_wrapper._defaults import DEFAULT_CONCURRENCY, DEFAULT_PAGE_SIZE
 from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from cortex_wrapper._response import parse_page
+from cortex_wrapper.cli import _durable
+from cortex_wrapper.cli._follow import Stopped, follow
 from cortex_wrapper.testing import DEFAULT_REFERENCE_TIME, FakeCortex
 
 END_TIME = DEFAULT_REFERENCE_TIME  # every synthetic record is older: a fixed upper bound for all runs
@@ -44,8 +49,9 @@ class Latency:
 class Served:
     """A FakeCortex in a child process (``_serve.py``): ``url``, ``token``, and after exit ``stats``/``times``."""
 
-    def __init__(self, fake: dict[str, Any], dilation: tuple[float, float] | None = None) -> None:
-        config = json.dumps({"fake": fake, "dilation": dilation})
+    def __init__(self, fake: dict[str, Any], dilation: tuple[float, float] | None = None,
+                 arrivals: tuple[str, list[float]] | None = None) -> None:
+        config = json.dumps({"fake": fake, "dilation": dilation, "arrivals": arrivals})
         self._process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks._serve", config], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True, cwd=Path(__file__).resolve().parent.parent,
@@ -54,6 +60,7 @@ class Served:
         self.url, self.token = self._process.stdout.readline().split()
         self.stats: dict[str, Any] = {}
         self.times: list[float] = []
+        self.created: list[dict[str, Any]] = []
 
     def __enter__(self) -> Served:
         return self
@@ -61,7 +68,7 @@ class Served:
     def __exit__(self, *exc: object) -> None:
         out, _ = self._process.communicate("", timeout=60)
         report = json.loads(out)
-        self.stats, self.times = report["stats"], report["times"]
+        self.stats, self.times, self.created = report["stats"], report["times"], report["created"]
 
 
 def _timed(work: Callable[[], int]) -> tuple[float, int]:
@@ -313,3 +320,148 @@ def export_path(records: int, page_size: int = DEFAULT_PAGE_SIZE, repeat: int = 
                                                "loop_cpu_seconds": loop, "ratio": ours / loop,
                                                "records_per_cpu_second": records / ours}
     return figures
+
+
+# -- follow mode: records arriving while cortex-logs --follow polls ---------------------------------------
+
+class _Synced:
+    """Wraps the follower's fsync (``_incremental.sync``): the wall time each exported line became durable."""
+
+    def __init__(self) -> None:
+        self.at: dict[int, list[float]] = {}  # record id -> the wall times it was synced (once, if all is well)
+        self.offset = 0
+        self.calls = 0
+
+    def __call__(self, fd: int) -> None:
+        _durable.sync(fd)
+        now = time.time()
+        self.calls += 1
+        size = os.fstat(fd).st_size
+        for line in os.pread(fd, size - self.offset, self.offset).splitlines():
+            self.at.setdefault(json.loads(line)["id"], []).append(now)
+        self.offset = size
+
+
+class _Polls:
+    """The follower's ``wait``: sleeps out each interval while records arrive, then ``idle`` polls back to back.
+
+    The idle polls find nothing new; this process's CPU time is taken around them, then the follower is stopped.
+    """
+
+    def __init__(self, synced: _Synced, expected: int, idle: int, deadline: float, notes: list[str]) -> None:
+        self.synced, self.expected, self.idle, self.deadline, self.notes = synced, expected, idle, deadline, notes
+        self.polls = 0
+        self.idle_notes: list[str] = []
+        self.idle_polls = -1  # -1: records still arriving
+        self.cpu_start = self.cpu_seconds = 0.0
+        self.first_idle_note = 0
+
+    def __call__(self, seconds: float) -> None:
+        self.polls += 1
+        if self.idle_polls < 0:
+            if len(self.synced.at) < self.expected and time.monotonic() < self.deadline:
+                time.sleep(seconds)
+                return
+            self.idle_polls, self.first_idle_note = 0, len(self.notes)
+            self.cpu_start = time.process_time()
+            return
+        self.idle_polls += 1
+        if self.idle_polls >= self.idle:
+            self.cpu_seconds = time.process_time() - self.cpu_start
+            self.idle_notes = self.notes[self.first_idle_note:]
+            raise Stopped
+
+
+def _empty_page_round_trip(url: str, token: str, repeat: int = 5) -> tuple[float, float]:
+    """Median wall seconds and least CPU seconds of one bare httpx GET of an empty page (a poll with nothing new)."""
+    after = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    params = {"fromDate": after.strftime("%Y-%m-%dT%H:%M:%S"), "orderBy": "ASC",
+              "pageSize": str(DEFAULT_PAGE_SIZE), "page": "0"}
+    walls, cpus = [], []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as api:
+        api.get(NOTIFICATION_LOGS.path, params=params).raise_for_status()  # the connection, opened untimed
+        for _ in range(repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            body = api.get(NOTIFICATION_LOGS.path, params=params).raise_for_status().json()
+            cpus.append(time.process_time() - cpu)
+            walls.append(time.perf_counter() - wall)
+            assert body[NOTIFICATION_LOGS.list_key] == [], body
+    return statistics.median(walls), min(cpus)
+
+
+def _window_page_cpu(url: str, token: str, since: dt.datetime, repeat: int = 5) -> tuple[float, int]:
+    """Least CPU seconds of one bare httpx GET plus ``json.loads`` of the late-arrival window an idle poll re-reads."""
+    params = {"fromDate": since.strftime("%Y-%m-%dT%H:%M:%S"), "orderBy": "ASC",
+              "pageSize": str(DEFAULT_PAGE_SIZE), "page": "0"}
+    cpus, records = [], 0
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as api:
+        api.get(NOTIFICATION_LOGS.path, params=params).raise_for_status()
+        for _ in range(repeat):
+            cpu = time.process_time()
+            records = len(json.loads(api.get(NOTIFICATION_LOGS.path, params=params).raise_for_status().content)
+                          [NOTIFICATION_LOGS.list_key])
+            cpus.append(time.process_time() - cpu)
+    return min(cpus), records
+
+
+def follow_mode(records: int, seconds: float, interval: float = 0.5, idle_polls: int = 50,
+                latency: float = 0.05, seed: int = 13) -> dict[str, Any]:
+    """``cortex-logs notifications --follow`` while a FakeCortex creates ``records`` records at random times.
+
+    The records arrive over ``seconds``; each one's delay from creation (the stamp the fake gives it) to the
+    fsync of its line is measured against ``interval/2 + round trip``. Then ``idle_polls`` polls find nothing
+    new: CPU seconds each, against one bare GET (plus ``json.loads``) of the same late-arrival window.
+
+    The fake runs in its own process (``Served``), so this process's CPU time is the follower's alone.
+    """
+    import io
+    import random
+    import tempfile
+    from unittest import mock
+
+    from cortex_wrapper.cli import _incremental
+    from cortex_wrapper.cli._kinds import KINDS
+    from cortex_wrapper.cli._progress import Progress
+
+    rng = random.Random(seed)
+    moments = sorted(rng.uniform(0.2, seconds) for _ in range(records))
+    synced = _Synced()
+    notes: list[str] = []
+    with Served({"seed": seed, "latency": latency}, arrivals=("notification_logs", moments)) as served, \
+            tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "follow.jsonl"
+        polls = _Polls(synced, records, idle_polls, deadline=time.monotonic() + seconds + 10 * interval + 10,
+                       notes=notes)
+        # the follower's fsync, timed (``_incremental`` calls ``_durable.sync`` by that name)
+        with mock.patch.object(_incremental, "sync", synced), \
+                CortexClient(served.token, served.url, requests_per_minute=None) as client:
+            code = follow(client, KINDS["notifications"], {}, fmt="jsonl", output=str(output),
+                          checkpoint=f"{output}.ckpt", since=None, page_size=None,
+                          progress=Progress(io.StringIO(), enabled=False), notify=notes.append, redact=str,
+                          lag=dt.timedelta(minutes=5), with_id=False, interval=interval, status_file=None,
+                          wait=polls)
+        assert code == 0, code
+        lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+        round_trip, empty_cpu = _empty_page_round_trip(served.url, served.token)
+        oldest = min(dt.datetime.fromisoformat(str(r["dateCreated"])) for r in lines) if lines else dt.datetime.now(dt.UTC)
+        window_cpu, window_records = _window_page_cpu(served.url, served.token, oldest - dt.timedelta(seconds=1))
+    created = {int(r["id"]): dt.datetime.fromisoformat(str(r["dateCreated"])).timestamp() for r in served.created}
+    delays = [synced.at[i][0] - stamp for i, stamp in created.items() if i in synced.at]
+    bound = interval / 2 + round_trip
+    idle_notes = [note for note in polls.idle_notes if ": 0 new " in note]
+    median_delay = statistics.median(delays) if delays else math.nan
+    per_poll = polls.cpu_seconds / max(polls.idle_polls, 1)
+    return {
+        "records": records, "created": len(created), "exported_lines": len(lines),
+        "exported_ids": sorted(int(r["id"]) for r in lines), "created_ids": sorted(created),
+        "synced_more_than_once": sum(1 for times in synced.at.values() if len(times) > 1),
+        "interval_seconds": interval, "round_trip_seconds": round_trip, "bound_seconds": bound,
+        "median_delay_seconds": median_delay, "max_delay_seconds": max(delays, default=math.nan),
+        "min_delay_seconds": min(delays, default=math.nan), "delay_ratio_to_bound": median_delay / bound,
+        "polls": polls.polls, "idle_polls_requested": idle_polls, "idle_polls": polls.idle_polls,
+        "idle_polls_reporting_0_new": len(idle_notes),
+        "idle_cpu_seconds_per_poll": per_poll, "window_records": window_records,
+        "window_get_cpu_seconds": window_cpu, "empty_get_cpu_seconds": empty_cpu,
+        "idle_cpu_ratio_to_window_get": per_poll / window_cpu if window_cpu > 0 else math.inf,
+        "requests": served.stats["requests"],
+    }
