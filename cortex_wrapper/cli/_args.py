@@ -155,8 +155,8 @@ def _add_filter(group: argparse._ArgumentGroup, name: str, param: Param) -> None
         group.add_argument(*flags, dest=name, action="extend", type=_list_type(param), default=None,
                            metavar=singular(name).upper(), help=f"{what}; {extra} {api}")
         return
-    kind = {"int": int}.get(param.value_type, str)
-    group.add_argument(f"--{kebab(name)}", dest=name, type=kind, default=None, metavar=name.upper(),
+    convert = {"int": int}.get(param.value_type, str)
+    group.add_argument(f"--{kebab(name)}", dest=name, type=convert, default=None, metavar=name.upper(),
                        help=f"{what} {api}")
 
 

@@ -206,8 +206,9 @@ class FakeCortex:
     def transport(self) -> FakeTransport:
         """An httpx transport (sync and async) that serves this fake in-process, with no socket and no thread.
 
-        Pass it as ``CortexClient(token=fake.token, base_url="https://cortex.fake", transport=fake.transport())``; the fake need not be
-        started. A dropped connection raises ``httpx.RemoteProtocolError``; latency still sleeps with ``sleep``.
+        Pass it as ``CortexClient(token=fake.token, base_url="https://cortex.fake", transport=fake.transport())``;
+        the fake need not be started. A dropped connection raises ``httpx.RemoteProtocolError``; latency still
+        sleeps with ``sleep``.
         """
         return FakeTransport(self._app)
 

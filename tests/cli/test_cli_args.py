@@ -211,11 +211,11 @@ def test_since_and_until_map_to_the_operation_window(cli: Any, fake: FakeCortex,
 
 def test_each_kind_lists_through_its_own_typed_client_method(fake: FakeCortex) -> None:
     """No getattr by name: each kind's pager comes from the client method of its operation."""
-    from cortex_wrapper import CortexClient
+    from cortex_wrapper import CortexClient, SyncPager
     from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 
     with CortexClient(fake.token, fake.url) as client:
         for command, kind in CLI_KINDS.items():
             pager = kind.pager(client, {}, 5, 1)
             assert kind.method(client) == getattr(client, kind.operation.spec.method_name), command
-            assert type(pager).__name__ == "SyncPager" and kind.operation.operation_id in repr(pager)
+            assert isinstance(pager, SyncPager) and kind.operation.operation_id in repr(pager)

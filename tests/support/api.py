@@ -80,10 +80,12 @@ class ScriptedFake:
             if self.on_request:
                 self.on_request(self)
             response = self._fake().transport().handle_request(self._unprefixed(request))
+            response.headers["x-request-id"] = f"req-{len(self.requests)}"  # numbered per ScriptedFake, script included
+            if self.totals_override is None:
+                return response
             body = json.loads(response.content)
-            if self.totals_override is not None:
-                body["total"], body["totalPages"] = self.totals_override
-            return httpx.Response(response.status_code, json=body, headers={"x-request-id": f"req-{len(self.requests)}"})
+            body["total"], body["totalPages"] = self.totals_override
+            return httpx.Response(response.status_code, json=body, headers={"x-request-id": response.headers["x-request-id"]})
 
     def _fake(self) -> FakeCortex:
         """A FakeCortex holding ``records`` as they are now (rebuilt only when a record was added or replaced)."""
