@@ -18,7 +18,7 @@ from typing import Any
 from . import scenarios
 
 FULL = {"latency_records": 100_000, "rate_limit": 300, "rate_windows": 3, "memory": (100_000, 1_000_000),
-        "parse_pages": 10, "export_records": 100_000, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50}}
+        "parse_pages": 10, "export_records": 50_000, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50}}
 SMOKE = {"latency_records": 3_000, "rate_limit": 20, "rate_windows": 2, "memory": (2_000, 6_000), "parse_pages": 2,
          "export_records": 1_000, "follow": {"records": 6, "seconds": 1.5, "idle_polls": 10, "latency": 0.01}}
 TARGETS = {"latency_ratio": 1.3, "naive_speedup": 8.0, "rate_fraction": 0.9, "share_429": 0.01, "memory_growth": 0.10,
@@ -37,7 +37,7 @@ def run(sizes: dict[str, Any], latency: scenarios.Latency, factor: float) -> dic
         "rate_bound": scenarios.rate_bound(sizes["rate_limit"], sizes["rate_windows"], factor=factor),
         "memory": scenarios.memory(*sizes["memory"]),
         "parse": scenarios.parse_cost(sizes["parse_pages"]),
-        "export": scenarios.export_path(sizes["export_records"], repeat=2),
+        "export": scenarios.export_path(sizes["export_records"], repeat=5),
         "follow": scenarios.follow_mode(**sizes["follow"]),
     }
 
@@ -135,7 +135,7 @@ figures that count; absolute times vary from machine to machine. Scenarios (`ben
    `json.loads`), as a ratio to `json.loads` alone on the same bodies.
 5. **Export path**: CPU seconds of `cortex-logs COMMAND --format FMT --output FILE` (in process, every record
    validated) against a minimal loop (httpx, `json.loads`, then `json.dumps` or `csv.writer` per record, four
-   pages in flight), same pages from a warmed fake; the best of two runs each.
+   pages in flight), same pages from a warmed fake; the best of five runs each (this machine's CPU time varies by +-20% from run to run).
 6. **Follow mode**: `cortex-logs notifications --follow --interval 0.5s` (in process, the fake in its own) while
    the fake creates 40 records at random times over 20 s (0.05 s round trip): the median delay from a record's
    creation (its timestamp) to the fsync of its line, against `interval/2 + round trip` (what a record

@@ -258,10 +258,10 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
                              body=envelope)
     check = operation.check_record
     try:
-        for record in records:
-            if type(record.data) is not dict:
-                raise TypeError("an item is not an object")
-            check(record.data)
+        datas = [record.data for record in records]
+        if not set(map(type, datas)) <= {dict}:
+            raise TypeError("an item is not an object")
+        check.page(datas)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
         for index, record in enumerate(records):
             _checked(operation, index, record.data, response, envelope, check)

@@ -84,6 +84,8 @@ class FieldRow:
     value_type: str
     required: bool
     site: str | None
+    items: tuple[FieldRow, ...] = ()
+    """The fields of each item of an array of objects (``notificationObjects``), else empty."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,21 @@ def _bounds(op_id: str, params: list[ParameterRow]) -> tuple[str, str]:
     return lower[0], upper[0]
 
 
+def _fields(doc: JSON, name: str, depth: int = 0) -> tuple[FieldRow, ...]:
+    """The fields of schema ``name``; an array of objects also describes its items' fields (one level down)."""
+    schema = _schemas(doc)[name]
+    required = set(schema.get("required", []))
+    rows = []
+    for wire, prop in schema.get("properties", {}).items():
+        items: tuple[FieldRow, ...] = ()
+        item_ref = _resolve(doc, prop).get("items", {}).get("$ref")
+        if depth == 0 and _value_type(doc, prop) == "array" and item_ref is not None:
+            items = _fields(doc, _ref_name(item_ref), depth + 1)
+        rows.append(FieldRow(wire, snake(wire), _value_type(doc, prop), wire in required,
+                             f"{name}.{wire}" if enum_holder(prop) is not None else None, items))
+    return tuple(rows)
+
+
 def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
     """Every served operation of the reconciled document, in path order."""
     rows = []
@@ -192,12 +209,7 @@ def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
         params = [_parameter(doc, op_id, p, open_sites) for p in op.get("parameters", []) if p["name"] not in PAGING]
         lower, upper = _bounds(op_id, params)
         record_schema = _schemas(doc)[record]
-        required = set(record_schema.get("required", []))
-        fields = tuple(
-            FieldRow(wire, snake(wire), _value_type(doc, prop), wire in required,
-                     f"{record}.{wire}" if enum_holder(prop) is not None else None)
-            for wire, prop in record_schema.get("properties", {}).items()
-        )
+        fields = _fields(doc, record)
         dated = [f.wire for f in fields if f.value_type == "datetime"]
         time_field = next((w for w in ("dateCreated", "timestamp") if w in dated), dated[0] if dated else None)
         if time_field is None:

@@ -35,7 +35,7 @@ from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
-from .._wire import RawRecord
+from .._wire import ABSENT, RawRecord, _Absent, column
 from ._kinds import Kind
 from ._siem import MAPPINGS
 
@@ -52,10 +52,13 @@ def escape_surrogates(text: str) -> str:
     return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps builds one per call
+
+
 def to_json(value: Any) -> str:
     """Compact JSON, non-ASCII as is, lone surrogates as escapes: valid UTF-8 that reads back as ``value``."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return escape_surrogates(text) if SURROGATE.search(text) else text
+    text = _ENCODE(value)
+    return text if text.isascii() or not SURROGATE.search(text) else escape_surrogates(text)
 
 
 EVENT_ID = "_event_id"
@@ -164,46 +167,59 @@ def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None)
     return _csv_line(csv_cells(kind, record, event_id))
 
 
-_CLEAN_SHAPES: dict[tuple[str, tuple[str, ...], tuple[type, ...]], bool] = {}
-_MAX_SHAPES = 256  # distinct (keys, types) shapes remembered: a few per kind from a real server
+def _column_cells(category: str, values: list[Any]) -> list[Any] | None:
+    """A column's cells as ``csv_cells`` writes them, when none goes to ``_extra``; else None.
 
-
-def _clean_shape(kind: Kind, keys: tuple[str, ...], types: tuple[type, ...]) -> bool:
-    """True when every key is a column and every value's type is what its cell holds as it is (text, int)."""
-    plan = dict(kind.csv_plan)
-    for key, of in zip(keys, types, strict=True):
-        category = plan.get(key)
-        if not ((category == "text" and of is str) or (category == "int" and of is int)):
-            return False
-    return True
+    ``values`` is the column (``_wire.column``: ``ABSENT`` where a record lacks the field), whose cell is empty.
+    """
+    found = set(map(type, values))
+    absent = _Absent in found
+    found.discard(_Absent)
+    if category == "text":
+        if not found <= {str} or "" in values:  # "" is not absent: it goes to _extra
+            return None
+    elif category == "int":
+        if not found <= {int}:
+            return None
+    elif category == "bool":
+        if not found <= {bool}:
+            return None
+        return [("true" if value else "false") if value is not ABSENT else "" for value in values]
+    elif not found <= {list, dict}:
+        return None
+    else:
+        return [to_json(value) if value is not ABSENT else "" for value in values]
+    return [value if value is not ABSENT else "" for value in values] if absent else values
 
 
 def _csv_page_clean(kind: Kind, records: Sequence[RawRecord], event_ids: Sequence[str | None]) -> str | None:
-    """``csv_page`` for the common page, at C speed: None when a record needs ``csv_cells``' rules.
+    """``csv_page`` for the common page, column by column at C speed: None when a record needs ``csv_cells``.
 
-    A record qualifies when its shape (keys and value types) is clean and no value is ``""``: its cells are then
-    its values in column order ("" where absent) and an empty ``_extra``. A page qualifies when all its records
-    do and its text holds no CR and no lone surrogate (both of which ``csv_cells`` treats on its own).
+    A page qualifies when no value goes to ``_extra`` (every key is a column, every value has its column's
+    type, no text is ``""``) and its text holds no CR and no lone surrogate (both of which ``csv_cells``
+    treats on its own).
     """
-    columns, command = kind.columns, kind.command
+    datas = [record.data for record in records]
+    cells: list[list[Any]] = []
+    held = 0
+    for name, category in kind.csv_plan:
+        values = column(datas, name)
+        found = _column_cells(category, values)
+        if found is None:
+            return None
+        held += len(values) - values.count(ABSENT)
+        cells.append(found)
+    if held != sum(map(len, datas)):  # a key no column holds
+        return None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for record, event_id in zip(records, event_ids, strict=True):
-        data = record.data
-        values = tuple(data.values())
-        shape = (command, tuple(data), tuple(map(type, values)))
-        clean = _CLEAN_SHAPES.get(shape)
-        if clean is None:
-            clean = _clean_shape(kind, shape[1], shape[2])
-            if len(_CLEAN_SHAPES) < _MAX_SHAPES:
-                _CLEAN_SHAPES[shape] = clean
-        if not clean or "" in values:
-            return None
-        row: list[object] = [data.get(column, "") for column in columns]
-        row.append("")
-        if event_id is not None:
-            row.insert(0, event_id)
-        writer.writerow(row)
+    cells.append([""] * len(datas))  # _extra
+    with_ids = sum(event_id is not None for event_id in event_ids)
+    if with_ids == len(datas) and datas:
+        cells.insert(0, list(event_ids))
+    elif with_ids:
+        return None  # some rows have an id cell, some not: csv_cells writes each
+    writer.writerows(zip(*cells, strict=True))
     text = buffer.getvalue()
     if "\r" in text or (not text.isascii() and SURROGATE.search(text)):
         return None

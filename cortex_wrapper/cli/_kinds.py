@@ -112,13 +112,15 @@ EVENT_HASH_DIGITS = 32
 """Hex digits of the content hash in an audit entry's event id: 128 bits."""
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode  # one, not one per call
+
+
 def content_hash(data: Mapping[str, Any]) -> str:
     r"""SHA-256 (hex) of the record's canonical JSON: keys sorted, compact, ASCII (``\uXXXX`` escapes).
 
     Computed from the record as sent, so anyone holding the record can recompute it.
     """
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL(data).encode()).hexdigest()
 
 
 class Occurrences:

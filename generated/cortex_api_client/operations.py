@@ -102,6 +102,8 @@ class Field:
     value_type: FieldType
     required: bool
     site: str | None
+    items: tuple[Field, ...] = ()
+    """The fields of each item of an array of objects (``notificationObjects``), else empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,7 +583,21 @@ NOTIFICATION_RUNS: OperationSpec[NotificationRun] = OperationSpec(
             "NotificationRun.ignoredReason",
         ),
         Field("medium", "medium", "enum", True, "NotificationRun.medium"),
-        Field("notificationObjects", "notification_objects", "array", False, None),
+        Field(
+            "notificationObjects",
+            "notification_objects",
+            "array",
+            False,
+            None,
+            items=(
+                Field("cid", "cid", "str", False, None),
+                Field("id", "id", "int", True, None),
+                Field("name", "name", "str", True, None),
+                Field("tag", "tag", "str", False, None),
+                Field("type", "type", "enum", True, "NotificationObject.type"),
+                Field("url", "url", "str", False, None),
+            ),
+        ),
         Field(
             "notificationType",
             "notification_type",

@@ -393,22 +393,35 @@ def test_a_csv_page_is_the_rows_csv_line_writes(records: list[dict[str, Any]]) -
     assert read_back(text, "audit", "csv") == [{k: v for k, v in r.items()} for r in records]
 
 
-@pytest.mark.parametrize("odd", [
-    {},  # the clean page itself
-    {"summary": ""},  # an empty text cell goes to _extra
-    {"summary": "line\rbreak"},  # a bare CR: csv.writer leaves it unquoted
-    {"summary": "svc-\ud800"},  # a lone surrogate goes to _extra, JSON-escaped
-    {"deliveredCount": True},  # a bool where an int belongs
-    {"future": 1},  # a key the schema lacks
-    {"notificationObjects": []},  # a nested cell, JSON
+@pytest.mark.parametrize(("odd", "clean"), [
+    ({}, True),  # the clean page itself
+    ({"notificationObjects": [{"id": 1, "name": "a,\"b\""}]}, True),  # a nested cell, JSON: no _extra needed
+    ({"deliveredCount": 0, "summary": "ünïcode"}, True),  # non-ASCII text, a falsy int
+    ({"summary": ""}, False),  # an empty text cell goes to _extra
+    ({"summary": "line\rbreak"}, False),  # a bare CR: csv.writer leaves it unquoted
+    ({"summary": "svc-\ud800"}, False),  # a lone surrogate goes to _extra, JSON-escaped
+    ({"deliveredCount": True}, False),  # a bool where an int belongs
+    ({"summary": None}, False),  # null goes to _extra
+    ({"notificationObjects": None}, False),  # null where a JSON cell belongs
+    ({"future": 1}, False),  # a key the schema lacks
 ])
-def test_a_clean_runs_page_and_each_odd_record_write_what_csv_line_writes(odd: dict[str, Any]) -> None:
+@pytest.mark.parametrize("ids", [[None, None, None], ["a", "b", "c"]])
+def test_a_clean_runs_page_and_each_odd_record_write_what_csv_line_writes(
+        odd: dict[str, Any], clean: bool, ids: list[str | None]) -> None:
     kind = CLI_KINDS["runs"]
     records = [{"id": i, "seqNo": 0, "notificationType": "WEEKLY_REPORT", "medium": "EMAIL", "status": "COMPLETED",
                 "deliveredCount": i, "summary": f"run {i}, \"quoted\"", "dateCreated": "2026-05-01T09:00:00Z"}
                for i in range(3)]
     records[1] = {**records[1], **odd}
     raws = [RawRecord(record, "{}") for record in records]
-    ids: list[str | None] = ["a", None, "c"]
     assert csv_page(kind, raws, ids) == "".join(csv_line(kind, r, i) for r, i in zip(records, ids, strict=True))
-    assert (_formats._csv_page_clean(kind, raws, ids) is None) == bool(odd), "the C-speed path takes clean pages only"
+    assert (_formats._csv_page_clean(kind, raws, ids) is not None) == clean, "the C-speed path takes clean pages only"
+
+
+def test_a_page_whose_rows_differ_in_having_an_id_is_written_row_by_row() -> None:
+    kind = CLI_KINDS["audit"]
+    records = [{"timestamp": "2026-05-01T09:00:00Z", "action": "READ"}] * 2
+    raws = [RawRecord(record, "{}") for record in records]
+    ids = ["a", None]
+    assert _formats._csv_page_clean(kind, raws, ids) is None
+    assert csv_page(kind, raws, ids) == "".join(csv_line(kind, r, i) for r, i in zip(records, ids, strict=True))

@@ -634,14 +634,21 @@ def test_raw_pages_judge_every_field_as_pages_do(operation: str) -> None:
     for key in base:
         cases.append({k: v for k, v in base.items() if k != key})
         cases += [{**base, key: value} for value in values]
+    for key, nested in base.items():  # each field of a nested item (notificationObjects), dropped or mistyped
+        if isinstance(nested, list):
+            item = nested[0]
+            for field in [*item, "url", "undocumentedField"]:
+                cases.append({**base, key: [item, {k: v for k, v in item.items() if k != field}]})
+                cases += [{**base, key: [item, {**item, field: value}]} for value in [*values, "NOT_A_TYPE"]]
     verdicts = set()
-    for record in cases:
-        content = json.dumps({op.list_key: [record], "page": 0, "total": 1, "totalPages": 1}).encode()
-        make = response(200, content, "application/json")
-        models, (model_page, model_unknown) = _verdict(lambda make=make: parse_page(op, make()))  # type: ignore[misc]
-        raws, (raw_page, raw_unknown) = _verdict(lambda make=make: parse_raw_page(op, make()))  # type: ignore[misc]
-        assert (raws, raw_unknown) == (models, model_unknown), f"{record}: pages() {models}, raw_pages() {raws}"
-        if models == "error":
-            assert raw_page == model_page
-        verdicts.add(models)
+    for record in cases:  # alone, and amid valid records (a page is judged field by field, then record by record)
+        for page in ([record], [base, record, base]):
+            content = json.dumps({op.list_key: page, "page": 0, "total": len(page), "totalPages": 1}).encode()
+            make = response(200, content, "application/json")
+            models, (model_page, model_unknown) = _verdict(lambda make=make: parse_page(op, make()))  # type: ignore[misc]
+            raws, (raw_page, raw_unknown) = _verdict(lambda make=make: parse_raw_page(op, make()))  # type: ignore[misc]
+            assert (raws, raw_unknown) == (models, model_unknown), f"{page}: pages() {models}, raw_pages() {raws}"
+            if models == "error":
+                assert raw_page == model_page
+            verdicts.add(models)
     assert verdicts == {"page", "error"}
