@@ -18,9 +18,9 @@ from typing import Any
 from . import scenarios
 
 FULL = {"latency_records": 100_000, "rate_limit": 300, "rate_windows": 3, "memory": (100_000, 1_000_000),
-        "parse_pages": 10, "export_records": 50_000, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50}}
+        "parse_pages": 10, "export_records": 50_000, "export_repeat": 5, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50}}
 SMOKE = {"latency_records": 3_000, "rate_limit": 20, "rate_windows": 2, "memory": (2_000, 6_000), "parse_pages": 2,
-         "export_records": 1_000, "follow": {"records": 6, "seconds": 1.5, "idle_polls": 10, "latency": 0.01}}
+         "export_records": 1_000, "export_repeat": 1, "follow": {"records": 6, "seconds": 1.5, "idle_polls": 10, "latency": 0.01}}
 TARGETS = {"latency_ratio": 1.3, "naive_speedup": 8.0, "rate_fraction": 0.9, "share_429": 0.01, "memory_growth": 0.10,
            "parse_ratio": 5.0, "export_ratio": 1.3, "follow_delay_ratio": 1.3, "follow_idle_cpu_ratio": 3.0}
 
@@ -37,7 +37,7 @@ def run(sizes: dict[str, Any], latency: scenarios.Latency, factor: float) -> dic
         "rate_bound": scenarios.rate_bound(sizes["rate_limit"], sizes["rate_windows"], factor=factor),
         "memory": scenarios.memory(*sizes["memory"]),
         "parse": scenarios.parse_cost(sizes["parse_pages"]),
-        "export": scenarios.export_path(sizes["export_records"], repeat=5),
+        "export": scenarios.export_path(sizes["export_records"], repeat=sizes["export_repeat"]),
         "follow": scenarios.follow_mode(**sizes["follow"]),
     }
 

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import urlencode
 
 from cortex_api_client import operations as table
 from cortex_api_client.operations import OperationSpec, Record
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 
 from ._defaults import MAX_QUERY_LENGTH
 from ._errors import InvalidParameterError
-from ._params import Pairs, Param
+from ._params import Pairs, Param, query_length, unsendable
 from ._wire import RecordCheck
 
 T = TypeVar("T", bound=Record)
@@ -98,8 +97,9 @@ class Operation(Generic[T]):
             if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
                 raise InvalidParameterError("extra_query", f"{name}: values must be str or a list of str, got {value!r}")
             for text in values:
-                if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-                    raise InvalidParameterError("extra_query", f"{name}: control characters or lone surrogates in {text!r}")
+                reason = unsendable(text)
+                if reason is not None:
+                    raise InvalidParameterError("extra_query", f"{name}: {reason}, got {text!r}")
                 pairs.append((name, text))
         return pairs
 
@@ -119,7 +119,7 @@ class Operation(Generic[T]):
         lengths: dict[str, int] = {}
         for name, param in self.params.items():
             encoded = param.encode(filters.get(name))
-            lengths[name] = len(urlencode(encoded))
+            lengths[name] = query_length(encoded)
             pairs += encoded
         if sum(lengths.values()) > MAX_QUERY_LENGTH:
             largest = max(lengths, key=lengths.__getitem__)

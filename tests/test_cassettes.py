@@ -262,6 +262,7 @@ def test_scrubbing_a_response_that_echoes_the_token(tmp_path: Path) -> None:
 SECRET_LIKE = re.compile(r"(?i)bearer\s+(?!<REDACTED>)[A-Za-z0-9._~+/-]{8,}")
 
 
+@pytest.mark.slow
 def test_no_cassette_and_no_file_in_the_repo_holds_a_token() -> None:
     from cortex_wrapper.testing import DEFAULT_TOKEN
 

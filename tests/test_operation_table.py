@@ -93,6 +93,7 @@ def test_mypy_rejects_an_unknown_filter_and_accepts_known_ones(tmp_path: Path) -
     assert not any("service.py:5:" in line for line in lines), done.stdout
 
 
+@pytest.mark.slow
 def test_importing_the_package_loads_no_filter_enum_class() -> None:
     code = ("import sys, cortex_wrapper\n"
             "print(sorted(m for m in sys.modules if m.endswith('_item') or m.endswith('_order_by')))")
@@ -130,6 +131,7 @@ def test_an_unknown_value_warning_points_at_the_callers_line_from_any_thread(har
         assert warning.filename == __file__ and warning.lineno == line - 3
 
 
+@pytest.mark.slow
 def test_import_is_light_and_the_first_parse_loads_what_it_needs() -> None:
     code = (
         "import sys, httpx\n"

@@ -217,6 +217,7 @@ def test_server_ignoring_page_but_echoing_its_number_ends_in_bounded_requests(
     assert len(api.requests) <= 4 + 2  # the pages in flight, page 0 and one probe
 
 
+@pytest.mark.slow
 def test_crawl_memory_does_not_grow_with_pages() -> None:
     from cortex_wrapper._operations import NOTIFICATION_LOGS
     from cortex_wrapper._pagination import Crawl

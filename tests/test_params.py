@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from cortex_api_client.models import AuditAction, Medium
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cortex_wrapper import DeprecatedEnumValueWarning, InvalidParameterError
 
@@ -140,3 +142,13 @@ def test_a_pager_repr_names_the_operation_and_filters_never_the_token(harness: H
     assert text.startswith(("<SyncPager listNotificationLogs(", "<AsyncPager listNotificationLogs("))
     assert "statuses=['FAILED']" in text and "page_size=50" in text
     assert TOKEN not in text and "object at 0x" not in text
+
+
+@settings(max_examples=100, database=None, deadline=None)
+@given(st.lists(st.tuples(st.text(st.characters(codec="utf-8")), st.text(st.characters(codec="utf-8"))), max_size=5))
+def test_the_query_length_is_what_urlencode_makes(pairs: list[tuple[str, str]]) -> None:
+    from urllib.parse import urlencode
+
+    from cortex_wrapper._params import query_length
+
+    assert query_length(pairs) == len(urlencode(pairs))

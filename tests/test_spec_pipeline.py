@@ -146,6 +146,7 @@ def test_every_generated_module_imports() -> None:
         importlib.import_module(name)
 
 
+@pytest.mark.slow
 def test_import_parses_no_spec_file_and_loads_no_request_layer() -> None:
     code = (
         "import sys\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -35,21 +36,33 @@ wall_clock: Callable[[], float] = time.time
 """The sandbox's Unix-time clock (``time.time``): which records have arrived. Tests replace it."""
 
 
+@functools.cache
+def _generators() -> dict[str, Generator]:
+    """The sandbox's record generators, one per kind: record 0 of each is at ``EPOCH``."""
+    from ..testing._synthetic import SPAN_MS, make_generator
+
+    reference_us = (int(EPOCH.timestamp()) * 1000 + SPAN_MS) * 1000  # 90 days of records ending there
+    return {kind: make_generator(kind, SEED, count, reference_us, UNKNOWN_ENUM_RATE, run_count=NOTIFICATION_RUN_COUNT)
+            for kind, count in COUNTS.items()}
+
+
+@functools.lru_cache(maxsize=2 * sum(COUNTS.values()))
+def _record(kind: str, g: int) -> dict[str, object]:
+    """Record ``g`` of ``kind`` (a pure function of ``(SEED, g)``): made once per process, as a second run needs it too."""
+    return _generators()[kind].record(g)
+
+
 class _Tenant:
     """The sandbox's records: a window of the 90 days before now, growing as now moves on."""
 
     def __init__(self, now: Callable[[], float]) -> None:
-        from ..testing._synthetic import SPAN_MS, make_generator
+        from ..testing._synthetic import SPAN_MS
 
         self._now = now
         self._lock = threading.Lock()
         self._span_ms = SPAN_MS
         self._start_ms = int(EPOCH.timestamp()) * 1000
-        reference_us = (self._start_ms + SPAN_MS) * 1000  # 90 days of records ending there: record 0 is at EPOCH
-        self._generators = {
-            kind: make_generator(kind, SEED, count, reference_us, UNKNOWN_ENUM_RATE, run_count=NOTIFICATION_RUN_COUNT)
-            for kind, count in COUNTS.items()
-        }
+        self._generators = _generators()
         self._served: dict[str, int] = {}  # kind: records 0..n-1 have been delivered (the oldest may be left out)
 
     def _arrived(self, generator: Generator) -> int:
@@ -72,7 +85,7 @@ class _Tenant:
             new = self._arrived(generator)
             old = self._served.get(kind, max(0, new - generator.count))
             if new > old:
-                insert(kind, [generator.record(g) for g in range(old, new)])
+                insert(kind, [_record(kind, g) for g in range(old, new)])  # the fake copies what it is given
             self._served[kind] = max(old, new)
 
 

@@ -27,7 +27,6 @@ from ._util import to_micros
 DEFAULT_TOKEN = "cortex-fake-token"  # noqa: S105 - a fake token for a local fake server
 DEFAULT_REFERENCE_TIME = datetime(2025, 7, 1, tzinfo=UTC)
 RECORD_KINDS = ("audit_logs", "notification_logs", "notification_runs")
-_POLL_SECONDS = 0.02  # how often the serving loop checks for stop(): bounds stop()'s latency
 _PERMISSIONS = {AUDIT: AUDIT, NOTIFICATIONS: NOTIFICATIONS} | {v.lower(): k for k, v in PERMISSION_LABELS.items()}
 Records = Iterable[Mapping[str, object]]
 
@@ -187,7 +186,7 @@ class FakeCortex:
         if self._server is None:
             self._server = Server(self._app)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, args=(_POLL_SECONDS,), name="FakeCortex", daemon=True
+                target=self._server.serve, name="FakeCortex", daemon=True
             )
             self._thread.start()
         return self
@@ -196,12 +195,13 @@ class FakeCortex:
         """Stop serving and close every open connection (idempotent)."""
         server, self._server = self._server, None
         if server is not None:
-            server.shutdown()
-            server.close_connections()
-            server.server_close()
+            server.stop_serving()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if server is not None:
+            server.close_connections()
+            server.server_close()
 
     def transport(self) -> FakeTransport:
         """An httpx transport (sync and async) that serves this fake in-process, with no socket and no thread.

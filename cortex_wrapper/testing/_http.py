@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import selectors
 import socket
 import threading
 from collections.abc import Callable
@@ -77,6 +78,26 @@ class Server(ThreadingHTTPServer):
         self.app = app
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+        self._wake, self._waker = socket.socketpair()  # stop_serving() writes; serve() wakes at once, no polling
+
+    def serve(self) -> None:
+        """Accept connections until ``stop_serving()`` (each in its own daemon thread)."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake, selectors.EVENT_READ)
+            while all(key.fileobj is not self._wake for key, _ in selector.select()):
+                self.handle_request()  # the listening socket is readable: this accepts without waiting
+
+    def stop_serving(self) -> None:
+        """End ``serve()`` now (safe from any thread, idempotent)."""
+        with contextlib.suppress(OSError):
+            self._waker.send(b"\0")
+
+    def server_close(self) -> None:
+        """Close the listening socket and the wake-up pair."""
+        super().server_close()
+        self._wake.close()
+        self._waker.close()
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """Serve one connection, remembering it so ``close_connections`` can end it."""

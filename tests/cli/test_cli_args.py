@@ -33,6 +33,7 @@ def test_help_exits_0(cli: Any, command: str) -> None:
     assert "exit codes:" in result.out
 
 
+@pytest.mark.slow
 def test_help_of_the_real_entry_point() -> None:
     result = run_subprocess("--help")
     assert result.code == 0 and "audit" in result.out and "summary" in result.out

@@ -179,6 +179,7 @@ def test_output_file_is_written_atomically(cli: Any, fake: FakeCortex, tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.jsonl"], "no temporary file left behind"
 
 
+@pytest.mark.slow
 def test_end_to_end_console_entry(fake: FakeCortex) -> None:
     result = run_subprocess(*connection(fake), "runs", "--format", "csv", "--no-delivered-only")
     assert result.code == 0, result.err

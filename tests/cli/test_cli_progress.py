@@ -118,6 +118,7 @@ def test_no_progress_while_records_go_to_the_terminal(cli: Any, fake: FakeCortex
     assert "records" in cli(*connection(fake), "audit", "--output", str(tmp_path / "a.jsonl")).err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_real_terminal_gets_a_progress_line(fake: FakeCortex) -> None:
     import pty

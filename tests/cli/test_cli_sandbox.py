@@ -20,6 +20,7 @@ from ..support.cli import PATHS
 from ..support.operations import ROOT
 
 
+@pytest.mark.slow
 def test_sandbox_audit_table_from_the_console_entry_without_a_token() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("CORTEX_API_TOKEN", "CORTEX_API_KEY")}
     done = subprocess.run([sys.executable, "-m", "cortex_wrapper.cli", "--sandbox", "audit", "--since", "30d",

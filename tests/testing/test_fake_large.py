@@ -32,6 +32,7 @@ def client(big: FakeCortex, connect: Any) -> Any:
     return connect(big)
 
 
+@pytest.mark.slow
 def test_last_page_of_a_million_without_materialising(client: Any) -> None:
     tracemalloc.start()
     try:
@@ -85,6 +86,7 @@ def test_small_generated_dataset_matches_generate_records(api: Any) -> None:
     assert served == [{k: r[k] for k in wire} for r in reversed(records)]
 
 
+@pytest.mark.slow
 def test_inserts_merge_into_the_synthetic_sequence(api: Any) -> None:
     client = api(seed=4, audit_log_count=100_000)
     page = client.page("audit_logs", {"page": 50, "pageSize": 4})["logs"]
