@@ -220,28 +220,27 @@ class _Shape:
                 return False
         for wire, allowed in self.types.items():
             values = column(records, wire)
-            found = set(map(type, values))
-            if _Absent in found:
-                if wire in self.required:
-                    return False
-                found.discard(_Absent)
-            if not found <= allowed:
+            if not self._column_fits(wire, values, allowed):
                 return False
             if wire in self.dates and not _all_parse([v for v in values if type(v) is str]):
                 return False
         for wire, shape in self.items.items():
             values = column(records, wire)
-            found = set(map(type, values))
-            if _Absent in found:
-                if wire in self.required:
-                    return False
-                found.discard(_Absent)
-            if not found <= {list}:
+            if not self._column_fits(wire, values, frozenset({list})):
                 return False
             nested = list(chain.from_iterable(v for v in values if v is not ABSENT))
             if not set(map(type, nested)) <= {dict} or not shape.accepts_all(nested):
                 return False
         return True
+
+    def _column_fits(self, wire: str, values: list[Any], allowed: frozenset[type]) -> bool:
+        """True when every value of the column has an allowed type, and none is absent if the field is required."""
+        found = set(map(type, values))
+        if _Absent in found:
+            if wire in self.required:
+                return False
+            found.discard(_Absent)
+        return found <= allowed
 
     def record_enums_of(self, data: Mapping[str, Any]) -> None:
         """``record_enums`` for one accepted record."""
