@@ -15,7 +15,6 @@ values as sent. Each is still checked against the spec, as strictly as the model
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import json.decoder
 import re
@@ -160,6 +159,14 @@ def column(records: Sequence[Mapping[str, Any]], wire: str) -> list[Any]:
     return list(map(dict.get, records, repeat(wire, count), repeat(ABSENT, count)))  # type: ignore[arg-type]
 
 
+def column_types(values: list[Any]) -> tuple[set[type], bool]:
+    """The types of a column's values (``ABSENT`` left out), and whether any record lacks the field."""
+    found = set(map(type, values))
+    absent = _Absent in found
+    found.discard(_Absent)
+    return found, absent
+
+
 def _enum_values() -> dict[str, frozenset[str]]:
     """Per enum class, every value it lists: the union over the sites that share the class (its concept)."""
     values: dict[str, set[str]] = {}
@@ -191,30 +198,11 @@ class _Shape:
             if f.value_type == "enum" and site is not None and site.class_name is not None and site.class_name in known:
                 self.enums[f.wire] = (site.class_name, known[site.class_name])
 
-    def accepts(self, data: Mapping[str, Any]) -> bool:
-        """True when one record (a dict) has every field's type, its required fields and times that parse."""
-        types = self.types
-        for key, value in data.items():
-            allowed = types.get(key)
-            if allowed is not None:
-                if type(value) not in allowed:
-                    return False
-            elif key in self.items:
-                if type(value) is not list or not all(type(item) is dict and self.items[key].accepts(item)
-                                                      for item in value):
-                    return False
-            elif key in self.opaque:
-                return False  # nested models the table does not describe: the full parse checks them
-        if not self.required <= data.keys():
-            return False
-        for wire in self.dates:
-            value = data.get(wire)
-            if value is not None and not _parses(value):
-                return False
-        return True
-
     def accepts_all(self, records: Sequence[dict[str, Any]]) -> bool:
-        """``accepts`` for every record, field by field (a pass over each column at C speed, not a loop per record)."""
+        """True when every record (a dict) has each field's type, its required fields and times that parse.
+
+        Field by field: a pass over each column at C speed, not a loop per record.
+        """
         for wire in self.opaque:
             if wire in self.required or any(map(dict.__contains__, records, repeat(wire, len(records)))):
                 return False
@@ -235,22 +223,8 @@ class _Shape:
 
     def _column_fits(self, wire: str, values: list[Any], allowed: frozenset[type]) -> bool:
         """True when every value of the column has an allowed type, and none is absent if the field is required."""
-        found = set(map(type, values))
-        if _Absent in found:
-            if wire in self.required:
-                return False
-            found.discard(_Absent)
-        return found <= allowed
-
-    def record_enums_of(self, data: Mapping[str, Any]) -> None:
-        """``record_enums`` for one accepted record."""
-        for wire, (class_name, listed) in self.enums.items():
-            value = data.get(wire)
-            if value is not None and value not in listed:
-                UNKNOWN_ENUM_VALUES.add(class_name, value)
-        for wire, shape in self.items.items():
-            for item in data.get(wire) or ():
-                shape.record_enums_of(item)
+        found, absent = column_types(values)
+        return found <= allowed and not (absent and wire in self.required)
 
     def record_enums(self, records: Sequence[Mapping[str, Any]]) -> None:
         """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come."""
@@ -264,19 +238,11 @@ class _Shape:
             shape.record_enums(list(chain.from_iterable(v for v in column(records, wire) if type(v) is list)))
 
 
-def _parses(value: str) -> bool:
-    try:
-        parse_datetime(value)
-    except (ValueError, OverflowError):
-        return False
-    return True
-
-
 def _all_parse(values: list[str]) -> bool:
-    """True when ``parse_datetime`` parses every value: it fails exactly when ``fromisoformat`` does, run here in C."""
+    """True when ``parse_datetime`` (the one parser of wire timestamps) parses every value."""
     try:
-        deque(map(dt.datetime.fromisoformat, values), maxlen=0)
-    except ValueError:
+        deque(map(parse_datetime, values), maxlen=0)
+    except (ValueError, OverflowError):
         return False
     return True
 
@@ -294,10 +260,10 @@ class RecordCheck:
 
     def __call__(self, data: Any) -> None:
         """Accept ``data`` or raise what the model parse raises for it (``KeyError``, ``TypeError``, ``ValueError``)."""
-        if not isinstance(data, dict) or not self._shape.accepts(data):
+        if not isinstance(data, dict) or not self._shape.accepts_all([data]):
             self._full_parse(data)
             return
-        self._shape.record_enums_of(data)
+        self._shape.record_enums([data])
 
     def page(self, records: Sequence[dict[str, Any]]) -> None:
         """``self(record)`` for each of a page's records (dicts): field by field when every one fits."""

@@ -35,7 +35,7 @@ from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
-from .._wire import ABSENT, RawRecord, _Absent, column
+from .._wire import ABSENT, RawRecord, column, column_types
 from ._kinds import Kind
 from ._siem import MAPPINGS
 
@@ -119,9 +119,6 @@ def csv_header(kind: Kind, with_id: bool = False) -> str:
     return _csv_line([*([EVENT_ID] if with_id else []), *kind.columns, EXTRA_COLUMN])
 
 
-_ABSENT = object()
-
-
 def csv_cells(kind: Kind, record: Mapping[str, Any], event_id: str | None = None) -> list[str]:
     """One record's cells under ``csv_header``: values no cell holds exactly go to ``_extra`` (the last cell).
 
@@ -133,8 +130,8 @@ def csv_cells(kind: Kind, record: Mapping[str, Any], event_id: str | None = None
     append = cells.append
     present = 0
     for name, category in kind.csv_plan:
-        value = record.get(name, _ABSENT)
-        if value is _ABSENT:
+        value = record.get(name, ABSENT)
+        if value is ABSENT:
             append("")
             continue
         present += 1
@@ -172,9 +169,7 @@ def _column_cells(category: str, values: list[Any]) -> list[Any] | None:
 
     ``values`` is the column (``_wire.column``: ``ABSENT`` where a record lacks the field), whose cell is empty.
     """
-    found = set(map(type, values))
-    absent = _Absent in found
-    found.discard(_Absent)
+    found, absent = column_types(values)
     if category == "text":
         if not found <= {str} or "" in values:  # "" is not absent: it goes to _extra
             return None
