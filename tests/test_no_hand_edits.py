@@ -24,6 +24,7 @@ NEW_FIELD = "recipientTeamTag"  # ... of a new singular record field
 NEW_MEDIUM = "SMS"
 DROPPED_STATUS = "READY"
 FENCE = re.compile(r"```json[ \t]*\n(.*?)\n```", re.DOTALL)
+pytestmark = pytest.mark.xdist_group("pipeline-copy")  # one worker makes the edited copy once (`--dist loadgroup`)
 
 CHECK = f'''
 import json, sys, warnings
@@ -116,7 +117,7 @@ def environment(root: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_the_copy_was_edited_by_the_pipeline_only(copy: Path) -> None:
-    changed = [p.relative_to(copy) for p in copy.rglob("*") if p.is_file()
+    changed = [p.relative_to(copy) for p in copy.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                and (ROOT / p.relative_to(copy)).exists() and (ROOT / p.relative_to(copy)).read_bytes() != p.read_bytes()]
     hand_written = [p for p in changed if p.parts[0] in ("cortex_wrapper", "tests", "scripts", "benchmarks")]
     assert hand_written == []

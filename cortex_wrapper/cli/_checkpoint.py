@@ -147,6 +147,8 @@ class Checkpoint:
     with_id: bool = False
     output_file: tuple[int, int] | None = None
     legacy_identities: bool = False
+    stored: str | None = field(default=None, compare=False, repr=False)
+    """The file's text as last read or written: ``save`` leaves a file that already holds it alone."""
 
     @property
     def at_newest(self) -> Counter[str]:
@@ -238,13 +240,28 @@ def load(path: Path) -> Checkpoint | None:
         data = json.loads(text)
     except ValueError:
         raise CliError(f"{path} is not a cortex-logs checkpoint (not JSON)") from None
-    return Checkpoint.from_json(data, path)
+    checkpoint = Checkpoint.from_json(data, path)
+    checkpoint.stored = text
+    return checkpoint
+
+
+def _render(content: dict[str, Any]) -> str:
+    """The file's text: one key per line, each value encoded by the C encoder (``indent`` would use the Python one)."""
+    return "{\n" + ",\n".join(f" {json.dumps(key)}: {json.dumps(value)}" for key, value in content.items()) + "\n}\n"
 
 
 def save(path: Path, checkpoint: Checkpoint) -> None:
-    """Replace ``path`` atomically and durably: it is either the old checkpoint or the new one, never a mix."""
+    """Replace ``path`` atomically and durably: it is either the old checkpoint or the new one, never a mix.
+
+    A checkpoint that has not changed since it was read or written is not written again (an idle poll
+    of ``--follow`` costs no temporary file, fsync or rename).
+    """
+    text = _render(checkpoint.to_json())
+    if text == checkpoint.stored:
+        return
     with atomic_text_file(path, "checkpoint") as write:
-        write(json.dumps(checkpoint.to_json(), indent=1) + "\n")
+        write(text)
+    checkpoint.stored = text
 
 
 class Cursor:

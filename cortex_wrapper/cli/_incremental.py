@@ -104,8 +104,9 @@ class _Run:
         return line_for(kind, self.fmt, record, event_id).encode()
 
     def commit(self, written: int, added: int) -> None:
-        """Make the appended bytes durable, then advance the checkpoint over them."""
-        sync(self.fd)
+        """Make the appended bytes durable (if any), then advance the checkpoint over them."""
+        if written:
+            sync(self.fd)
         self.cursor.advance(self.checkpoint, written, added)
         save(self.path, self.checkpoint)
         self.added += added

@@ -6,6 +6,7 @@ Statuses and reasons are consistent: a FAILED record has a ``failedReason`` and 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, cast
 
@@ -62,6 +63,7 @@ def _team(d: Draws) -> str:
     return TEAMS[d.u(13) % len(TEAMS)]
 
 
+@functools.lru_cache(maxsize=4096)  # its texts come from small pools (services, scorecards, people)
 def _text_hash(text: str) -> int:
     value = 0
     for char in text:

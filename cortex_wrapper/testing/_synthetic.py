@@ -45,12 +45,12 @@ class Draws:
 
     def get(self, name: str) -> object:
         """The value of field ``name`` (None when the record has no such field)."""
-        try:
-            return self._cache[name]
-        except KeyError:
-            field = self.gen.fields.get(name)
-            value = self._cache[name] = field(self) if field is not None else None
-            return value
+        cache = self._cache
+        if name in cache:  # not try/except: most look-ups are a record's first, and a raised KeyError costs more
+            return cache[name]
+        field = self.gen.fields.get(name)
+        value = cache[name] = field(self) if field is not None else None
+        return value
 
     def text(self, name: str) -> str:
         """Field ``name`` as a string."""

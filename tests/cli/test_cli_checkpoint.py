@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -239,3 +240,36 @@ def test_checkpoint_usage_errors(cli: Any, fake: FakeCortex, tmp_path: Path, mon
     result = cli(*connection(fake), *argv)
     assert result.code == 2 and message in result.err
     assert list(tmp_path.iterdir()) == [], "nothing is written"
+
+
+
+@pytest.mark.parametrize("command", list(KINDS))
+def test_a_run_with_nothing_new_leaves_the_checkpoint_and_the_output_alone(
+        cli: Any, fake: FakeCortex, tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an idle poll of --follow: no fsync and no replaced checkpoint when nothing would change
+    output = tmp_path / "out.jsonl"
+    ckpt = Path(f"{output}.ckpt")
+    assert incremental(cli, fake, command, output).code == 0
+    written = ckpt.read_bytes()
+    real_replace, real_sync = os.replace, vars(_incremental)["sync"]
+    replaced: list[str] = []
+    synced: list[int] = []
+
+    def replace(src: str, dst: Path) -> None:
+        replaced.append(str(dst))
+        real_replace(src, dst)
+
+    def sync(fd: int) -> None:
+        synced.append(fd)
+        real_sync(fd)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(_incremental, "sync", sync)
+    assert incremental(cli, fake, command, output).code == 0
+    assert (replaced, synced) == ([], []), "nothing new: nothing to make durable"
+    assert ckpt.read_bytes() == written
+    fake.insert_newest(KINDS[command], 2)
+    assert incremental(cli, fake, command, output).code == 0
+    assert (replaced, len(synced)) == ([str(ckpt)], 1), "two new records: one commit"
+    checkpoint = load(ckpt)
+    assert checkpoint is not None and checkpoint.records == len(lines(output))

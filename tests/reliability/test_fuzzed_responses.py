@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import datetime as dt
+import functools
 import json
 import threading
 import zlib
@@ -378,6 +379,7 @@ def response(status: int, content: bytes, content_type: str | None, headers: Ite
 # -- 2xx pages -------------------------------------------------------------------------------------------------
 
 
+@functools.cache  # built once per operation: a strategy built per example is validated again each time
 def page_bodies(operation: str) -> st.SearchStrategy[tuple[Any, list[str]]]:
     schema = SCHEMAS[page_schema(operation)]
     valid = from_schema(schema, PAGE_FIELDS)
@@ -432,12 +434,16 @@ RETRY_AFTER = st.one_of(
 )
 
 
+@functools.cache  # built once per schema, as page_bodies
+def error_bodies(schema_name: str) -> st.SearchStrategy[tuple[Any, list[str]]]:
+    valid = from_schema(SCHEMAS[schema_name], {"retryAfter": st.one_of(st.integers(-10, 120), NUMBERS, ANY_JSON)})
+    return st.one_of(valid.flatmap(perturbed), ANY_JSON.map(lambda b: (b, ["not an error"])))
+
+
 @st.composite
 def error_answers(draw: st.DrawFn) -> tuple[int, Any, list[str], list[tuple[str, str]]]:
     status = draw(st.one_of(st.just(429), st.sampled_from(sorted(ERROR_CLASSES))))
-    schema = SCHEMAS["TooManyRequestsProblemDetail" if status == 429 else "ErrorResponse"]
-    valid = from_schema(schema, {"retryAfter": st.one_of(st.integers(-10, 120), NUMBERS, ANY_JSON)})
-    body, done = draw(st.one_of(valid.flatmap(perturbed), ANY_JSON.map(lambda b: (b, ["not an error"]))))
+    body, done = draw(error_bodies("TooManyRequestsProblemDetail" if status == 429 else "ErrorResponse"))
     headers = []
     if draw(st.booleans()):
         headers.append(("Retry-After", draw(RETRY_AFTER)))
