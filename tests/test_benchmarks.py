@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks import __main__ as bench
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("benchmark-smoke")]  # one worker makes the smoke run once (`--dist loadgroup`)
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

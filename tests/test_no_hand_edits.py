@@ -24,7 +24,6 @@ NEW_FIELD = "recipientTeamTag"  # ... of a new singular record field
 NEW_MEDIUM = "SMS"
 DROPPED_STATUS = "READY"
 FENCE = re.compile(r"```json[ \t]*\n(.*?)\n```", re.DOTALL)
-pytestmark = pytest.mark.xdist_group("pipeline-copy")  # one worker makes the edited copy once (`--dist loadgroup`)
 
 CHECK = f'''
 import json, sys, warnings

@@ -29,7 +29,6 @@ from packaging.utils import canonicalize_name
 
 from .support.operations import ROOT
 
-pytestmark = pytest.mark.xdist_group("wheel")  # one worker builds and installs the wheel once (`--dist loadgroup`)
 MISSING_MARKER = "missing library stubs or py.typed marker"
 DEV_ONLY = {"openapi-python-client", "ruff", "mypy", "pytest", "pytest-recording", "vcrpy", "jsonschema",
             "hypothesis", "jinja2", "pydantic", "typer", "build", "hatchling", "types-python-dateutil"}
