@@ -312,8 +312,11 @@ def export_path(records: int, page_size: int = DEFAULT_PAGE_SIZE, repeat: int = 
                 floor = functools.partial(_minimal_loop, served.url, served.token, command,
                                           "csv" if fmt == "csv" else "jsonl", pages, page_size, out)
                 cli = functools.partial(_cli_export, served.url, served.token, command, fmt, page_size, out)
-                loop = min(_cpu(floor)[0] for _ in range(repeat))
-                ours = min(_cpu(cli)[0] for _ in range(repeat))
+                loops, clis = [], []
+                for _ in range(repeat):  # interleaved, so a slow spell of the machine hits both alike
+                    loops.append(_cpu(floor)[0])
+                    clis.append(_cpu(cli)[0])
+                loop, ours = min(loops), min(clis)
                 count = sum(1 for _ in out.open(encoding="utf-8")) - (1 if fmt == "csv" else 0)
                 assert count == records, (command, fmt, count)
                 figures[f"{command} {fmt}"] = {"records": records, "cli_cpu_seconds": ours,
@@ -345,7 +348,8 @@ class _Synced:
 class _Polls:
     """The follower's ``wait``: sleeps out each interval while records arrive, then ``idle`` polls back to back.
 
-    The idle polls find nothing new; this process's CPU time is taken around them, then the follower is stopped.
+    The idle polls find nothing new; this process's CPU time is taken between one wait and the next (one
+    poll each), then the follower is stopped.
     """
 
     def __init__(self, synced: _Synced, expected: int, idle: int, deadline: float, notes: list[str]) -> None:
@@ -353,21 +357,24 @@ class _Polls:
         self.polls = 0
         self.idle_notes: list[str] = []
         self.idle_polls = -1  # -1: records still arriving
-        self.cpu_start = self.cpu_seconds = 0.0
+        self.idle_cpu: list[float] = []  # CPU seconds of each idle poll
+        self._cpu_mark = 0.0
         self.first_idle_note = 0
 
     def __call__(self, seconds: float) -> None:
+        now = time.process_time()
         self.polls += 1
         if self.idle_polls < 0:
             if len(self.synced.at) < self.expected and time.monotonic() < self.deadline:
                 time.sleep(seconds)
                 return
             self.idle_polls, self.first_idle_note = 0, len(self.notes)
-            self.cpu_start = time.process_time()
+            self._cpu_mark = time.process_time()
             return
         self.idle_polls += 1
+        self.idle_cpu.append(now - self._cpu_mark)
+        self._cpu_mark = time.process_time()
         if self.idle_polls >= self.idle:
-            self.cpu_seconds = time.process_time() - self.cpu_start
             self.idle_notes = self.notes[self.first_idle_note:]
             raise Stopped
 
@@ -389,8 +396,8 @@ def _empty_page_round_trip(url: str, token: str, repeat: int = 5) -> tuple[float
     return statistics.median(walls), min(cpus)
 
 
-def _window_page_cpu(url: str, token: str, since: dt.datetime, repeat: int = 5) -> tuple[float, int]:
-    """Least CPU seconds of one bare httpx GET plus ``json.loads`` of the late-arrival window an idle poll re-reads."""
+def _window_page_cpu(url: str, token: str, since: dt.datetime, repeat: int = 25) -> tuple[float, int]:
+    """Median CPU seconds of one bare httpx GET plus ``json.loads`` of the late-arrival window an idle poll re-reads."""
     params = {"fromDate": since.strftime("%Y-%m-%dT%H:%M:%S"), "orderBy": "ASC",
               "pageSize": str(DEFAULT_PAGE_SIZE), "page": "0"}
     cpus, records = [], 0
@@ -401,7 +408,7 @@ def _window_page_cpu(url: str, token: str, since: dt.datetime, repeat: int = 5) 
             records = len(json.loads(api.get(NOTIFICATION_LOGS.path, params=params).raise_for_status().content)
                           [NOTIFICATION_LOGS.list_key])
             cpus.append(time.process_time() - cpu)
-    return min(cpus), records
+    return statistics.median(cpus), records
 
 
 def follow_mode(records: int, seconds: float, interval: float = 0.5, idle_polls: int = 50,
@@ -410,7 +417,8 @@ def follow_mode(records: int, seconds: float, interval: float = 0.5, idle_polls:
 
     The records arrive over ``seconds``; each one's delay from creation (the stamp the fake gives it) to the
     fsync of its line is measured against ``interval/2 + round trip``. Then ``idle_polls`` polls find nothing
-    new: CPU seconds each, against one bare GET (plus ``json.loads``) of the same late-arrival window.
+    new: the median CPU seconds of one, against the median of a bare GET (plus ``json.loads``) of the same
+    late-arrival window.
 
     The fake runs in its own process (``Served``), so this process's CPU time is the follower's alone.
     """
@@ -450,7 +458,7 @@ def follow_mode(records: int, seconds: float, interval: float = 0.5, idle_polls:
     bound = interval / 2 + round_trip
     idle_notes = [note for note in polls.idle_notes if ": 0 new " in note]
     median_delay = statistics.median(delays) if delays else math.nan
-    per_poll = polls.cpu_seconds / max(polls.idle_polls, 1)
+    per_poll = statistics.median(polls.idle_cpu) if polls.idle_cpu else math.nan
     return {
         "records": records, "created": len(created), "exported_lines": len(lines),
         "exported_ids": sorted(int(r["id"]) for r in lines), "created_ids": sorted(created),

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, ClassVar
 
 from cortex_api_client.operations import ENUM_SITES, Field, OperationSpec
 from cortex_api_client.types import UNKNOWN_ENUM_VALUES, parse_datetime
@@ -38,17 +38,16 @@ class RawRecord:
     """One record as the API sent it: ``data`` (the decoded JSON object, keys in wire order) and ``text``.
 
     ``text`` is the record's JSON text exactly as it stood in the response body (escapes, spacing and
-    number forms included). Two records are equal when their data are.
+    number forms included). Two records are equal when their data are; like their data (a dict), records
+    have no hash.
     """
 
     data: dict[str, Any]
     text: str
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # as dict declares it: not Hashable, for a type checker too
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RawRecord) and self.data == other.data
-
-    def __hash__(self) -> int:
-        return hash(self.text)
 
     def get(self, wire_name: str, default: Any = None) -> Any:
         """The value of a field by its wire name (``dateCreated``), or ``default``."""

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cortex_wrapper import CortexResponseError
+from cortex_wrapper import CortexResponseError, RawRecord
 
 from .support.api import Harness, audit_record, log_record
 
@@ -63,3 +63,11 @@ def test_a_record_that_is_a_list_of_pairs_is_not_an_object(harness: Harness, mod
             harness.pages(client, "audit_logs")
         else:
             harness.raw_pages(client, "audit_logs")
+
+
+def test_records_equal_by_data_are_unhashable_like_their_data() -> None:
+    # equal records must hash alike; their data is a dict, so a RawRecord has no hash (as a dict has none)
+    compact, spaced = RawRecord({"id": 1}, '{"id":1}'), RawRecord({"id": 1}, '{ "id": 1 }')
+    assert compact == spaced
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(compact)
