@@ -132,11 +132,12 @@ figures that count; absolute times vary from machine to machine. Scenarios (`ben
 3. **Memory**: peak RSS of a child process streaming 1,000,000 audit logs to a null sink, against 100,000;
    the same for notification runs (deduplicated by id, so the crawl also keeps a window of recent ids).
 4. **Parse**: parsing page bodies into the generated models (the client's `parse_page`, which includes
-   `json.loads`), as a ratio to `json.loads` alone on the same bodies.
+   `json.loads`), as a ratio to `json.loads` alone on the same bodies (the least of nine runs each, taken in turn,
+   each after a `gc.collect()`).
 5. **Export path**: CPU seconds of `cortex-logs COMMAND --format FMT --output FILE` (in process, every record
    validated) against a minimal loop (httpx, `json.loads`, then `json.dumps` or `csv.writer` per record, four
    pages in flight), same pages from a warmed fake; the least of seven runs each, the loop's and the CLI's runs
-   taken in turn (this machine's CPU time varies by +-20% and more from run to run).
+   taken in turn, each after a `gc.collect()` (this machine's CPU time varies by +-20% and more from run to run).
 6. **Follow mode**: `cortex-logs notifications --follow --interval 0.5s` (in process, the fake in its own) while
    the fake creates 40 records at random times over 20 s (0.05 s round trip): the median delay from a record's
    creation (its timestamp) to the fsync of its line, against `interval/2 + round trip` (what a record
