@@ -15,12 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cortex_wrapper._defaults import DEFAULT_PAGE_SIZE
+
 from . import scenarios
 
 FULL: dict[str, Any] = {"latency_records": 100_000, "rate_limit": 300, "rate_windows": 3, "memory": (100_000, 1_000_000),
-        "parse_pages": 10, "export_records": 50_000, "export_repeat": 7, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50}}
+        "parse_pages": 10, "export_records": 50_000, "export_page_size": DEFAULT_PAGE_SIZE, "export_repeat": 7, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50}}
 SMOKE: dict[str, Any] = {"latency_records": 3_000, "rate_limit": 20, "rate_windows": 2, "memory": (2_000, 6_000), "parse_pages": 2,
-         "export_records": 1_000, "export_repeat": 1, "follow": {"records": 6, "seconds": 1.0, "idle_polls": 6, "latency": 0.01}}
+         "export_records": 600, "export_page_size": 200, "export_repeat": 1, "follow": {"records": 6, "seconds": 1.0, "idle_polls": 6, "latency": 0.01}}
 TARGETS = {"latency_ratio": 1.3, "naive_speedup": 8.0, "rate_fraction": 0.9, "share_429": 0.01, "memory_growth": 0.10,
            "parse_ratio": 5.0, "export_ratio": 1.3, "follow_delay_ratio": 1.3, "follow_idle_cpu_ratio": 3.0}
 
@@ -37,7 +39,7 @@ def run(sizes: dict[str, Any], latency: scenarios.Latency, factor: float) -> dic
         "rate_bound": scenarios.rate_bound(sizes["rate_limit"], sizes["rate_windows"], factor=factor),
         "memory": scenarios.memory(*sizes["memory"]),
         "parse": scenarios.parse_cost(sizes["parse_pages"]),
-        "export": scenarios.export_path(sizes["export_records"], repeat=sizes["export_repeat"]),
+        "export": scenarios.export_path(sizes["export_records"], sizes["export_page_size"], sizes["export_repeat"]),
         "follow": scenarios.follow_mode(**sizes["follow"]),
     }
 
@@ -145,7 +147,7 @@ figures that count; absolute times vary from machine to machine. Scenarios (`ben
    GETs of an empty page). Then 50 polls with nothing new, back to back: the median CPU seconds of this
    process per poll, against the median of 25 bare httpx GETs plus `json.loads` of the same late-arrival window
    (the least any poller re-reading it does). The target allows 3x: that request, its validation, and reading the checkpoint (an idle
-   poll writes none: nothing new, nothing to make durable).
+   poll replaces no checkpoint and fsyncs nothing; with `--status-file`, each poll would also replace that file).
 """
 
 if __name__ == "__main__":

@@ -328,7 +328,7 @@ def export_path(records: int, page_size: int = DEFAULT_PAGE_SIZE, repeat: int = 
                 loop, ours = min(loops), min(clis)
                 count = sum(1 for _ in out.open(encoding="utf-8")) - (1 if fmt == "csv" else 0)
                 assert count == records, (command, fmt, count)
-                figures[f"{command} {fmt}"] = {"records": records, "cli_cpu_seconds": ours,
+                figures[f"{command} {fmt}"] = {"records": records, "pages": pages, "cli_cpu_seconds": ours,
                                                "loop_cpu_seconds": loop, "ratio": ours / loop,
                                                "records_per_cpu_second": records / ours}
     return figures

@@ -33,7 +33,7 @@ _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # 
 _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]  # raw_decode's C scanner
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # its own __eq__ (by data), and so no hash: see below
 class RawRecord:
     """One record as the API sent it: ``data`` (the decoded JSON object, keys in wire order) and ``text``.
 

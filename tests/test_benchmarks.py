@@ -63,8 +63,8 @@ def test_scenarios_report_their_figures(smoke: tuple[str, dict[str, Any]]) -> No
 def test_the_export_path_scenario_measures_every_format(smoke: tuple[str, dict[str, Any]]) -> None:
     export = smoke[1]["export"]
     assert set(export) == {f"{c} {f}" for c in ("audit", "runs") for f in ("jsonl", "csv", "ecs", "ocsf")}
-    records = bench.SMOKE["export_records"]
-    assert all(f["records"] == records and f["cli_cpu_seconds"] > 0 and f["loop_cpu_seconds"] > 0
+    assert (bench.SMOKE["export_records"], bench.SMOKE["export_page_size"]) == (600, 200)
+    assert all(f["records"] == 600 and f["pages"] == 3 and f["cli_cpu_seconds"] > 0 and f["loop_cpu_seconds"] > 0
                for f in export.values())
 
 
@@ -76,7 +76,8 @@ def test_the_follow_scenario_exports_each_record_once_and_times_it(smoke: tuple[
     assert figures["synced_more_than_once"] == 0
     for name in ("median_delay_seconds", "min_delay_seconds", "max_delay_seconds", "round_trip_seconds"):
         assert 0 < figures[name] < 30 and math.isfinite(figures[name]), (name, figures[name])
-    assert figures["bound_seconds"] == pytest.approx(figures["interval_seconds"] / 2 + figures["round_trip_seconds"])
+    assert figures["interval_seconds"] == 0.5
+    assert figures["bound_seconds"] == pytest.approx(0.25 + figures["round_trip_seconds"])
     assert figures["idle_polls"] == figures["idle_polls_requested"] == sizes["idle_polls"]
     assert figures["idle_polls_reporting_0_new"] == sizes["idle_polls"], "the idle polls found nothing new"
     assert figures["window_records"] == sizes["records"] and figures["idle_cpu_seconds_per_poll"] > 0

@@ -250,15 +250,18 @@ def _render(content: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(f" {json.dumps(key)}: {json.dumps(value)}" for key, value in content.items()) + "\n}\n"
 
 
-def save(path: Path, checkpoint: Checkpoint) -> None:
+def save(path: Path, checkpoint: Checkpoint, before: Callable[[], None] | None = None) -> None:
     """Replace ``path`` atomically and durably: it is either the old checkpoint or the new one, never a mix.
 
-    A checkpoint that has not changed since it was read or written is not written again (an idle poll
-    of ``--follow`` costs no temporary file, fsync or rename).
+    ``before`` runs first, whenever the file is replaced: it makes durable what the new checkpoint covers
+    (the output). A checkpoint that has not changed since it was read or written is not written again, and
+    then ``before`` does not run either (an idle poll of ``--follow`` costs no fsync, temporary file or rename).
     """
     text = _render(checkpoint.to_json())
     if text == checkpoint.stored:
         return
+    if before is not None:
+        before()
     with atomic_text_file(path, "checkpoint") as write:
         write(text)
     checkpoint.stored = text

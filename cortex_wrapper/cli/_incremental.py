@@ -7,7 +7,8 @@ Design:
   logs, ``dateCreated`` for notifications and runs) and the identities of the records sharing it.
 * Order of writes, always: append to the output, ``fsync`` it, then replace the checkpoint
   atomically. So the checkpoint never covers bytes that are not durable, and whatever follows the
-  covered length is the tail of an interrupted run.
+  covered length is the tail of an interrupted run. A run that would leave the checkpoint as it is
+  (nothing new: an idle poll of ``--follow``) does neither.
 * A run starts by locking the output (``flock``), then *repairs* it: truncates it back to the
   checkpoint's ``output_bytes`` (a shorter output is an error: it was changed by hand). A first run
   writes an empty checkpoint before any output, so even its partial output is repaired.
@@ -46,7 +47,7 @@ from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._wire import RawRecord
 from ._checkpoint import Checkpoint, Cursor, load, save
 from ._dates import within_utc
-from ._durable import append, locked_append, sync, truncate
+from ._durable import append, fsync_directory, locked_append, sync, truncate
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
 from ._kinds import Kind, Occurrences
@@ -104,11 +105,9 @@ class _Run:
         return line_for(kind, self.fmt, record, event_id).encode()
 
     def commit(self, written: int, added: int) -> None:
-        """Make the appended bytes durable (if any), then advance the checkpoint over them."""
-        if written:
-            sync(self.fd)
+        """Advance the checkpoint over the appended bytes; replacing it makes the output durable first."""
         self.cursor.advance(self.checkpoint, written, added)
-        save(self.path, self.checkpoint)
+        save(self.path, self.checkpoint, before=lambda: sync(self.fd))
         self.added += added
 
     def stream(self, pages: Iterator[Any], progress: Progress) -> None:
@@ -192,7 +191,13 @@ def _after_rotation(path: Path, fd: int, output: str, checkpoint: Checkpoint, no
     notify(f"cortex-logs: {output} was rotated; continuing in a new file")
     checkpoint.output_bytes = 0
     checkpoint.output_file = _file_id(fd)
-    save(path, checkpoint)
+    save(path, checkpoint, before=lambda: _make_new_output_durable(fd, output))
+
+
+def _make_new_output_durable(fd: int, output: str) -> None:
+    """Make a new output file (a first run's, or the one logrotate created) and its directory entry durable."""
+    sync(fd)
+    fsync_directory(Path(output).resolve().parent)
 
 
 def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any], with_id: bool,
@@ -205,7 +210,7 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
             raise CliError(f"{output} already holds data that checkpoint {path} does not cover; "
                            "export to a new file, or pass the checkpoint that wrote it")
         checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id, output_file=_file_id(fd))
-        save(path, checkpoint)
+        save(path, checkpoint, before=lambda: _make_new_output_durable(fd, output))
         return checkpoint
     checkpoint.check(path, kind.command, fmt, query, with_id)
     if checkpoint.output_file is not None and checkpoint.output_file != _file_id(fd):

@@ -151,13 +151,13 @@ def test_crash_at_every_commit_then_resume(cli: Any, fake: FakeCortex, tmp_path:
                                            monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     # the `save` in _incremental's namespace, the one patched below; read through vars() because _incremental
     # imports it from _checkpoint without re-exporting it, so `_incremental.save` is an attr-defined error under --strict
-    real_save: Callable[[Path, Checkpoint], None] = vars(_incremental)["save"]
+    real_save: Callable[[Path, Checkpoint, Callable[[], None] | None], None] = vars(_incremental)["save"]
     saves = 0
 
-    def counted(path: Path, checkpoint: Checkpoint) -> None:
+    def counted(path: Path, checkpoint: Checkpoint, before: Callable[[], None] | None = None) -> None:
         nonlocal saves
         saves += 1
-        real_save(path, checkpoint)
+        real_save(path, checkpoint, before)
 
     reference = tmp_path / "reference.jsonl"
     monkeypatch.setattr(_incremental, "save", counted)
@@ -167,7 +167,8 @@ def test_crash_at_every_commit_then_resume(cli: Any, fake: FakeCortex, tmp_path:
         output = tmp_path / f"crash-{crash_at}.jsonl"
         calls = 0
 
-        def save(path: Path, checkpoint: Checkpoint, crash_at: int = crash_at, output: Path = output) -> None:
+        def save(path: Path, checkpoint: Checkpoint, before: Callable[[], None] | None = None,
+                 crash_at: int = crash_at, output: Path = output) -> None:
             nonlocal calls
             calls += 1
             if calls == crash_at:
@@ -175,7 +176,7 @@ def test_crash_at_every_commit_then_resume(cli: Any, fake: FakeCortex, tmp_path:
                     with output.open("ab") as stream:
                         stream.write(b'{"torn":')  # and a torn write on top
                 raise Crash
-            real_save(path, checkpoint)
+            real_save(path, checkpoint, before)
 
         monkeypatch.setattr(_incremental, "save", save)
         assert incremental(cli, fake, command, output, "--page-size", "50").code == 130, f"crashed at save {crash_at}"
@@ -242,34 +243,56 @@ def test_checkpoint_usage_errors(cli: Any, fake: FakeCortex, tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == [], "nothing is written"
 
 
-
-@pytest.mark.parametrize("command", list(KINDS))
-def test_a_run_with_nothing_new_leaves_the_checkpoint_and_the_output_alone(
-        cli: Any, fake: FakeCortex, tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # an idle poll of --follow: no fsync and no replaced checkpoint when nothing would change
-    output = tmp_path / "out.jsonl"
-    ckpt = Path(f"{output}.ckpt")
-    assert incremental(cli, fake, command, output).code == 0
-    written = ckpt.read_bytes()
+def durability_events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the incremental export makes durable, in order: "sync" (the output) and "replace FILE"."""
+    events: list[str] = []
     real_replace, real_sync = os.replace, vars(_incremental)["sync"]
-    replaced: list[str] = []
-    synced: list[int] = []
 
     def replace(src: str, dst: Path) -> None:
-        replaced.append(str(dst))
+        events.append(f"replace {Path(dst).name}")
         real_replace(src, dst)
 
     def sync(fd: int) -> None:
-        synced.append(fd)
+        events.append("sync")
         real_sync(fd)
 
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(_incremental, "sync", sync)
-    assert incremental(cli, fake, command, output).code == 0
-    assert (replaced, synced) == ([], []), "nothing new: nothing to make durable"
+    return events
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("command", list(KINDS))
+def test_a_run_with_nothing_new_leaves_the_checkpoint_and_the_output_alone(
+        cli: Any, fake: FakeCortex, tmp_path: Path, command: str, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an idle poll of --follow: no fsync and no replaced checkpoint when nothing would change
+    output = tmp_path / f"out.{fmt}"
+    ckpt = Path(f"{output}.ckpt")
+    assert incremental(cli, fake, command, output, fmt=fmt).code == 0
+    written = ckpt.read_bytes()
+    events = durability_events(monkeypatch)
+    assert incremental(cli, fake, command, output, fmt=fmt).code == 0
+    assert events == [], "nothing new: nothing to make durable"
     assert ckpt.read_bytes() == written
     fake.insert_newest(KINDS[command], 2)
-    assert incremental(cli, fake, command, output).code == 0
-    assert (replaced, len(synced)) == ([str(ckpt)], 1), "two new records: one commit"
+    assert incremental(cli, fake, command, output, fmt=fmt).code == 0
+    assert events == ["sync", f"replace {ckpt.name}"], "two new records: the output made durable, then one commit"
     checkpoint = load(ckpt)
-    assert checkpoint is not None and checkpoint.records == len(lines(output))
+    assert checkpoint is not None and checkpoint.records == len(lines(output)) - (fmt == "csv")
+
+
+@pytest.mark.parametrize("command", list(KINDS))
+def test_a_copytruncate_with_nothing_new_is_made_durable_before_the_checkpoint_says_so(
+        cli: Any, fake: FakeCortex, tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the checkpoint's output_bytes drops to 0: the emptied output must be durable first, or a power loss could
+    # bring its old bytes back under a checkpoint that covers none of them
+    output = tmp_path / "out.jsonl"
+    assert incremental(cli, fake, command, output).code == 0
+    output.write_text("")  # logrotate copytruncate
+    events = durability_events(monkeypatch)
+    result = incremental(cli, fake, command, output)
+    assert result.code == 0 and "was truncated" in result.err
+    assert output.read_text() == "", "nothing new since: nothing appended"
+    assert events == ["sync", "replace out.jsonl.ckpt"]
+    checkpoint = load(Path(f"{output}.ckpt"))
+    assert checkpoint is not None and checkpoint.output_bytes == 0
