@@ -90,14 +90,15 @@ class Param:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: text holding one is not UTF-8 (it cannot be sent, or written, as it is)."""
 
 
 def unsendable(text: str) -> str | None:
     """Why ``text`` cannot go in a query (control characters, lone surrogates), or None when it can."""
     if _CONTROL.search(text):
         return "control characters are not allowed"
-    if not text.isascii() and _SURROGATE.search(text):
+    if not text.isascii() and SURROGATE.search(text):
         return "lone surrogates cannot be sent (not UTF-8)"
     return None
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
+from .._params import SURROGATE
 from .._wire import ABSENT, RawRecord, column, column_types
 from ._kinds import Kind
 from ._siem import MAPPINGS
@@ -43,7 +44,6 @@ EXTRA_COLUMN = "_extra"
 NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?%?")
 CELL_WIDTH = 32
 TABLE_SAMPLE = 200
-SURROGATE = re.compile("[\ud800-\udfff]")
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 
 
