@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cortex_wrapper import AuditLogResponse, NotificationLog, NotificationRun
+from cortex_wrapper import AuditLogResponse, NotificationLog, NotificationRun, RawRecord
+from cortex_wrapper._defaults import DEDUPE_WINDOW_PAGES
+from cortex_wrapper._operations import NOTIFICATION_RUNS
+from cortex_wrapper._pagination import Crawl
 
-from .support.api import RECORD, Harness, ScriptedFake, audit_record, error_response, iso, log_record
+from .support.api import RECORD, Harness, ScriptedFake, audit_record, error_response, iso, log_record, run_record
 
 
 def test_2503_records_in_three_requests_in_server_order(harness: Harness) -> None:
@@ -284,3 +290,35 @@ def test_a_probe_answered_with_the_last_page_under_its_own_number_keeps_the_repe
 
     items = harness.items(harness.client(_paging(records, 1, clamp), page_size=1), "audit_logs")
     assert [e.object_identifier for e in items] == ["svc-4", "svc-5", "svc-5"]
+
+
+def _dedupe_one_at_a_time(pages: list[list[int]], window: int) -> list[list[int]]:
+    """The reference: each id kept unless among the last ``window`` kept ids, the window updated per record."""
+    recent: deque[int] = deque()
+    kept_pages = []
+    for page in pages:
+        kept = []
+        for ident in page:
+            if ident in recent:
+                continue
+            kept.append(ident)
+            recent.append(ident)
+            if len(recent) > window:
+                recent.popleft()
+        kept_pages.append(kept)
+    return kept_pages
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), max_size=6), max_size=12), st.booleans())
+def test_deduplication_keeps_what_one_record_at_a_time_would(pages: list[list[int]], raw: bool) -> None:
+    # page_size 2, concurrency 1: a window of 2 * (1 + DEDUPE_WINDOW_PAGES) ids, small enough to evict often
+    crawl: Crawl[Any] = Crawl(NOTIFICATION_RUNS, [], page_size=2, max_pages=None, concurrency=1, raw=raw)
+    window = 2 * (1 + DEDUPE_WINDOW_PAGES)
+
+    def item(ident: int) -> Any:
+        return RawRecord({"id": ident}, "{}") if raw else NotificationRun.from_dict(run_record(ident))
+
+    got = [[(i.data["id"] if raw else i.id) for i in crawl._dedupe([item(n) for n in page])]
+           for page in pages]
+    assert got == _dedupe_one_at_a_time(pages, window)
