@@ -208,7 +208,6 @@ def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
             raise SpecError(f"{op_id}: the description names no permission ('must have the `...` permission')")
         params = [_parameter(doc, op_id, p, open_sites) for p in op.get("parameters", []) if p["name"] not in PAGING]
         lower, upper = _bounds(op_id, params)
-        record_schema = _schemas(doc)[record]
         fields = _fields(doc, record)
         dated = [f.wire for f in fields if f.value_type == "datetime"]
         time_field = next((w for w in ("dateCreated", "timestamp") if w in dated), dated[0] if dated else None)
@@ -219,7 +218,7 @@ def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
         rows.append(OperationRow(
             operation_id=op_id, method_name=method_name, constant=method_name.upper(), path=path,
             list_key=list_key, model=record, permission=permission.group(1), lower_bound=lower, upper_bound=upper,
-            time_field=time_field, id_field="id" if "id" in record_schema.get("properties", {}) else None,
+            time_field=time_field, id_field="id" if any(f.wire == "id" for f in fields) else None,
             parameters=tuple(params), fields=fields, summary=" ".join(str(op.get("summary", op_id)).split()),
         ))
     return rows
