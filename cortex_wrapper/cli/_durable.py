@@ -138,6 +138,12 @@ def sync(fd: int) -> None:
     os.fsync(fd)
 
 
+def sync_created(fd: int, path: Path) -> None:
+    """Make a file just created at ``path`` (open as ``fd``) durable, its directory entry included."""
+    sync(fd)
+    fsync_directory(path.resolve().parent)
+
+
 def truncate(fd: int, length: int) -> None:
     """Cut ``fd`` back to ``length`` bytes, durably."""
     os.ftruncate(fd, length)

@@ -47,7 +47,7 @@ from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._wire import RawRecord
 from ._checkpoint import Checkpoint, Cursor, load, save
 from ._dates import within_utc
-from ._durable import append, fsync_directory, locked_append, sync, truncate
+from ._durable import append, locked_append, sync, sync_created, truncate
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
 from ._kinds import Kind, Occurrences
@@ -191,13 +191,7 @@ def _after_rotation(path: Path, fd: int, output: str, checkpoint: Checkpoint, no
     notify(f"cortex-logs: {output} was rotated; continuing in a new file")
     checkpoint.output_bytes = 0
     checkpoint.output_file = _file_id(fd)
-    save(path, checkpoint, before=lambda: _make_new_output_durable(fd, output))
-
-
-def _make_new_output_durable(fd: int, output: str) -> None:
-    """Make a new output file (a first run's, or the one logrotate created) and its directory entry durable."""
-    sync(fd)
-    fsync_directory(Path(output).resolve().parent)
+    save(path, checkpoint, before=lambda: sync_created(fd, Path(output)))  # a new output: logrotate's
 
 
 def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any], with_id: bool,
@@ -210,7 +204,7 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
             raise CliError(f"{output} already holds data that checkpoint {path} does not cover; "
                            "export to a new file, or pass the checkpoint that wrote it")
         checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id, output_file=_file_id(fd))
-        save(path, checkpoint, before=lambda: _make_new_output_durable(fd, output))
+        save(path, checkpoint, before=lambda: sync_created(fd, Path(output)))  # a first run's new output
         return checkpoint
     checkpoint.check(path, kind.command, fmt, query, with_id)
     if checkpoint.output_file is not None and checkpoint.output_file != _file_id(fd):
