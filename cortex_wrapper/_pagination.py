@@ -8,9 +8,11 @@ import logging
 import queue
 import threading
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
@@ -19,7 +21,7 @@ from ._errors import BadRequestError, NotFoundError
 from ._operations import Operation
 from ._params import Pairs
 from ._response import Page, parse_page, parse_raw_page
-from ._wire import RawRecord
+from ._wire import Column, RawRecord, column
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,10 +73,16 @@ class Crawl(Generic[T]):
         self.operation = operation
         self.parse: Callable[[Operation[Any], Any], Page[T]] = parse_raw_page if raw else parse_page  # type: ignore[assignment]
         """Models (``parse_page``), or ``RawRecord`` items (``parse_raw_page``) for ``raw_pages()``."""
-        self._key: Callable[[Any], Any] | None = None
+        self._keys: Callable[[list[Any]], list[Any]] | None = None
+        """The ids of a page's items (None: records without ids)."""
+        self._wire_id: str | None = None  # the id's column, in a raw page's columns (the id is required)
         if (id_field := operation.id_field) is not None:
             wire_id = next(f.wire for f in operation.spec.fields if f.name == id_field)
-            self._key = (lambda item: item.data.get(wire_id)) if raw else (lambda item: getattr(item, id_field))
+            if raw:
+                self._wire_id = wire_id
+                self._keys = lambda items: column([item.data for item in items], wire_id, None)
+            else:
+                self._keys = lambda items: list(map(attrgetter(id_field), items))
         self._pairs = pairs
         self.page_size = page_size
         self.max_pages = max_pages
@@ -163,12 +171,14 @@ class Crawl(Generic[T]):
 
     def _accept(self, number: int, page: Page[T]) -> Page[T]:
         self._previous = page.items
-        items = self._dedupe(page.items)
+        items = self._dedupe(page.items, page._columns)
         if self.last_page is not None and number >= self.last_page:
             self._stop()
         if self.max_pages is not None and number + 1 >= self.max_pages:
             self._stop()
-        return dataclasses.replace(page, items=items)
+        if items is page.items:
+            return page
+        return dataclasses.replace(page, items=items, _columns=None)  # the columns were the items
 
     def _plan(self, first: Page[T]) -> None:
         self._first_totals = (first.total, first.total_pages)
@@ -181,22 +191,39 @@ class Crawl(Generic[T]):
         else:
             self.last_page = max(first.total_pages - 1, 0)
 
-    def _dedupe(self, items: list[T]) -> list[T]:
-        identify = self._key
-        if identify is None:
+    def _dedupe(self, items: list[T], columns: Mapping[str, Column] | None = None) -> list[T]:
+        """``items`` without the records whose id came among the last ``_id_window`` ids kept.
+
+        ``columns``: the items' columns (``Page._columns``), which hold the ids of a validated raw page.
+        """
+        if self._keys is None:
             return items
+        taken = columns.get(self._wire_id) if columns is not None and self._wire_id is not None else None
+        keys = taken.values if taken is not None and not taken.absent else self._keys(items)
+        recent_ids, recent = self._recent_ids, self._recent_set
+        if not recent.isdisjoint(keys) or len(set(keys)) != len(keys):
+            return self._dedupe_each(items, keys)
+        # the usual page: every id is new (whatever leaves the window meanwhile), so all are kept
+        recent_ids.extend(keys)
+        recent.update(keys)
+        if (excess := len(recent_ids) - self._id_window) > 0:  # the oldest ids leave the window
+            recent.difference_update(map(deque.popleft, repeat(recent_ids, excess)))
+        return items
+
+    def _dedupe_each(self, items: list[T], keys: list[Any]) -> list[T]:
+        """``_dedupe`` one item at a time, for a page that repeats an id."""
+        recent_ids, recent = self._recent_ids, self._recent_set
         kept = []
-        for item in items:
-            key = identify(item)
-            if key in self._recent_set:
+        for item, key in zip(items, keys, strict=True):
+            if key in recent:
                 logger.info("%s: dropped a repeated record (%s=%r)", self.operation.operation_id,
                             self.operation.id_field, key)
                 continue
             kept.append(item)
-            self._recent_ids.append(key)
-            self._recent_set.add(key)
-            if len(self._recent_ids) > self._id_window:
-                self._recent_set.discard(self._recent_ids.popleft())
+            recent_ids.append(key)
+            recent.add(key)
+            if len(recent_ids) > self._id_window:  # evicted before the next item is judged
+                recent.discard(recent_ids.popleft())
         return kept
 
     def _stop(self) -> None:

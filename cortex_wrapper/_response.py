@@ -26,7 +26,7 @@ from ._errors import (
     ServerError,
 )
 from ._operations import Operation
-from ._wire import RawRecord, split_body
+from ._wire import Column, RawRecord, split_body
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,6 +49,8 @@ class Page(Generic[T]):
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
     retries: int = 0
     elapsed: float = 0.0
+    _columns: Mapping[str, Column] | None = dataclasses.field(default=None, repr=False, compare=False)
+    """Not part of the API: ``items``' columns as ``RecordCheck.page`` took them (``_wire.take_column``), or None."""
 
 
 def scrubbed_headers(response: httpx.Response) -> dict[str, str]:
@@ -261,11 +263,12 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
         datas = [record.data for record in records]
         if not set(map(type, datas)) <= {dict}:
             raise TypeError("an item is not an object")
-        check.page(datas)
+        columns = check.page(datas)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
         for index, record in enumerate(records):
             _checked(operation, index, record.data, response, envelope, check)
-    return _page(records, envelope, response)
+        columns = None
+    return dataclasses.replace(_page(records, envelope, response), _columns=columns)
 
 
 def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],

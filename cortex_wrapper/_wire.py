@@ -15,6 +15,7 @@ values as sent. Each is still checked against the spec, as strictly as the model
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import json.decoder
 import re
@@ -25,7 +26,7 @@ from itertools import chain, repeat
 from typing import Any, ClassVar
 
 from cortex_api_client.operations import ENUM_SITES, Field, OperationSpec
-from cortex_api_client.types import UNKNOWN_ENUM_VALUES, parse_datetime
+from cortex_api_client.types import UNKNOWN_ENUM_VALUES
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*").match  # JSON's insignificant whitespace, as json.decoder skips it
 _DECODER = json.JSONDecoder()
@@ -88,7 +89,7 @@ def split_body(text: str, list_key: str) -> tuple[dict[str, Any], list[RawRecord
                 raise ValueError(f"expected ':' at {index}")
             index = _skip(text, index + 1)
             if key == list_key and text[index:index + 1] == "[":
-                records, index = _split_list(text, index + 1)
+                records, index = _split_list(text, index)
                 envelope[key] = None
             else:
                 envelope[key], index = _DECODER.raw_decode(text, index)
@@ -107,7 +108,39 @@ def split_body(text: str, list_key: str) -> tuple[dict[str, Any], list[RawRecord
     return envelope, records
 
 
+def _records(values: list[Any], texts: list[str]) -> list[RawRecord]:
+    """``RawRecord(value, text)`` for each pair, without the frozen ``__init__``'s two ``object.__setattr__``."""
+    new, set_data, set_text = object.__new__, _SET_DATA, _SET_TEXT
+    records = [new(RawRecord) for _ in values]
+    deque(map(set_data, records, values), maxlen=0)
+    deque(map(set_text, records, texts), maxlen=0)
+    return records
+
+
 def _split_list(text: str, index: int) -> tuple[list[RawRecord], int]:
+    """The records of the list at ``text[index]`` (a ``[``) with their text, and the index after the list.
+
+    The list is decoded in one call of the C scanner. Its records' spans then come from the text alone
+    when it is a compact list of flat objects whose every brace is structural (it holds one ``{`` and
+    one ``}`` per record, so none stands in a string): the records are what lies between the ``},{``
+    separators. Any other list is scanned again record by record (``_scan_list``).
+    """
+    try:
+        values, end = _SCAN(text, index)
+    except StopIteration:
+        raise ValueError(f"expected a value at {index}") from None
+    count = len(values)
+    if count and text.startswith("[{", index) and text.startswith("}]", end - 2):
+        region = text[index + 2:end - 2]
+        if region.count("{") == count - 1 == region.count("}") and set(map(type, values)) == {dict}:
+            inner = region.split("},{")
+            if len(inner) == count:  # else a separator holds whitespace
+                return _records(values, ["{" + piece + "}" for piece in inner]), end
+    return _scan_list(text, index + 1)
+
+
+def _scan_list(text: str, index: int) -> tuple[list[RawRecord], int]:
+    """``_split_list`` for any list (after its ``[``): each record scanned on its own, with its span."""
     records: list[RawRecord] = []
     index = _skip(text, index)
     if text[index:index + 1] == "]":
@@ -152,18 +185,30 @@ ABSENT = _Absent()
 """What ``column`` holds for a record that lacks the field: not None, which a record may hold."""
 
 
-def column(records: Sequence[Mapping[str, Any]], wire: str) -> list[Any]:
-    """The values of field ``wire`` across ``records``, ``ABSENT`` where a record lacks it (at C speed)."""
+def column(records: Sequence[Mapping[str, Any]], wire: str, default: Any = ABSENT) -> list[Any]:
+    """The values of field ``wire`` across ``records``, ``default`` where a record lacks it (at C speed)."""
     count = len(records)
-    return list(map(dict.get, records, repeat(wire, count), repeat(ABSENT, count)))  # type: ignore[arg-type]
+    return list(map(dict.get, records, repeat(wire, count), repeat(default, count)))  # type: ignore[arg-type]
 
 
-def column_types(values: list[Any]) -> tuple[set[type], bool]:
-    """The types of a column's values (``ABSENT`` left out), and whether any record lacks the field."""
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A field across a page's records: its ``values`` (``column``), their ``types`` and whether any is ``absent``."""
+
+    values: list[Any]
+    types: set[type]
+    """The types of the values, ``ABSENT``'s left out."""
+    absent: bool
+    """True when some record lacks the field."""
+
+
+def take_column(records: Sequence[Mapping[str, Any]], wire: str) -> Column:
+    """The ``Column`` of field ``wire`` across ``records``: two passes at C speed."""
+    values = column(records, wire)
     found = set(map(type, values))
     absent = _Absent in found
     found.discard(_Absent)
-    return found, absent
+    return Column(values, found, absent)
 
 
 def _enum_values() -> dict[str, frozenset[str]]:
@@ -202,45 +247,58 @@ class _Shape:
 
         Field by field: a pass over each column at C speed, not a loop per record.
         """
+        return self.columns_if_accepted(records) is not None
+
+    def columns_if_accepted(self, records: Sequence[dict[str, Any]]) -> dict[str, Column] | None:
+        """The columns (``column``) of the fields it checked, when ``accepts_all(records)``; else None."""
         for wire in self.opaque:
             if wire in self.required or any(map(dict.__contains__, records, repeat(wire, len(records)))):
-                return False
+                return None
+        columns: dict[str, Column] = {}
         for wire, allowed in self.types.items():
-            values = column(records, wire)
-            if not self._column_fits(wire, values, allowed):
-                return False
-            if wire in self.dates and not _all_parse([v for v in values if type(v) is str]):
-                return False
+            columns[wire] = found = take_column(records, wire)
+            if not self._column_fits(wire, found, allowed):
+                return None
+            if wire in self.dates and not _all_parse([v for v in found.values if type(v) is str]):
+                return None
         for wire, shape in self.items.items():
-            values = column(records, wire)
-            if not self._column_fits(wire, values, frozenset({list})):
-                return False
-            nested = list(chain.from_iterable(v for v in values if v is not ABSENT))
+            columns[wire] = found = take_column(records, wire)
+            if not self._column_fits(wire, found, frozenset({list})):
+                return None
+            nested = list(chain.from_iterable(v for v in found.values if v is not ABSENT))
             if not set(map(type, nested)) <= {dict} or not shape.accepts_all(nested):
-                return False
-        return True
+                return None
+        return columns
 
-    def _column_fits(self, wire: str, values: list[Any], allowed: frozenset[type]) -> bool:
+    def _column_fits(self, wire: str, found: Column, allowed: frozenset[type]) -> bool:
         """True when every value of the column has an allowed type, and none is absent if the field is required."""
-        found, absent = column_types(values)
-        return found <= allowed and not (absent and wire in self.required)
+        return found.types <= allowed and not (found.absent and wire in self.required)
 
-    def record_enums(self, records: Sequence[Mapping[str, Any]]) -> None:
-        """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come."""
+    def record_enums(self, records: Sequence[Mapping[str, Any]], columns: Mapping[str, Column] | None = None
+                     ) -> None:
+        """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come.
+
+        ``columns``: the records' columns, when ``columns_if_accepted`` has taken them already.
+        """
         for wire, (class_name, listed) in self.enums.items():
-            values = column(records, wire)
+            values = columns[wire].values if columns is not None else column(records, wire)
             unknown = set(values).difference(listed, (None, ABSENT))
             for value in values if unknown else ():
                 if value in unknown:
                     UNKNOWN_ENUM_VALUES.add(class_name, value)
         for wire, shape in self.items.items():
-            shape.record_enums(list(chain.from_iterable(v for v in column(records, wire) if type(v) is list)))
+            nested = list(chain.from_iterable(v for v in column(records, wire) if type(v) is list))
+            shape.record_enums(nested)
+
+
+_PARSES: Callable[[str], object] = dt.datetime.fromisoformat
+"""What ``parse_datetime`` (the one parser of wire timestamps) parses: it only adds UTC to an offset-less time."""
 
 
 def _all_parse(values: list[str]) -> bool:
-    """True when ``parse_datetime`` (the one parser of wire timestamps) parses every value."""
+    """True when ``parse_datetime`` parses every value (``_PARSES`` without its call per value)."""
     try:
-        deque(map(parse_datetime, values), maxlen=0)
+        deque(map(_PARSES, values), maxlen=0)
     except (ValueError, OverflowError):
         return False
     return True
@@ -264,10 +322,16 @@ class RecordCheck:
             return
         self._shape.record_enums([data])
 
-    def page(self, records: Sequence[dict[str, Any]]) -> None:
-        """``self(record)`` for each of a page's records (dicts): field by field when every one fits."""
-        if self._shape.accepts_all(records):
-            self._shape.record_enums(records)
-            return
+    def page(self, records: Sequence[dict[str, Any]]) -> dict[str, Column] | None:
+        """``self(record)`` for each of a page's records (dicts): field by field when every one fits.
+
+        Returns the columns taken (``take_column``, by wire name) when the page was judged
+        field by field, for a consumer to reuse; None when it was judged record by record.
+        """
+        columns = self._shape.columns_if_accepted(records)
+        if columns is not None:
+            self._shape.record_enums(records, columns)
+            return columns
         for data in records:
             self(data)
+        return None

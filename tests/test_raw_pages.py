@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cortex_wrapper import CortexResponseError, RawRecord
+from cortex_wrapper import CortexResponseError, RawRecord, _wire
 
 from .support.api import Harness, audit_record, log_record
 
@@ -73,3 +75,54 @@ def test_records_equal_by_data_are_unhashable_like_their_data() -> None:
     assert RawRecord.__hash__ is None and not isinstance(compact, Hashable)  # no hash at all, as dict has none
     with pytest.raises(TypeError, match="unhashable type: 'RawRecord'"):
         hash(compact)
+
+
+_JSON_TEXT = st.text(st.sampled_from('ab{}[],:"\\ é\n') | st.characters(codec="utf-8"), max_size=6)
+_FLAT = st.dictionaries(_JSON_TEXT, st.none() | st.booleans() | st.integers() | _JSON_TEXT, max_size=4)
+_VALUES = st.recursive(st.none() | st.integers() | _JSON_TEXT,
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_JSON_TEXT, inner, max_size=3),
+                       max_leaves=6)
+
+
+@st.composite
+def _list_texts(draw: st.DrawFn) -> str:
+    """A JSON list of records, mostly flat objects, written compact or with whitespace between any tokens."""
+    items = draw(st.lists(_FLAT | _VALUES.filter(lambda value: not isinstance(value, dict)) | _VALUES, max_size=5))
+    if draw(st.booleans()):
+        return json.dumps(items, separators=(",", ":"), ensure_ascii=draw(st.booleans()))
+    return json.dumps(items, indent=draw(st.sampled_from([None, 1])), ensure_ascii=draw(st.booleans()))
+
+
+@settings(max_examples=400, database=None, deadline=None)
+@given(_list_texts(), st.sampled_from(["", " "]))
+def test_records_split_from_a_list_at_once_are_those_scanned_one_by_one(text: str, space: str) -> None:
+    # the whole-list split (compact lists of flat objects) and the record-by-record scan give the same spans
+    body = f'{{"logs":{space}{text},"page":0}}'
+    index = body.index("[")
+    scanned, scanned_end = _wire._scan_list(body, index + 1)
+    split, split_end = _wire._split_list(body, index)
+    assert split_end == scanned_end
+    assert [(r.data, r.text) for r in split] == [(r.data, r.text) for r in scanned]
+    assert [r.data for r in split] == json.loads(text)
+
+
+def test_a_compact_page_of_flat_records_is_split_at_once_and_any_other_is_scanned(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = {  # list text: its records' texts
+        '[{"a":"x},{y"},{"b":1}]': ['{"a":"x},{y"}', '{"b":1}'],  # a brace in a string: scanned
+        '[{"a":"x"},{"b":1},{}]': ['{"a":"x"}', '{"b":1}', "{}"],  # split at once
+        '[{"a":"x"}, {"b":1}]': ['{"a":"x"}', '{"b":1}'],  # whitespace between records: scanned
+        '[{"a":{"b":1}},{"c":2}]': ['{"a":{"b":1}}', '{"c":2}'],  # a nested object: scanned
+    }
+    scanned: list[str] = []
+    original = _wire._scan_list
+
+    def counting(text: str, index: int) -> tuple[list[RawRecord], int]:
+        scanned.append(text)
+        return original(text, index)
+
+    monkeypatch.setattr(_wire, "_scan_list", counting)
+    for text, texts in cases.items():
+        records, end = _wire._split_list(text, 0)
+        assert [record.text for record in records] == texts and end == len(text)
+    assert scanned == [text for text in cases if text != '[{"a":"x"},{"b":1},{}]']

@@ -185,3 +185,22 @@ def test_end_to_end_console_entry(fake: FakeCortex) -> None:
     assert result.code == 0, result.err
     exported = list(read_csv(CLI_KINDS["runs"], io.StringIO(result.out, newline="")))
     assert models("runs", exported) == models("runs", server_records(fake, "runs", deliveredOnly="false"))
+
+
+def test_a_command_runs_with_the_garbage_collector_tuned_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from cortex_wrapper import cli as cli_package
+    from cortex_wrapper._defaults import CLI_GC_THRESHOLD
+
+    seen: list[tuple[int, int, int]] = []
+
+    def run(*args: object) -> int:
+        seen.append(gc.get_threshold())
+        return 0
+
+    monkeypatch.setattr(cli_package, "_run", run)
+    before = gc.get_threshold()
+    assert before[0] != CLI_GC_THRESHOLD
+    assert cli_package.main(["--sandbox", "audit"]) == 0
+    assert seen == [(CLI_GC_THRESHOLD, *before[1:])] and gc.get_threshold() == before

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cortex_wrapper._wire import RawRecord
+from cortex_wrapper._wire import Column, RawRecord, take_column
 from cortex_wrapper.cli import _formats
 from cortex_wrapper.cli._checkpoint import load
 from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, csv_page, line_for, read_csv
@@ -373,6 +373,11 @@ def test_csv_written_before_still_reads_the_same() -> None:
          "objectType": '"quoted"', "fakeFutureField": 1}]
 
 
+def _columns(kind: Any, records: list[dict[str, Any]]) -> dict[str, Column]:
+    """The records' columns as a validated page carries them (``Page._columns``)."""
+    return {name: take_column(records, name) for name in kind.columns}
+
+
 _CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
                          st.text(st.characters(codec="utf-8") | st.sampled_from(["\r", "\n", '"', ",", "\ud800"]),
                                  max_size=6),
@@ -389,6 +394,7 @@ def test_a_csv_page_is_the_rows_csv_line_writes(records: list[dict[str, Any]]) -
     raws = [RawRecord(record, "{}") for record in records]
     ids: list[str | None] = [None] * len(raws)
     assert csv_page(kind, raws, ids) == "".join(csv_line(kind, record) for record in records)
+    assert csv_page(kind, raws, ids, _columns(kind, records)) == csv_page(kind, raws, ids)  # columns reused
     text = csv_header(kind) + csv_page(kind, raws, ids)
     assert read_back(text, "audit", "csv") == [{k: v for k, v in r.items()} for r in records]
 
@@ -398,7 +404,7 @@ def test_a_csv_page_is_the_rows_csv_line_writes(records: list[dict[str, Any]]) -
     ({"notificationObjects": [{"id": 1, "name": "a,\"b\""}]}, True),  # a nested cell, JSON: no _extra needed
     ({"deliveredCount": 0, "summary": "ünïcode"}, True),  # non-ASCII text, a falsy int
     ({"summary": ""}, False),  # an empty text cell goes to _extra
-    ({"summary": "line\rbreak"}, False),  # a bare CR: csv.writer leaves it unquoted
+    ({"summary": "line\rbreak"}, True),  # a bare CR: quoted, as csv_line quotes it
     ({"summary": "svc-\ud800"}, False),  # a lone surrogate goes to _extra, JSON-escaped
     ({"deliveredCount": True}, False),  # a bool where an int belongs
     ({"summary": None}, False),  # null goes to _extra
@@ -415,6 +421,7 @@ def test_a_clean_runs_page_and_each_odd_record_write_what_csv_line_writes(
     records[1] = {**records[1], **odd}
     raws = [RawRecord(record, "{}") for record in records]
     assert csv_page(kind, raws, ids) == "".join(csv_line(kind, r, i) for r, i in zip(records, ids, strict=True))
+    assert csv_page(kind, raws, ids, _columns(kind, records)) == csv_page(kind, raws, ids)  # columns reused
     assert (_formats._csv_page_clean(kind, raws, ids) is not None) == clean, "the C-speed path takes clean pages only"
 
 
