@@ -139,8 +139,11 @@ figures that count; absolute times vary from machine to machine. Scenarios (`ben
    each after a `gc.collect()`).
 5. **Export path**: CPU seconds of `cortex-logs COMMAND --format FMT --output FILE` (in process, every record
    validated) against a minimal loop (httpx, `json.loads`, then `json.dumps` or `csv.writer` per record, four
-   pages in flight), same pages from a warmed fake; the least of seven runs each, the loop's and the CLI's runs
-   taken in turn, each after a `gc.collect()` (this machine's CPU time varies by +-20% and more from run to run).
+   pages in flight), same pages from a warmed fake: the median of nine runs each, the loop's and the CLI's runs
+   taken in turn, each after a `gc.collect()`. Medians, because this machine's speed swings by +-40% within
+   seconds, so the least of a few runs is as much one run's luck as the cost; the ratio of the least of each is
+   shown beside. The CLI runs as a user runs it, its garbage collector tuned (`CLI_GC_THRESHOLD`); the loop is
+   left as written.
 6. **Follow mode**: `cortex-logs notifications --follow --interval 0.5s` (in process, the fake in its own) while
    the fake creates 40 records at random times over 20 s (0.05 s round trip): the median delay from a record's
    creation (its timestamp) to the fsync of its line, against `interval/2 + round trip` (what a record
