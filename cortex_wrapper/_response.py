@@ -268,7 +268,7 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
         for index, record in enumerate(records):
             _checked(operation, index, record.data, response, envelope, check)
         columns = None
-    return dataclasses.replace(_page(records, envelope, response), _columns=columns)
+    return _page(records, envelope, response, columns)
 
 
 def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],
@@ -287,7 +287,8 @@ def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Re
         ) from None
 
 
-def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response) -> Page[Any]:
+def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response,
+          columns: Mapping[str, Column] | None = None) -> Page[Any]:
     request_id = _text(response.headers.get("x-request-id"), request_of(response)) or _text(body.get("requestId"), None)
     return Page(
         items,
@@ -296,6 +297,7 @@ def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response) -
         _int_field(body, "totalPages", response),
         request_id=request_id,
         headers=scrubbed_headers(response),
+        _columns=columns,
     )
 
 

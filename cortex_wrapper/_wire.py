@@ -141,21 +141,19 @@ def _split_list(text: str, index: int) -> tuple[list[RawRecord], int]:
 
 def _scan_list(text: str, index: int) -> tuple[list[RawRecord], int]:
     """``_split_list`` for any list (after its ``[``): each record scanned on its own, with its span."""
-    records: list[RawRecord] = []
+    values: list[Any] = []
+    texts: list[str] = []
     index = _skip(text, index)
     if text[index:index + 1] == "]":
-        return records, index + 1
-    scan, append, compact = _SCAN, records.append, text.startswith
-    new, set_data, set_text = object.__new__, _SET_DATA, _SET_TEXT
+        return [], index + 1
+    scan, add_value, add_text, compact = _SCAN, values.append, texts.append, text.startswith
     while True:
         try:
             value, end = scan(text, index)
         except StopIteration:
             raise ValueError(f"expected a value at {index}") from None
-        record = new(RawRecord)  # RawRecord(value, text) without the frozen __init__'s two object.__setattr__
-        set_data(record, value)
-        set_text(record, text[index:end])
-        append(record)
+        add_value(value)
+        add_text(text[index:end])
         if compact(",{", end):  # compact JSON, the usual case: no whitespace to skip
             index = end + 1
             continue
@@ -163,7 +161,7 @@ def _scan_list(text: str, index: int) -> tuple[list[RawRecord], int]:
         separator = text[index:index + 1]
         index += 1
         if separator == "]":
-            return records, index
+            return _records(values, texts), index
         if separator != ",":
             raise ValueError(f"expected ',' or ']' at {index - 1}")
         index = _skip(text, index)
@@ -250,7 +248,7 @@ class _Shape:
         return self.columns_if_accepted(records) is not None
 
     def columns_if_accepted(self, records: Sequence[dict[str, Any]]) -> dict[str, Column] | None:
-        """The columns (``column``) of the fields it checked, when ``accepts_all(records)``; else None."""
+        """The columns (``take_column``) of the fields it checked, when ``accepts_all(records)``; else None."""
         for wire in self.opaque:
             if wire in self.required or any(map(dict.__contains__, records, repeat(wire, len(records)))):
                 return None

@@ -43,7 +43,9 @@ EXTRA_COLUMN = "_extra"
 NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?%?")
 CELL_WIDTH = 32
 TABLE_SAMPLE = 200
-_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+_QUOTED_CHARACTERS = '",\r\n'
+"""A CSV cell holding any of these is quoted (its quotes doubled)."""
+_NEEDS_QUOTES = re.compile(f"[{re.escape(_QUOTED_CHARACTERS)}]")
 
 
 def escape_surrogates(text: str) -> str:
@@ -165,8 +167,8 @@ def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None)
 
 def _quoted(cells: list[str]) -> list[str]:
     """Text cells, each quoted where it holds a quote, comma, CR or LF (``_csv_field``): one scan when none does."""
-    joined = "".join(cells)
-    if '"' in joined or "," in joined or "\n" in joined or "\r" in joined:
+    joined = "".join(cells)  # a substring test per character is a hundred times a regular expression's search
+    if any(character in joined for character in _QUOTED_CHARACTERS):
         return list(map(_csv_field, cells))
     return cells
 
