@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cortex_wrapper import CortexResponseError, RawRecord, _wire
@@ -77,7 +77,8 @@ def test_records_equal_by_data_are_unhashable_like_their_data() -> None:
         hash(compact)
 
 
-_JSON_TEXT = st.text(st.sampled_from('ab{}[],:"\\ é\n') | st.characters(codec="utf-8"), max_size=6)
+_JSON_TEXT = st.lists(st.sampled_from(["a", "{", "}", "[", "]", ",", ":", '"', "\\", " ", "é", "\n", "},{", "}, {"])
+                      | st.characters(codec="utf-8"), max_size=4).map("".join)  # "},{" in a string, whole
 _FLAT = st.dictionaries(_JSON_TEXT, st.none() | st.booleans() | st.integers() | _JSON_TEXT, max_size=4)
 _VALUES = st.recursive(st.none() | st.integers() | _JSON_TEXT,
                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_JSON_TEXT, inner, max_size=3),
@@ -88,13 +89,22 @@ _VALUES = st.recursive(st.none() | st.integers() | _JSON_TEXT,
 def _list_texts(draw: st.DrawFn) -> str:
     """A JSON list of records, mostly flat objects, written compact or with whitespace between any tokens."""
     items = draw(st.lists(_FLAT | _VALUES.filter(lambda value: not isinstance(value, dict)) | _VALUES, max_size=5))
-    if draw(st.booleans()):
-        return json.dumps(items, separators=(",", ":"), ensure_ascii=draw(st.booleans()))
-    return json.dumps(items, indent=draw(st.sampled_from([None, 1])), ensure_ascii=draw(st.booleans()))
+    ascii_only = draw(st.booleans())
+    layout = draw(st.sampled_from(["compact", "mixed", "spaced", "indented"]))
+    if layout == "mixed":  # compact records, each separator "," or ", ": a miscount must not pass
+        texts = [json.dumps(item, separators=(",", ":"), ensure_ascii=ascii_only) for item in items]
+        gaps = max(len(texts) - 1, 0)
+        separators = draw(st.lists(st.sampled_from([",", ", "]), min_size=gaps, max_size=gaps))
+        return "[" + "".join(sep + text for sep, text in zip(["", *separators], texts, strict=True)) + "]" \
+            if texts else "[]"
+    if layout == "compact":
+        return json.dumps(items, separators=(",", ":"), ensure_ascii=ascii_only)
+    return json.dumps(items, indent=1 if layout == "indented" else None, ensure_ascii=ascii_only)
 
 
 @settings(max_examples=400, database=None, deadline=None)
 @given(_list_texts(), st.sampled_from(["", " "]))
+@example('[{"a":"},{"}, {"b":1}]', "")  # a "},{" in a string and a spaced separator: as many pieces as records
 def test_records_split_from_a_list_at_once_are_those_scanned_one_by_one(text: str, space: str) -> None:
     # the whole-list split (compact lists of flat objects) and the record-by-record scan give the same spans
     body = f'{{"logs":{space}{text},"page":0}}'
@@ -110,6 +120,7 @@ def test_a_compact_page_of_flat_records_is_split_at_once_and_any_other_is_scanne
         monkeypatch: pytest.MonkeyPatch) -> None:
     cases = {  # list text: its records' texts
         '[{"a":"x},{y"},{"b":1}]': ['{"a":"x},{y"}', '{"b":1}'],  # a brace in a string: scanned
+        '[{"a":"},{"}, {"b":1}]': ['{"a":"},{"}', '{"b":1}'],  # the same, with as many "},{" as records
         '[{"a":"x"},{"b":1},{}]': ['{"a":"x"}', '{"b":1}', "{}"],  # split at once
         '[{"a":"x"}, {"b":1}]': ['{"a":"x"}', '{"b":1}'],  # whitespace between records: scanned
         '[{"a":{"b":1}},{"c":2}]': ['{"a":{"b":1}}', '{"c":2}'],  # a nested object: scanned
