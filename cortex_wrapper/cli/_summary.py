@@ -159,5 +159,5 @@ def render_table(summary: dict[str, Any]) -> str:
 
 
 def render_json(summary: dict[str, Any]) -> str:
-    """The summary as indented JSON."""
-    return json.dumps(summary, indent=2) + "\n"
+    """The summary as indented JSON (strict: it holds counts and rounded rates, never a NaN or Infinity token)."""
+    return json.dumps(summary, indent=2, allow_nan=False) + "\n"
