@@ -353,7 +353,7 @@ class _BaseClient:
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
             raise InvalidParameterError("max_pages", f"must be an int >= 1 or None, got {max_pages!r}")
         lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
-        pairs = operation.encode(filters, self._where(operation)) + operation.encode_extra(extra_query)
+        pairs = operation.query(filters, extra_query, self._where(operation), frozen=upper is None)
         if lower is not None and upper is not None:
             low, high = to_utc(operation.lower_bound, lower), to_utc(operation.upper_bound, upper)
             if low > high:

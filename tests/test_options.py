@@ -157,6 +157,16 @@ def test_extra_query_values_are_checked_before_any_request(harness: Harness, bad
     assert api.requests == []
 
 
+def test_an_extra_query_too_long_for_a_url_is_refused_at_the_call(harness: Harness) -> None:
+    api = ScriptedFake("audit_logs", [])
+    client = harness.client(api)
+    with pytest.raises(ValueError) as info:  # not httpx.InvalidURL once iteration starts
+        client.audit_logs(extra_query={"future": "x" * 70_000})
+    assert isinstance(info.value, InvalidParameterError) and info.value.parameter == "extra_query"
+    assert "70," in str(info.value) and "60,000" in str(info.value) and "split" in str(info.value)
+    assert api.requests == []
+
+
 # --- http_client (issue 12, item 5) ---
 
 
