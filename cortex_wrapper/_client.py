@@ -188,6 +188,7 @@ class _BaseClient:
         self._policy = RetryPolicy(max_retries, max_retry_wait, rng=rng, wall_clock=self._wall_clock)
         self._on_event = on_event
         self._owns_http = True
+        self._given_http = False  # True: http_client is the caller's (``_closed`` names it)
         setup_from_environment()
 
     def __repr__(self) -> str:
@@ -269,6 +270,9 @@ class _BaseClient:
         if transport is not None or verify is not True or proxy is not None:
             raise CortexConfigError("pass transport, verify and proxy to your http_client, not beside it")
         self._owns_http = False
+        self._given_http = True
+        if http_client.is_closed:
+            raise self._closed()
         return http_client
 
     def _request(self, http: httpx.Client | httpx.AsyncClient, path: str, params: tuple[tuple[str, str], ...]
@@ -293,6 +297,10 @@ class _BaseClient:
         }
 
     def _closed(self) -> ClientClosedError:
+        """The error for a request through a closed pool: the caller's ``http_client``, or this client's own."""
+        if self._given_http:
+            return ClientClosedError("the given http_client is closed (its owner closed it; this client never "
+                                     "does): pass an open one")
         return ClientClosedError(f"this {type(self).__name__} is closed; create a new one to send requests")
 
     def _emit(self, event: Event) -> None:
@@ -353,7 +361,7 @@ class _BaseClient:
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
             raise InvalidParameterError("max_pages", f"must be an int >= 1 or None, got {max_pages!r}")
         lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
-        pairs = operation.encode(filters, self._where(operation)) + operation.encode_extra(extra_query)
+        pairs = operation.query(filters, extra_query, self._where(operation), frozen=upper is None)
         if lower is not None and upper is not None:
             low, high = to_utc(operation.lower_bound, lower), to_utc(operation.upper_bound, upper)
             if low > high:

@@ -65,9 +65,10 @@ MAX_INT64 = 2**63 - 1
 """The largest id the spec's ``int64`` id filters (``notificationRunIds``, ``recipientEntityIds``) can carry."""
 
 MAX_QUERY_LENGTH = 60_000
-"""The longest encoded filter query the client sends, in characters. httpx refuses URLs over 65,536
-characters, so a longer query (100,000 e-mail addresses, say) could never be sent: it is refused before
-any request with ``InvalidParameterError`` naming the largest filter; split such a filter over several calls.
+"""The longest encoded query the client sends, in characters: filters, ``extra_query``, page, page size and
+the frozen upper bound together. httpx refuses URLs over 65,536 characters, so a longer query (100,000 e-mail
+addresses, say) could never be sent: it is refused before any request with ``InvalidParameterError`` naming
+its largest part (a filter or ``extra_query``); split such a filter over several calls.
 Servers often refuse far shorter URLs (414 or 400), which the client reports as an API error."""
 
 # -- cortex-logs ---------------------------------------------------------------------------------------------

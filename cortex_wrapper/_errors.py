@@ -163,7 +163,11 @@ class CortexResponseError(CortexError):
 
 
 class ClientClosedError(CortexError, RuntimeError):
-    """The client was closed (``close()`` or the end of its ``with`` block) before this request."""
+    """The client, or the ``http_client`` given to it, was closed before this request; the message says which.
+
+    A client is closed by ``close()`` or the end of its ``with`` block; a given ``http_client`` only by its owner
+    (already closed when the client is made, this is raised at construction).
+    """
 
 
 class UnknownEnumValueWarning(UserWarning):

@@ -13,7 +13,7 @@ from cortex_api_client.operations import OperationSpec, Record
 if TYPE_CHECKING:
     from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
 
-from ._defaults import MAX_QUERY_LENGTH
+from ._defaults import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 from ._errors import InvalidParameterError
 from ._params import Pairs, Param, query_length, unsendable
 from ._wire import RecordCheck
@@ -104,9 +104,18 @@ class Operation(Generic[T]):
         return pairs
 
     def encode(self, filters: Mapping[str, Any], where: str = "") -> Pairs:
-        """Check every filter and return the query pairs, in the spec's parameter order.
+        """Check every filter and return the query pairs, in the spec's parameter order (``query`` without extras)."""
+        return self.query(filters, None, where)
 
-        ``where`` names the public method in the ``TypeError`` for an unknown keyword.
+    def query(self, filters: Mapping[str, Any], extra_query: Mapping[str, Any] | None = None, where: str = "", *,
+              frozen: bool = False) -> Pairs:
+        """The query of a call: every filter checked, in the spec's order, then ``extra_query``; checked whole.
+
+        One length check covers it all, with the pairs each request of the crawl adds at their longest
+        (``page``, ``pageSize`` and, when ``frozen``, the upper time bound the crawl freezes): a query over
+        ``MAX_QUERY_LENGTH`` (httpx cannot send a URL over 65,536 characters) raises ``InvalidParameterError``
+        naming its largest part, a filter or ``extra_query``, before any request. ``where`` names the public
+        method in the ``TypeError`` for an unknown keyword.
         """
         unknown = [name for name in filters if name not in self.params]
         if unknown:
@@ -115,19 +124,27 @@ class Operation(Generic[T]):
                 f"{method}() got an unexpected keyword argument {unknown[0]!r}; its filters are: "
                 + ", ".join(self.params)
             )
-        pairs: Pairs = []
-        lengths: dict[str, int] = {}
-        for name, param in self.params.items():
-            encoded = param.encode(filters.get(name))
-            lengths[name] = query_length(encoded)
-            pairs += encoded
-        if sum(lengths.values()) > MAX_QUERY_LENGTH:
+        parts: dict[str, Pairs] = {name: param.encode(filters.get(name)) for name, param in self.params.items()}
+        parts["extra_query"] = self.encode_extra(extra_query)
+        lengths = {name: query_length(pairs) for name, pairs in parts.items() if pairs}
+        added = [("page", str(_LONGEST_PAGE)), ("pageSize", str(MAX_PAGE_SIZE))]
+        if frozen:
+            added.append((self.params[self.upper_bound].wire, _LONGEST_BOUND))
+        total = query_length([pair for pairs in parts.values() for pair in pairs] + added)
+        if total > MAX_QUERY_LENGTH:
             largest = max(lengths, key=lengths.__getitem__)
             raise InvalidParameterError(
-                largest, f"the filters encode to {sum(lengths.values()):,} characters of URL query, over the "
-                f"{MAX_QUERY_LENGTH:,} a request can carry ({largest}: {lengths[largest]:,}); split it over several calls",
+                largest, f"the query encodes to {total:,} characters of URL (filters, extra_query, page and page "
+                f"size), over the {MAX_QUERY_LENGTH:,} a request can carry ({largest}: {lengths[largest]:,}); "
+                "split it over several calls",
             )
-        return pairs
+        return [pair for pairs in parts.values() for pair in pairs]
+
+
+_LONGEST_PAGE = 2**31 - 1
+"""The page number the length check reserves room for (the API's ``page`` is an int32)."""
+_LONGEST_BOUND = "9999-12-31T23:59:59.999"
+"""The longest upper bound the crawl freezes (``format_datetime`` with milliseconds)."""
 
 
 AUDIT_LOGS: Operation[AuditLogResponse] = Operation(table.AUDIT_LOGS)

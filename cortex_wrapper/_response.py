@@ -36,7 +36,8 @@ R = TypeVar("R")
 class Page(Generic[T]):
     """One page of results: ``items`` (deduplicated), ``page`` (0-indexed), ``total`` and ``total_pages``.
 
-    And what a support ticket needs: ``request_id`` (the ``x-request-id`` header), ``headers`` (the
+    And what a support ticket needs: ``request_id`` (the ``x-request-id`` header, else the body's
+    ``requestId``; a token the server echoes in it is masked), ``headers`` (the
     response's, without credentials or cookies), ``retries`` (how many it took) and ``elapsed`` (seconds
     from the first attempt to the parsed page). The body itself is not kept.
     """
@@ -99,13 +100,22 @@ def excerpt(response: httpx.Response) -> str:
 def response_error(message: str, response: httpx.Response, *, body: Any = None, with_excerpt: bool = True
                    ) -> CortexResponseError:
     """``CortexResponseError`` for ``response``: its status, the start of its body, its request id and headers."""
-    request = request_of(response)
-    request_id = _text(response.headers.get("x-request-id"), request)
-    if request_id is None and isinstance(body, dict):
-        request_id = _text(body.get("requestId"), request)
     return CortexResponseError(message, status_code=response.status_code,
-                               excerpt=excerpt(response) if with_excerpt else "", request_id=request_id,
-                               headers=scrubbed_headers(response))
+                               excerpt=excerpt(response) if with_excerpt else "",
+                               request_id=request_id_of(response, body), headers=scrubbed_headers(response))
+
+
+def request_id_of(response: httpx.Response, body: Any, *, body_first: bool = False) -> str | None:
+    """The response's request id, credentials masked: the one place a request id is read.
+
+    The ``x-request-id`` header, else the body's ``requestId`` (``body_first``: the other way round, as an
+    API error's ``ErrorResponse`` carries its own). A server that echoes the token in either must not put it
+    into a ``Page``, a ``PageFetched`` event or an exception.
+    """
+    request = request_of(response)
+    header = _text(response.headers.get("x-request-id"), request)
+    in_body = _text(body.get("requestId"), request) if isinstance(body, Mapping) else None
+    return (in_body or header) if body_first else (header or in_body)
 
 
 def undecodable(response: httpx.Response, error: httpx.DecodingError) -> CortexResponseError:
@@ -289,13 +299,12 @@ def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Re
 
 def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response,
           columns: Mapping[str, Column] | None = None) -> Page[Any]:
-    request_id = _text(response.headers.get("x-request-id"), request_of(response)) or _text(body.get("requestId"), None)
     return Page(
         items,
         _int_field(body, "page", response),
         _int_field(body, "total", response),
         _int_field(body, "totalPages", response),
-        request_id=request_id,
+        request_id=request_id_of(response, body),
         headers=scrubbed_headers(response),
         _columns=columns,
     )
@@ -318,12 +327,11 @@ def api_error(
     status = response.status_code
     body = json_body(response)
     request = request_of(response)
-    error_type = message = request_id = details = None
+    error_type = message = details = None
     if isinstance(body, dict):
         error_type = _text(body.get("type"), request)
         message = (_text(body.get("message"), request) or _text(body.get("detail"), request)
                    or _text(body.get("title"), request))
-        request_id = _text(body.get("requestId"), request)
         details = _text(body.get("details"), request)
     if message is None:
         reason = response.reason_phrase or "error"
@@ -335,8 +343,8 @@ def api_error(
             message = f"{reason} (a JSON body that is not an ErrorResponse: {excerpt(response)!r})"
     if note:
         message = f"{message}; {note}"
-    request_id = request_id or _text(response.headers.get("x-request-id"), request)
-    fields: dict[str, Any] = {"error_type": error_type, "request_id": request_id, "details": details,
+    fields: dict[str, Any] = {"error_type": error_type, "request_id": request_id_of(response, body, body_first=True),
+                              "details": details,
                               "headers": scrubbed_headers(response)}
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else CortexAPIError)
     if cls is PermissionDeniedError:

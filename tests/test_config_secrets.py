@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import pickle
+from typing import Any
 
 import httpx
 import pytest
 
-from cortex_wrapper import CortexAPIError, CortexConfigError, CortexError
+from cortex_wrapper import CortexAPIError, CortexConfigError, CortexError, PageFetched
 from cortex_wrapper._config import resolve_base_url, resolve_token
 
 from .support.api import TOKEN, Harness, ScriptedFake, audit_record, error_response
@@ -94,3 +95,42 @@ def test_config_error_messages_never_echo_the_token() -> None:
     with pytest.raises(CortexConfigError) as info:
         resolve_token("secret value with spaces")
     assert "secret" not in str(info.value)
+
+
+# --- a token echoed in the body's requestId is masked wherever a request id is read ---
+
+
+def _echoing_request_id(status: int, shape: str) -> Any:
+    """A server that puts the request's token into the body's ``requestId`` (no ``x-request-id`` header)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        auth = request.headers["authorization"]
+        echoed = {"bearer": auth, "token": auth.split()[1], "inside": f"req-{auth.split()[1]}-7"}[shape]
+        if status != 200:
+            return httpx.Response(status, json={"type": "UNCATEGORIZED", "message": "no", "requestId": echoed})
+        record = audit_record(1) if shape != "inside" or request.url.params.get("page") != "0" else {"action": 1}
+        return httpx.Response(200, json={"logs": [record], "page": 0, "total": 1, "totalPages": 1,
+                                         "requestId": echoed})
+
+    return handler
+
+
+@pytest.mark.parametrize("shape", ["bearer", "token"])
+@pytest.mark.parametrize("view", ["pages", "raw_pages"])
+def test_a_token_echoed_in_the_body_request_id_is_masked_on_pages_and_events(harness: Harness, view: str,
+                                                                             shape: str) -> None:
+    events: list[Any] = []
+    client = harness.client(_echoing_request_id(200, shape), on_event=events.append)
+    [page] = getattr(harness, view)(client, "audit_logs")
+    assert page.request_id is not None and TOKEN not in page.request_id and "***" in page.request_id
+    [fetched] = [event for event in events if isinstance(event, PageFetched)]
+    assert fetched.request_id == page.request_id
+
+
+@pytest.mark.parametrize("status", [200, 400, 401, 500])
+def test_a_token_echoed_in_the_body_request_id_is_masked_on_errors(harness: Harness, status: int) -> None:
+    with pytest.raises(CortexError) as info:
+        harness.items(harness.client(_echoing_request_id(status, "inside"), max_retries=0), "audit_logs")
+    request_id = getattr(info.value, "request_id", None)
+    assert request_id == "req-***-7", request_id
+    assert TOKEN not in str(info.value) and TOKEN not in repr(vars(info.value))

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cortex_wrapper import CortexClient, CortexConfigError, InvalidParameterError, ServerError
+from cortex_wrapper import ClientClosedError, CortexClient, CortexConfigError, InvalidParameterError, ServerError
 
 from .support.api import Harness, ScriptedFake, audit_record, error_response
 
@@ -157,6 +157,16 @@ def test_extra_query_values_are_checked_before_any_request(harness: Harness, bad
     assert api.requests == []
 
 
+def test_an_extra_query_too_long_for_a_url_is_refused_at_the_call(harness: Harness) -> None:
+    api = ScriptedFake("audit_logs", [])
+    client = harness.client(api)
+    with pytest.raises(ValueError) as info:  # not httpx.InvalidURL once iteration starts
+        client.audit_logs(extra_query={"future": "x" * 70_000})
+    assert isinstance(info.value, InvalidParameterError) and info.value.parameter == "extra_query"
+    assert "70," in str(info.value) and "60,000" in str(info.value) and "split" in str(info.value)
+    assert api.requests == []
+
+
 # --- http_client (issue 12, item 5) ---
 
 
@@ -201,6 +211,43 @@ def test_http_client_of_the_wrong_kind_or_with_transport_options_is_refused(harn
     right = _user_client(harness, api)
     with pytest.raises(CortexConfigError, match="not beside it"):
         harness.client(None, http_client=right, verify=False)
+
+
+def _close_users(harness: Harness, mine: Any) -> None:
+    if harness.mode == "sync":
+        mine.close()
+    else:
+        asyncio.run(mine.aclose())
+
+
+def test_an_http_client_closed_before_construction_is_named(harness: Harness) -> None:
+    mine = _user_client(harness, ScriptedFake("audit_logs", []))
+    _close_users(harness, mine)
+    with pytest.raises(ClientClosedError) as info:
+        harness.client(None, http_client=mine)
+    assert "the given http_client is closed" in str(info.value)
+    assert "this CortexClient" not in str(info.value) and "this AsyncCortexClient" not in str(info.value)
+
+
+def test_an_http_client_closed_after_construction_is_named_at_the_request(harness: Harness) -> None:
+    api = ScriptedFake("audit_logs", [audit_record(1)])
+    mine = _user_client(harness, api)
+    client = harness.client(None, http_client=mine)
+    derived = client.with_options(max_retries=0)
+    _close_users(harness, mine)
+    for each in (client, derived):
+        with pytest.raises(ClientClosedError) as info:
+            harness.items(each, "audit_logs")
+        assert "the given http_client is closed" in str(info.value)
+        assert "CortexClient is closed" not in str(info.value)
+    assert api.requests == []
+
+
+def test_a_closed_cortex_client_still_says_so(harness: Harness) -> None:
+    client = harness.client(ScriptedFake("audit_logs", [audit_record(1)]))
+    _close(harness, client)
+    with pytest.raises(ClientClosedError, match=r"this (Async)?CortexClient is closed"):
+        harness.items(client, "audit_logs")
 
 
 def test_clients_share_one_default_tls_context_and_keep_a_given_one(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -84,11 +84,11 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
         if args.kind is None:
             summary = summarize(client, since=since or now, until=until or now, top=args.top,
                                 page_size=args.page_size, max_pages=args.max_pages, progress=progress)
-            text = render_json(summary) if args.format == "json" else render_table(summary)
+            text = render_json(summary.report) if args.format == "json" else render_table(summary.report)
             to_file = args.output not in (None, "-")
             with output_file(Path(args.output)) if to_file else contextlib.nullcontext(stdout().write) as write:
                 write(text)
-            held = [condition.describe(summary) for condition in args.fail_on if condition.holds(summary)]
+            held = [condition.describe(summary.counts) for condition in args.fail_on if condition.holds(summary.counts)]
             for description in held:
                 sys.stderr.write(f"cortex-logs: alert: {description}\n")
             return EXIT_ALERT if held else EXIT_OK

@@ -230,8 +230,12 @@ def _add_summary(sub: Any) -> None:
                         help="how many failing channels and recipients to list (default 10)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the summary to FILE (replaced atomically)")
     parser.add_argument("--fail-on", dest="fail_on", action="append", type=parse_condition, metavar="EXPR",
-                        default=[], help="exit 7 when EXPR holds, e.g. failed>0, failed_rate>5%%, "
-                        "failed_reason:CHANNEL_NOT_FOUND>0 (repeatable: any one)")
+                        default=[], help="exit 7 when EXPR holds, e.g. failed>0, failed_rate>5%% (a rate is a "
+                        "fraction up to 1 or a percentage), failed_reason:CHANNEL_NOT_FOUND>0, "
+                        "failed_channel:#payments>0 (repeatable: any one). Metrics use the window's full counts, "
+                        "not the --top lists; a key of status, medium, type, failed_reason, ignored_reason, "
+                        "run_status or run_failed_reason must be a documented value; a channel is free text, "
+                        "not checked")
     _add_global_options(parser, nested=True)
     parser.set_defaults(kind=None)
 

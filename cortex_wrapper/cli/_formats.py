@@ -7,7 +7,9 @@ stops an export:
 
 * JSONL is each record's JSON text exactly as it came, one per line. Only text that cannot stand on
   one line as UTF-8 is rewritten (a record spread over several lines is written compact; a lone
-  surrogate written raw becomes its JSON escape), and every line parses back to the same value. With
+  surrogate written raw becomes its JSON escape), and every line parses back to the same value. The
+  ``NaN``, ``Infinity`` and ``-Infinity`` tokens, which Python's json reads but JSON lacks, are written as
+  strings (``"NaN"``); a number past a double's range (``1e400``) is JSON and stays as sent. With
   ``--with-id`` the record's stable event id comes first, as ``"_event_id"``.
 * CSV has a fixed header: every property of the record schema (``Kind.columns``) plus ``_extra``, a
   JSON object (escaped as in JSONL) of the fields no column holds exactly (``_event_id`` first with
@@ -17,7 +19,8 @@ stops an export:
   apart from something else goes to ``_extra`` and leaves its cell empty: the empty string
   (``{"objectType":""}``, not absent), text holding a lone surrogate, null, and a value of another
   type. ``read_csv`` reads columns, then applies ``_extra``; files written before values went to
-  ``_extra`` read as they always did.
+  ``_extra`` read as they always did. JSON in a cell is ``to_json``'s: a value no double holds finitely
+  (``1e400``, ``NaN``) is written as the string ``"Infinity"``, ``"-Infinity"`` or ``"NaN"``, as in ECS and OCSF.
 * The table shows times (date-time columns) in UTC, an offset-less time being UTC as everywhere
   (``cortex_api_client.types.parse_datetime``); a time that UTC cannot hold (past the year 9999
   once in UTC) is shown as sent. Long cells are truncated, a lone surrogate shows as its escape.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -53,13 +57,50 @@ def escape_surrogates(text: str) -> str:
     return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps builds one per call
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode  # built once
+NOT_FINITE_NAMES = ("NaN", "Infinity", "-Infinity")
+"""How a number no double holds is written: a JSON string (``"Infinity"``, ``"-Infinity"``, ``"NaN"``)."""
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with each float that is not finite replaced by its name, ``"Infinity"``, ``"-Infinity"`` or ``"NaN"``."""
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def to_json(value: Any) -> str:
-    """Compact JSON, non-ASCII as is, lone surrogates as escapes: valid UTF-8 that reads back as ``value``."""
-    text = _ENCODE(value)
+    """Compact JSON, non-ASCII as is, lone surrogates as escapes: valid UTF-8 that reads back as ``value``.
+
+    The one JSON encoder of the output formats, and strict: a float that is not finite (a record's ``1e400``
+    or ``NaN``, which Python's json reads as inf or nan) has no JSON number, so it is written as a string of
+    its name, ``"Infinity"``, ``"-Infinity"`` or ``"NaN"`` (``float()`` of it is the value again): no line
+    ever holds the ``Infinity`` or ``NaN`` tokens that strict JSON parsers reject.
+    """
+    try:
+        text = _ENCODE(value)
+    except ValueError:  # allow_nan=False: a float that is not finite, somewhere in value
+        text = _ENCODE(_finite(value))
     return text if text.isascii() or not SURROGATE.search(text) else escape_surrogates(text)
+
+
+_JSON_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)', re.DOTALL)
+"""A JSON string (skipped whole), or one of the tokens Python's json reads but JSON lacks (group 1)."""
+
+
+def _may_hold_constant(text: str) -> bool:
+    return "NaN" in text or "Infinity" in text  # two scans at C speed; a hit in a string costs only a closer look
+
+
+def without_constants(text: str) -> str:
+    """JSON text with each ``NaN``, ``Infinity`` or ``-Infinity`` token (outside strings) written as a string."""
+    return _JSON_CONSTANT.sub(lambda found: f'"{found[1]}"' if found[1] else found[0], text)
 
 
 EVENT_ID = "_event_id"
@@ -74,6 +115,8 @@ def jsonl_line(record: RawRecord, event_id: str | None = None) -> str:
         # a raw CR or LF in JSON text is whitespace between tokens, and a raw lone surrogate can only stand
         # in a string: a space, and the surrogate's escape, keep the value
         text = escape_surrogates(text.replace("\r", " ").replace("\n", " "))
+    if _may_hold_constant(text):  # NaN or Infinity as sent: not JSON; written as to_json writes the value
+        text = without_constants(text)
     if event_id is not None:
         key = f'{{"{EVENT_ID}":{to_json(event_id)}'
         text = key + ("," + text[1:] if record.data else "}")
@@ -369,7 +412,8 @@ class LineWriter:
             self._write(csv_page(kind, records, event_ids, columns))
         elif fmt == "jsonl" and not any(event_ids):
             texts = [record.text for record in records]
-            if _NOT_ONE_LINE.search("".join(texts)):  # one scan of the page: most pages need no rewriting
+            joined = "".join(texts)
+            if _NOT_ONE_LINE.search(joined) or _may_hold_constant(joined):  # most pages need no rewriting
                 texts = [jsonl_line(record)[:-1] for record in records]
             self._write("\n".join(texts) + "\n" if texts else "")
         else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .._client import CortexClient
@@ -46,9 +47,22 @@ def _crawl(pager: SyncPager[Any], label: str, progress: Progress) -> Iterable[di
     progress.finish()
 
 
+@dataclass(frozen=True)
+class Summary:
+    """The health summary: ``report`` as rendered (top N lists), ``counts`` in full, for ``--fail-on``.
+
+    ``counts`` maps each keyed alert metric (``status``, ``medium``, ``type``, ``failed_reason``,
+    ``ignored_reason``, ``failed_channel``, ``run_status``, ``run_failed_reason``) to its full counter: an alert
+    never depends on ``--top``.
+    """
+
+    report: dict[str, Any]
+    counts: Mapping[str, Counter[str]]
+
+
 def summarize(client: CortexClient, *, since: dt.datetime, until: dt.datetime, top: int, page_size: int | None,
-              max_pages: int | None, progress: Progress) -> dict[str, Any]:
-    """Crawl the window's notification logs and runs; return the health summary as JSON-ready data."""
+              max_pages: int | None, progress: Progress) -> Summary:
+    """Crawl the window's notification logs and runs; return the health summary (JSON-ready report, full counts)."""
     window: dict[str, Any] = {"from_date": since, "until_date": until, "page_size": page_size, "max_pages": max_pages}
     status, medium, failed, ignored = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
     channels, recipients, by_type, failed_by_type = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
@@ -80,7 +94,7 @@ def summarize(client: CortexClient, *, since: dt.datetime, until: dt.datetime, t
         {"type": kind, "total": count, "failed": failed_by_type[kind], "failure_rate": round(failed_by_type[kind] / count, 4)}
         for kind, count in ranked
     ]
-    return {
+    report = {
         "window": {"since": since.isoformat(), "until": until.isoformat()},
         "notification_logs": {
             "total": total,
@@ -102,6 +116,9 @@ def summarize(client: CortexClient, *, since: dt.datetime, until: dt.datetime, t
             "ignored_reasons": _ranked(runs_ignored),
         },
     }
+    counts = {"status": status, "medium": medium, "type": by_type, "failed_reason": failed, "ignored_reason": ignored,
+              "failed_channel": channels, "run_status": runs_status, "run_failed_reason": runs_failed}
+    return Summary(report, counts)
 
 
 def _section(title: str, headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -142,5 +159,5 @@ def render_table(summary: dict[str, Any]) -> str:
 
 
 def render_json(summary: dict[str, Any]) -> str:
-    """The summary as indented JSON."""
-    return json.dumps(summary, indent=2) + "\n"
+    """The summary as indented JSON (strict: it holds counts and rounded rates, never a NaN or Infinity token)."""
+    return json.dumps(summary, indent=2, allow_nan=False) + "\n"

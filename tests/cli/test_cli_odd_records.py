@@ -3,9 +3,14 @@ dates, empty strings. Every record here is valid JSON the spec allows; none may 
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import http.server
 import io
 import json
+import math
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -24,7 +29,17 @@ from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
 
-from ..support.cli import NO_RECORDS, audit_entry, connection, jsonl, make_fake, notification_log, server_texts
+from ..support.cli import (
+    LIST_KEYS,
+    NO_RECORDS,
+    PATHS,
+    audit_entry,
+    connection,
+    jsonl,
+    make_fake,
+    notification_log,
+    server_texts,
+)
 
 _log = notification_log
 _audit = audit_entry
@@ -396,7 +411,9 @@ def test_a_csv_page_is_the_rows_csv_line_writes(records: list[dict[str, Any]]) -
     assert csv_page(kind, raws, ids) == "".join(csv_line(kind, record) for record in records)
     assert csv_page(kind, raws, ids, _columns(kind, records)) == csv_page(kind, raws, ids)  # columns reused
     text = csv_header(kind) + csv_page(kind, raws, ids)
-    assert read_back(text, "audit", "csv") == [{k: v for k, v in r.items()} for r in records]
+    named = {math.inf: "Infinity", -math.inf: "-Infinity"}  # no JSON number holds them: _extra names them
+    assert read_back(text, "audit", "csv") == [
+        {k: named.get(v, v) if type(v) is float else v for k, v in r.items()} for r in records]
 
 
 @pytest.mark.parametrize(("odd", "clean"), [
@@ -432,3 +449,148 @@ def test_a_page_whose_rows_differ_in_having_an_id_is_written_row_by_row() -> Non
     ids = ["a", None]
     assert _formats._csv_page_clean(kind, raws, ids) is None
     assert csv_page(kind, raws, ids) == "".join(csv_line(kind, r, i) for r, i in zip(records, ids, strict=True))
+
+
+# -- issue 22, defect 7: a number no double can hold (1e400, NaN) never makes a line invalid JSON --------------
+
+ODD_NUMBERS = ["1e400", "-1e400", "NaN", "Infinity", "-Infinity", "1" + "0" * 400 + ".5", "25e-1"]
+"""Numbers Python's json accepts but no finite double holds (and one ordinary float, kept a number)."""
+FORMATS = ["jsonl", "csv", "ecs", "ocsf"]
+
+
+def strict_json(line: str) -> Any:
+    """``json.loads`` as a strict shipper reads: ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON."""
+
+    def no_constant(name: str) -> Any:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(line, parse_constant=no_constant)
+
+
+def written_as(fmt: str, number: str) -> Any:
+    """What a line of ``fmt`` holds for the wire number ``number`` (strictly parsed)."""
+    value = float(number)
+    if math.isfinite(value) or (fmt == "jsonl" and number not in ("NaN", "Infinity", "-Infinity")):
+        return value  # JSONL keeps the record's text: 1e400 is a JSON number (a double's inf once parsed)
+    return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+
+
+def _odd_audit_text(number: str) -> str:
+    return ('{"timestamp":"2026-05-01T09:00:00Z","action":"UPDATE","objectIdentifier":"svc \\"NaN\\" -Infinity",'
+            f'"objectType":"SERVICE","score": {number},"nested":{{"values":[1,{number},"Infinity"]}}}}')
+
+
+def _odd_value(fmt: str, line: str, kind_key: str = "audit") -> Any:
+    """The record's data as ``fmt``'s line carries it (strictly parsed)."""
+    if fmt == "jsonl":
+        return strict_json(line)
+    if fmt == "ecs":
+        return strict_json(line)["cortex"][kind_key]
+    return strict_json(line)["unmapped"]["cortex"]
+
+
+@pytest.mark.parametrize("number", ODD_NUMBERS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("with_id", [False, True])
+def test_odd_numbers_make_valid_json_in_every_format(fmt: str, number: str, with_id: bool) -> None:
+    kind = CLI_KINDS["audit"]
+    text = _odd_audit_text(number)
+    raw = RawRecord(json.loads(text), text)
+    event_id = "e-1" if with_id or fmt in ("ecs", "ocsf") else None
+    expected = written_as(fmt, number)
+    by_record = line_for(kind, fmt, raw, event_id)
+    written: list[str] = []
+    writer = _formats.LineWriter(kind, fmt, written.append, with_id)
+    writer.add_page([raw, raw], [event_id, event_id])
+    lines = "".join(written).splitlines()
+    if fmt == "csv":
+        assert lines[0] == csv_header(kind, with_id).rstrip("\n")
+        lines = lines[1:]
+    assert lines == [by_record.rstrip("\n")] * 2, "a page writes what each record writes"
+    for line in lines:
+        if fmt == "csv":
+            [row] = read_back(csv_header(kind, with_id) + line + "\n", "audit", "csv")
+            strict_json(next(csv.reader([line]))[-1])  # _extra
+        else:
+            row = _odd_value(fmt, line)
+        assert row["score"] == expected and row["nested"] == {"values": [1, expected, "Infinity"]}
+        assert row["objectIdentifier"] == 'svc "NaN" -Infinity', "text that only looks like a token is left alone"
+        if fmt == "jsonl" and number not in ("NaN", "Infinity", "-Infinity"):
+            assert line.endswith(text[1:]), "JSONL keeps the record's text when it is JSON"
+        if fmt == "ecs":
+            assert strict_json(line)["event"]["original"] == text, "the record as sent, unchanged"
+        if fmt == "ocsf":
+            assert strict_json(line)["raw_data"] == text
+
+
+def test_to_json_never_writes_an_invalid_token() -> None:
+    value = {"a": [math.inf, -math.inf, math.nan, 1.5], "b": {"c": (math.inf,)}, "d": "NaN"}
+    assert strict_json(_formats.to_json(value)) == {"a": ["Infinity", "-Infinity", "NaN", 1.5], "b": {"c": ["Infinity"]},
+                                                    "d": "NaN"}
+    assert _formats.to_json({"a": 1.5, "b": [1, "x"]}) == '{"a":1.5,"b":[1,"x"]}'
+
+
+@contextlib.contextmanager
+def serving_logs(texts: list[str]) -> Iterator[str]:
+    """A server on 127.0.0.1 answering notification logs with ``texts`` verbatim (runs: none); its URL."""
+    logs = ('{"logs":[' + ",".join(texts) + f'],"page":0,"total":{len(texts)},"totalPages":1}}').encode()
+    empty = json.dumps({LIST_KEYS["runs"]: [], "page": 0, "total": 0, "totalPages": 0}).encode()
+
+    class Verbatim(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            body = empty if path == PATHS["runs"] or "page=0" not in query.split("&") else logs
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Verbatim)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_server_sending_odd_numbers_exports_valid_json(cli: Any, tmp_path: Path, fmt: str) -> None:
+    odd = ',"ratio":NaN,"limits":[1e400,-Infinity,0.5]'
+    texts = [json.dumps(_log(3, "2026-05-01T11:00:00Z", status="FAILED", recipientChannel="#ops"))[:-1] + odd + "}",
+             json.dumps(_log(2, "2026-05-01T10:00:00Z")),
+             json.dumps(_log(1, "2026-05-01T09:00:00Z"))[:-1] + odd + "}"]
+    output = tmp_path / f"logs.{fmt}"
+    with serving_logs(texts) as url:
+        plain = cli("--base-url", url, "notifications", "--format", fmt)
+        assert plain.code == 0, plain.err
+        resumed = cli("--base-url", url, "notifications", "--format", fmt, "--output", str(output),
+                      "--checkpoint", f"{output}.ckpt")
+        assert resumed.code == 0, resumed.err
+        summary = cli("--base-url", url, "summary", "--since", "2026-04-01", "--until", "2026-06-01", "--format", "json")
+        assert summary.code == 0, summary.err
+    assert strict_json(summary.out)["notification_logs"]["top_failing_channels"] == {"#ops": 1}
+    for text in (plain.out, output.read_text(encoding="utf-8")):
+        lines = data_lines_of(text, fmt)
+        assert len(lines) == 3
+        if fmt == "csv":
+            rows = read_back(text, "notifications", "csv")
+            for line in lines:
+                strict_json(next(csv.reader([line]))[-1] or "{}")
+        else:
+            rows = [_odd_value(fmt, line, "notification_log") for line in lines]
+        by_id = {row["id"]: row for row in rows}
+        assert by_id[1]["ratio"] == "NaN" and by_id[1]["limits"] == [written_as(fmt, "1e400"), "-Infinity", 0.5]
+        assert by_id[3] == by_id[1] | {"id": 3, "status": "FAILED", "recipientChannel": "#ops",
+                                       "dateCreated": "2026-05-01T11:00:00Z"}
+        assert "ratio" not in by_id[2]
+
+
+def data_lines_of(text: str, fmt: str) -> list[str]:
+    lines = text.splitlines()
+    return lines[1:] if fmt == "csv" else lines

@@ -30,6 +30,7 @@ from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
 
 from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli._args import build_parser
+from cortex_wrapper.cli._formats import line_for
 from cortex_wrapper.cli._kinds import KINDS
 from cortex_wrapper.cli._siem import ECS_VERSION, OCSF_VERSION, ecs_event, ocsf_event
 from cortex_wrapper.testing import Faults, generate_records
@@ -225,3 +226,29 @@ def test_the_readme_service_command_line_is_valid() -> None:
     [exec_start] = re.findall(r"ExecStart=\S+ (.*)\n", README)
     args = build_parser().parse_args(shlex.split(exec_start))
     assert args.follow and args.format == "ecs" and args.checkpoint and args.status_file and args.token_file
+
+
+# -- issue 22, defect 7: numbers no double holds --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["ecs", "ocsf"])
+@pytest.mark.parametrize("command", list(SAMPLES))
+def test_an_event_of_a_record_with_nan_or_1e400_is_strict_json_and_still_valid(fmt: str, command: str) -> None:
+    def no_constant(name: str) -> Any:
+        raise ValueError(f"not JSON: {name}")
+
+    base = sample(command, 1)[0].data
+    text = json.dumps(base)[:-1] + ', "ratio": NaN, "limits": [1e400, -Infinity], "nested": {"x": Infinity}}'
+    record = RawRecord(json.loads(text), text)
+    line = line_for(KINDS[command], fmt, record, "id-odd")
+    event = json.loads(line, parse_constant=no_constant)
+    odd = {"ratio": "NaN", "limits": ["Infinity", "-Infinity"], "nested": {"x": "Infinity"}}
+    if fmt == "ecs":
+        assert not ecs_problems(event)
+        assert event["cortex"][ECS_KEYS[command]] == {**base, **odd} and event["event"]["original"] == text
+    else:
+        assert ocsf_validator("entity_management" if command == "audit" else "base_event").is_valid(event)
+        assert event["unmapped"]["cortex"] == {**base, **odd} and event["raw_data"] == text
+
+
+ECS_KEYS = {"audit": "audit", "notifications": "notification_log", "runs": "notification_run"}

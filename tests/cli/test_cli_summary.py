@@ -168,3 +168,85 @@ def test_a_checkpoint_older_than_the_retention_stops_with_exit_8_unless_accepted
         accepted = incremental_run(cli, fake, "notifications", output, "--accept-gap")
     assert accepted.code == 0 and "warning: a gap is possible" in accepted.err
     assert [r["id"] for r in jsonl(output.read_text())] == [1, 2]
+
+
+# -- issue 22, defect 5: every alert metric on full counts; no key or rate that can never fire --------------------
+
+
+def _channel_failures() -> list[dict[str, Any]]:
+    """Failed logs: 3 to #a, 2 to #b, 1 to #payments (last of the ranking), and one delivered log."""
+    channels = ["#a", "#a", "#a", "#b", "#b", "#payments"]
+    return [*(notification_log(i, "2026-05-01T09:00:00Z", status="FAILED", failedReason="CHANNEL_NOT_FOUND",
+                                recipientChannel=channel) for i, channel in enumerate(channels)),
+            notification_log(99, "2026-05-01T09:00:00Z")]
+
+
+@pytest.mark.parametrize("top_n", ["1", "2"])
+def test_a_failing_channel_outside_the_top_list_still_alerts(cli: Any, top_n: str) -> None:
+    with make_fake(**NO_RECORDS, notification_logs=_channel_failures()) as fake:
+        result = cli(*connection(fake), "summary", *WINDOW, "--format", "json", "--top", top_n,
+                     "--fail-on", "failed_channel:#payments>0", "--fail-on", "failed_channel:#b>=2")
+    assert result.code == 7, result.err
+    alerts = [line for line in result.err.splitlines() if line.startswith("cortex-logs: alert:")]
+    assert alerts == ["cortex-logs: alert: failed_channel:#payments>0 (1)", "cortex-logs: alert: failed_channel:#b>=2 (2)"]
+    # the rendered summary still lists only the top N
+    shown = json.loads(result.out)["notification_logs"]["top_failing_channels"]
+    assert shown == dict(list({"#a": 3, "#b": 2}.items())[:int(top_n)])
+
+
+def test_a_channel_that_did_not_fail_does_not_alert(cli: Any) -> None:
+    with make_fake(**NO_RECORDS, notification_logs=_channel_failures()) as fake:
+        result = cli(*connection(fake), "summary", *WINDOW, "--top", "1", "--fail-on", "failed_channel:#ops>0")
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize(("condition", "valid", "hint"), [
+    ("status:FAILD>0", ["DELIVERED", "FAILED", "IGNORED", "READY"], "did you mean FAILED"),
+    ("medium:SLAK>0", ["EMAIL", "SLACK"], "did you mean SLACK"),
+    ("failed_reason:CHANNEL_NOT_FOUNDD>0", ["CHANNEL_NOT_FOUND", "CLIENT_ERROR"], "did you mean CHANNEL_NOT_FOUND"),
+    ("ignored_reason:nope>0", ["USER_UNSUBSCRIBED", "DUPLICATE"], ""),
+    ("type:WEEKLY>0", ["WEEKLY_REPORT"], ""),
+    ("run_status:FAILURE>0", ["COMPLETED_WITH_ERRORS", "FAILED"], "did you mean FAILED"),
+    ("run_failed_reason:x>0", [], ""),
+])
+def test_a_misspelt_key_is_a_usage_error_naming_the_valid_values(cli: Any, condition: str, valid: list[str],
+                                                                 hint: str) -> None:
+    result = cli("--sandbox", "summary", "--fail-on", condition)
+    assert result.code == 2, result.err
+    assert "--fail-on" in result.err and "is not a value" in result.err and hint in result.err
+    for value in valid:
+        assert value in result.err
+
+
+def test_the_valid_keys_come_from_the_operation_table() -> None:
+    from cortex_wrapper._spec import ENUM_SITES
+    from cortex_wrapper.cli._alerts import parse_condition
+
+    for metric, site in [("status", "NotificationLog.status"), ("medium", "NotificationLog.medium"),
+                         ("type", "NotificationLog.type"), ("failed_reason", "NotificationLog.failedReason"),
+                         ("ignored_reason", "NotificationLog.ignoredReason"), ("run_status", "NotificationRun.status"),
+                         ("run_failed_reason", "NotificationRun.failedReason")]:
+        for value in ENUM_SITES[site].values:
+            assert parse_condition(f"{metric}:{value}>0").key == value
+
+
+def test_a_channel_key_is_free_text() -> None:
+    from cortex_wrapper.cli._alerts import parse_condition
+
+    assert parse_condition("failed_channel:#anything-at-all>0").key == "#anything-at-all"
+
+
+@pytest.mark.parametrize(("condition", "message"), [
+    ("failed_rate>50", "write 50%"), ("ignored_rate>=5", "write 5%"), ("failed_rate>1.5", "write 1.5%"),
+    ("failed_rate>150%", "at most 100%"),
+])
+def test_a_rate_above_one_is_a_usage_error(cli: Any, condition: str, message: str) -> None:
+    result = cli("--sandbox", "summary", "--fail-on", condition)
+    assert result.code == 2 and "--fail-on" in result.err and message in result.err, result.err
+
+
+@pytest.mark.parametrize("condition", ["failed_rate>=1", "failed_rate>0.5", "failed_rate>100%", "failed_rate>0%"])
+def test_a_rate_up_to_one_or_a_percentage_up_to_100_is_accepted(condition: str) -> None:
+    from cortex_wrapper.cli._alerts import parse_condition
+
+    assert parse_condition(condition).metric == "failed_rate"

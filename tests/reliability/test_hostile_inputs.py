@@ -7,8 +7,9 @@ request (the transport sees none), for the sync and the async client.
 
 Decisions recorded by ``ACCEPTED``:
 
-* an enormous filter (100,000 e-mail addresses, a 100,000-character search) is refused: filters travel in the
-  URL, and over ``MAX_QUERY_LENGTH`` (60,000 encoded characters; httpx cannot send a URL over 65,536) it could
+* an enormous filter (100,000 e-mail addresses, a 100,000-character search) or ``extra_query`` value is refused:
+  they travel in the URL, and over ``MAX_QUERY_LENGTH`` (60,000 encoded characters for the whole query, filters,
+  ``extra_query``, page, page size and frozen upper bound together; httpx cannot send a URL over 65,536) it could
   never be sent. Split it over several calls. A large one that fits (1,000 addresses) is sent;
 * any iterable of values is one filter, an OR: a set of enum members, a generator of strings; an empty list or
   None is no filter;
@@ -29,6 +30,7 @@ import pytest
 from cortex_api_client.models import AuditAction, Medium
 
 from cortex_wrapper import AsyncCortexClient, CortexClient, CortexConfigError, InvalidParameterError
+from cortex_wrapper._defaults import MAX_QUERY_LENGTH
 
 from ..support.api import BASE, TOKEN, Clock, Harness, ScriptedFake, audit_record, log_record, run_record
 
@@ -116,6 +118,13 @@ BAD_FILTERS: list[tuple[str, dict[str, Any], str]] = [  # the one table of bad f
     ("notification_runs", {"delivered_only": 0}, "delivered_only"),
     ("notification_runs", {"mediums": {"SLACK", 1}}, "mediums"),
     ("notification_runs", {"from_date": dt.timedelta(days=1)}, "from_date"),
+    # a query too long for a URL, whatever carries it: one length check over filters, extra_query and paging
+    ("notification_runs", {"extra_query": {"future": "x" * 70_000}}, "extra_query"),
+    ("audit_logs", {"extra_query": {"future": ["\u00e9" * 10_000, "z"]}}, "extra_query"),  # 6 characters each
+    ("notification_runs", {"search_query": "x" * 25_000, "extra_query": {"future": "y" * 36_000}}, "extra_query"),
+    ("notification_runs", {"search_query": "x" * 36_000, "extra_query": {"future": "y" * 25_000}}, "search_query"),
+    ("audit_logs", {"object_types": ["x" * (MAX_QUERY_LENGTH - len("objectTypes="))]}, "object_types"),  # fits
+    # alone, not with the page, page size and frozen upper bound every request adds
 ]
 RECORD = {"audit_logs": audit_record, "notification_logs": log_record, "notification_runs": run_record}
 
@@ -224,6 +233,8 @@ ACCEPTED: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
      [("startTime", "0001-01-01T00:00:00"), ("endTime", "0999-12-31T00:00:00")]),
     ("notification_runs", {"mediums": [], "statuses": None}, []),
     ("notification_logs", {"notification_run_ids": [2**63 - 1]}, [("notificationRunIds", str(2**63 - 1))]),
+    ("audit_logs", {"object_types": ["x" * 59_000], "extra_query": {"future": "y" * 880}},  # with the paging: 59,986
+     [("objectTypes", "x" * 59_000), ("future", "y" * 880)]),
 ]
 
 
