@@ -22,11 +22,11 @@ Design:
   exported once each: the checkpoint keeps their ids as ranges. A late record older than the window
   is never read: widen ``--lag`` for a source that delivers later than that.
 * The query's upper bound is frozen by the run itself before the pager is made (``--until``, else now
-  to the millisecond, from the injectable ``now``), so the run knows it: the cursor never moves past it,
-  nor past now (a record dated in the year 9999 is exported, and the next window still starts before now). A run
-  whose window would start after that bound (the wall clock stepped back by more than ``--lag``, or
-  ``--since`` in the future) sends nothing, exports nothing and says why (``Exported.behind``): the
-  next poll tries again. A run that read its whole window records its upper bound (``polled_until``):
+  to the millisecond, from the injectable ``now``), so the run knows it: the cursor never moves past
+  it, nor past now (a record dated in the year 9999 is exported, and the next window still starts
+  before now). A run whose window would start after that bound (the wall clock stepped back by more
+  than ``--lag``, or ``--since`` in the future) sends nothing, exports nothing and says why
+  (``Exported.behind``): the next poll tries again. A run that read its whole window records its upper bound (``polled_until``):
   the retention check (exit 8) is judged by the last complete poll, not by the newest record, so a
   quiet filter (``--status FAILED``) polled every minute never looks like a gap.
 * Records are written as the API sent them (``raw_pages()``), each validated as a model would be.
@@ -108,10 +108,6 @@ class _Run:
         self._with_id = needs_event_id(fmt, with_id)
         self._legacy = checkpoint.legacy_identities and kind.id_wire is None
         self._occurrences = Occurrences()
-
-    def line(self, record: RawRecord) -> bytes | None:
-        """The record's line when the checkpoint does not cover it, else None."""
-        return self.read(record)[1]
 
     def read(self, record: RawRecord) -> tuple[dt.datetime | None, bytes | None]:
         """The record's timestamp, and its line when the checkpoint does not cover it (else None)."""
