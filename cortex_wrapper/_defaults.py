@@ -92,10 +92,23 @@ the collector walked each page's fresh objects several times over: about 14% of 
 FOLLOW_MAX_BACKOFF_SECONDS = 600.0
 """``cortex-logs --follow``: the longest wait between polls while they fail (doubling from ``--interval``)."""
 
+FOLLOW_MAX_RETRY_AFTER_SECONDS = 3600.0
+"""``cortex-logs --follow``: the longest a 429's ``Retry-After`` holds the next poll back. A server asking for
+longer (300000000000 s, more than a date or a sleep can hold) is asked again after this long."""
+
+FOLLOW_MAX_INTERVAL_SECONDS = 86_400.0
+"""``cortex-logs --follow --interval``: its upper bound (a day; a longer one is a usage error: use a cron job). With
+the two caps above, no wait between polls is ever longer than this."""
+
 NOTIFICATION_RETENTION_DAYS = 30
 """How long Cortex keeps notification logs and runs (Cortex's docs, Notification logs page: logs are kept 30 days,
 their contents 14). ``cortex-logs`` warns when ``--since`` reaches past it, and a checkpoint that falls further
 behind than this stops with exit 8 (a gap is possible) unless ``--accept-gap``."""
+
+POLL_RECORD_REFRESH_SECONDS = 3600.0
+"""How old the checkpoint's ``polled_until`` (the end of the last complete poll, by which a retention gap is
+judged) may get before an idle run writes the checkpoint for it: an idle ``--follow`` poll writes nothing, and
+the retention check errs by at most an hour, early."""
 
 NOTIFICATION_CONTENT_RETENTION_DAYS = 14
 """How long Cortex keeps a notification's contents (same source): older logs may come back without them."""

@@ -61,6 +61,20 @@ def parse_retry_after(response: httpx.Response, wall_clock: Callable[[], float] 
     return None
 
 
+def doubled(initial: float, times: int, cap: float) -> float:
+    """``initial * 2**times``, but at most ``cap``: the cap is applied to the exponent first.
+
+    ``cap`` is a wait in seconds (finite, far below the largest float). ``2.0**times`` overflows a float past ``times`` = 1,023 (1,025 failures in a row of a follower, or
+    ``max_retries`` over 1,023): the exponent is first cut to the one that already reaches ``cap``.
+    """
+    if initial >= cap:
+        return cap
+    if initial <= 0:
+        return initial
+    enough = math.ceil(math.log2(cap) - math.log2(initial))  # initial * 2**enough >= cap, and < 2 * cap
+    return min(math.ldexp(initial, min(max(times, 0), enough)), cap)
+
+
 def _non_negative(text: str | None) -> float | None:
     """``text`` as a finite number >= 0, else None."""
     if text is None:
@@ -94,7 +108,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with jitter: half to all of ``initial * 2**attempt``, capped."""
-        ceiling = min(BACKOFF_MAX, BACKOFF_INITIAL * 2.0**attempt, self.max_retry_wait)
+        ceiling = min(doubled(BACKOFF_INITIAL, attempt, BACKOFF_MAX), self.max_retry_wait)
         return ceiling * (0.5 + self._rng.random() / 2)
 
     def on_response(self, operation: Operation[Any], response: httpx.Response, attempt: int) -> Retry | None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import email.utils
+import random
 import time
 
 import httpx
 import pytest
 
 from cortex_wrapper import CortexAPIError, CortexConnectionError, CortexTimeoutError, RateLimitError, ServerError
+from cortex_wrapper._defaults import BACKOFF_MAX
 from cortex_wrapper._operations import AUDIT_LOGS
 from cortex_wrapper._ratelimit import RateLimiter
-from cortex_wrapper._retry import Retry, RetryPolicy, parse_retry_after
+from cortex_wrapper._retry import Retry, RetryPolicy, doubled, parse_retry_after
 
 from .support.api import Harness, ScriptedFake, audit_record, error_response
 
@@ -132,6 +134,26 @@ def test_wait_over_max_retry_wait_raises_at_once_without_sleeping(harness: Harne
     assert info.value.status_code == 429
     assert harness.clock.sleeps == []
     assert "max_retry_wait" in str(info.value)
+
+
+@pytest.mark.parametrize("attempt", [1_023, 1_100, 10**9])
+def test_the_backoff_of_a_late_retry_is_capped_before_the_power(attempt: int) -> None:
+    # max_retries has no upper bound: 2 ** attempt overflowed a float past attempt 1,023
+    policy = RetryPolicy(max_retries=10**10, max_retry_wait=3600.0, rng=random.Random(1))
+    assert BACKOFF_MAX / 2 <= policy.backoff(attempt) <= BACKOFF_MAX
+    retry = policy.on_error(httpx.ConnectError("refused"), attempt)
+    assert BACKOFF_MAX / 2 <= retry.wait <= BACKOFF_MAX
+    answer = policy.on_response(AUDIT_LOGS, error_response(503, "UNHANDLED_EXCEPTION", "down"), attempt)
+    assert answer is not None and BACKOFF_MAX / 2 <= answer.wait <= BACKOFF_MAX
+
+
+@pytest.mark.parametrize(("initial", "times", "cap", "expected"), [
+    (0.5, 0, 30.0, 0.5), (0.5, 3, 30.0, 4.0), (0.5, 6, 30.0, 30.0), (0.5, 10**12, 30.0, 30.0),
+    (10.0, 1_100, 600.0, 600.0), (1e-300, 2_000, 1e300, 1e300), (700.0, 5, 600.0, 600.0),
+])
+def test_doubling_stops_at_the_cap_without_computing_a_huge_power(initial: float, times: int, cap: float,
+                                                                  expected: float) -> None:
+    assert doubled(initial, times, cap) == expected
 
 
 def test_exhausted_retries_raise_rate_limit_error(harness: Harness) -> None:

@@ -31,6 +31,7 @@ from .._defaults import (
     DEFAULT_BASE_URL,
     DEFAULT_FOLLOW_INTERVAL_SECONDS,
     DEFAULT_LAG_SECONDS,
+    FOLLOW_MAX_INTERVAL_SECONDS,
     NOTIFICATION_RETENTION_DAYS,
 )
 from .._errors import InvalidParameterError, NotFoundError
@@ -145,6 +146,10 @@ def _check_follow(args: argparse.Namespace) -> None:
             raise CliError(f"{option} needs --follow", EXIT_USAGE)
     if args.interval is not None and args.interval.total_seconds() <= 0:
         raise CliError("--interval must be longer than 0s", EXIT_USAGE)
+    if args.interval is not None and args.interval.total_seconds() > FOLLOW_MAX_INTERVAL_SECONDS:
+        longest = dt.timedelta(seconds=FOLLOW_MAX_INTERVAL_SECONDS)
+        raise CliError(f"--interval must be at most {longest.days}d (for longer, run --checkpoint from cron)",
+                       EXIT_USAGE)
 
 
 def _message(error: BaseException, args: argparse.Namespace) -> str:

@@ -198,12 +198,12 @@ def _add_export(sub: Any, kind: Kind) -> None:
                         help="with --checkpoint: keep polling for new records until SIGTERM or SIGINT (then exit 0); "
                         "transient failures are waited out")
     parser.add_argument("--interval", type=parse_duration, metavar="DURATION", default=None,
-                        help=f"with --follow: time between polls (default {int(DEFAULT_FOLLOW_INTERVAL_SECONDS)}s)")
+                        help=f"with --follow: time between polls (default {int(DEFAULT_FOLLOW_INTERVAL_SECONDS)}s, at most 1d)")
     parser.add_argument("--status-file", metavar="FILE",
                         help="with --follow: JSON health status, replaced atomically after every poll")
     parser.add_argument("--accept-gap", action="store_true",
-                        help="with --checkpoint: go on when the checkpoint is older than the 30 days Cortex keeps "
-                        "notification logs (records may be missing; without it such a run exits 8)")
+                        help="with --checkpoint: go on when the checkpoint's last complete poll is older than the 30 days "
+                        "Cortex keeps notification logs (records may be missing; without it such a run exits 8)")
     parser.add_argument("--with-id", action="store_true",
                         help="add each record's stable event id (_event_id): the API's id, or for audit entries "
                         "a content hash and occurrence; the same whichever run exports the record")

@@ -11,7 +11,14 @@ and holds no secret::
 
 ``output_bytes`` is the length of the output this checkpoint covers and ``output_file`` the output's
 device and inode (a rename by logrotate shows as another inode at ``--output``); ``newest`` the
-timestamp of the newest record exported (offset-less times are UTC: ``parse_datetime``).
+timestamp of the newest record exported (offset-less times are UTC: ``parse_datetime``), but never
+later than the upper bound of the query that read it: a record dated in the year 9999 is exported, and
+the cursor stays at the bound (its identity is kept in ``seen`` with its own timestamp, so it does not repeat).
+
+``polled_until`` (optional: absent in older files, read as unknown) is the upper bound of the last run
+that read its whole window: everything up to it is covered, however old ``newest`` is, and the
+retention check (exit 8) is judged by it. An idle run rewrites the file for it only once it is
+``POLL_RECORD_REFRESH_SECONDS`` old, so an idle ``--follow`` poll still costs no write.
 
 ``seen`` holds the identities (ids, or SHA-256 fingerprints of audit entries, with repeat counts) of
 the exported records whose timestamps lie from ``covered_from`` to ``newest``: the late-arrival
@@ -44,7 +51,7 @@ from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
-from .._defaults import MAX_SEEN_IDENTITIES
+from .._defaults import MAX_SEEN_IDENTITIES, POLL_RECORD_REFRESH_SECONDS
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_USAGE, CliError
 
@@ -147,6 +154,8 @@ class Checkpoint:
     with_id: bool = False
     output_file: tuple[int, int] | None = None
     legacy_identities: bool = False
+    polled_until: dt.datetime | None = None
+    """The upper bound of the last run that read its whole window (None: not known, an older checkpoint)."""
     stored: str | None = field(default=None, compare=False, repr=False)
     """The file's text as last read or written: ``save`` leaves a file that already holds it alone."""
 
@@ -165,7 +174,20 @@ class Checkpoint:
             "newest": self.newest.isoformat() if self.newest else None,
             "covered_from": self.covered_from.isoformat() if self.covered_from else None,
             "seen": seen, "legacy_identities": self.legacy_identities, **self.undated.to_json(),
+            "polled_until": self.polled_until.isoformat() if self.polled_until else None,
         }
+
+    def polled(self, upper: dt.datetime) -> bool:
+        """Note that a run read its whole window, up to ``upper``; True when the file should be written for it.
+
+        Coverage never shrinks (a clock stepped back gives a smaller ``upper``), and the file is worth a
+        write only when what it says is ``POLL_RECORD_REFRESH_SECONDS`` old, or unknown.
+        """
+        stored = self.polled_until
+        if stored is not None and (upper - stored).total_seconds() < POLL_RECORD_REFRESH_SECONDS:
+            return False
+        self.polled_until = upper
+        return True
 
     @classmethod
     def from_json(cls, data: Any, path: Path) -> Checkpoint:
@@ -206,6 +228,7 @@ class Checkpoint:
                 raise ValueError("seen holds a bad entry")
             self.seen[identity] = (parse_datetime(moment), count)
         self.covered_from = _moment(data["covered_from"])
+        self.polled_until = _moment(data.get("polled_until"))  # absent in files written before it was
         self.with_id = data["with_id"] is True
         self.legacy_identities = data["legacy_identities"] is True
         output_file = data["output_file"]
@@ -274,11 +297,20 @@ class Cursor:
     covered when ``seen`` holds its identity (each count covers one record); one before it is covered
     (exported by an earlier run); one without a timestamp is covered when its identity is among the
     undated ones exported. Everything else is new: it is admitted, and joins ``seen``.
+
+    ``upper`` is the upper bound of the run's query: ``newest`` (and so the next run's floor) never
+    passes it, whatever a record's date (year 9999, say); such a record stays in ``seen`` by its own date.
+
+    While ``held`` (the pages did not come oldest first), ``advance`` keeps the window where the run started
+    and adds every identity the run committed to ``seen``: a run that fails after it skips nothing it never
+    read, and repeats nothing it wrote. ``track()`` keeps those identities (bounded) for it.
     """
 
-    def __init__(self, checkpoint: Checkpoint, lag: dt.timedelta, *, max_seen: int = MAX_SEEN_IDENTITIES) -> None:
+    def __init__(self, checkpoint: Checkpoint, lag: dt.timedelta, *, upper: dt.datetime | None = None,
+                 max_seen: int = MAX_SEEN_IDENTITIES) -> None:
         self.lag = lag
         self.max_seen = max_seen
+        self.upper = upper
         self._covered = {identity: count for identity, (_, count) in checkpoint.seen.items()}
         self._legacy_at = checkpoint.newest if checkpoint.legacy_identities else None
         self._floor = self._floor_of(checkpoint)
@@ -287,6 +319,11 @@ class Cursor:
         self.covered_from = checkpoint.covered_from
         self.undated = checkpoint.undated.copy()
         self.shrunk: dt.datetime | None = None  # set when the window had to shrink below --lag
+        self.held = False
+        self._start = (checkpoint.newest, checkpoint.covered_from, dict(checkpoint.seen))
+        self._tracking = False
+        self._committed: Seen | None = {}  # the identities this run committed (None past max_seen): for ``held``
+        self._pending: Seen = {}  # the ones admitted since the last commit
 
     def _floor_of(self, checkpoint: Checkpoint) -> dt.datetime | None:
         if checkpoint.newest is None:
@@ -315,7 +352,11 @@ class Cursor:
             self._covered[key] = remaining - 1
             return False
         moment, count = self.seen.get(identity, (timestamp, 0))
-        self.seen[identity] = (max(moment, timestamp), count + 1)
+        self.seen[identity] = entry = (max(moment, timestamp), count + 1)
+        if self._tracking:
+            self._pending[identity] = entry
+        if self.upper is not None and timestamp > self.upper:
+            timestamp = self.upper  # exported, but the cursor stays within what the query asked for
         if self.newest is None or timestamp > self.newest:
             self.newest = timestamp
         return True
@@ -324,6 +365,14 @@ class Cursor:
         """Record in ``checkpoint`` what was just made durable: ``written`` bytes holding ``added`` records."""
         checkpoint.output_bytes += written
         checkpoint.records += added
+        if self.held:
+            self._hold(checkpoint)
+            return
+        if self._tracking and self._committed is not None:
+            self._committed.update(self._pending)
+            if len(self._committed) > self.max_seen:
+                self._committed = None
+        self._pending.clear()
         checkpoint.newest = self.newest
         if self.newest is not None:
             self._prune(self.newest - self.lag)
@@ -331,6 +380,25 @@ class Cursor:
         checkpoint.covered_from = self.covered_from
         checkpoint.undated = self.undated.copy()
         checkpoint.legacy_identities = checkpoint.legacy_identities and checkpoint.newest == self._legacy_at
+
+    def track(self, on: bool = True) -> None:
+        """Keep (or stop keeping) the identities this run commits, for a ``held`` commit."""
+        self._tracking = on
+        self._pending.clear()
+
+    def _hold(self, checkpoint: Checkpoint) -> None:
+        """The window where the run started, and every identity the run committed: nothing assumes an order.
+
+        What was admitted since the last commit is not written yet, so it is not added (nor are undated
+        ones: the checkpoint keeps those of the last commit). Past ``max_seen`` committed identities, only
+        the ones still in the window are added: a run that then fails may repeat an older record (never skip one).
+        """
+        newest, covered_from, seen = self._start
+        checkpoint.newest, checkpoint.covered_from = newest, covered_from
+        committed = self._committed
+        if committed is None:
+            committed = {identity: entry for identity, entry in self.seen.items() if identity not in self._pending}
+        checkpoint.seen = {**seen, **committed}
 
     def _prune(self, horizon: dt.datetime) -> None:
         """Forget identities older than the window; past ``max_seen``, shrink the window by whole timestamps."""
@@ -348,4 +416,6 @@ class Cursor:
             kept += per_moment[moment]
             oldest = moment
         self.seen = {identity: entry for identity, entry in self.seen.items() if entry[0] >= oldest}
+        if self.newest is not None and oldest > self.newest:  # records dated past the query's bound
+            oldest = self.newest
         self.covered_from = self.shrunk = oldest

@@ -7,8 +7,13 @@
   waits about half an interval, plus a round trip, before it is in the file.
 * A transient failure (429, 5xx, a dropped connection, a timeout, a body off the spec) never ends the
   loop: it is reported (stderr, ``--status-file``) and the next poll waits longer, doubling from the
-  interval up to ``FOLLOW_MAX_BACKOFF_SECONDS``, and at least what a 429 asked for. Authentication and
-  permission errors end it with their exit code; so do bad filters and local file errors.
+  interval up to ``FOLLOW_MAX_BACKOFF_SECONDS`` (the cap is applied before the power, so no number of
+  failures overflows it), and at least what a 429 asked for, up to ``FOLLOW_MAX_RETRY_AFTER_SECONDS``.
+  ``--interval`` is at most ``FOLLOW_MAX_INTERVAL_SECONDS``, so no wait between polls is longer than that.
+  Authentication and permission errors end it with their exit code; so do bad filters and local file errors.
+* A poll whose window would start after its end (the wall clock stepped back by more than ``--lag`` since
+  the checkpoint's newest record) asks the server nothing: it is an idle poll, said once, until the clock
+  is there again (``_incremental``).
 * The output may be rotated under it (logrotate's rename and create, or copytruncate): each poll opens
   ``--output`` afresh and the checkpoint notices another file there (``_incremental``).
 * SIGTERM or SIGINT stops it at once, whatever it is doing: what was committed stays committed, and a
@@ -32,8 +37,10 @@ from types import FrameType
 from typing import Any
 
 from .._client import CortexClient
-from .._defaults import FOLLOW_MAX_BACKOFF_SECONDS
+from .._defaults import FOLLOW_MAX_BACKOFF_SECONDS, FOLLOW_MAX_RETRY_AFTER_SECONDS
 from .._errors import CortexConnectionError, CortexResponseError, RateLimitError, ServerError
+from .._retry import doubled
+from ._dates import UTC_MAX
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_OK, exit_code
 from ._incremental import export_incremental
@@ -117,10 +124,23 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def backoff(interval: float, failures: int, error: BaseException) -> float:
-    """Seconds before the next poll after ``failures`` failures in a row (the last one ``error``)."""
-    wait = min(interval * 2.0 ** (failures - 1), max(FOLLOW_MAX_BACKOFF_SECONDS, interval))
+    """Seconds before the next poll after ``failures`` failures in a row (the last one ``error``).
+
+    Doubling from ``interval`` up to ``FOLLOW_MAX_BACKOFF_SECONDS`` (or ``interval``, when longer), and at least
+    what a 429 asked for, up to ``FOLLOW_MAX_RETRY_AFTER_SECONDS``: every wait is capped, whatever the count
+    of failures or the ``Retry-After``.
+    """
+    wait = doubled(interval, failures - 1, max(FOLLOW_MAX_BACKOFF_SECONDS, interval))
     retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-    return max(wait, retry_after) if retry_after is not None else wait
+    return max(wait, min(retry_after, FOLLOW_MAX_RETRY_AFTER_SECONDS)) if retry_after is not None else wait
+
+
+def _later(moment: dt.datetime, seconds: float) -> dt.datetime:
+    """``moment`` plus ``seconds``, or the last moment a datetime holds when that is past it."""
+    try:
+        return moment + dt.timedelta(seconds=seconds)
+    except OverflowError:
+        return UTC_MAX
 
 
 def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str, output: str | None,
@@ -134,6 +154,7 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
     status_path = Path(status_file) if status_file else None
     if status_path is not None:
         write_status(status_path, status, now())
+    behind = False  # the clock is behind the checkpoint's window, and the follower has said so
     try:
         while True:
             started = clock()
@@ -142,7 +163,7 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
                 done = export_incremental(client, kind, filters, fmt=fmt, output=output, checkpoint=checkpoint,
                                           since=since, until=None, page_size=page_size, max_pages=None,
                                           progress=progress, notify=notify, lag=lag, with_id=with_id,
-                                          accept_gap=accept_gap)
+                                          accept_gap=accept_gap, now=now, say_behind=not behind)
             except TRANSIENT as error:
                 status.consecutive_failures += 1
                 delay = backoff(interval, status.consecutive_failures, error)
@@ -151,6 +172,7 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
                                      "exit_code": exit_code(error)}
                 notify(f"cortex-logs: poll failed, next in {delay:g}s: {message}")
             else:
+                behind = done.behind is not None
                 status.consecutive_failures = 0
                 status.records_exported += done.added
                 status.records_last_poll = done.added
@@ -159,7 +181,7 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
             status.polls += 1
             status.last_poll_at = now()
             remaining = max(0.0, started + delay - clock())
-            status.next_poll_at = now() + dt.timedelta(seconds=remaining)
+            status.next_poll_at = _later(now(), remaining)
             if status_path is not None:
                 write_status(status_path, status, now())
             if status.consecutive_failures == 0:

@@ -21,12 +21,24 @@ Design:
   identical entries count as many). Records without a timestamp (``dateCreated`` is optional) are
   exported once each: the checkpoint keeps their ids as ranges. A late record older than the window
   is never read: widen ``--lag`` for a source that delivers later than that.
+* The query's upper bound is frozen by the run itself before the pager is made (``--until``, else now
+  to the millisecond, from the injectable ``now``), so the run knows it: the cursor never moves past
+  it, nor past now (a record dated in the year 9999 is exported, and the next window still starts
+  before now). A run whose window would start after that bound (the wall clock stepped back by more
+  than ``--lag``, or ``--since`` in the future) sends nothing, exports nothing and says why
+  (``Exported.behind``): the next poll tries again. A run that read its whole window records its upper bound (``polled_until``):
+  the retention check (exit 8) is judged by the last complete poll, not by the newest record, so a
+  quiet filter (``--status FAILED``) polled every minute never looks like a gap.
 * Records are written as the API sent them (``raw_pages()``), each validated as a model would be.
 * Notifications and runs are read oldest first (``orderBy=ASC``) and committed page by page, so a
-  killed run keeps every page it committed. Audit logs come newest first (no ``orderBy``): the run
-  buffers its window in an anonymous temporary file, then appends it reversed and commits once, so
-  a killed run leaves at most a tail that the next run truncates. ``--max-pages`` would leave a gap
-  in a newest-first window and is refused for audit logs.
+  killed run keeps every page it committed. The order is checked as the pages arrive, before each
+  commit: at the first record older than one before it (a server that ignores ``orderBy``), the
+  checkpoint goes back to the window the run started from, keeping the identities already written,
+  and the rest of the run is buffered as audit logs are, then appended oldest first and committed once.
+  So nothing committed assumes an order the server did not give. Audit logs come newest first (no
+  ``orderBy``): the run buffers its window in an anonymous temporary file, then appends it reversed and
+  commits once, so a killed run leaves at most a tail that the next run truncates. ``--max-pages``
+  would leave a gap in a newest-first window and is refused for audit logs.
 * The checkpoint also records the command, format and filters; a run with others is refused.
 """
 
@@ -34,14 +46,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .. import _client
 from .._client import CortexClient
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._wire import RawRecord
@@ -83,9 +97,11 @@ def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filt
 class _Run:
     """One incremental run: the open output, its checkpoint, the cursor."""
 
-    def __init__(self, kind: Kind, fmt: str, fd: int, path: Path, checkpoint: Checkpoint, lag: dt.timedelta) -> None:
+    def __init__(self, kind: Kind, fmt: str, fd: int, path: Path, checkpoint: Checkpoint, lag: dt.timedelta,
+                 upper: dt.datetime | None = None, notify: Callable[[str], None] = lambda line: None) -> None:
         self.kind, self.fmt, self.fd, self.path, self.checkpoint = kind, fmt, fd, path, checkpoint
-        self.cursor = Cursor(checkpoint, lag)
+        self.cursor = Cursor(checkpoint, lag, upper=upper)
+        self.notify = notify
         with_id = checkpoint.with_id
         self.header = csv_header(kind, with_id).encode() if fmt == "csv" and checkpoint.output_bytes == 0 else b""
         self.added = 0
@@ -93,16 +109,17 @@ class _Run:
         self._legacy = checkpoint.legacy_identities and kind.id_wire is None
         self._occurrences = Occurrences()
 
-    def line(self, record: RawRecord) -> bytes | None:
-        """The record's line when the checkpoint does not cover it, else None."""
+    def read(self, record: RawRecord) -> tuple[dt.datetime | None, bytes | None]:
+        """The record's timestamp, and its line when the checkpoint does not cover it (else None)."""
         kind = self.kind
         identity = kind.identity(record)
         occurrence = self._occurrences.next(identity)  # counted over every record read, covered or not
         legacy = (lambda: kind.legacy_identity(record)) if self._legacy else None
-        if not self.cursor.admit(kind.timestamp(record), identity, legacy):
-            return None
+        stamp = kind.timestamp(record)
+        if not self.cursor.admit(stamp, identity, legacy):
+            return stamp, None
         event_id = kind.event_id(identity, occurrence) if self._with_id else None
-        return line_for(kind, self.fmt, record, event_id).encode()
+        return stamp, line_for(kind, self.fmt, record, event_id).encode()
 
     def commit(self, written: int, added: int) -> None:
         """Advance the checkpoint over the appended bytes; replacing it makes the output durable first."""
@@ -111,11 +128,25 @@ class _Run:
         self.added += added
 
     def stream(self, pages: Iterator[Any], progress: Progress) -> None:
-        """Oldest first: append and commit page by page."""
+        """Oldest first: append and commit page by page, while the pages do come oldest first.
+
+        Each page is checked before it is committed. At the first record older than one read before it,
+        the checkpoint goes back to where the run started (``Cursor.held``) and the rest is buffered.
+        """
+        pages = iter(pages)
+        latest: dt.datetime | None = None
+        self.cursor.track()
         for page in pages:
+            read = [self.read(item) for item in page.items]
+            for stamp, _ in read:
+                if stamp is None:
+                    continue
+                if latest is not None and stamp < latest:
+                    self._out_of_order(page, read, pages, progress)
+                    return
+                latest = stamp
             chunk, added = bytearray(self.header), 0
-            for item in page.items:
-                line = self.line(item)
+            for _, line in read:
                 if line is not None:
                     chunk += line
                     added += 1
@@ -125,24 +156,50 @@ class _Run:
         if self.header:
             self.commit(append(self.fd, self.header), 0)
 
-    def buffered(self, pages: Iterator[Any], progress: Progress) -> None:
-        """Newest first: buffer the window, then append it reversed and commit once."""
+    def _out_of_order(self, page: Any, read: list[tuple[dt.datetime | None, bytes | None]], pages: Iterator[Any],
+                      progress: Progress) -> None:
+        """The server does not send oldest first: commit the window the run started from, buffer the rest."""
+        self.notify(f"cortex-logs: the server did not send {self.kind.noun} oldest first (orderBy=ASC ignored?): "
+                    "buffering the rest of this run, appended oldest first and committed once at its end")
+        self.cursor.held = True
+        self.commit(0, 0)  # what earlier pages committed no longer assumes that later pages are newer
+        self.cursor.held = False
+        self.cursor.track(False)
+        progress.advance(len(page.items), page.total)
+        self.buffered(pages, progress, first=read, oldest_first=True)
+
+    def buffered(self, pages: Iterator[Any], progress: Progress, *,
+                 first: Iterable[tuple[dt.datetime | None, bytes | None]] = (), oldest_first: bool = False) -> None:
+        """Newest first: buffer the window, then append it reversed and commit once.
+
+        ``first``: records already read (timestamp, line); ``oldest_first``: append sorted by timestamp
+        (undated records first), for pages that came in no known order.
+        """
         with tempfile.TemporaryFile(dir=Path(self.path).resolve().parent) as buffer:
-            offsets = array("q")
+            offsets, stamps = array("q"), array("d")
+
+            def keep(stamp: dt.datetime | None, line: bytes | None) -> None:
+                if line is not None:
+                    offsets.append(buffer.tell())
+                    stamps.append(stamp.timestamp() if stamp is not None else -math.inf)
+                    buffer.write(line)
+
+            for stamp, line in first:
+                keep(stamp, line)
             for page in pages:
                 for item in page.items:
-                    line = self.line(item)
-                    if line is not None:
-                        offsets.append(buffer.tell())
-                        buffer.write(line)
+                    keep(*self.read(item))
                 progress.advance(len(page.items), page.total)
             offsets.append(buffer.tell())
-            written = self._append_reversed(buffer, offsets)
-        self.commit(written, len(offsets) - 1)
+            count = len(offsets) - 1
+            order = sorted(range(count), key=stamps.__getitem__) if oldest_first else range(count - 1, -1, -1)
+            written = self._append_in(buffer, offsets, order)
+        self.commit(written, count)
 
-    def _append_reversed(self, buffer: IO[bytes], offsets: array[int]) -> int:
+    def _append_in(self, buffer: IO[bytes], offsets: array[int], order: Iterable[int]) -> int:
+        """Append the buffered lines in ``order`` (indexes into ``offsets``), in chunks; the bytes written."""
         chunk, written = bytearray(self.header), 0
-        for index in range(len(offsets) - 2, -1, -1):
+        for index in order:
             buffer.seek(offsets[index])
             chunk += buffer.read(offsets[index + 1] - offsets[index])
             if len(chunk) >= COPY_CHUNK:
@@ -224,14 +281,22 @@ def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, que
     return checkpoint
 
 
-def _check_retention(kind: Kind, checkpoint: Checkpoint, accept_gap: bool, notify: Callable[[str], None]) -> None:
-    """A checkpoint further behind than Cortex keeps notifications may have missed records: stop (exit 8), or say so."""
-    horizon = dt.datetime.now(dt.UTC) - dt.timedelta(days=NOTIFICATION_RETENTION_DAYS)
-    if not kind.retained or checkpoint.newest is None or checkpoint.newest >= horizon:
+def _check_retention(kind: Kind, checkpoint: Checkpoint, accept_gap: bool, notify: Callable[[str], None],
+                     now: dt.datetime) -> None:
+    """A checkpoint further behind than Cortex keeps notifications may have missed records: stop (exit 8), or say so.
+
+    Behind is judged by the last poll that read its whole window (``polled_until``: everything up to it is
+    covered, however old the newest record), else, in a checkpoint that does not say, by the newest record.
+    """
+    horizon = now - dt.timedelta(days=NOTIFICATION_RETENTION_DAYS)
+    marks = [moment for moment in (checkpoint.polled_until, checkpoint.newest) if moment is not None]
+    covered = max(marks) if marks else None
+    if not kind.retained or covered is None or covered >= horizon:
         return
-    message = (f"a gap is possible: the checkpoint's newest record ({checkpoint.newest.isoformat()}) is older than "
+    what = "last complete poll" if checkpoint.polled_until is not None else "newest record"
+    message = (f"a gap is possible: the checkpoint's {what} ({covered.isoformat()}) is older than "
                f"the {NOTIFICATION_RETENTION_DAYS} days Cortex keeps {kind.noun}; records from then until "
-               f"{horizon.isoformat(timespec='seconds')} ({(horizon - checkpoint.newest).days} days or more) may be gone")
+               f"{horizon.isoformat(timespec='seconds')} ({(horizon - covered).days} days or more) may be gone")
     if not accept_gap:
         raise CliError(f"{message}; rerun with --accept-gap to go on", EXIT_GAP)
     notify(f"cortex-logs: warning: {message}")
@@ -239,20 +304,35 @@ def _check_retention(kind: Kind, checkpoint: Checkpoint, accept_gap: bool, notif
 
 @dataclass(frozen=True)
 class Exported:
-    """What one incremental run did: records appended, and the newest timestamp the checkpoint now covers."""
+    """What one incremental run did: records appended, and the newest timestamp the checkpoint now covers.
+
+    ``behind``: the run asked nothing, because its window would start there, after its end (now): the wall
+    clock stepped back by more than ``--lag``, or ``--since`` is in the future. None when it polled.
+    """
 
     added: int
     newest: dt.datetime | None
+    behind: dt.datetime | None = None
+
+
+def _frozen_now(now: Callable[[], dt.datetime] | None) -> dt.datetime:
+    """Now, aware UTC, to the millisecond (what the wire says): the upper bound a run freezes for its query."""
+    moment = (now or _client._now)().astimezone(dt.UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str,
                        output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
                        page_size: int | None, max_pages: int | None, progress: Progress,
                        notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
-                       with_id: bool = False, accept_gap: bool = False) -> Exported:
+                       with_id: bool = False, accept_gap: bool = False,
+                       now: Callable[[], dt.datetime] | None = None, say_behind: bool = True) -> Exported:
     """Append the records the checkpoint does not cover to ``output``; say how many, and the newest.
 
     Each run re-reads the last ``lag`` before the newest record exported, for records that arrive late.
+    The query's upper bound is ``until``, else ``now()`` (default: the library's clock, to the millisecond),
+    frozen here and passed to the pager, so that the cursor knows it. ``say_behind=False`` leaves unsaid that
+    a run asked nothing because the clock is behind its window (``--follow`` says it once).
     """
     _check_usage(kind, fmt, output, checkpoint, filters, max_pages)
     assert output is not None
@@ -260,18 +340,30 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     ordering = {"order_by": "ASC"} if kind.ordered else {}
     bounded = {**filters, **ordering, op.lower_bound: since, op.upper_bound: until}
     kind.pager(client, bounded, page_size, max_pages)  # check every argument before touching a file
+    current = _frozen_now(now)
+    upper = until if until is not None else current
+    reach = min(upper, current)  # what the query can cover: up to its bound, and never past the time it ran
     path = Path(checkpoint)
     with locked_append(Path(output)) as fd:
         state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), with_id, notify)
-        _check_retention(kind, state, accept_gap, notify)
-        run = _Run(kind, fmt, fd, path, state, lag)
+        _check_retention(kind, state, accept_gap, notify, current)
+        run = _Run(kind, fmt, fd, path, state, lag, reach, notify)
         lower = run.cursor.floor() or since
-        bounded[op.lower_bound] = lower = within_utc(lower) if lower is not None else None
-        if lower is not None and until is not None and lower > until:
-            return Exported(0, state.newest)  # the checkpoint is already past --until: nothing to export
+        lower = within_utc(lower) if lower is not None else None
+        if lower is not None and lower > upper:  # never ask for a window that ends before it starts
+            if until is not None:
+                return Exported(0, state.newest)  # the checkpoint is already past --until: nothing to export
+            if say_behind:
+                notify(f"cortex-logs: nothing to ask yet: the window starts at {lower.isoformat()}, after now "
+                       f"({upper.isoformat()}; the clock stepped back, or --since is ahead); polls ask again "
+                       "once the clock is there")
+            return Exported(0, state.newest, behind=lower)
+        bounded[op.lower_bound], bounded[op.upper_bound] = lower, upper
         records = kind.pager(client, bounded, page_size, max_pages)
         progress.start(kind.noun)
         (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
+        if max_pages is None and state.polled(reach):  # the whole window was read: all up to `reach` is covered
+            save(path, state)
     progress.finish()
     if run.cursor.shrunk is not None:
         notify(f"cortex-logs: the late-arrival window holds over {run.cursor.max_seen:,} records; it now starts at "

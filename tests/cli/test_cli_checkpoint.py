@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 from collections import Counter
@@ -12,13 +13,16 @@ from typing import Any
 
 import pytest
 
-from cortex_wrapper import _client
+from cortex_wrapper import CortexClient, CortexConnectionError, _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
+from cortex_wrapper.cli._formats import read_csv
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
+from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex
 
-from ..support.cli import KINDS, TOKEN, connection, jsonl, make_fake, server_records
+from ..support.cli import KINDS, NO_RECORDS, TOKEN, connection, jsonl, make_fake, server_records
+from ..support.servers import OrderIgnored
 
 RUNS_ALL = {"runs": ["--no-delivered-only"]}
 
@@ -296,3 +300,91 @@ def test_a_copytruncate_with_nothing_new_is_made_durable_before_the_checkpoint_s
     assert events == ["sync", "replace out.jsonl.ckpt"]
     checkpoint = load(Path(f"{output}.ckpt"))
     assert checkpoint is not None and checkpoint.output_bytes == 0
+
+
+# -- issue 22: retention judged by the last poll; a server that ignores orderBy --------------------------------
+
+
+@pytest.mark.usefixtures("real_retention")
+def test_a_quiet_filter_polled_recently_is_no_gap_however_old_its_newest_record(cli: Any, tmp_path: Path) -> None:
+    # `notifications --status FAILED --follow`: the last failure is 40 days old, the last poll a moment ago
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=40)).isoformat()
+    output = tmp_path / "logs.jsonl"
+    with make_fake(**NO_RECORDS, notification_logs=[_log(1, old)]) as fake:
+        assert incremental(cli, fake, "notifications", output).code == 0
+        again = incremental(cli, fake, "notifications", output)
+        assert again.code == 0, again.err
+        assert "gap" not in again.err
+        fake.insert("notification_logs", [_log(2, dt.datetime.now(dt.UTC).isoformat())])
+        assert incremental(cli, fake, "notifications", output).code == 0
+    assert [r["id"] for r in jsonl(output.read_text())] == [1, 2]
+    checkpoint = json.loads(Path(f"{output}.ckpt").read_text())
+    polled = dt.datetime.fromisoformat(checkpoint["polled_until"])
+    assert abs((polled - dt.datetime.now(dt.UTC)).total_seconds()) < 60, "the checkpoint keeps the last poll's end"
+
+
+@pytest.mark.usefixtures("real_retention")
+def test_a_checkpoint_without_the_last_poll_is_judged_by_its_newest_record(cli: Any, tmp_path: Path) -> None:
+    # written before it kept `polled_until`: it still loads, and the newest record is all it knows
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=40)).isoformat()
+    output = tmp_path / "logs.jsonl"
+    ckpt = Path(f"{output}.ckpt")
+    with make_fake(**NO_RECORDS, notification_logs=[_log(1, old)]) as fake:
+        assert incremental(cli, fake, "notifications", output).code == 0
+        older = json.loads(ckpt.read_text())
+        del older["polled_until"]
+        ckpt.write_text(json.dumps(older))
+        stopped = incremental(cli, fake, "notifications", output)
+        assert stopped.code == 8 and "a gap is possible" in stopped.err
+        assert incremental(cli, fake, "notifications", output, "--accept-gap").code == 0
+        assert incremental(cli, fake, "notifications", output).code == 0, "the accepted run recorded its poll"
+    assert [r["id"] for r in jsonl(output.read_text())] == [1]
+
+
+def _newest_first_then_dropped(fake: FakeCortex, output: Path, fmt: str, page_size: int, notes: list[str]) -> None:
+    """One run against a server that ignores orderBy=ASC, whose connection drops at the third request."""
+    fake.script(200, 200, "drop")
+    server = OrderIgnored(fake)
+    with CortexClient(fake.token, "https://cortex.fake", transport=server, requests_per_minute=None, max_retries=0,
+                      concurrency=1) as client, pytest.raises(CortexConnectionError):
+        _incremental.export_incremental(
+            client, CLI_KINDS["notifications"], {}, fmt=fmt, output=str(output), checkpoint=f"{output}.ckpt",
+            since=None, until=None, page_size=page_size, max_pages=None,
+            progress=Progress(io.StringIO(), enabled=False), notify=notes.append)
+    assert server.asked[0] == ["ASC"], "oldest first was asked for"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("page_size", [1, 2])
+def test_pages_a_server_sends_newest_first_commit_nothing_that_assumes_oldest_first(
+        cli: Any, tmp_path: Path, page_size: int, fmt: str) -> None:
+    now = dt.datetime.now(dt.UTC)
+    logs = [_log(ident, (now - dt.timedelta(minutes=60 - 10 * ident)).isoformat()) for ident in range(1, 6)]
+    output = tmp_path / f"logs.{fmt}"
+    notes: list[str] = []
+    with make_fake(**NO_RECORDS, notification_logs=logs) as fake:
+        _newest_first_then_dropped(fake, output, fmt, page_size, notes)
+        resumed = incremental(cli, fake, "notifications", output, fmt=fmt)  # a server that honours orderBy, now
+        assert resumed.code == 0, resumed.err
+    text = output.read_text(encoding="utf-8")
+    exported = jsonl(text) if fmt == "jsonl" else list(read_csv(CLI_KINDS["notifications"], io.StringIO(text, newline="")))
+    ids = [int(record["id"]) for record in exported]
+    assert sorted(ids) == [1, 2, 3, 4, 5], "every record exactly once: the older pages the first run never got too"
+    assert sum("oldest first" in note for note in notes) == 1, f"said once: {notes}"
+
+
+def test_a_whole_window_sent_newest_first_is_appended_oldest_first_and_committed_once(tmp_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC)
+    logs = [_log(ident, (now - dt.timedelta(minutes=60 - 10 * ident)).isoformat()) for ident in range(1, 6)]
+    output = tmp_path / "logs.jsonl"
+    notes: list[str] = []
+    with make_fake(**NO_RECORDS, notification_logs=logs) as fake, CortexClient(
+            fake.token, "https://cortex.fake", transport=OrderIgnored(fake), requests_per_minute=None,
+            concurrency=1) as client:
+        for _ in range(2):
+            done = _incremental.export_incremental(
+                client, CLI_KINDS["notifications"], {}, fmt="jsonl", output=str(output),
+                checkpoint=f"{output}.ckpt", since=None, until=None, page_size=2, max_pages=None,
+                progress=Progress(io.StringIO(), enabled=False), notify=notes.append)
+    assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3, 4, 5], "oldest first, once each"
+    assert done.added == 0 and done.newest == dt.datetime.fromisoformat(logs[-1]["dateCreated"])

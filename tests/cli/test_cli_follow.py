@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from cortex_wrapper import CortexClient
-from cortex_wrapper.cli._follow import Stopped, follow
+from cortex_wrapper import CortexClient, RateLimitError, ServerError, _client
+from cortex_wrapper._defaults import FOLLOW_MAX_BACKOFF_SECONDS, FOLLOW_MAX_RETRY_AFTER_SECONDS
+from cortex_wrapper.cli._follow import Stopped, backoff, follow
 from cortex_wrapper.cli._kinds import KINDS
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex, Faults, Outcome
@@ -31,6 +32,7 @@ from ..support.cli import (
     make_fake,
     notification_log,
 )
+from ..support.servers import InvertedWindowRefused
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -52,15 +54,20 @@ class Script:
 
 
 def run_follow(fake: FakeCortex, output: Path, script: Script, **options: Any) -> tuple[int, list[str]]:
+    """Follow notification logs; ``transport`` (a misbehaving server around ``fake``) and ``now`` are optional."""
     notes: list[str] = []
-    with CortexClient(fake.token, fake.url, requests_per_minute=None, max_retries=options.pop("max_retries", 0),
-                      sleep=lambda seconds: None) as client:
+    transport = options.pop("transport", None)
+    where = {"base_url": "https://cortex.fake", "transport": transport} if transport else {"base_url": fake.url}
+    now = {"now": options.pop("now")} if "now" in options else {}
+    with CortexClient(fake.token, **where, requests_per_minute=None, max_retries=options.pop("max_retries", 0),
+                      sleep=lambda seconds: None, concurrency=1) as client:
         code = follow(client, KINDS["notifications"], {}, fmt="jsonl", output=str(output),
                       checkpoint=f"{output}.ckpt", since=None, page_size=options.pop("page_size", None),
                       progress=Progress(io.StringIO(), enabled=False), notify=notes.append, redact=str,
                       lag=dt.timedelta(minutes=5), with_id=False, interval=options.pop("interval", 60.0),
                       status_file=options.pop("status_file", None), wait=script,
-                      clock=lambda: 1000.0)  # polls take no time: every wait is the whole interval
+                      clock=lambda: 1000.0, **now)  # polls take no time: every wait is the whole interval
+    assert not options, f"unknown options {options}"
     return code, notes
 
 
@@ -237,3 +244,74 @@ def test_follow_under_faults_sigkilled_and_rotated_exports_every_record_once_in_
     on_time = [record for record in exported if arrivals.key(record) not in arrivals.late]
     field = "timestamp" if command == "audit" else "dateCreated"
     assert [r[field] for r in on_time] == sorted(r[field] for r in on_time), "in order, late arrivals aside"
+
+
+# -- issue 22: a follower that does not die --------------------------------------------------------------------
+
+
+def test_a_429_asking_for_ages_waits_a_capped_time_and_the_loop_goes_on(tmp_path: Path) -> None:
+    # 300000000000 s is past what a datetime or time.sleep can hold: the wait is capped, not honoured
+    output, status_file = tmp_path / "logs.jsonl", tmp_path / "status.json"
+    with make_fake(**NO_RECORDS, notification_logs=[notification_log(1, "2026-05-01T09:00:00Z")]) as fake:
+        fake.script(Outcome(status=429, retry_after=300_000_000_000))
+        seen: list[dict[str, Any]] = []
+        script = Script(lambda: seen.append(json.loads(status_file.read_text())))
+        code, notes = run_follow(fake, output, script, interval=10.0, status_file=str(status_file))
+    assert code == 0
+    assert script.waits == [FOLLOW_MAX_RETRY_AFTER_SECONDS, 10.0], "the 429's wait, capped; then the interval"
+    [failing] = seen
+    assert failing["state"] == "failing" and failing["last_error"]["type"] == "RateLimitError"
+    waited = dt.datetime.fromisoformat(failing["next_poll_at"]) - dt.datetime.fromisoformat(failing["last_poll_at"])
+    assert abs(waited.total_seconds() - FOLLOW_MAX_RETRY_AFTER_SECONDS) < 5
+    assert [r["id"] for r in jsonl(output.read_text())] == [1], "the next poll exported the record"
+    assert any(f"next in {FOLLOW_MAX_RETRY_AFTER_SECONDS:g}s" in note for note in notes)
+
+
+@pytest.mark.parametrize("interval", [10.0, 60.0, 3600.0])
+def test_the_backoff_is_capped_before_the_power_so_a_week_of_failures_never_overflows(interval: float) -> None:
+    error = ServerError(503, "down")
+    cap = max(FOLLOW_MAX_BACKOFF_SECONDS, interval)
+    waits = [backoff(interval, failures, error) for failures in (1, 2, 1_025, 10_080, 10**9)]
+    assert waits[:2] == [min(interval, cap), min(2 * interval, cap)]
+    assert waits[2:] == [cap] * 3, "a week of failures a minute apart, and far more: the cap, no OverflowError"
+    limited = RateLimitError(429, "slow down", retry_after=1e308)
+    assert backoff(interval, 10**9, limited) == max(cap, FOLLOW_MAX_RETRY_AFTER_SECONDS)
+
+
+def test_an_interval_longer_than_the_longest_wait_is_a_usage_error(cli: Any, tmp_path: Path) -> None:
+    result = cli("--sandbox", "notifications", "--follow", "--checkpoint", str(tmp_path / "c"),
+                 "--output", str(tmp_path / "o"), "--interval", "999999999d")
+    assert result.code == 2 and "--interval" in result.err and "at most 1d" in result.err
+    assert list(tmp_path.iterdir()) == [], "refused before anything is written"
+
+
+def test_a_clock_stepped_back_waits_for_the_clock_instead_of_asking_for_an_inverted_window(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    clock = [real]
+    monkeypatch.setattr(_client, "_now", lambda: clock[0])  # the library's own "now", where a pager freezes its end
+    output = tmp_path / "logs.jsonl"
+    with make_fake(**NO_RECORDS, notification_logs=[notification_log(1, _stamp(real - dt.timedelta(minutes=10)))]) as fake:
+        server = InvertedWindowRefused(fake)
+
+        def step_back() -> None:  # an hour back, far more than --lag (5 minutes)
+            clock[0] = real - dt.timedelta(hours=1)
+
+        def still_behind() -> None:
+            clock[0] += dt.timedelta(minutes=1)
+
+        def caught_up() -> None:
+            clock[0] = real + dt.timedelta(minutes=1)
+            fake.insert("notification_logs", [notification_log(2, _stamp(real + dt.timedelta(seconds=30)))])
+
+        script = Script(step_back, still_behind, caught_up)
+        code, notes = run_follow(fake, output, script, transport=server, now=lambda: clock[0])
+    assert code == 0, notes
+    assert [r["id"] for r in jsonl(output.read_text())] == [1, 2]
+    asked = server.windows
+    assert len(asked) == 2, "two polls asked the server: the two behind the window were skipped"
+    assert asked[0][0] is None and asked[1][0] is not None and asked[1][1] is not None
+    assert asked[1][0] <= asked[1][1], "no inverted window is ever sent"
+    behind = [note for note in notes if "clock" in note]
+    assert len(behind) == 1, f"said once, not at every skipped poll: {notes}"
+    assert sum(" 0 new " in note for note in notes) == 2, "the skipped polls are idle polls"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import http.server
 import io
 import json
@@ -347,8 +348,40 @@ def test_records_dated_past_the_calendar_render(cli: Any, tmp_path: Path) -> Non
         for _ in range(2):
             result = incremental(cli, server, "notifications", output)
             assert result.code == 0, result.err
-        assert server.requests[-1].params("fromDate") == ["9999-12-31T23:59:59.999"], "the newest, clamped"
+        first, second = server.requests[-2:]
+        assert second.params("fromDate") < first.params("untilDate"), "the cursor stays below the query's bound"
     assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3]
+
+
+@pytest.fixture
+def end_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake honours the window's start but not its end, so it serves records dated after the upper bound."""
+    monkeypatch.setattr(Selection, "in_window", lambda self, ts: ts is not None and (self.start is None or ts >= self.start))
+
+
+@pytest.mark.usefixtures("end_ignored")
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_record_from_the_far_future_is_exported_but_never_moves_the_cursor_past_the_upper_bound(
+        cli: Any, tmp_path: Path, fmt: str) -> None:
+    now = dt.datetime.now(dt.UTC)
+    logs = [_log(1, _iso(now - dt.timedelta(minutes=10))), _log(2, "9999-01-01T00:00:00Z")]
+    output = tmp_path / f"logs.{fmt}"
+    with make_fake(**NO_RECORDS, notification_logs=logs) as server:
+        assert incremental(cli, server, "notifications", output, fmt=fmt).code == 0
+        [until] = server.requests[-1].params("untilDate")
+        checkpoint = load(Path(f"{output}.ckpt"))
+        assert checkpoint is not None and checkpoint.newest is not None
+        assert checkpoint.newest <= dt.datetime.fromisoformat(until).replace(tzinfo=dt.UTC), "not past the bound"
+        server.insert("notification_logs", [_log(3, _iso(now + dt.timedelta(seconds=1)))])
+        for _ in range(2):
+            result = incremental(cli, server, "notifications", output, fmt=fmt)
+            assert result.code == 0, result.err
+    ids = [int(record["id"]) for record in read_back(output, "notifications", fmt)]
+    assert ids == [1, 2, 3], "the far-future record once, and what came after it too"
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # -- 14: empty strings (and other values a CSV cell cannot tell apart) ---------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from cortex_wrapper import _client
 from cortex_wrapper.testing import FakeCortex
 
 from ..support.cli import NO_RECORDS, connection, incremental_run, jsonl, make_fake, notification_log, server_records
@@ -157,11 +158,15 @@ def test_since_past_the_retention_warns(cli: Any) -> None:
 
 
 @pytest.mark.usefixtures("real_retention")
-def test_a_checkpoint_older_than_the_retention_stops_with_exit_8_unless_accepted(cli: Any, tmp_path: Path) -> None:
-    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=40)).isoformat()
+def test_a_checkpoint_older_than_the_retention_stops_with_exit_8_unless_accepted(
+        cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    then = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+    old = then.isoformat()
     output = tmp_path / "logs.jsonl"
     with make_fake(**NO_RECORDS, notification_logs=[notification_log(1, old)]) as fake:
-        assert incremental_run(cli, fake, "notifications", output).code == 0
+        with monkeypatch.context() as earlier:  # the last poll, 40 days ago: a gap is judged by it
+            earlier.setattr(_client, "_now", lambda: then + dt.timedelta(minutes=1))
+            assert incremental_run(cli, fake, "notifications", output).code == 0
         fake.insert("notification_logs", [notification_log(2, dt.datetime.now(dt.UTC).isoformat())])
         stopped = incremental_run(cli, fake, "notifications", output)
         assert stopped.code == 8 and "a gap is possible" in stopped.err and "--accept-gap" in stopped.err

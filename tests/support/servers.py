@@ -1,0 +1,55 @@
+"""Servers that misbehave in ways ``FakeCortex`` does not: httpx transports wrapping its in-process one.
+
+Pass one as ``CortexClient(token=fake.token, base_url="https://cortex.fake", transport=...)``; the fake's own
+behaviour (filters, pages, scripted faults) is unchanged, these only change what reaches it or what comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+
+from cortex_wrapper.testing import FakeCortex
+
+
+class OrderIgnored(httpx.BaseTransport):
+    """A server that ignores ``orderBy``: the parameter never reaches the fake, which then pages newest first."""
+
+    def __init__(self, fake: FakeCortex) -> None:
+        self.inner = fake.transport()
+        self.asked: list[list[str]] = []
+        """The ``orderBy`` values each request carried (so a test can see that ``ASC`` was asked for)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Drop ``orderBy`` and hand the request to the fake."""
+        self.asked.append(request.url.params.get_list("orderBy"))
+        url = request.url.copy_remove_param("orderBy")
+        return self.inner.handle_request(httpx.Request(request.method, url, headers=request.headers))
+
+
+class InvertedWindowRefused(httpx.BaseTransport):
+    """A server that answers 400 to a time window whose start is after its end (``FakeCortex`` answers it empty).
+
+    ``windows`` keeps every window asked for, as (start, end) datetimes (None when a bound is not sent).
+    """
+
+    def __init__(self, fake: FakeCortex, lower: str = "fromDate", upper: str = "untilDate") -> None:
+        self.inner = fake.transport()
+        self.lower, self.upper = lower, upper
+        self.windows: list[tuple[dt.datetime | None, dt.datetime | None]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """400 when the window is inverted, else the fake's answer."""
+        low, high = (_moment(request.url.params.get(name)) for name in (self.lower, self.upper))
+        self.windows.append((low, high))
+        if low is not None and high is not None and low > high:
+            body = {"type": "BAD_REQUEST", "message": f"{self.lower} must not be after {self.upper}",
+                    "requestId": "inverted-window", "httpStatus": 400}
+            return httpx.Response(400, json=body, request=request)
+        return self.inner.handle_request(request)
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    """A bound as the client sends it (UTC, no offset), as an aware datetime."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC) if text else None
