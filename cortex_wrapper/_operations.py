@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 from ._defaults import MAX_QUERY_LENGTH
 from ._errors import InvalidParameterError
 from ._params import Pairs, Param, query_length, unsendable
-from ._wire import RecordCheck
 
 T = TypeVar("T", bound=Record)
 
@@ -70,13 +69,6 @@ class Operation(Generic[T]):
     def parse_item(self) -> Callable[[Mapping[str, Any]], T]:
         """The record model's ``from_dict`` (looked up once: ``spec.model`` imports the model)."""
         return self.spec.model.from_dict
-
-    @cached_property
-    def check_record(self) -> RecordCheck:
-        """The check of a wire record (``raw_pages()``): as strict as the model parse, without building a model."""
-        from ._response import parse_record  # the model parse, which the check falls back on
-
-        return RecordCheck(self.spec, lambda raw: parse_record(self, raw))
 
     def encode_extra(self, extra_query: Mapping[str, Any] | None) -> Pairs:
         """``extra_query``: parameters the pinned spec does not know, checked and sent as given, after the rest."""
