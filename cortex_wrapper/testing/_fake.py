@@ -384,7 +384,7 @@ class FakeCortex:
                 self._counters["rate_limited"] += 1
             return _replies.too_many_requests(wait, "header", incoming.path, self._wall_clock())
         try:
-            params = parse_query(op.spec.params, incoming.query)
+            params = parse_query(op.spec.parameters, incoming.query)
         except BadRequest as bad:
             return _replies.error(400, bad.message, request_id, bad.error_type)
         return self._list(op, params)

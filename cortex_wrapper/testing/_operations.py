@@ -6,11 +6,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from cortex_api_client.operations import OPERATIONS
+from cortex_api_client.operations import OPERATIONS, OperationSpec
 
 from ._params import ParamValue
-from ._spec import OperationSpec, operation
 from ._store import Row, Selection
 from ._util import splitmix
 
@@ -25,7 +25,10 @@ class Route:
     """One list operation of the fake."""
 
     kind: str
-    spec: OperationSpec
+    spec: OperationSpec[Any]
+    """The operation, as the generated operation table describes it."""
+    record_fields: frozenset[str]
+    """The wire names of the record's fields: what a served record may hold."""
     permission: str
     filters: Mapping[str, str]
     window: tuple[str, str]
@@ -57,20 +60,20 @@ def singular(name: str) -> str:
     return name[:-1] if name.endswith("s") else name
 
 
-def attribute_filters(spec: OperationSpec, window: tuple[str, str]) -> dict[str, str]:
+def attribute_filters(spec: OperationSpec[Any], window: tuple[str, str]) -> dict[str, str]:
     """Each parameter that names a record attribute (plural filter, singular field), and that attribute.
 
     Any other documented parameter is accepted and ignored, as a server that knows it but holds no such
     attribute would: a parameter a newer spec adds never gets a 400.
     """
-    known = spec.record_fields | _INTERNAL.get(spec.op_id, frozenset())
+    known = {field.wire for field in spec.fields} | _INTERNAL.get(spec.operation_id, frozenset())
     found = {}
-    for param in spec.params:
-        if param.name in _CONTROL or param.name in window or param.name in ("page", "pageSize"):
+    for param in spec.parameters:
+        if param.wire in _CONTROL or param.wire in window:
             continue
-        attribute = _IRREGULAR.get(spec.op_id, {}).get(param.name) or singular(param.name)
+        attribute = _IRREGULAR.get(spec.operation_id, {}).get(param.wire) or singular(param.wire)
         if attribute in known:
-            found[param.name] = attribute
+            found[param.wire] = attribute
     return found
 
 
@@ -80,11 +83,11 @@ def operations() -> dict[str, Route]:
     found = []
     for op in OPERATIONS:
         kind, permission = _KINDS[op.operation_id]
-        spec = operation(op.operation_id)
         window = tuple(p.wire for p in op.parameters if p.name in (op.lower_bound, op.upper_bound))
         assert len(window) == 2
-        found.append(Route(kind, spec, permission, attribute_filters(spec, (window[0], window[1])),
-                               (window[0], window[1]), any(p.wire == "orderBy" for p in op.parameters)))
+        found.append(Route(kind, op, frozenset(field.wire for field in op.fields), permission,
+                           attribute_filters(op, (window[0], window[1])), (window[0], window[1]),
+                           any(p.wire == "orderBy" for p in op.parameters)))
     return {op.kind: op for op in found}
 
 
@@ -123,7 +126,7 @@ def page_body(
     extra_key = splitmix(seed ^ 0xE7)
     records: list[dict[str, object]] = []
     for identity, data in rows:
-        wire = {key: value for key, value in data.items() if key in op.spec.record_fields}
+        wire = {key: value for key, value in data.items() if key in op.record_fields}
         if drop_objects:
             wire.pop("notificationObjects", None)
         if extra_field_rate and splitmix(extra_key + identity) / 2.0**64 < extra_field_rate:
