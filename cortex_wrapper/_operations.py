@@ -122,7 +122,9 @@ class Operation(Generic[T]):
         return pairs
 
 
-AUDIT_LOGS: Operation[AuditLogResponse] = Operation(table.AUDIT_LOGS)
-NOTIFICATION_LOGS: Operation[NotificationLog] = Operation(table.NOTIFICATION_LOGS)
-NOTIFICATION_RUNS: Operation[NotificationRun] = Operation(table.NOTIFICATION_RUNS)
-OPERATIONS = (AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS)
+OPERATIONS: tuple[Operation[Any], ...] = tuple(Operation(spec) for spec in table.OPERATIONS)
+"""Every served operation, in the table's order."""
+_BY_ID = {operation.operation_id: operation for operation in OPERATIONS}
+AUDIT_LOGS: Operation[AuditLogResponse] = _BY_ID[table.AUDIT_LOGS.operation_id]
+NOTIFICATION_LOGS: Operation[NotificationLog] = _BY_ID[table.NOTIFICATION_LOGS.operation_id]
+NOTIFICATION_RUNS: Operation[NotificationRun] = _BY_ID[table.NOTIFICATION_RUNS.operation_id]

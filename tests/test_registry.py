@@ -13,7 +13,7 @@ from cortex_wrapper._registry import REGISTRY, TABLE_COLUMNS, Presentation, pres
 GITOPS: OperationSpec[Any] = OperationSpec(
     operation_id="listGitOpsLogs", method_name="git_ops_logs", path="/api/v1/gitops-logs", list_key="logs",
     model_name="GitOpsLogResponse", permission="View GitOps logs", lower_bound="", upper_bound="",
-    time_field="date_created", id_field=None,
+    time_field="dateCreated", id_field=None,
     parameters=(Parameter("repository", "repository", "str", False, False, None, ""),),
     fields=(Field("commit", "commit", "str", True, None), Field("dateCreated", "date_created", "datetime", True, None),
             Field("files", "files", "array", True, None), Field("repository", "repository", "object", True, None),
