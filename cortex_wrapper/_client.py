@@ -12,7 +12,7 @@ import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, Unpack, overload
 
 import httpx
 from cortex_api_client.operations import (
@@ -121,10 +121,17 @@ class _Options:
     requests_per_minute: int | None
     page_size: int
     concurrency: int
+    on_event: EventHook | None
+    base_url: httpx.URL
+
+    CHANGEABLE: ClassVar[frozenset[str]] = frozenset(
+        {"timeout", "max_retries", "max_retry_wait", "requests_per_minute", "page_size", "concurrency", "on_event"})
+    """What ``with_options`` may change (the base URL stays: a copy shares its connections and token)."""
 
     @classmethod
     def checked(cls, *, timeout: float | httpx.Timeout, max_retries: int, max_retry_wait: float,
-                requests_per_minute: int | None, page_size: int, concurrency: int) -> _Options:
+                requests_per_minute: int | None, page_size: int, concurrency: int, on_event: EventHook | None,
+                base_url: httpx.URL) -> _Options:
         """Check every value (``CortexConfigError`` / ``InvalidParameterError`` naming it) and build the options."""
         if not isinstance(timeout, httpx.Timeout):
             check_number("timeout", timeout, minimum=0.001, maximum=threading.TIMEOUT_MAX)
@@ -133,8 +140,14 @@ class _Options:
         check_number("max_retry_wait", max_retry_wait, minimum=0, maximum=threading.TIMEOUT_MAX)
         check_number("requests_per_minute", requests_per_minute, minimum=1, integer=True, allow_none=True)
         check_number("concurrency", concurrency, minimum=1, integer=True)
+        check_callable("on_event", on_event, allow_none=True)
         return cls(timeout, max_retries, float(max_retry_wait), requests_per_minute, check_page_size(page_size),
-                   concurrency)
+                   concurrency, on_event, base_url)
+
+    def changed(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """The constructor's options with ``changes`` (those given, ``NOT_GIVEN`` left out) applied."""
+        current = {name: getattr(self, name) for name in self.CHANGEABLE}
+        return {**current, **{name: value for name, value in changes.items() if value is not NOT_GIVEN}}
 
 
 class _NotGiven:
@@ -145,8 +158,35 @@ class _NotGiven:
 
 
 NOT_GIVEN: Any = _NotGiven()
-_READ_ONLY = frozenset({"timeout", "max_retries", "max_retry_wait", "requests_per_minute", "page_size", "concurrency",
-                        "base_url"})
+V = TypeVar("V")
+
+
+class _Setting(Generic[V]):
+    """A read-only setting of a client (``client.timeout``): read from its options; assigning one says what to do.
+
+    A data descriptor, as a property without a setter is, with an ``AttributeError`` that names
+    ``with_options``, the way to another value. The client's methods stay ordinary attributes, so that
+    ``mock.patch.object(client, "audit_logs")`` works.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Setting[V]: ...
+    @overload
+    def __get__(self, instance: _BaseClient, owner: type) -> V: ...
+
+    def __get__(self, instance: _BaseClient | None, owner: type) -> _Setting[V] | V:
+        if instance is None:
+            return self
+        value: V = getattr(instance._options, self.name)
+        return value
+
+    def __set__(self, instance: _BaseClient, value: object) -> None:
+        hint = f"use client.with_options({self.name}=...) for a client with another value (it shares this one's " \
+            "connections and rate limit)" if self.name in _Options.CHANGEABLE else "it is fixed when the client is made"
+        raise AttributeError(f"{type(instance).__name__}.{self.name} is read-only: {hint}")
 
 
 class _BaseClient:
@@ -169,6 +209,7 @@ class _BaseClient:
         wall_clock: Callable[[], float] | None,
         rng: random.Random | None,
         on_event: EventHook | None,
+        limiter: RateLimiter | None,
     ) -> None:
         check_callable("clock", clock, allow_none=True)
         check_callable("wall_clock", wall_clock, allow_none=True)
@@ -177,16 +218,17 @@ class _BaseClient:
         self._options = _Options.checked(
             timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
+            on_event=on_event, base_url=resolve_base_url(base_url),
         )
         self._token: Secret = resolve_token(token)
-        self._base_url: httpx.URL = resolve_base_url(base_url)
         self._rng = rng
-        check_callable("on_event", on_event, allow_none=True)
         self._clock = clock or time.monotonic
-        self._limiter = RateLimiter(requests_per_minute, self._clock)
+        if limiter is None:
+            self._limiter = RateLimiter(requests_per_minute, self._clock)
+        else:  # a copy made by with_options: the same 429 pauses, and the same window unless the limit differs
+            self._limiter = limiter if limiter.limit == requests_per_minute else limiter.with_limit(requests_per_minute)
         self._wall_clock = wall_clock or time.time
         self._policy = RetryPolicy(max_retries, max_retry_wait, rng=rng, wall_clock=self._wall_clock)
-        self._on_event = on_event
         self._owns_http = True
         self._given_http = False  # True: http_client is the caller's (``_closed`` names it)
         setup_from_environment()
@@ -194,71 +236,51 @@ class _BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, token='***')"
 
-    def __setattr__(self, name: str, value: object) -> None:
-        """Refuse every public attribute: the configuration is read-only, and a new attribute would do nothing."""
-        if name in _READ_ONLY or name == "on_event":
-            raise AttributeError(
-                f"{type(self).__name__}.{name} is read-only: use client.with_options({name}=...) for a client "
-                f"with another value (it shares this one's connections and rate limit)"
-            )
-        if not name.startswith("_"):
-            raise AttributeError(
-                f"{type(self).__name__} has no setting {name!r}: its configuration is read-only, given to the "
-                "constructor or to with_options()"
-            )
-        super().__setattr__(name, value)
+    base_url: _Setting[httpx.URL] = _Setting()
+    """The Cortex API this client talks to."""
+    timeout: _Setting[httpx.Timeout] = _Setting()
+    """Connect, read, write and pool timeouts of each request."""
+    max_retries: _Setting[int] = _Setting()
+    """Retries after the first attempt, for 429, 500/502/503/504, timeouts and dropped connections."""
+    max_retry_wait: _Setting[float] = _Setting()
+    """The longest single wait accepted; a longer ``Retry-After`` raises ``RateLimitError`` at once."""
+    requests_per_minute: _Setting[int | None] = _Setting()
+    """The client's own pacing (``None``: off)."""
+    page_size: _Setting[int] = _Setting()
+    """Records per request, unless a call says otherwise."""
+    concurrency: _Setting[int] = _Setting()
+    """Pages fetched at once after the first."""
+    on_event: _Setting[EventHook | None] = _Setting()
+    """The function called with each ``Event`` (None: none)."""
 
-    @property
-    def base_url(self) -> httpx.URL:
-        """The Cortex API this client talks to."""
-        return self._base_url
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        max_retry_wait: float = NOT_GIVEN,
+        requests_per_minute: int | None = NOT_GIVEN,
+        page_size: int = NOT_GIVEN,
+        concurrency: int = NOT_GIVEN,
+        on_event: EventHook | None = NOT_GIVEN,
+    ) -> Self:
+        """A client with other options for one job, sharing this one's connection pool, token and 429 pauses.
 
-    @property
-    def timeout(self) -> httpx.Timeout:
-        """Connect, read, write and pool timeouts of each request."""
-        return self._options.timeout
+        A 429 seen by either pauses both: it is the same token and the same budget. With another
+        ``requests_per_minute`` it paces its own requests apart. Closing it leaves the pool open;
+        close the client it came from.
+        """
+        copy = self._copy(self._options.changed({
+            "timeout": timeout, "max_retries": max_retries, "max_retry_wait": max_retry_wait,
+            "requests_per_minute": requests_per_minute, "page_size": page_size, "concurrency": concurrency,
+            "on_event": on_event,
+        }))
+        copy._given_http = self._given_http  # the pool is this client's: its own, or one the caller gave it
+        return copy
 
-    @property
-    def max_retries(self) -> int:
-        """Retries after the first attempt, for 429, 500/502/503/504, timeouts and dropped connections."""
-        return self._options.max_retries
-
-    @property
-    def max_retry_wait(self) -> float:
-        """The longest single wait accepted; a longer ``Retry-After`` raises ``RateLimitError`` at once."""
-        return self._options.max_retry_wait
-
-    @property
-    def requests_per_minute(self) -> int | None:
-        """The client's own pacing (``None``: off)."""
-        return self._options.requests_per_minute
-
-    @property
-    def page_size(self) -> int:
-        """Records per request, unless a call says otherwise."""
-        return self._options.page_size
-
-    @property
-    def concurrency(self) -> int:
-        """Pages fetched at once after the first."""
-        return self._options.concurrency
-
-    def _derive(self, **changes: Any) -> Any:
-        """A copy of this client with other options, sharing its pool, token and 429 pauses."""
-        given = {name: value for name, value in changes.items() if value is not NOT_GIVEN}
-        on_event = given.pop("on_event", self._on_event)
-        check_callable("on_event", on_event, allow_none=True)
-        options = _Options.checked(**{**dataclasses.asdict(self._options), "timeout": self._options.timeout, **given})
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        clone.__dict__["_options"] = options
-        clone.__dict__["_owns_http"] = False
-        clone.__dict__["_on_event"] = on_event
-        clone.__dict__["_policy"] = RetryPolicy(options.max_retries, options.max_retry_wait, rng=self._rng,
-                                                wall_clock=self._wall_clock)
-        if options.requests_per_minute != self._options.requests_per_minute:
-            clone.__dict__["_limiter"] = self._limiter.with_limit(options.requests_per_minute)
-        return clone
+    def _copy(self, options: dict[str, Any]) -> Self:
+        """A new client of this type, through its constructor, with ``options`` and this one's pool, token and limiter."""
+        raise NotImplementedError
 
     def _http_client(self, http_client: Any, kind: type[httpx.Client] | type[httpx.AsyncClient], transport: Any,
                      verify: ssl.SSLContext | str | bool, proxy: str | None) -> Any:
@@ -304,8 +326,8 @@ class _BaseClient:
         return ClientClosedError(f"this {type(self).__name__} is closed; create a new one to send requests")
 
     def _emit(self, event: Event) -> None:
-        if self._on_event is not None:
-            self._on_event(event)
+        if (hook := self._options.on_event) is not None:
+            hook(event)
 
     def _paced(self, crawl: Crawl[Any], number: int) -> float:
         """Book the next request's slot: the seconds to wait before sending it (reported when not 0)."""
@@ -418,11 +440,12 @@ class CortexClient(_BaseClient):
         wall_clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
         on_event: EventHook | None = None,
+        _limiter: RateLimiter | None = None,
     ) -> None:
         super().__init__(
             token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
-            clock=clock, wall_clock=wall_clock, rng=rng, on_event=on_event,
+            clock=clock, wall_clock=wall_clock, rng=rng, on_event=on_event, limiter=_limiter,
         )
         check_callable("sleep", sleep, allow_none=True)
         self._sleep = sleep
@@ -439,27 +462,10 @@ class CortexClient(_BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout = NOT_GIVEN,
-        max_retries: int = NOT_GIVEN,
-        max_retry_wait: float = NOT_GIVEN,
-        requests_per_minute: int | None = NOT_GIVEN,
-        page_size: int = NOT_GIVEN,
-        concurrency: int = NOT_GIVEN,
-        on_event: EventHook | None = NOT_GIVEN,
-    ) -> CortexClient:
-        """A client with other options for one job, sharing this one's connection pool, token and 429 pauses.
-
-        A 429 seen by either pauses both: it is the same token and the same budget. With another
-        ``requests_per_minute`` it paces its own requests apart. Closing it leaves the pool open;
-        close the client it came from.
-        """
-        clone: CortexClient = self._derive(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
-                                    requests_per_minute=requests_per_minute, page_size=page_size,
-                                    concurrency=concurrency, on_event=on_event)
-        return clone
+    def _copy(self, options: dict[str, Any]) -> Self:
+        return type(self)(self._token.reveal(), str(self.base_url), **options, http_client=self._http,
+                          sleep=self._sleep, clock=self._clock, wall_clock=self._wall_clock, rng=self._rng,
+                          _limiter=self._limiter)
 
     def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
                max_pages: int | None, extra_query: ExtraQuery | None) -> SyncPager[T]:
@@ -551,11 +557,12 @@ class AsyncCortexClient(_BaseClient):
         wall_clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
         on_event: EventHook | None = None,
+        _limiter: RateLimiter | None = None,
     ) -> None:
         super().__init__(
             token, base_url, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
             requests_per_minute=requests_per_minute, page_size=page_size, concurrency=concurrency,
-            clock=clock, wall_clock=wall_clock, rng=rng, on_event=on_event,
+            clock=clock, wall_clock=wall_clock, rng=rng, on_event=on_event, limiter=_limiter,
         )
         check_callable("sleep", sleep, allow_none=True)
         if sleep is None:
@@ -576,27 +583,10 @@ class AsyncCortexClient(_BaseClient):
         if self._owns_http:
             await self._http.aclose()
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout = NOT_GIVEN,
-        max_retries: int = NOT_GIVEN,
-        max_retry_wait: float = NOT_GIVEN,
-        requests_per_minute: int | None = NOT_GIVEN,
-        page_size: int = NOT_GIVEN,
-        concurrency: int = NOT_GIVEN,
-        on_event: EventHook | None = NOT_GIVEN,
-    ) -> AsyncCortexClient:
-        """A client with other options for one job, sharing this one's connection pool, token and 429 pauses.
-
-        A 429 seen by either pauses both: it is the same token and the same budget. With another
-        ``requests_per_minute`` it paces its own requests apart. Closing it leaves the pool open;
-        close the client it came from.
-        """
-        clone: AsyncCortexClient = self._derive(timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
-                                    requests_per_minute=requests_per_minute, page_size=page_size,
-                                    concurrency=concurrency, on_event=on_event)
-        return clone
+    def _copy(self, options: dict[str, Any]) -> Self:
+        return type(self)(self._token.reveal(), str(self.base_url), **options, http_client=self._http,
+                          sleep=self._sleep, clock=self._clock, wall_clock=self._wall_clock, rng=self._rng,
+                          _limiter=self._limiter)
 
     aclose = close
 

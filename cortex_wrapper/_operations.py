@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 from ._defaults import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 from ._errors import InvalidParameterError
 from ._params import Pairs, Param, query_length, unsendable
-from ._wire import RecordCheck
 
 T = TypeVar("T", bound=Record)
 
@@ -70,13 +69,6 @@ class Operation(Generic[T]):
     def parse_item(self) -> Callable[[Mapping[str, Any]], T]:
         """The record model's ``from_dict`` (looked up once: ``spec.model`` imports the model)."""
         return self.spec.model.from_dict
-
-    @cached_property
-    def check_record(self) -> RecordCheck:
-        """The check of a wire record (``raw_pages()``): as strict as the model parse, without building a model."""
-        from ._response import parse_record  # the model parse, which the check falls back on
-
-        return RecordCheck(self.spec, lambda raw: parse_record(self, raw))
 
     def encode_extra(self, extra_query: Mapping[str, Any] | None) -> Pairs:
         """``extra_query``: parameters the pinned spec does not know, checked and sent as given, after the rest."""
@@ -147,7 +139,9 @@ _LONGEST_BOUND = "9999-12-31T23:59:59.999"
 """The longest upper bound the crawl freezes (``format_datetime`` with milliseconds)."""
 
 
-AUDIT_LOGS: Operation[AuditLogResponse] = Operation(table.AUDIT_LOGS)
-NOTIFICATION_LOGS: Operation[NotificationLog] = Operation(table.NOTIFICATION_LOGS)
-NOTIFICATION_RUNS: Operation[NotificationRun] = Operation(table.NOTIFICATION_RUNS)
-OPERATIONS = (AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS)
+OPERATIONS: tuple[Operation[Any], ...] = tuple(Operation(spec) for spec in table.OPERATIONS)
+"""Every served operation, in the table's order."""
+_BY_ID = {operation.operation_id: operation for operation in OPERATIONS}
+AUDIT_LOGS: Operation[AuditLogResponse] = _BY_ID[table.AUDIT_LOGS.operation_id]
+NOTIFICATION_LOGS: Operation[NotificationLog] = _BY_ID[table.NOTIFICATION_LOGS.operation_id]
+NOTIFICATION_RUNS: Operation[NotificationRun] = _BY_ID[table.NOTIFICATION_RUNS.operation_id]

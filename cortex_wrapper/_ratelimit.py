@@ -34,6 +34,11 @@ class RateLimiter:
         self._pause = pause or _Pause()
         self._starts: deque[float] = deque()
 
+    @property
+    def limit(self) -> int | None:
+        """Requests per minute (None: no pacing, only the 429 pauses)."""
+        return self._limit
+
     def with_limit(self, requests_per_minute: int | None) -> RateLimiter:
         """A limiter with another limit and its own window, held by the same 429 pauses as this one."""
         return RateLimiter(requests_per_minute, self._clock, pause=self._pause)

@@ -26,7 +26,7 @@ from ._errors import (
     ServerError,
 )
 from ._operations import Operation
-from ._wire import Column, RawRecord, split_body
+from ._wire import Column, RawRecord, RecordCheck, split_body
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -224,6 +224,21 @@ def parse_record(operation: Operation[Any], raw: dict[str, Any]) -> Any:
     return item
 
 
+_checks: dict[str, RecordCheck] = {}
+
+
+def record_check(operation: Operation[Any]) -> RecordCheck:
+    """The check of ``operation``'s wire records (``raw_pages()``), built once per operation.
+
+    As strict as the model parse, without building a model: it falls back on ``parse_record`` for what it cannot
+    vouch for.
+    """
+    check = _checks.get(operation.operation_id)
+    if check is None:
+        check = _checks[operation.operation_id] = RecordCheck(operation.spec, functools.partial(parse_record, operation))
+    return check
+
+
 def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> int:
     value = body.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -268,7 +283,7 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
     if records is None:
         raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response,
                              body=envelope)
-    check = operation.check_record
+    check = record_check(operation)
     try:
         datas = [record.data for record in records]
         if not set(map(type, datas)) <= {dict}:

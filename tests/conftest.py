@@ -10,6 +10,7 @@ import pytest
 from cortex_wrapper._enums import reset_seen
 
 from .support.api import TOKEN, Harness
+from .support.guard import pytest_runtest_call  # noqa: F401  (a hook: the quick loop's time limits)
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -1,9 +1,10 @@
-"""Read-only configuration and ``with_options`` (issue 12, item 1), through both clients."""
+"""Read-only configuration, ``with_options`` and patching a client, through both clients."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
+from unittest import mock
 
 import httpx
 import pytest
@@ -29,17 +30,51 @@ def test_configuration_is_read_only_with_a_hint(harness: Harness, name: str, val
     before = getattr(client, name)
     with pytest.raises(AttributeError) as info:
         setattr(client, name, value)
-    assert f"with_options({name}=...)" in str(info.value)
+    hint = "it is fixed when the client is made" if name == "base_url" else f"with_options({name}=...)"
+    assert f"{type(client).__name__}.{name} is read-only: " in str(info.value) and hint in str(info.value)
     assert getattr(client, name) == before
-
-
-@pytest.mark.parametrize("name", ["on_event", "token", "max_retry", "verify"])
-def test_no_public_attribute_can_be_set_and_silently_ignored(harness: Harness, name: str) -> None:
-    client = harness.client(ScriptedFake("audit_logs", []))
-    with pytest.raises(AttributeError) as info:
-        setattr(client, name, "x")
-    assert "read-only" in str(info.value) and (f"with_options({name}=...)" in str(info.value)) == (name == "on_event")
     assert name not in vars(client)
+
+
+def test_on_event_is_read_only_and_with_options_replaces_it(harness: Harness) -> None:
+    seen: list[object] = []
+    client = harness.client(ScriptedFake("audit_logs", [audit_record(1)]))
+    assert client.on_event is None
+    with pytest.raises(AttributeError, match=r"with_options\(on_event=\.\.\.\)"):
+        client.on_event = seen.append
+    hooked = client.with_options(on_event=seen.append)
+    assert hooked.on_event == seen.append and client.on_event is None
+    harness.items(hooked, "audit_logs")
+    assert [type(event).__name__ for event in seen] == ["PageFetched"]
+
+
+@pytest.mark.parametrize("operation", ["audit_logs", "notification_logs", "notification_runs"])
+def test_a_service_can_patch_an_operation_of_its_client(harness: Harness, operation: str) -> None:
+    """``mock.patch.object(client, ...)``, the usual way to stub a client in a service's tests, works."""
+    client = harness.client(ScriptedFake(operation, []))
+    with mock.patch.object(client, operation, return_value=["stubbed"]) as stub:
+        assert getattr(client, operation)(page_size=5) == ["stubbed"]
+    stub.assert_called_once_with(page_size=5)
+    assert getattr(client, operation).__func__ is getattr(type(client), operation)  # the method is back
+
+
+def test_with_options_builds_through_the_constructor(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy is made by ``__init__`` (its checks run), shares the pool, token and limiter, and has the same type."""
+    client = harness.client(ScriptedFake("audit_logs", []), requests_per_minute=10)
+    built: list[dict[str, Any]] = []
+    init = type(client).__init__
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(kwargs)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "__init__", spy)
+    copy = client.with_options(max_retries=1)
+    assert type(copy) is type(client) and copy.max_retries == 1 and copy.requests_per_minute == 10
+    [kwargs] = built
+    assert kwargs["http_client"] is client._http and kwargs["_limiter"] is client._limiter
+    assert copy._http is client._http and copy._limiter is client._limiter and not copy._owns_http
+    assert copy._token.reveal() == client._token.reveal() and copy.base_url == client.base_url
 
 
 def test_with_options_max_retries_changes_only_the_derived_client(harness: Harness) -> None:
@@ -248,6 +283,15 @@ def test_a_closed_cortex_client_still_says_so(harness: Harness) -> None:
     _close(harness, client)
     with pytest.raises(ClientClosedError, match=r"this (Async)?CortexClient is closed"):
         harness.items(client, "audit_logs")
+
+
+def test_a_client_made_by_with_options_says_its_own_pool_is_closed(harness: Harness) -> None:
+    """The pool a copy shares is its origin's, not one the caller gave: closing the origin is named as such."""
+    client = harness.client(ScriptedFake("audit_logs", [audit_record(1)]))
+    derived = client.with_options(max_retries=1)
+    _close(harness, client)
+    with pytest.raises(ClientClosedError, match=r"this (Async)?CortexClient is closed"):
+        harness.items(derived, "audit_logs")
 
 
 def test_clients_share_one_default_tls_context_and_keep_a_given_one(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -105,6 +105,7 @@ def _list_texts(draw: st.DrawFn) -> str:
 @settings(max_examples=400, database=None, deadline=None)
 @given(_list_texts(), st.sampled_from(["", " "]))
 @example('[{"a":"},{"}, {"b":1}]', "")  # a "},{" in a string and a spaced separator: as many pieces as records
+@pytest.mark.slow  # 400 property examples: about 2 s of CPU
 def test_records_split_from_a_list_at_once_are_those_scanned_one_by_one(text: str, space: str) -> None:
     # the whole-list split (compact lists of flat objects) and the record-by-record scan give the same spans
     body = f'{{"logs":{space}{text},"page":0}}'

@@ -6,7 +6,6 @@ import copy
 import gzip
 import pickle
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -108,15 +107,14 @@ def test_no_request_starts_after_the_consumer_breaks() -> None:
     before = set(_threads())
     client = CortexClient(TOKEN, BASE, transport=httpx.MockTransport(handler), page_size=10, concurrency=3,
                           requests_per_minute=None)  # the default, interruptible sleep
-    started = time.monotonic()
     for count, _ in enumerate(client.audit_logs(), start=1):
         if count == 11:  # the first record of page 1: pages 2 and 3 are in flight
             break
     workers = [t for t in _threads() if t not in before]
     for thread in workers:
         thread.join(timeout=5)
+    # joined within 5 s: the 30 s Retry-After wait was cut short (a wait on the threads, not a wall-clock bound)
     assert not [t for t in workers if t.is_alive()], "pager threads still running after the consumer stopped"
-    assert time.monotonic() - started < 5  # the 30 s Retry-After wait was cut short
     with lock:
         after_break = list(requests)
     assert {0, 1, 2} <= set(after_break) <= {0, 1, 2, 3}  # nothing beyond the pages planned before the break
@@ -156,7 +154,6 @@ def test_an_exception_in_the_consumer_stops_fetching() -> None:
     calls: list[int] = []
     before = set(_threads())
     client = _two_pages_then_busy(calls)
-    started = time.monotonic()
     with pytest.raises(ZeroDivisionError):
         for count, _ in enumerate(client.audit_logs(), start=1):
             if count == 11:  # the first record of page 1: page 2 is in flight, waiting out a 20 s 503
@@ -164,8 +161,8 @@ def test_an_exception_in_the_consumer_stops_fetching() -> None:
     workers = [t for t in _threads() if t not in before]
     for thread in workers:
         thread.join(timeout=5)
+    # joined within 5 s: the 20 s wait was cut short
     assert not [t for t in workers if t.is_alive()], "pager threads still running after the consumer raised"
-    assert time.monotonic() - started < 5  # the 20 s wait was cut short
     assert {0, 1, 2} <= set(calls) <= {0, 1, 2, 3}
     assert len(calls) <= 4 + 1
     client.close()

@@ -1,11 +1,15 @@
-"""The three exportable record kinds: operation, timestamp, identity and CSV columns of each, from the operation table."""
+"""The exportable record kinds (one a subcommand): operation, timestamp, identity and CSV columns of each.
+
+A kind is an operation of the generated table (``cortex_api_client.operations``), presented as the registry
+(``cortex_wrapper._registry``) says: every served operation is a kind, with no list of them here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -13,8 +17,9 @@ from typing import Any
 from cortex_api_client.types import parse_datetime
 
 from .._client import CortexClient
-from .._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
+from .._operations import OPERATIONS, Operation
 from .._pagination import SyncPager
+from .._registry import Presentation, presentation
 from .._response import parse_record
 from .._wire import RawRecord
 
@@ -26,20 +31,41 @@ _JSON_TYPES: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class Kind:
-    """One record kind the CLI exports (a subcommand)."""
+    """One record kind the CLI exports (a subcommand): an operation of the table, as the registry presents it."""
 
-    command: str
-    noun: str
     operation: Operation[Any]
-    method: Callable[[CortexClient], Callable[..., SyncPager[Any]]]
-    """The client method that lists this kind, e.g. ``CortexClient.audit_logs`` (typed, unlike a getattr)."""
-    time_field: str
-    table_columns: tuple[str, ...]
+
+    @cached_property
+    def presentation(self) -> Presentation:
+        """The registry's presentation of the operation, generic defaults filled in."""
+        return presentation(self.operation.spec)
+
+    @property
+    def command(self) -> str:
+        """The subcommand (``audit``)."""
+        assert self.presentation.command is not None
+        return self.presentation.command
+
+    @property
+    def noun(self) -> str:
+        """What the records are called (``audit log entries``)."""
+        assert self.presentation.noun is not None
+        return self.presentation.noun
+
+    @property
+    def time_field(self) -> str:
+        """The wire name of the record's time (``timestamp``, ``dateCreated``)."""
+        return self.operation.spec.time_field
+
+    @property
+    def table_columns(self) -> tuple[str, ...]:
+        """The fields ``--format table`` shows."""
+        return self.presentation.table_columns
 
     def pager(self, client: CortexClient, filters: Mapping[str, Any], page_size: int | None,
               max_pages: int | None) -> SyncPager[Any]:
         """The client's lazy pager for this kind (arguments are checked now, before any request)."""
-        return self.method(client)(**filters, page_size=page_size, max_pages=max_pages)
+        return client._pager(self.operation, filters, page_size, max_pages, None)
 
     @property
     def ordered(self) -> bool:
@@ -64,8 +90,8 @@ class Kind:
 
     @property
     def retained(self) -> bool:
-        """True for the kinds Cortex keeps only ``NOTIFICATION_RETENTION_DAYS`` (notification logs and runs)."""
-        return self.command in ("notifications", "runs")
+        """True when Cortex keeps these records only so long (``retention_days``: notification logs and runs)."""
+        return self.presentation.retention_days is not None
 
     @cached_property
     def id_wire(self) -> str | None:
@@ -136,20 +162,5 @@ class Occurrences:
         return count
 
 
-AUDIT = Kind(
-    "audit", "audit log entries", AUDIT_LOGS, lambda client: client.audit_logs, "timestamp",
-    ("timestamp", "action", "objectType", "objectIdentifier", "actorIdentifier", "ipAddress"),
-)
-NOTIFICATIONS = Kind(
-    "notifications", "notification logs", NOTIFICATION_LOGS, lambda client: client.notification_logs,
-    "dateCreated",
-    ("dateCreated", "id", "type", "medium", "status", "recipientType", "recipientChannel", "recipientEmail",
-     "failedReason", "ignoredReason"),
-)
-RUNS = Kind(
-    "runs", "notification runs", NOTIFICATION_RUNS, lambda client: client.notification_runs,
-    "dateCreated",
-    ("dateCreated", "id", "notificationType", "medium", "status", "deliveredCount", "failedReason",
-     "ignoredReason", "summary"),
-)
-KINDS: dict[str, Kind] = {kind.command: kind for kind in (AUDIT, NOTIFICATIONS, RUNS)}
+KINDS: dict[str, Kind] = {kind.command: kind for kind in map(Kind, OPERATIONS)}
+"""Every served operation, by ``cortex-logs`` command."""

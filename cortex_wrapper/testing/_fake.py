@@ -11,11 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
 
+from cortex_api_client.operations import OPERATIONS
+
+from .._registry import presentation
 from . import _replies
 from ._cache import PageCache
 from ._faults import FaultInjector, Faults, Outcome
 from ._http import Incoming, Server
-from ._operations import AUDIT, NOTIFICATIONS, PERMISSION_LABELS, Route, page_body, routes, selection
+from ._operations import Route, page_body, routes, selection
 from ._params import BadRequest, ParamValue, parse_query
 from ._ratelimit import RateLimit, RequestCounter
 from ._replies import Reply
@@ -26,8 +29,18 @@ from ._util import to_micros
 
 DEFAULT_TOKEN = "cortex-fake-token"  # noqa: S105 - a fake token for a local fake server
 DEFAULT_REFERENCE_TIME = datetime(2025, 7, 1, tzinfo=UTC)
-RECORD_KINDS = ("audit_logs", "notification_logs", "notification_runs")
-_PERMISSIONS = {AUDIT: AUDIT, NOTIFICATIONS: NOTIFICATIONS} | {v.lower(): k for k, v in PERMISSION_LABELS.items()}
+RECORD_KINDS = tuple(spec.method_name for spec in OPERATIONS)
+"""The record kinds the fake serves: the method name of each served operation (``audit_logs``)."""
+
+
+def _permissions() -> dict[str, str]:
+    """Each permission a token may be given, by its name as the table spells it or by its short alias, lower case."""
+    names: dict[str, str] = {}
+    for spec in OPERATIONS:
+        names[spec.permission.lower()] = spec.permission
+        if (alias := presentation(spec).permission_alias) is not None:
+            names[alias.lower()] = spec.permission
+    return names
 Records = Iterable[Mapping[str, object]]
 
 
@@ -81,16 +94,17 @@ def generate_records(
 
 def _normalise_tokens(tokens: Mapping[str, Iterable[str]] | None) -> dict[str, frozenset[str]]:
     if tokens is None:
-        return {DEFAULT_TOKEN: frozenset({AUDIT, NOTIFICATIONS})}
+        return {DEFAULT_TOKEN: frozenset(spec.permission for spec in OPERATIONS)}
     if not tokens:
         raise ValueError("tokens must name at least one token")
+    known = _permissions()
     normalised: dict[str, frozenset[str]] = {}
     for token, permissions in tokens.items():
         granted = set()
         for permission in permissions:
-            if permission.lower() not in _PERMISSIONS:
-                raise ValueError(f"unknown permission {permission!r}; use 'audit' or 'notifications'")
-            granted.add(_PERMISSIONS[permission.lower()])
+            if permission.lower() not in known:
+                raise ValueError(f"unknown permission {permission!r}; use one of: {', '.join(sorted(known))}")
+            granted.add(known[permission.lower()])
         normalised[token] = frozenset(granted)
     return normalised
 
@@ -148,7 +162,8 @@ class FakeCortex:
     ) -> None:
         self.seed = seed
         self._tokens = _normalise_tokens(tokens)
-        self.token = next((t for t, p in self._tokens.items() if len(p) == 2), next(iter(self._tokens)))
+        every = frozenset(spec.permission for spec in OPERATIONS)
+        self.token = next((t for t, p in self._tokens.items() if p == every), next(iter(self._tokens)))
         self._faults = faults or Faults()
         self._injector = FaultInjector(self._faults)
         self._clock, self._wall_clock, self._sleep = clock, wall_clock, sleep
@@ -375,7 +390,7 @@ class FakeCortex:
             message = "Missing bearer token" if token is None else "Invalid API key"
             return _replies.error(401, f"Unauthorized: {message}", request_id)
         if op.permission not in self._tokens[token]:
-            message = f"API key is missing the `{op.permission_label}` permission"
+            message = f"API key is missing the `{op.permission}` permission"
             return _replies.error(403, message, request_id)
         limiter = self._limiter
         wait = limiter.acquire(token) if limiter is not None else None
@@ -384,7 +399,7 @@ class FakeCortex:
                 self._counters["rate_limited"] += 1
             return _replies.too_many_requests(wait, "header", incoming.path, self._wall_clock())
         try:
-            params = parse_query(op.spec.params, incoming.query)
+            params = parse_query(op.spec.parameters, incoming.query)
         except BadRequest as bad:
             return _replies.error(400, bad.message, request_id, bad.error_type)
         return self._list(op, params)

@@ -10,8 +10,9 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, cast
 
+from cortex_api_client.operations import ENUM_SITES
+
 from ._pools import API_KEYS, INITIATIVES, SCORECARDS, SERVICES, TEAMS, Weighted, person
-from ._spec import enum_values
 from ._util import format_ts, splitmix
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ _COMMON_TYPES = {
     "WEEKLY_REPORT": 30, "SERVICE_REEVALUATED": 25, "INITIATIVE_N_DAYS_LEFT": 12, "ENTITY_SCORE_DROPPED": 10,
     "ONCALL_PERSON_CHANGED": 8, "ONCALL_STARTS_IN_N_DAYS": 6, "INITIATIVE_CREATION": 4, "TOKEN_EXPIRES_IN_N_DAYS": 3,
 }  # fmt: skip
-_TYPES = Weighted({v: _COMMON_TYPES.get(v, 1) for v in enum_values("NotificationRun.notificationType")})
+_TYPES = Weighted({v: _COMMON_TYPES.get(v, 1) for v in ENUM_SITES["NotificationRun.notificationType"].values})
 _MEDIUMS = Weighted({"SLACK": 50, "EMAIL": 30, "MICROSOFT_TEAMS": 15, "WEBHOOK": 5})
 _RUN_STATUSES = Weighted({"COMPLETED": 70, "COMPLETED_WITH_ERRORS": 8, "IGNORED": 10, "FAILED": 7, "CREATED": 5})
 _RUN_FAILED = Weighted({"PACKET_GENERATOR_ERROR": 3, "CONTEXT_RESOLUTION_ERROR": 3, "INTERNAL_ERROR": 2,

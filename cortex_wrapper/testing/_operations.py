@@ -6,17 +6,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from cortex_api_client.operations import OPERATIONS
+from cortex_api_client.operations import OPERATIONS, OperationSpec
 
+from .._registry import presentation
 from ._params import ParamValue
-from ._spec import OperationSpec, operation
 from ._store import Row, Selection
 from ._util import splitmix
 
-AUDIT = "audit"
-NOTIFICATIONS = "notifications"
-PERMISSION_LABELS = {AUDIT: "View audit logs", NOTIFICATIONS: "View Notification logs"}
 EXTRA_FIELD = "fakeFutureField"
 
 
@@ -25,29 +23,21 @@ class Route:
     """One list operation of the fake."""
 
     kind: str
-    spec: OperationSpec
+    """The record kind: the operation's method name (``audit_logs``)."""
+    spec: OperationSpec[Any]
+    """The operation, as the generated operation table describes it."""
+    record_fields: frozenset[str]
+    """The wire names of the record's fields: what a served record may hold."""
     permission: str
+    """The permission a token needs, as the table (and the Cortex UI) names it (``View audit logs``)."""
     filters: Mapping[str, str]
     window: tuple[str, str]
     ordered: bool
 
-    @property
-    def permission_label(self) -> str:
-        """The permission name as the Cortex UI spells it."""
-        return PERMISSION_LABELS[self.permission]
 
 
-# Filters whose record attribute is not the parameter's singular (``statuses`` -> ``status``), and the
-# attributes the fake keeps on audit entries for filtering, which the API never serves.
-_IRREGULAR = {
-    "getAuditLogs": {"actorIpAddresses": "ipAddress"},
-    "listNotificationLogs": {"notificationTypes": "type", "notificationRunIds": "runId"},
-}
-_INTERNAL = {"getAuditLogs": frozenset({"actorType", "actorRequestType", "actorEmail", "actorApiKeyIdentifier"})}
 # Parameters with a meaning of their own (handled by ``selection``), not an attribute filter.
 _CONTROL = frozenset({"orderBy", "includeObjects", "deliveredOnly", "searchQuery"})
-_KINDS = {"getAuditLogs": ("audit_logs", AUDIT), "listNotificationLogs": ("notification_logs", NOTIFICATIONS),
-          "listNotificationRuns": ("notification_runs", NOTIFICATIONS)}
 
 
 def singular(name: str) -> str:
@@ -57,20 +47,21 @@ def singular(name: str) -> str:
     return name[:-1] if name.endswith("s") else name
 
 
-def attribute_filters(spec: OperationSpec, window: tuple[str, str]) -> dict[str, str]:
+def attribute_filters(spec: OperationSpec[Any], window: tuple[str, str]) -> dict[str, str]:
     """Each parameter that names a record attribute (plural filter, singular field), and that attribute.
 
     Any other documented parameter is accepted and ignored, as a server that knows it but holds no such
     attribute would: a parameter a newer spec adds never gets a 400.
     """
-    known = spec.record_fields | _INTERNAL.get(spec.op_id, frozenset())
+    shown = presentation(spec)  # the registry: filters named irregularly, attributes the API never serves
+    known = {field.wire for field in spec.fields} | shown.internal_fields
     found = {}
-    for param in spec.params:
-        if param.name in _CONTROL or param.name in window or param.name in ("page", "pageSize"):
+    for param in spec.parameters:
+        if param.wire in _CONTROL or param.wire in window:
             continue
-        attribute = _IRREGULAR.get(spec.op_id, {}).get(param.name) or singular(param.name)
+        attribute = shown.filter_fields.get(param.wire) or singular(param.wire)
         if attribute in known:
-            found[param.name] = attribute
+            found[param.wire] = attribute
     return found
 
 
@@ -79,12 +70,11 @@ def operations() -> dict[str, Route]:
     """Every operation, by record kind."""
     found = []
     for op in OPERATIONS:
-        kind, permission = _KINDS[op.operation_id]
-        spec = operation(op.operation_id)
         window = tuple(p.wire for p in op.parameters if p.name in (op.lower_bound, op.upper_bound))
         assert len(window) == 2
-        found.append(Route(kind, spec, permission, attribute_filters(spec, (window[0], window[1])),
-                               (window[0], window[1]), any(p.wire == "orderBy" for p in op.parameters)))
+        found.append(Route(op.method_name, op, frozenset(field.wire for field in op.fields), op.permission,
+                           attribute_filters(op, (window[0], window[1])), (window[0], window[1]),
+                           any(p.wire == "orderBy" for p in op.parameters)))
     return {op.kind: op for op in found}
 
 
@@ -123,7 +113,7 @@ def page_body(
     extra_key = splitmix(seed ^ 0xE7)
     records: list[dict[str, object]] = []
     for identity, data in rows:
-        wire = {key: value for key, value in data.items() if key in op.spec.record_fields}
+        wire = {key: value for key, value in data.items() if key in op.record_fields}
         if drop_objects:
             wire.pop("notificationObjects", None)
         if extra_field_rate and splitmix(extra_key + identity) / 2.0**64 < extra_field_rate:

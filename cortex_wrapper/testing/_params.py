@@ -1,4 +1,9 @@
-"""Query-string parsing and validation, the way the real API answers bad input (400)."""
+"""Query-string parsing and validation, the way the real API answers bad input (400).
+
+Each parameter is the operation table's own description (``cortex_api_client.operations.Parameter``): its
+wire name, value type, arity, whether it is required, and its enum site (an enum that is not open accepts
+the values some doc version lists). ``page`` and ``pageSize``, which the table leaves out, are checked here.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from ._spec import ParamSpec
+from cortex_api_client.operations import ENUM_SITES, Parameter
+
 from ._util import to_micros
 
 INT32_MAX = 2**31 - 1
@@ -46,24 +52,36 @@ def parse_datetime(value: str) -> int | None:
     return to_micros(moment)
 
 
-def _convert(spec: ParamSpec, raw: str) -> int | bool | str:
-    if spec.item == "int":
-        limit = INT32_MAX if not spec.array else INT64_MAX
+_PAGING = (Parameter("page", "page", "int", False, True, None, ""),
+           Parameter("pageSize", "page_size", "int", False, True, None, ""))
+"""The paging parameters, which every list operation takes and the operation table leaves out."""
+
+
+def _allowed(param: Parameter) -> tuple[str, ...] | None:
+    """The values an enum parameter accepts (every doc version's); None for any value (text, an open enum)."""
+    site = ENUM_SITES.get(param.site) if param.site else None
+    return site.values if site is not None and not site.open and param.value_type == "enum" else None
+
+
+def _convert(param: Parameter, raw: str) -> int | bool | str:
+    if param.value_type == "int":
+        limit = INT32_MAX if not param.many else INT64_MAX
         if not _INTEGER.fullmatch(raw) or abs(int(raw)) > limit:
-            raise BadRequest(f"Failed to convert value '{raw}' of parameter '{spec.name}' to an integer")
+            raise BadRequest(f"Failed to convert value '{raw}' of parameter '{param.wire}' to an integer")
         return int(raw)
-    if spec.item == "bool":
+    if param.value_type == "bool":
         if raw.lower() not in ("true", "false"):
-            raise BadRequest(f"Failed to convert value '{raw}' of parameter '{spec.name}' to a boolean")
+            raise BadRequest(f"Failed to convert value '{raw}' of parameter '{param.wire}' to a boolean")
         return raw.lower() == "true"
-    if spec.item == "datetime":
+    if param.value_type == "datetime":
         micros = parse_datetime(raw)
         if micros is None:
-            raise BadRequest(f"Failed to convert value '{raw}' of parameter '{spec.name}' to an ISO 8601 date-time")
+            raise BadRequest(f"Failed to convert value '{raw}' of parameter '{param.wire}' to an ISO 8601 date-time")
         return micros
-    if spec.allowed is not None and raw not in spec.allowed:
+    allowed = _allowed(param)
+    if allowed is not None and raw not in allowed:
         raise BadRequest(
-            f"Invalid value '{raw}' for parameter '{spec.name}'; accepted values: {', '.join(sorted(spec.allowed))}"
+            f"Invalid value '{raw}' for parameter '{param.wire}'; accepted values: {', '.join(sorted(allowed))}"
         )
     return raw
 
@@ -75,37 +93,37 @@ def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return grouped
 
 
-def _parse_one(spec: ParamSpec, raws: list[str]) -> ParamValue | None:
-    if spec.array:
+def _parse_one(param: Parameter, raws: list[str]) -> ParamValue | None:
+    if param.many:
         items = [part.strip() for raw in raws for part in raw.split(",")]
-        converted = [_convert(spec, item) for item in items if item]
+        converted = [_convert(param, item) for item in items if item]
         if not converted:
             return None
-        if spec.item == "int":
+        if param.value_type == "int":
             return tuple(int(v) for v in converted)
         return tuple(str(v) for v in converted)
     raw = raws[0].strip()
-    if not raw and (spec.item != "str" or spec.allowed is not None):
+    if not raw and (param.value_type in ("int", "bool", "datetime") or _allowed(param) is not None):
         return None
-    return _convert(spec, raw)
+    return _convert(param, raw)
 
 
-def parse_query(specs: Sequence[ParamSpec], pairs: Iterable[tuple[str, str]]) -> dict[str, ParamValue]:
-    """Validate the query against the operation's parameters; unknown parameters are ignored.
+def parse_query(parameters: Sequence[Parameter], pairs: Iterable[tuple[str, str]]) -> dict[str, ParamValue]:
+    """Validate the query against the operation's parameters (and ``page``/``pageSize``); others are ignored.
 
-    Array parameters accept repeated keys and comma-joined values. Dates become microseconds since
-    the epoch. ``page`` must be >= 0 and ``pageSize`` within 1..1000. Raises ``BadRequest``.
+    Values are keyed by wire name. Array parameters accept repeated keys and comma-joined values. Dates become
+    microseconds since the epoch. ``page`` must be >= 0 and ``pageSize`` within 1..1000. Raises ``BadRequest``.
     """
     grouped = _group(pairs)
     values: dict[str, ParamValue] = {}
-    for spec in specs:
-        raws = grouped.get(spec.name)
-        value = _parse_one(spec, raws) if raws else None
+    for param in (*parameters, *_PAGING):
+        raws = grouped.get(param.wire)
+        value = _parse_one(param, raws) if raws else None
         if value is None:
-            if spec.required:
-                raise BadRequest(f"Required request parameter '{spec.name}' is not present")
+            if param.required:
+                raise BadRequest(f"Required request parameter '{param.wire}' is not present")
             continue
-        values[spec.name] = value
+        values[param.wire] = value
     page = values.get("page")
     if isinstance(page, int) and page < 0:
         raise BadRequest("Parameter 'page' must be greater than or equal to 0", "ILLEGAL_ARGUMENT_ERROR")

@@ -153,11 +153,9 @@ def test_a_signal_stops_the_follower_at_once_with_exit_0(tmp_path: Path, signum:
             if "poll 1:" in line:
                 break
         process.send_signal(signum)
-        started = time.monotonic()
-        _, err = process.communicate(timeout=20)
-        elapsed = time.monotonic() - started
+        _, err = process.communicate(timeout=10)  # a wait on the exit, far below the 1 h interval it would sleep
     assert process.returncode == 0, err
-    assert elapsed < 1 and "stopped; everything exported is committed" in err
+    assert "stopped; everything exported is committed" in err
     assert [r["id"] for r in jsonl(output.read_text())] == [1]
 
 

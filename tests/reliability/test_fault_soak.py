@@ -63,14 +63,12 @@ def test_export_through_faults_yields_every_record_once_in_order(mode: str, kind
 
     counts: dict[str, Any] = {COUNT_OPTION[kind]: RECORDS}
     clock = Clock()
-    started = time.perf_counter()
     with FakeCortex(seed=SEED, faults=FAULTS, sleep=server_sleep, **counts) as fake:
         options = {"token": fake.token, "base_url": fake.url, "page_size": PAGE_SIZE, "concurrency": 4,
                    "max_retries": 20, "rng": random.Random(SEED)}  # fmt: skip
         items = crawl(mode, kind, options, clock)
         stats, requests = fake.stats, fake.requests
         assert fake.errors == []
-    elapsed = time.perf_counter() - started
 
     assert len(items) == RECORDS
     assert items == expected(kind), "every record exactly once, newest first"
@@ -87,4 +85,3 @@ def test_export_through_faults_yields_every_record_once_in_order(mode: str, kind
     assert stats.records_served == RECORDS
     assert FAULTS.slow_seconds in server_sleeps, "some answers were slow"
     assert clock.sleeps and clock.now > 1000.0, "the waits went through the injected sleep"
-    assert elapsed < 30, f"the soak took {elapsed:.1f}s"
