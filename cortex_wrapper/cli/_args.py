@@ -22,7 +22,9 @@ DESCRIPTION = (
 EXPORT_EPILOG = f"""dates: {DATE_HELP}.
 
 --checkpoint FILE makes the export incremental: each run appends to --output only the records newer than
-the last one exported (oldest first), and a run killed at any point is repaired by the next one.
+the last one exported (oldest first), and a run killed at any point is repaired by the next one. A checkpoint
+belongs to one --output (after moving that file, say so with --output-moved) and to one run or follower at a
+time (it is locked through FILE.lock).
 
 {describe_exit_codes()}"""
 

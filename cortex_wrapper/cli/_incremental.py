@@ -9,9 +9,20 @@ Design:
   atomically. So the checkpoint never covers bytes that are not durable, and whatever follows the
   covered length is the tail of an interrupted run. A run that would leave the checkpoint as it is
   (nothing new: an idle poll of ``--follow``) does neither.
-* A run starts by locking the output (``flock``), then *repairs* it: truncates it back to the
-  checkpoint's ``output_bytes`` (a shorter output is an error: it was changed by hand). A first run
-  writes an empty checkpoint before any output, so even its partial output is repaired.
+* A run starts by locking the checkpoint (``FILE.lock`` beside it, ``flock``; a follower holds it from
+  start to end), so a second export or follower on it exits at once. A checkpoint belongs to one
+  ``--output`` path: another one is refused unless ``--output-moved``.
+* Then it locks the output (``flock``; a regular file only) and *repairs* it: the output is the one the
+  checkpoint covers when it begins with what the checkpoint covers, judged by its length and the SHA-256
+  of the last 4 KiB covered (``output_tail``), not by its device and inode, which a restore, a move or a
+  remount changes. Whatever follows the covered length is truncated. An empty output is a rotation
+  (logrotate's create or copytruncate): the renamed file, when it is in the directory, loses a torn tail,
+  and the run continues in the empty one. Anything else was changed by hand: an error. A first run writes
+  an empty checkpoint before any output, so even its partial output is repaired.
+* The covered length is where the file ends after each append (the offset the write ended at), never
+  counted: copytruncate takes no lock and may empty the output during a run, and then the next append
+  lands at offset 0. A run notices it (before the append, or by where the append landed) and commits it as
+  a rotation; the copy holds what was committed before it, the emptied file what follows.
 * The query's lower bound is the start of the late-arrival window: the checkpoint's newest timestamp
   less ``--lag`` (default 5 minutes; ``--since`` applies only while the checkpoint has none; clamped to
   the years 1..9999 in UTC, which the API's dates can say). Records in the window whose identity the

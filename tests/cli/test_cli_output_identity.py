@@ -10,6 +10,8 @@ import io
 import json
 import os
 import shutil
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,17 @@ from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex
 
-from ..support.cli import KINDS, NO_RECORDS, connection, incremental_run, jsonl, make_fake, notification_log
+from ..support.cli import (
+    KINDS,
+    NO_RECORDS,
+    TOKEN,
+    cli_argv,
+    connection,
+    incremental_run,
+    jsonl,
+    make_fake,
+    notification_log,
+)
 
 SaveFn = Callable[[Path, Checkpoint, Callable[[], None] | None], None]
 REAL_SAVE: SaveFn = vars(_incremental)["save"]
@@ -379,3 +391,28 @@ def test_a_held_checkpoint_lock_stops_a_run(cli: Any, fake: FakeCortex, tmp_path
         fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         result = incremental_run(cli, fake, "notifications", output)
     assert result.code == 1 and "is in use by another cortex-logs" in result.err
+
+
+@pytest.mark.slow
+def test_a_second_follower_process_exits_at_once(tmp_path: Path) -> None:
+    ckpt = tmp_path / "shared.ckpt"
+    with make_fake(**NO_RECORDS, notification_logs=[notification_log(1, "2026-05-01T09:00:00Z")]) as fake:
+        def argv(output: Path) -> list[str]:
+            return cli_argv(*connection(fake), "notifications", "--follow", "--interval", "1h", "--output",
+                            str(output), "--checkpoint", str(ckpt), "--output-moved")
+
+        env = {**os.environ, "CORTEX_API_TOKEN": TOKEN}
+        first = subprocess.Popen(argv(tmp_path / "a.jsonl"), stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            assert first.stderr is not None
+            for line in first.stderr:
+                if "poll 1:" in line:
+                    break
+            second = subprocess.run(argv(tmp_path / "b.jsonl"), capture_output=True, text=True, env=env, timeout=20)
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.communicate(timeout=20)
+    assert second.returncode == 1
+    assert second.stderr == (f"cortex-logs: error: checkpoint {ckpt} is in use by another cortex-logs; one export or "
+                             f"follower per checkpoint (pid {first.pid})\n")
+    assert first.returncode == 0 and not (tmp_path / "b.jsonl").exists()
