@@ -112,8 +112,11 @@ def output_file(path: Path) -> Iterator[Callable[[str], object]]:
 
 
 @contextlib.contextmanager
-def naming(path: Path, verb: str = "write") -> Iterator[None]:
-    """An ``OSError`` inside becomes a ``CliError`` naming ``path`` and the cause (``cannot write FILE: ...``)."""
+def naming(path: Path | str, verb: str = "write") -> Iterator[None]:
+    """An ``OSError`` inside becomes a ``CliError`` naming ``path`` (a file, or what it is) and the cause.
+
+    For example ``cannot write out.jsonl: No space left on device``.
+    """
     try:
         yield
     except OSError as exc:

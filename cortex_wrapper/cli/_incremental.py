@@ -60,7 +60,18 @@ from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, Cursor, load, save, tail_digest
 from ._dates import within_utc
-from ._durable import AppendFile, FileLock, append, fsync_directory, locked_append, read_at, size, sync, truncate
+from ._durable import (
+    AppendFile,
+    FileLock,
+    append,
+    fsync_directory,
+    locked_append,
+    naming,
+    read_at,
+    size,
+    sync,
+    truncate,
+)
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
 from ._kinds import Kind, Occurrences
@@ -197,24 +208,29 @@ class _Run:
 
     def buffered(self, pages: Iterator[Any], progress: Progress) -> None:
         """Newest first: buffer the window, then append it reversed and commit once."""
-        with tempfile.TemporaryFile(dir=Path(self.out.path).resolve().parent) as buffer:
+        label = f"a temporary file beside {self.out.path}"
+        with naming(label):  # an anonymous file in the output's directory: a full disk names the output's
+            buffer = tempfile.TemporaryFile(dir=Path(self.out.path).resolve().parent)  # noqa: SIM115 - closed below
+        with buffer:
             offsets = array("q")
             for page in pages:
-                for item in page.items:
-                    line = self.line(item)
-                    if line is not None:
-                        offsets.append(buffer.tell())
-                        buffer.write(line)
+                with naming(label):
+                    for item in page.items:
+                        line = self.line(item)
+                        if line is not None:
+                            offsets.append(buffer.tell())
+                            buffer.write(line)
                 progress.advance(len(page.items), page.total)
             offsets.append(buffer.tell())
-            self._append_reversed(buffer, offsets)
+            self._append_reversed(buffer, offsets, label)
         self.commit(len(offsets) - 1)
 
-    def _append_reversed(self, buffer: IO[bytes], offsets: array[int]) -> None:
+    def _append_reversed(self, buffer: IO[bytes], offsets: array[int], label: str) -> None:
         chunk = bytearray(self.header)
         for index in range(len(offsets) - 2, -1, -1):
-            buffer.seek(offsets[index])
-            chunk += buffer.read(offsets[index + 1] - offsets[index])
+            with naming(label):
+                buffer.seek(offsets[index])
+                chunk += buffer.read(offsets[index + 1] - offsets[index])
             if len(chunk) >= COPY_CHUNK:
                 self.append(chunk)
                 chunk.clear()

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -310,6 +311,23 @@ def test_a_full_disk_names_the_output(cli: Any, fake: FakeCortex, tmp_path: Path
     monkeypatch.setattr(os, failing, full)
     result = incremental_run(cli, fake, "notifications", output)
     one_line_naming(result, str(output), "No space left on device")
+
+
+class FullBuffer(io.BytesIO):
+    """A temporary file on a full disk."""
+
+    def write(self, data: Any, /) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_under_the_audit_buffer_names_the_output(cli: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # audit entries come newest first: a run buffers them in an anonymous file beside the output
+    output = tmp_path / "audit.jsonl"
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **options: FullBuffer())
+    with make_fake(**{**NO_RECORDS, "audit_log_count": 30}) as fake:
+        result = incremental_run(cli, fake, "audit", output)
+    one_line_naming(result, f"a temporary file beside {output}", "No space left on device")
 
 
 # -- one output per checkpoint, one follower per checkpoint ------------------------------------------------
