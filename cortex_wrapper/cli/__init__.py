@@ -112,6 +112,9 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             return EXIT_OK
         if args.lag is not None:
             raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
+        if args.output_moved:
+            raise CliError("--output-moved needs --checkpoint (it lets a checkpoint follow its moved output)",
+                           EXIT_USAGE)
         op = args.kind.operation
         bounded = {**filters, op.lower_bound: since, op.upper_bound: until}
         count = export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,

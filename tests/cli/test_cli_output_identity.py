@@ -362,9 +362,12 @@ def test_the_same_output_through_another_spelling_of_its_path_is_no_move(cli: An
     assert again.code == 0, again.err
 
 
-def test_output_moved_is_in_the_help(cli: Any) -> None:
+def test_output_moved_is_in_the_help_and_needs_a_checkpoint(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
     result = cli("notifications", "--help")
     assert result.code == 0 and "--output-moved" in result.out
+    alone = cli(*connection(fake), "notifications", "--output", str(tmp_path / "o.jsonl"), "--output-moved")
+    assert alone.code == 2 and "--output-moved needs --checkpoint" in alone.err
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 def test_a_second_follower_on_the_same_checkpoint_exits_at_once(cli: Any, tmp_path: Path) -> None:
