@@ -30,10 +30,10 @@ consecutive ids, ``undated_other`` any other identity. A range costs the same wh
 or a million, so size follows the gaps between the undated ids, never the records with a timestamp.
 
 Versions 1 and 2 are read and upgraded. Neither has ``output_path`` nor ``output_tail``: their output is
-known by its length alone, once; version 2's ``output_file`` (the output's device and inode) is kept only to
-find a file renamed by logrotate. Version 1 checkpoints (``at_newest``: the identities at ``newest`` only) are read as a window that
-starts at ``newest``; their audit fingerprints were taken over the model's form of a record
-(``legacy_identities``), which the cursor still recognises at that one timestamp.
+known by its length alone, once; version 2's ``output_file`` (the output's device and inode) is kept only
+to find a file renamed by logrotate. Version 1 checkpoints (``at_newest``: the identities at ``newest``
+only) are read as a window that starts at ``newest``; their audit fingerprints were taken over the model's
+form of a record (``legacy_identities``), which the cursor still recognises at that one timestamp.
 """
 
 from __future__ import annotations
