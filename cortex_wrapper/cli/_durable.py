@@ -128,7 +128,7 @@ def _kind_of(mode: int) -> str:
                        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
         if test(mode):
             return name
-    return "not a file"
+    return "an unknown kind of file"
 
 
 @dataclass(frozen=True)
