@@ -347,8 +347,9 @@ class _Synced:
         self.offset = 0
         self.calls = 0
 
-    def __call__(self, fd: int) -> None:
-        _durable.sync(fd)
+    def __call__(self, out: _durable.AppendFile) -> None:
+        _durable.sync(out)
+        fd = out.fd
         now = time.time()
         self.calls += 1
         size = os.fstat(fd).st_size

@@ -102,17 +102,20 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
                           notify=lambda line: None if args.quiet else progress.note(line), redact=handler.redact,
                           lag=args.lag if args.lag is not None else dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
                           with_id=args.with_id, interval=interval, status_file=args.status_file,
-                          accept_gap=args.accept_gap)
+                          accept_gap=args.accept_gap, output_moved=args.output_moved)
         if args.checkpoint:
             notify = (lambda line: None) if args.quiet else progress.note
             lag = {} if args.lag is None else {"lag": args.lag}
             export_incremental(client, args.kind, filters, fmt=args.format, output=args.output,
                                checkpoint=args.checkpoint, since=since, until=until, page_size=args.page_size,
                                max_pages=args.max_pages, progress=progress, notify=notify, with_id=args.with_id,
-                               accept_gap=args.accept_gap, **lag)
+                               accept_gap=args.accept_gap, output_moved=args.output_moved, **lag)
             return EXIT_OK
         if args.lag is not None:
             raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
+        if args.output_moved:
+            raise CliError("--output-moved needs --checkpoint (it lets a checkpoint follow its moved output)",
+                           EXIT_USAGE)
         op = args.kind.operation
         bounded = {**filters, op.lower_bound: since, op.upper_bound: until}
         count = export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,

@@ -22,7 +22,9 @@ DESCRIPTION = (
 EXPORT_EPILOG = f"""dates: {DATE_HELP}.
 
 --checkpoint FILE makes the export incremental: each run appends to --output only the records newer than
-the last one exported (oldest first), and a run killed at any point is repaired by the next one.
+the last one exported (oldest first), and a run killed at any point is repaired by the next one. A checkpoint
+belongs to one --output (after moving that file, say so with --output-moved) and to one run or follower at a
+time (it is locked through FILE.lock).
 
 {describe_exit_codes()}"""
 
@@ -191,6 +193,9 @@ def _add_export(sub: Any, kind: Kind) -> None:
                         "with --checkpoint")
     parser.add_argument("--checkpoint", metavar="FILE",
                         help="incremental export: state kept in FILE; needs --output and jsonl or csv")
+    parser.add_argument("--output-moved", action="store_true",
+                        help="with --checkpoint: the output was moved to --output; let the checkpoint follow it "
+                        "(without it, a checkpoint used with another --output than its own is refused)")
     parser.add_argument("--lag", type=parse_duration, metavar="DURATION", default=None,
                         help="with --checkpoint: re-read this far back before the newest record exported, for "
                         f"records that arrive late (default {int(DEFAULT_LAG_SECONDS // 60)}m; 0 turns it off)")

@@ -3,17 +3,21 @@
 The file is JSON, written atomically (temporary file, fsync, ``os.replace``, fsync of the directory)
 and holds no secret::
 
-    {"cortex_logs_checkpoint": 2, "command": "runs", "format": "jsonl", "with_id": false,
-     "query": {"statuses": ["FAILED"]}, "output_bytes": 18230, "records": 57, "output_file": [2049, 1311],
+    {"cortex_logs_checkpoint": 3, "command": "runs", "format": "jsonl", "with_id": false,
+     "query": {"statuses": ["FAILED"]}, "output_bytes": 18230, "records": 57,
+     "output_path": "/var/log/cortex/runs.jsonl", "output_tail": "9f86d081884c7d65...",
      "newest": "2026-11-21T09:14:03.120000+00:00", "covered_from": "2026-11-21T09:09:03.120000+00:00",
      "seen": [["id:4711", "2026-11-21T09:14:03.120000+00:00", 1]], "legacy_identities": false,
      "undated_ids": [[12, 15], [40, 40]], "undated_other": []}
 
-``output_bytes`` is the length of the output this checkpoint covers and ``output_file`` the output's
-device and inode (a rename by logrotate shows as another inode at ``--output``); ``newest`` the
-timestamp of the newest record exported (offset-less times are UTC: ``parse_datetime``), but never
-later than the upper bound of the query that read it: a record dated in the year 9999 is exported, and
-the cursor stays at the bound (its identity is kept in ``seen`` with its own timestamp, so it does not repeat).
+``output_bytes`` is the length of the output this checkpoint covers, ``output_path`` the ``--output`` it
+belongs to (absolute) and ``output_tail`` the SHA-256 of the last ``TAIL_BYTES`` (4 KiB) of those bytes
+(``tail_digest``): the output is known by what it holds, not by its device and inode, so a restore from
+backup, a move to another volume or a remount leaves it the same file, while logrotate's new, empty file
+is another. ``newest`` is the timestamp of the newest record exported (offset-less times are UTC:
+``parse_datetime``), but never later than the upper bound of the query that read it: a record dated in the
+year 9999 is exported, and the cursor stays at the bound (its identity is kept in ``seen`` with its own
+timestamp, so it does not repeat).
 
 ``polled_until`` (optional: absent in older files, read as unknown) is the upper bound of the last run
 that read its whole window: everything up to it is covered, however old ``newest`` is, and the
@@ -32,14 +36,17 @@ checkpoint remembers which ones it exported: ``undated_ids`` their ids as sorted
 consecutive ids, ``undated_other`` any other identity. A range costs the same whether it holds one id
 or a million, so size follows the gaps between the undated ids, never the records with a timestamp.
 
-Version 1 checkpoints (``at_newest``: the identities at ``newest`` only) are read as a window that
-starts at ``newest``; their audit fingerprints were taken over the model's form of a record
-(``legacy_identities``), which the cursor still recognises at that one timestamp.
+Versions 1 and 2 are read and upgraded. Neither has ``output_path`` nor ``output_tail``: their output is
+known by its length alone, once; version 2's ``output_file`` (the output's device and inode) is kept only
+to find a file renamed by logrotate. Version 1 checkpoints (``at_newest``: the identities at ``newest``
+only) are read as a window that starts at ``newest``; their audit fingerprints were taken over the model's
+form of a record (``legacy_identities``), which the cursor still recognises at that one timestamp.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from bisect import bisect_right
@@ -56,7 +63,9 @@ from ._durable import atomic_text_file
 from ._exitcodes import EXIT_USAGE, CliError
 
 MAGIC = "cortex_logs_checkpoint"
-VERSION = 2
+VERSION = 3
+TAIL_BYTES = 4096
+"""How much of the end of the output ``output_tail`` digests."""
 _ID = re.compile(r"id:(-?[1-9][0-9]*|0)")
 
 
@@ -152,7 +161,12 @@ class Checkpoint:
     covered_from: dt.datetime | None = None
     undated: Undated = field(default_factory=Undated)
     with_id: bool = False
+    output_path: str | None = None
+    """The ``--output`` the checkpoint belongs to, absolute (None: a version 1 or 2 checkpoint, not yet upgraded)."""
+    output_tail: str | None = None
+    """``tail_digest`` of the last ``TAIL_BYTES`` the checkpoint covers (None: version 1 or 2)."""
     output_file: tuple[int, int] | None = None
+    """A version 2 checkpoint's device and inode of the output: read, to find it renamed by logrotate; not written."""
     legacy_identities: bool = False
     polled_until: dt.datetime | None = None
     """The upper bound of the last run that read its whole window (None: not known, an older checkpoint)."""
@@ -170,7 +184,7 @@ class Checkpoint:
         return {
             MAGIC: VERSION, "command": self.command, "format": self.format, "with_id": self.with_id,
             "query": self.query, "output_bytes": self.output_bytes, "records": self.records,
-            "output_file": list(self.output_file) if self.output_file else None,
+            "output_path": self.output_path, "output_tail": self.output_tail,
             "newest": self.newest.isoformat() if self.newest else None,
             "covered_from": self.covered_from.isoformat() if self.covered_from else None,
             "seen": seen, "legacy_identities": self.legacy_identities, **self.undated.to_json(),
@@ -191,9 +205,9 @@ class Checkpoint:
 
     @classmethod
     def from_json(cls, data: Any, path: Path) -> Checkpoint:
-        """Read the file's content (version 1 or 2); ``CliError`` when it is not a checkpoint."""
+        """Read the file's content (version 1, 2 or 3); ``CliError`` when it is not a checkpoint."""
         try:
-            if not isinstance(data, dict) or data.get(MAGIC) not in (1, VERSION):
+            if not isinstance(data, dict) or data.get(MAGIC) not in (1, 2, VERSION):
                 raise ValueError(f"no '{MAGIC}': {VERSION} marker")
             newest = _moment(data["newest"])
             undated = Undated.from_json(data.get("undated_ids", []), data.get("undated_other", []))
@@ -231,10 +245,16 @@ class Checkpoint:
         self.polled_until = _moment(data.get("polled_until"))  # absent in files written before it was
         self.with_id = data["with_id"] is True
         self.legacy_identities = data["legacy_identities"] is True
-        output_file = data["output_file"]
-        if output_file is not None:
-            device, inode = output_file
-            self.output_file = (int(device), int(inode))
+        if data[MAGIC] == 2:
+            output_file = data["output_file"]
+            if output_file is not None:
+                device, inode = output_file
+                self.output_file = (int(device), int(inode))
+            return
+        path, tail = data["output_path"], data["output_tail"]
+        if not isinstance(path, str) or not isinstance(tail, str) or not re.fullmatch("[0-9a-f]{64}", tail):
+            raise ValueError("output_path or output_tail is not a path and a SHA-256")
+        self.output_path, self.output_tail = path, tail
 
     def check(self, path: Path, command: str, fmt: str, query: dict[str, Any], with_id: bool) -> None:
         """``CliError`` (bad usage) unless this checkpoint was written by the same command, format and filters."""
@@ -245,6 +265,11 @@ class Checkpoint:
                 f"{json.dumps(self.query, sort_keys=True)}; use the same, or another checkpoint file",
                 EXIT_USAGE,
             )
+
+
+def tail_digest(tail: bytes) -> str:
+    """``output_tail``: the SHA-256 (hex) of the last ``TAIL_BYTES`` of the output a checkpoint covers."""
+    return hashlib.sha256(tail[-TAIL_BYTES:]).hexdigest()
 
 
 def _moment(text: Any) -> dt.datetime | None:

@@ -3,9 +3,13 @@
 * ``atomic_text_file`` writes a new version of a file beside it (a unique temporary name), fsyncs it,
   renames it over the old one, then fsyncs the directory: a reader sees the old file or the new one,
   never a mix, and a crash leaves at most a temporary file behind.
-* ``locked_append`` opens a file for appending, locked against a second writer; ``append`` writes all
-  of a buffer to it and ``sync`` makes what was appended durable.
-* Errors are ``CliError`` exceptions naming the file the user gave, never the temporary one.
+* ``locked_append`` opens a regular file for appending, locked against a second writer; ``append`` writes all
+  of a buffer to it (and says where the file ends after it), ``sync`` makes what was appended durable.
+* ``FileLock`` holds a lock file (``flock``) for as long as a process needs it, with its pid for the message
+  another process gets.
+* Errors are ``CliError`` exceptions naming the file the user gave, never the temporary one, with the cause
+  (``cannot write out.jsonl: No space left on device``): ``naming`` turns every ``OSError`` of an operation
+  on a file into one.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ._exitcodes import CliError
@@ -107,44 +112,141 @@ def output_file(path: Path) -> Iterator[Callable[[str], object]]:
 
 
 @contextlib.contextmanager
-def locked_append(path: Path, mode: int = 0o666) -> Iterator[int]:
-    """``path`` opened for appending (created with ``mode`` less the umask if new), locked against a second writer."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+def naming(path: Path | str, verb: str = "write") -> Iterator[None]:
+    """An ``OSError`` inside becomes a ``CliError`` naming ``path`` (a file, or what it is) and the cause.
+
+    For example ``cannot write out.jsonl: No space left on device``.
+    """
     try:
-        fd = os.open(path, flags, mode)
+        yield
     except OSError as exc:
-        raise CliError(f"cannot open {path}: {exc.strerror}") from None
+        raise CliError(f"cannot {verb} {path}: {exc.strerror or exc}") from None
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "an unknown kind of file"
+
+
+@dataclass(frozen=True)
+class AppendFile:
+    """A regular file open for appending (``locked_append``): its descriptor and the name the user gave it."""
+
+    fd: int
+    path: Path
+
+
+@contextlib.contextmanager
+def locked_append(path: Path, mode: int = 0o666) -> Iterator[AppendFile]:
+    """``path`` opened for appending (created with ``mode`` less the umask if new), locked against a second writer.
+
+    Only a regular file: an append-only export is repaired (truncated) and fsynced, which a device, FIFO or
+    socket cannot be (``/dev/full``, a pipe that nobody reads would block the run for good).
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+    with naming(path, "open"):
+        with contextlib.suppress(FileNotFoundError):
+            _regular(path, os.stat(path).st_mode)  # before opening: opening a FIFO may block
+        fd = os.open(path, flags, mode)
     try:
+        with naming(path, "open"):
+            _regular(path, os.fstat(fd).st_mode)
         if fcntl is not None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise CliError(f"another cortex-logs is writing {path}") from None
-        yield fd
+        yield AppendFile(fd, path)
     finally:
         os.close(fd)
 
 
-def append(fd: int, data: bytes | bytearray) -> int:
-    """Write all of ``data`` to ``fd`` (``os.write`` may write less); how many bytes."""
+def _regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise CliError(f"cannot append to {path}: not a regular file ({_kind_of(mode)}); --checkpoint appends to, "
+                       "repairs and fsyncs a regular file")
+
+
+def size(file: AppendFile) -> int:
+    """How many bytes ``file`` holds now."""
+    with naming(file.path, "read"):
+        return os.fstat(file.fd).st_size
+
+
+def read_at(file: AppendFile, offset: int, length: int) -> bytes:
+    """Up to ``length`` bytes of ``file`` from ``offset`` (fewer at its end)."""
+    chunks: list[bytes] = []
+    with naming(file.path, "read"):
+        while length > 0:
+            chunk = os.pread(file.fd, length, offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+            length -= len(chunk)
+    return b"".join(chunks)
+
+
+def append(file: AppendFile, data: bytes | bytearray) -> int:
+    """Write all of ``data`` at the end of ``file`` (``os.write`` may write less); the file's offset after it.
+
+    That offset is where the file ended when the write landed, plus ``data``: a file emptied in place since the
+    last append (logrotate's ``copytruncate``) shows as an offset of ``len(data)``. ``data`` is not empty.
+    """
     view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-    return len(data)
+    with naming(file.path):
+        while view:
+            view = view[os.write(file.fd, view):]
+        return os.lseek(file.fd, 0, os.SEEK_CUR)
 
 
-def sync(fd: int) -> None:
-    """Make everything written to ``fd`` durable."""
-    os.fsync(fd)
+def sync(file: AppendFile) -> None:
+    """Make everything written to ``file`` durable."""
+    with naming(file.path):
+        os.fsync(file.fd)
 
 
-def sync_created(fd: int, path: Path) -> None:
-    """Make a file just created at ``path`` (open as ``fd``) durable, its directory entry included."""
-    sync(fd)
-    fsync_directory(path.resolve().parent)
+def truncate(file: AppendFile, length: int) -> None:
+    """Cut ``file`` back to ``length`` bytes, durably."""
+    with naming(file.path):
+        os.ftruncate(file.fd, length)
+        os.fsync(file.fd)
 
 
-def truncate(fd: int, length: int) -> None:
-    """Cut ``fd`` back to ``length`` bytes, durably."""
-    os.ftruncate(fd, length)
-    os.fsync(fd)
+class FileLock:
+    """An exclusive ``flock`` on a lock file (created if need be) that holds the holder's pid; ``close`` releases it.
+
+    ``busy`` is the error when another process holds it (its pid is added).
+    """
+
+    def __init__(self, path: Path, busy: str) -> None:
+        with naming(path, "open"):
+            self.fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    holder = os.pread(self.fd, 32, 0).decode("ascii", "replace").strip()
+                    raise CliError(f"{busy} (pid {holder})" if holder.isdigit() else busy) from None
+            with naming(path):
+                os.ftruncate(self.fd, 0)
+                os.pwrite(self.fd, f"{os.getpid()}\n".encode(), 0)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the lock (idempotent)."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> FileLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

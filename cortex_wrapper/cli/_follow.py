@@ -16,6 +16,8 @@
   is there again (``_incremental``).
 * The output may be rotated under it (logrotate's rename and create, or copytruncate): each poll opens
   ``--output`` afresh and the checkpoint notices another file there (``_incremental``).
+* The follower holds the checkpoint's lock (``FILE.lock``) from start to end, so a second follower (or a
+  ``--checkpoint`` run) on the same checkpoint exits at once; the output is locked during each poll only.
 * SIGTERM or SIGINT stops it at once, whatever it is doing: what was committed stays committed, and a
   torn tail is cut by the next start. It then exits 0.
 * ``--status-file`` is replaced atomically after every poll (``status_json``), for a health probe.
@@ -43,7 +45,7 @@ from .._retry import doubled
 from ._dates import UTC_MAX
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_OK, exit_code
-from ._incremental import export_incremental
+from ._incremental import export_incremental, hold_checkpoint
 from ._kinds import Kind
 from ._progress import Progress
 
@@ -148,14 +150,18 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
            notify: Callable[[str], None], redact: Callable[[str], str], lag: dt.timedelta, with_id: bool,
            interval: float, status_file: str | None, wait: Callable[[float], None] = time.sleep,
            clock: Callable[[], float] = time.monotonic, now: Callable[[], dt.datetime] = _now,
-           accept_gap: bool = False) -> int:
-    """Poll until stopped (``Stopped``); the exit code. ``wait``, ``clock`` and ``now`` are injectable for tests."""
+           accept_gap: bool = False, output_moved: bool = False) -> int:
+    """Poll until stopped (``Stopped``); the exit code. ``wait``, ``clock`` and ``now`` are injectable for tests.
+
+    The checkpoint stays locked until the follower ends: a second one on it exits at once.
+    """
+    lock = hold_checkpoint(kind, fmt, output, checkpoint, filters)
     status = Status(kind.command, str(output), interval, started_at=now())
     status_path = Path(status_file) if status_file else None
-    if status_path is not None:
-        write_status(status_path, status, now())
     behind = False  # the clock is behind the checkpoint's window, and the follower has said so
     try:
+        if status_path is not None:
+            write_status(status_path, status, now())
         while True:
             started = clock()
             delay = interval
@@ -163,7 +169,8 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
                 done = export_incremental(client, kind, filters, fmt=fmt, output=output, checkpoint=checkpoint,
                                           since=since, until=None, page_size=page_size, max_pages=None,
                                           progress=progress, notify=notify, lag=lag, with_id=with_id,
-                                          accept_gap=accept_gap, now=now, say_behind=not behind)
+                                          accept_gap=accept_gap, now=now, say_behind=not behind,
+                                          output_moved=output_moved, locked=True)
             except TRANSIENT as error:
                 status.consecutive_failures += 1
                 delay = backoff(interval, status.consecutive_failures, error)
@@ -191,3 +198,5 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
     except Stopped:
         notify("cortex-logs: stopped; everything exported is committed")
         return EXIT_OK
+    finally:
+        lock.close()

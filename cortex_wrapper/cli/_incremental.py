@@ -9,9 +9,20 @@ Design:
   atomically. So the checkpoint never covers bytes that are not durable, and whatever follows the
   covered length is the tail of an interrupted run. A run that would leave the checkpoint as it is
   (nothing new: an idle poll of ``--follow``) does neither.
-* A run starts by locking the output (``flock``), then *repairs* it: truncates it back to the
-  checkpoint's ``output_bytes`` (a shorter output is an error: it was changed by hand). A first run
-  writes an empty checkpoint before any output, so even its partial output is repaired.
+* A run starts by locking the checkpoint (``FILE.lock`` beside it, ``flock``; a follower holds it from
+  start to end), so a second export or follower on it exits at once. A checkpoint belongs to one
+  ``--output`` path: another one is refused unless ``--output-moved``.
+* Then it locks the output (``flock``; a regular file only) and *repairs* it: the output is the one the
+  checkpoint covers when it begins with what the checkpoint covers, judged by its length and the SHA-256
+  of the last 4 KiB covered (``output_tail``), not by its device and inode, which a restore, a move or a
+  remount changes. Whatever follows the covered length is truncated. An empty output is a rotation
+  (logrotate's create or copytruncate): the renamed file, when it is in the directory, loses a torn tail,
+  and the run continues in the empty one. Anything else was changed by hand: an error. A first run writes
+  an empty checkpoint before any output, so even its partial output is repaired.
+* The covered length is where the file ends after each append (the offset the write ended at), never
+  counted: copytruncate takes no lock and may empty the output during a run, and then the next append
+  lands at offset 0. A run notices it (before the append, or by where the append landed) and commits it as
+  a rotation; the copy holds what was committed before it, the emptied file what follows.
 * The query's lower bound is the start of the late-arrival window: the checkpoint's newest timestamp
   less ``--lag`` (default 5 minutes; ``--since`` applies only while the checkpoint has none; clamped to
   the years 1..9999 in UTC, which the API's dates can say). Records in the window whose identity the
@@ -44,10 +55,12 @@ Design:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import os
+import stat
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -59,9 +72,20 @@ from .. import _client
 from .._client import CortexClient
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._wire import RawRecord
-from ._checkpoint import Checkpoint, Cursor, load, save
+from ._checkpoint import TAIL_BYTES, Checkpoint, Cursor, load, save, tail_digest
 from ._dates import within_utc
-from ._durable import append, locked_append, sync, sync_created, truncate
+from ._durable import (
+    AppendFile,
+    FileLock,
+    append,
+    fsync_directory,
+    locked_append,
+    naming,
+    read_at,
+    size,
+    sync,
+    truncate,
+)
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
 from ._kinds import Kind, Occurrences
@@ -94,16 +118,31 @@ def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filt
         raise CliError(f"--max-pages with --checkpoint would leave a gap in {kind.noun} (newest first)", EXIT_USAGE)
 
 
+def lock_checkpoint(path: Path) -> FileLock:
+    """The checkpoint's lock, ``FILE.lock`` beside it (the checkpoint itself is replaced, so it cannot hold a lock)."""
+    return FileLock(Path(f"{path}.lock"), f"checkpoint {path} is in use by another cortex-logs; one export or "
+                                          "follower per checkpoint")
+
+
+def hold_checkpoint(kind: Kind, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any]) -> FileLock:
+    """The checkpoint's lock for a follower to hold until it ends (the usage is checked first)."""
+    _check_usage(kind, fmt, output, checkpoint, filters, None)
+    return lock_checkpoint(Path(checkpoint))
+
+
 class _Run:
     """One incremental run: the open output, its checkpoint, the cursor."""
 
-    def __init__(self, kind: Kind, fmt: str, fd: int, path: Path, checkpoint: Checkpoint, lag: dt.timedelta,
-                 upper: dt.datetime | None = None, notify: Callable[[str], None] = lambda line: None) -> None:
-        self.kind, self.fmt, self.fd, self.path, self.checkpoint = kind, fmt, fd, path, checkpoint
-        self.cursor = Cursor(checkpoint, lag, upper=upper)
+    def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint, lag: dt.timedelta,
+                 notify: Callable[[str], None], upper: dt.datetime | None = None) -> None:
+        self.kind, self.fmt, self.out, self.path, self.checkpoint = kind, fmt, out, path, checkpoint
         self.notify = notify
+        self.cursor = Cursor(checkpoint, lag, upper=upper)
         with_id = checkpoint.with_id
-        self.header = csv_header(kind, with_id).encode() if fmt == "csv" and checkpoint.output_bytes == 0 else b""
+        self.csv_header = csv_header(kind, with_id).encode() if fmt == "csv" else b""
+        self.header = self.csv_header if checkpoint.output_bytes == 0 else b""
+        self.end = checkpoint.output_bytes  # where the output ends: what was appended since the open included
+        self.tail = read_at(out, max(0, self.end - TAIL_BYTES), min(self.end, TAIL_BYTES))
         self.added = 0
         self._with_id = needs_event_id(fmt, with_id)
         self._legacy = checkpoint.legacy_identities and kind.id_wire is None
@@ -121,10 +160,48 @@ class _Run:
         event_id = kind.event_id(identity, occurrence) if self._with_id else None
         return stamp, line_for(kind, self.fmt, record, event_id).encode()
 
-    def commit(self, written: int, added: int) -> None:
-        """Advance the checkpoint over the appended bytes; replacing it makes the output durable first."""
-        self.cursor.advance(self.checkpoint, written, added)
-        save(self.path, self.checkpoint, before=lambda: sync(self.fd))
+    def append(self, data: bytes | bytearray) -> None:
+        """Append ``data``; the output's end is taken from the file after the write, not counted.
+
+        logrotate's ``copytruncate`` takes no lock: it may empty the output at any time. That is a rotation
+        like the one ``_open_checkpoint`` notices: the copy holds what was appended before, the emptied file
+        what follows (CSV: after a header of its own). An output found empty before an append is committed as
+        rotated first; one emptied between that look and the write shows as a write that landed at offset 0,
+        and is then committed as rotated (what was just written stays uncommitted until the next commit). An
+        append that lands anywhere else means that something else wrote to the output: refused.
+        """
+        if not data:
+            return
+        if self.end and size(self.out) == 0:
+            self._rotated()
+            data = self.csv_header + data
+        end = append(self.out, data)
+        if end != self.end + len(data):
+            if end != len(data):
+                raise CliError(f"{self.out.path} changed outside cortex-logs during this run (it ended at "
+                               f"{end - len(data)} bytes instead of {self.end}); restore it or start a new checkpoint")
+            self._rotated()
+            if self.csv_header:
+                truncate(self.out, 0)
+                data = self.csv_header + data
+                end = append(self.out, data)
+        self.tail = (self.tail + bytes(data[-TAIL_BYTES:]))[-TAIL_BYTES:]
+        self.end = end
+
+    def _rotated(self) -> None:
+        """The output was emptied in place during this run: the checkpoint now covers it from its start."""
+        self.notify(f"cortex-logs: {self.out.path} was emptied while this run appended to it (copytruncate?); "
+                    "continuing from its start")
+        self.end, self.tail = 0, b""
+        self.checkpoint.output_bytes = 0
+        self.checkpoint.output_tail = tail_digest(b"")
+        save(self.path, self.checkpoint, before=lambda: sync(self.out))  # as of the last commit, in the new file
+
+    def commit(self, added: int) -> None:
+        """Advance the checkpoint over what was appended; replacing it makes the output durable first."""
+        self.cursor.advance(self.checkpoint, self.end - self.checkpoint.output_bytes, added)
+        self.checkpoint.output_tail = tail_digest(self.tail)
+        save(self.path, self.checkpoint, before=lambda: sync(self.out))
         self.added += added
 
     def stream(self, pages: Iterator[Any], progress: Progress) -> None:
@@ -151,10 +228,12 @@ class _Run:
                     chunk += line
                     added += 1
             self.header = b""
-            self.commit(append(self.fd, chunk), added)
+            self.append(chunk)
+            self.commit(added)
             progress.advance(len(page.items), page.total)
         if self.header:
-            self.commit(append(self.fd, self.header), 0)
+            self.append(self.header)
+            self.commit(0)
 
     def _out_of_order(self, page: Any, read: list[tuple[dt.datetime | None, bytes | None]], pages: Iterator[Any],
                       progress: Progress) -> None:
@@ -162,7 +241,7 @@ class _Run:
         self.notify(f"cortex-logs: the server did not send {self.kind.noun} oldest first (orderBy=ASC ignored?): "
                     "buffering the rest of this run, appended oldest first and committed once at its end")
         self.cursor.held = True
-        self.commit(0, 0)  # what earlier pages committed no longer assumes that later pages are newer
+        self.commit(0)  # what earlier pages committed no longer assumes that later pages are newer
         self.cursor.held = False
         self.cursor.track(False)
         progress.advance(len(page.items), page.total)
@@ -175,7 +254,10 @@ class _Run:
         ``first``: records already read (timestamp, line); ``oldest_first``: append sorted by timestamp
         (undated records first), for pages that came in no known order.
         """
-        with tempfile.TemporaryFile(dir=Path(self.path).resolve().parent) as buffer:
+        label = f"a temporary file beside {self.out.path}"
+        with naming(label):  # an anonymous file in the output's directory: a full disk names the output's
+            buffer = tempfile.TemporaryFile(dir=Path(self.out.path).resolve().parent)  # noqa: SIM115 - closed below
+        with buffer:
             offsets, stamps = array("q"), array("d")
 
             def keep(stamp: dt.datetime | None, line: bytes | None) -> None:
@@ -184,100 +266,147 @@ class _Run:
                     stamps.append(stamp.timestamp() if stamp is not None else -math.inf)
                     buffer.write(line)
 
-            for stamp, line in first:
-                keep(stamp, line)
+            with naming(label):
+                for stamp, line in first:
+                    keep(stamp, line)
             for page in pages:
-                for item in page.items:
-                    keep(*self.read(item))
+                with naming(label):
+                    for item in page.items:
+                        keep(*self.read(item))
                 progress.advance(len(page.items), page.total)
             offsets.append(buffer.tell())
             count = len(offsets) - 1
             order = sorted(range(count), key=stamps.__getitem__) if oldest_first else range(count - 1, -1, -1)
-            written = self._append_in(buffer, offsets, order)
-        self.commit(written, count)
+            self._append_in(buffer, offsets, order, label)
+        self.commit(count)
 
-    def _append_in(self, buffer: IO[bytes], offsets: array[int], order: Iterable[int]) -> int:
-        """Append the buffered lines in ``order`` (indexes into ``offsets``), in chunks; the bytes written."""
-        chunk, written = bytearray(self.header), 0
+    def _append_in(self, buffer: IO[bytes], offsets: array[int], order: Iterable[int], label: str) -> None:
+        """Append the buffered lines in ``order`` (indexes into ``offsets``), in chunks."""
+        chunk = bytearray(self.header)
         for index in order:
-            buffer.seek(offsets[index])
-            chunk += buffer.read(offsets[index + 1] - offsets[index])
+            with naming(label):
+                buffer.seek(offsets[index])
+                chunk += buffer.read(offsets[index + 1] - offsets[index])
             if len(chunk) >= COPY_CHUNK:
-                written += append(self.fd, chunk)
+                self.append(chunk)
                 chunk.clear()
-        return written + append(self.fd, chunk)
+        self.append(chunk)
+
+def _sync_new(out: AppendFile) -> None:
+    """Make an output that may have just been created durable, its directory entry included."""
+    sync(out)
+    fsync_directory(Path(out.path).resolve().parent)
 
 
-def _file_id(fd: int) -> tuple[int, int]:
-    info = os.fstat(fd)
-    return info.st_dev, info.st_ino
+def _holds(out: AppendFile, checkpoint: Checkpoint) -> bool:
+    """Whether ``out`` begins with what ``checkpoint`` covers: its length, and the digest of its last bytes.
+
+    A version 1 or 2 checkpoint has no digest: its length alone decides, once.
+    """
+    covered = checkpoint.output_bytes
+    if size(out) < covered:
+        return False
+    if checkpoint.output_tail is None:
+        return True
+    return tail_digest(read_at(out, max(0, covered - TAIL_BYTES), min(covered, TAIL_BYTES))) == checkpoint.output_tail
 
 
-def _rotated_away(directory: Path, file_id: tuple[int, int]) -> Path | None:
-    """The file in ``directory`` that is ``file_id`` (the output renamed by logrotate), if it is still there."""
+def _rotated_away(output: Path, checkpoint: Checkpoint) -> Path | None:
+    """The output as logrotate renamed it (``out.jsonl.1``), if it is still there, with a torn tail to cut.
+
+    It is a regular file of the directory whose name starts as the output's does (up to its first dot) and
+    which holds what the checkpoint covers (``_holds``) and more (an interrupted run's tail); for a version 2
+    checkpoint, the file with its inode.
+    """
+    stem = output.name.partition(".")[0] or output.name
     try:
-        entries = list(os.scandir(directory))
+        entries = [entry for entry in os.scandir(output.resolve().parent) if entry.name.startswith(stem)]
     except OSError:
         return None
     for entry in entries:
         try:
             info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or info.st_size <= checkpoint.output_bytes:
+                continue
+            if checkpoint.output_tail is None:
+                if (info.st_dev, info.st_ino) == checkpoint.output_file:
+                    return Path(entry.path)
+                continue
+            fd = os.open(entry.path, os.O_RDONLY)
         except OSError:
             continue
-        if (info.st_dev, info.st_ino) == file_id:
-            return Path(entry.path)
+        try:
+            if _holds(AppendFile(fd, Path(entry.path)), checkpoint):
+                return Path(entry.path)
+        except CliError:
+            continue
+        finally:
+            os.close(fd)
     return None
 
 
-def _after_rotation(path: Path, fd: int, output: str, checkpoint: Checkpoint, notify: Callable[[str], None]) -> None:
-    """``--output`` is another file than the checkpoint covers: logrotate renamed it (and maybe created a new one).
+def _after_rotation(path: Path, out: AppendFile, output: str, checkpoint: Checkpoint,
+                    notify: Callable[[str], None]) -> None:
+    """``--output`` is empty where the checkpoint covers bytes: logrotate rotated it (create, or copytruncate).
 
     The old file keeps what was committed (a torn tail an interrupted run left there is cut, when the old
     file is still in the directory); the checkpoint now covers the new file, from its start.
     """
-    size = os.fstat(fd).st_size
-    if size:
-        raise CliError(f"{output} was replaced by a file that already holds {size} bytes the checkpoint {path} "
-                       "does not cover; rotate it to an empty file (logrotate's create), or start a new checkpoint")
-    assert checkpoint.output_file is not None
-    old = _rotated_away(Path(output).resolve().parent, checkpoint.output_file)
-    if old is not None and old.stat().st_size > checkpoint.output_bytes:
-        with locked_append(old) as old_fd:
-            truncate(old_fd, checkpoint.output_bytes)
+    old = _rotated_away(Path(output), checkpoint)
+    if old is not None:
+        with locked_append(old) as old_out:
+            truncate(old_out, checkpoint.output_bytes)
         notify(f"cortex-logs: repaired {old} (rotated): dropped the tail an interrupted run left after the checkpoint")
-    notify(f"cortex-logs: {output} was rotated; continuing in a new file")
+    notify(f"cortex-logs: {output} was rotated (it is empty: logrotate's create or copytruncate); "
+           "continuing from its start")
     checkpoint.output_bytes = 0
-    checkpoint.output_file = _file_id(fd)
-    save(path, checkpoint, before=lambda: sync_created(fd, Path(output)))  # a new output: logrotate's
+    checkpoint.output_tail = tail_digest(b"")
+    save(path, checkpoint, before=lambda: _sync_new(out))  # the new output may be logrotate's
 
 
-def _open_checkpoint(path: Path, fd: int, output: str, kind: Kind, fmt: str, query: dict[str, Any], with_id: bool,
-                     notify: Callable[[str], None]) -> Checkpoint:
-    """The checkpoint (created empty on a first run) with the output repaired to the length it covers."""
-    size = os.fstat(fd).st_size
-    checkpoint = load(path)
+def _check_output_path(path: Path, checkpoint: Checkpoint, output: str, moved: bool) -> None:
+    """``CliError`` (bad usage) when ``checkpoint`` belongs to another ``--output``, unless ``moved`` says it moved."""
+    own = checkpoint.output_path
+    if own is None or moved or own == os.path.abspath(output) or Path(own).resolve() == Path(output).resolve():
+        return
+    raise CliError(f"checkpoint {path} belongs to --output {own}, not {output}: pass --output {own}, or add "
+                   f"--output-moved if that file was moved to {output} (two exports cannot share a checkpoint)",
+                   EXIT_USAGE)
+
+
+def _open_checkpoint(path: Path, checkpoint: Checkpoint | None, out: AppendFile, output: str, kind: Kind, fmt: str,
+                     query: dict[str, Any], with_id: bool, notify: Callable[[str], None]) -> Checkpoint:
+    """The checkpoint (created empty on a first run) with the output repaired to the length it covers.
+
+    The output is the one the checkpoint covers when it begins with the bytes the checkpoint covers
+    (``_holds``): whatever follows is the tail of an interrupted run, and is cut. An empty output is a
+    rotation (``_after_rotation``); anything else was changed outside cortex-logs, and is refused.
+    """
+    found = size(out)
+    where = os.path.abspath(output)
     if checkpoint is None:
-        if size:
+        if found:
             raise CliError(f"{output} already holds data that checkpoint {path} does not cover; "
                            "export to a new file, or pass the checkpoint that wrote it")
-        checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id, output_file=_file_id(fd))
-        save(path, checkpoint, before=lambda: sync_created(fd, Path(output)))  # a first run's new output
+        checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id)
+        checkpoint.output_path, checkpoint.output_tail = where, tail_digest(b"")
+        save(path, checkpoint, before=lambda: _sync_new(out))  # a first run's new output
         return checkpoint
-    checkpoint.check(path, kind.command, fmt, query, with_id)
-    if checkpoint.output_file is not None and checkpoint.output_file != _file_id(fd):
-        _after_rotation(path, fd, output, checkpoint, notify)
-        return checkpoint
-    if size == 0 < checkpoint.output_bytes:  # emptied in place (logrotate's copytruncate)
-        notify(f"cortex-logs: {output} was truncated (copytruncate?); continuing from its start")
-        checkpoint.output_bytes = 0
-    if size < checkpoint.output_bytes:
-        raise CliError(f"{output} has {size} bytes but checkpoint {path} covers {checkpoint.output_bytes}: "
-                       "it was changed outside cortex-logs; restore it or start a new checkpoint")
-    if size > checkpoint.output_bytes:
-        truncate(fd, checkpoint.output_bytes)
-        notify(f"cortex-logs: repaired {output}: dropped {size - checkpoint.output_bytes} bytes "
-               "that an interrupted run left after the last checkpoint")
-    checkpoint.output_file = _file_id(fd)
+    checkpoint.output_path = where
+    covered = checkpoint.output_bytes
+    if _holds(out, checkpoint):
+        if found > covered:
+            truncate(out, covered)
+            notify(f"cortex-logs: repaired {output}: dropped {found - covered} bytes "
+                   "that an interrupted run left after the last checkpoint")
+        checkpoint.output_tail = tail_digest(read_at(out, max(0, covered - TAIL_BYTES), min(covered, TAIL_BYTES)))
+        save(path, checkpoint, before=lambda: sync(out))  # only when upgraded or moved: else it is unchanged
+    elif found == 0:
+        _after_rotation(path, out, output, checkpoint, notify)
+    else:
+        raise CliError(f"{output} does not hold what checkpoint {path} covers ({covered} bytes, ending in what the "
+                       f"last run wrote; it has {found}): it was changed outside cortex-logs; restore it, rotate it "
+                       "to an empty file, or start a new checkpoint")
     return checkpoint
 
 
@@ -325,14 +454,17 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                        output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
                        page_size: int | None, max_pages: int | None, progress: Progress,
                        notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
-                       with_id: bool = False, accept_gap: bool = False,
-                       now: Callable[[], dt.datetime] | None = None, say_behind: bool = True) -> Exported:
+                       with_id: bool = False, accept_gap: bool = False, output_moved: bool = False,
+                       locked: bool = False, now: Callable[[], dt.datetime] | None = None,
+                       say_behind: bool = True) -> Exported:
     """Append the records the checkpoint does not cover to ``output``; say how many, and the newest.
 
     Each run re-reads the last ``lag`` before the newest record exported, for records that arrive late.
     The query's upper bound is ``until``, else ``now()`` (default: the library's clock, to the millisecond),
     frozen here and passed to the pager, so that the cursor knows it. ``say_behind=False`` leaves unsaid that
     a run asked nothing because the clock is behind its window (``--follow`` says it once).
+    ``output_moved``: the checkpoint may belong to another ``--output`` (the file was moved there).
+    ``locked``: the caller holds the checkpoint's lock (``hold_checkpoint``), as a follower does between polls.
     """
     _check_usage(kind, fmt, output, checkpoint, filters, max_pages)
     assert output is not None
@@ -344,26 +476,31 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     upper = until if until is not None else current
     reach = min(upper, current)  # what the query can cover: up to its bound, and never past the time it ran
     path = Path(checkpoint)
-    with locked_append(Path(output)) as fd:
-        state = _open_checkpoint(path, fd, output, kind, fmt, query_of(filters), with_id, notify)
-        _check_retention(kind, state, accept_gap, notify, current)
-        run = _Run(kind, fmt, fd, path, state, lag, reach, notify)
-        lower = run.cursor.floor() or since
-        lower = within_utc(lower) if lower is not None else None
-        if lower is not None and lower > upper:  # never ask for a window that ends before it starts
-            if until is not None:
-                return Exported(0, state.newest)  # the checkpoint is already past --until: nothing to export
-            if say_behind:
-                notify(f"cortex-logs: nothing to ask yet: the window starts at {lower.isoformat()}, after now "
-                       f"({upper.isoformat()}; the clock stepped back, or --since is ahead); polls ask again "
-                       "once the clock is there")
-            return Exported(0, state.newest, behind=lower)
-        bounded[op.lower_bound], bounded[op.upper_bound] = lower, upper
-        records = kind.pager(client, bounded, page_size, max_pages)
-        progress.start(kind.noun)
-        (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
-        if max_pages is None and state.polled(reach):  # the whole window was read: all up to `reach` is covered
-            save(path, state)
+    with contextlib.nullcontext() if locked else lock_checkpoint(path):
+        state = load(path)
+        if state is not None:  # refused before the output is created or touched
+            state.check(path, kind.command, fmt, query_of(filters), with_id)
+            _check_output_path(path, state, output, output_moved)
+        with locked_append(Path(output)) as out:
+            state = _open_checkpoint(path, state, out, output, kind, fmt, query_of(filters), with_id, notify)
+            _check_retention(kind, state, accept_gap, notify, current)
+            run = _Run(kind, fmt, out, path, state, lag, notify, reach)
+            lower = run.cursor.floor() or since
+            lower = within_utc(lower) if lower is not None else None
+            if lower is not None and lower > upper:  # never ask for a window that ends before it starts
+                if until is not None:
+                    return Exported(0, state.newest)  # the checkpoint is already past --until: nothing to export
+                if say_behind:
+                    notify(f"cortex-logs: nothing to ask yet: the window starts at {lower.isoformat()}, after now "
+                           f"({upper.isoformat()}; the clock stepped back, or --since is ahead); polls ask again "
+                           "once the clock is there")
+                return Exported(0, state.newest, behind=lower)
+            bounded[op.lower_bound], bounded[op.upper_bound] = lower, upper
+            records = kind.pager(client, bounded, page_size, max_pages)
+            progress.start(kind.noun)
+            (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
+            if max_pages is None and state.polled(reach):  # the whole window was read: all up to `reach` is covered
+                save(path, state)
     progress.finish()
     if run.cursor.shrunk is not None:
         notify(f"cortex-logs: the late-arrival window holds over {run.cursor.max_seen:,} records; it now starts at "

@@ -92,7 +92,7 @@ def test_a_version_1_audit_checkpoint_resumes_without_a_repeat(cli: Any, tmp_pat
     assert result.code == 0, result.err
     assert [r["objectIdentifier"] for r in jsonl(output.read_text())] == ["a", "b", "c"]
     checkpoint = load(Path(f"{output}.ckpt"))
-    assert checkpoint is not None and json.loads(Path(f"{output}.ckpt").read_text())["cortex_logs_checkpoint"] == 2
+    assert checkpoint is not None and json.loads(Path(f"{output}.ckpt").read_text())["cortex_logs_checkpoint"] == 3
     assert not checkpoint.legacy_identities
 
 
