@@ -43,7 +43,7 @@ if (
         RecipientType,
     )
 
-SPEC_SHA256 = "a7d12284067f2f71fac2e8b21b24797bcfdce5e46e3a243bc78ae4809b6b42fb"
+SPEC_SHA256 = "9d577939b30ec95d9220bb3a4b3e912f727dd5cf67c61e9a725eaf84b123fec8"
 """SHA-256 of the reconciled spec (``spec/reconciled/openapi.json``) this package was generated from."""
 
 SPEC_VERSIONS: tuple[str, ...] = (
