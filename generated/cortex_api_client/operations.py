@@ -91,6 +91,8 @@ class Parameter:
     site: str | None
     """The enum site (``operationId.parameter``) of an enum parameter, or of an open one (listed values are examples)."""
     description: str
+    deprecated: bool = False
+    """Marked ``deprecated: true`` by the docs: using it warns (``DeprecatedFilterWarning``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,8 @@ class Field:
     site: str | None
     items: tuple[Field, ...] = ()
     """The fields of each item of an array of objects (``notificationObjects``), else empty."""
+    deprecated: bool = False
+    """Marked ``deprecated: true`` by the docs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,8 @@ class OperationSpec(Generic[T]):
     parameters: tuple[Parameter, ...]
     fields: tuple[Field, ...]
     summary: str
+    deprecated: bool = False
+    """Marked ``deprecated: true`` by the docs."""
 
     @property
     def model(self) -> type[T]:
