@@ -72,7 +72,7 @@ def test_the_operation_table_carries_the_flag() -> None:
 def deprecated_search_query(monkeypatch: pytest.MonkeyPatch) -> Iterator[Param]:
     """``search_query`` of notification runs, as the table would describe it once the docs deprecate it."""
     param = Param(dataclasses.replace(NOTIFICATION_RUNS.params["search_query"].spec, deprecated=True))
-    monkeypatch.setitem(NOTIFICATION_RUNS.params, "search_query", param)  # type: ignore[arg-type]
+    monkeypatch.setitem(NOTIFICATION_RUNS.params, "search_query", param)
     yield param
 
 

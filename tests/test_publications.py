@@ -284,3 +284,93 @@ def test_the_version_pattern_is_the_same_everywhere() -> None:
     for name in ("2025-10-29.2", "2025-10", "2025-10-29"):
         assert reconcile.VERSION_RE.match(name) and vendor_spec.FOLDER_RE.match(name)
     assert re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", "2025-10-29.2") is None  # the old pattern could not hold it
+
+
+# --- regeneration from these sources (slow: the generator runs) ------------------------------
+
+
+def _regenerate(spec: Path, out: Path) -> None:
+    import regenerate
+
+    regenerate.regenerate(out, spec)
+
+
+@pytest.mark.slow
+def test_a_mintlify_page_and_a_31_page_regenerate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import regenerate
+
+    page_spec, twin_spec = copy_spec(tmp_path / "page"), copy_spec(tmp_path / "twin")
+    doc = openapi_31(twin())
+    next(p for p in runs_op(doc)["parameters"] if p["name"] == "searchQuery")["deprecated"] = True
+    source = tmp_path / "runs-31.md"
+    source.write_text(page_of(doc).replace("\n", "\r\n"))
+    _vendored(page_spec, source, capsys, "2026-02-01")
+    twin_source = tmp_path / "runs-31.json"
+    twin_source.write_text(json.dumps(doc))
+    _vendored(twin_spec, twin_source, capsys, "2026-02-01")
+    _regenerate(page_spec, tmp_path / "out-page")
+    _regenerate(twin_spec, tmp_path / "out-twin")
+    generated = tmp_path / "out-page" / "generated" / "cortex_api_client"
+    assert regenerate.tree(generated) == regenerate.tree(tmp_path / "out-twin" / "generated" / "cortex_api_client")
+    model = (generated / "models" / "notification_run.py").read_text()
+    assert re.search(r"retry_note: None \| str \| Unset|retry_note: Union\[None, Unset, str\]", model), model[:3000]
+    table = (generated / "operations.py").read_text()
+    call = re.search(r'Parameter\(\s*"searchQuery",(.*?)\n\s*\),\n', table, re.DOTALL)
+    assert call is not None and "deprecated=True" in call.group(1)
+    built = regenerate.build_spec(page_spec)
+    assert ("minor", "parameter `listNotificationRuns.searchQuery` deprecated") in built.classification.reasons
+    assert "parameter `listNotificationRuns.searchQuery` deprecated" in built.report.split("## What each version")[1]
+
+
+@pytest.mark.slow
+def test_a_source_identical_to_the_newest_changes_no_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import regenerate
+
+    spec = copy_spec(tmp_path)
+    newest = max((p for p in spec.iterdir() if reconcile.VERSION_RE.match(p.name)),
+                 key=lambda p: reconcile.version_key(p.name))
+    (source,) = (newest / "sources").iterdir()
+    code, out, err = cli(capsys, str(source), "--version", newest.name[:10] + ".2", "--spec-dir", str(spec))
+    assert (code, err) == (0, "") and "nothing written" in out
+    _regenerate(spec, tmp_path / "out")
+    assert regenerate.compare(tmp_path / "out", ROOT) == []
+
+
+@pytest.mark.slow
+def test_regenerate_prints_what_the_source_changes_then_since_the_release(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import regenerate
+
+    spec = copy_spec(tmp_path)
+    out = tmp_path / "out"
+    _regenerate(spec, out)
+    assert regenerate.main(["--out", str(out), "--spec-dir", str(spec)]) == 0
+    printed = capsys.readouterr().out
+    assert "change against the previous reconciled spec: NONE\nchange since release" in printed
+    doc = twin()
+    next(p for p in runs_op(doc)["parameters"] if p["name"] == "searchQuery")["deprecated"] = True
+    source = tmp_path / "deprecating.json"
+    source.write_text(json.dumps(doc))
+    _vendored(spec, source, capsys, "2026-02-01")
+    assert regenerate.main(["--out", str(out), "--spec-dir", str(spec)]) == 0
+    printed = capsys.readouterr().out
+    step = printed.split("change against the previous reconciled spec: ")[1].split("change since release")[0]
+    assert step.startswith("MINOR\n") and "minor: parameter `listNotificationRuns.searchQuery` deprecated" in step
+    drift = (out / "spec" / "reconciled" / "DRIFT.md").read_text()
+    assert "- 2026-02-01: **MINOR**" in drift and "## Change to the public surface since release" in drift
+
+
+@pytest.mark.slow
+def test_regenerate_refuses_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import regenerate
+
+    spec = copy_spec(tmp_path)
+    folder = spec / "2026-02-01"
+    folder.mkdir()
+    doc = openapi_31(twin())
+    doc["components"]["schemas"]["NotificationRun"]["properties"]["odd"] = {"type": ["string", "integer"]}
+    (folder / "listNotificationRuns.json").write_text(json.dumps(doc))  # written by hand, past vendor_spec
+    assert regenerate.main(["--out", str(tmp_path / "out"), "--spec-dir", str(spec)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("regenerate: error: ") and err.count("\n") == 1 and "a type list of more than one" in err
+    assert not (tmp_path / "out").exists()
