@@ -3,15 +3,20 @@
 Pure functions, no generator: ``regenerate.py`` drives them and writes the
 results. The rules:
 
-* versions are the folders of ``spec/`` named by date, ``YYYY-MM`` or ``YYYY-MM-DD``, oldest first (the
-  names sort as their dates do: ``2025-05`` < ``2025-05-10`` < ``2025-06``);
+* versions are the folders of ``spec/`` named by date, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DD.N`` (the Nth
+  publication of a day), oldest first (``version_key``: ``2025-05`` < ``2025-05-10`` < ``2025-05-10.2`` <
+  ``2025-05-10.10`` < ``2025-06``);
+* each document is read with its OpenAPI 3.1 forms as 3.0 ones (``openapi31.py``) and under the operationId
+  its file is named after (a rename keeps the source's name in ``x-published-operation-id``);
 * the newest version's document is the base; operations, parameters, schemas
   and properties that only older versions document are added to it;
 * every enum, in parameters and schema properties alike, holds the union of
   the values any version lists, the newest version's order first;
 * then the declared corrections of ``spec_corrections.py`` are applied;
 * finally every parameter and property must carry a type (the generator
-  silently drops a parameter without one).
+  silently drops a parameter without one);
+* the result is canonical (``canonical``): paths, tags and components sorted, only the tags and security
+  schemes the operations use.
 """
 
 from __future__ import annotations
@@ -78,10 +83,10 @@ def _read(path: Path) -> JSON:
     openapi31.normalize(doc)
     found = operations(doc)
     if len(found) == 1 and path.stem not in found:
-        (published,) = found
-        op = found[published][2]
+        ((_, _, op),) = found.values()
+        if "operationId" in op:
+            op[PUBLISHED_ID] = op["operationId"]
         op["operationId"] = path.stem
-        op[PUBLISHED_ID] = published
     return doc
 
 

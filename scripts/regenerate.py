@@ -14,6 +14,11 @@ version pinned in pyproject.toml, with the templates of
 and render the operation table (``operation_table.py``) into it as
 ``operations.py``. The generator's request layer (``api/``, ``client.py``,
 ``errors.py``) is not kept: the wrapper sends its own requests.
+
+It prints what the sources change against the reconciled spec it replaces, then the change since the last
+release (``spec/released/``), both classified by ``semver.py``; ``DRIFT.md`` records what each version
+changes (the spec reconciled without it against the spec with it) and the change since the release. A
+document beyond what the pipeline reads gets a one-line error, and nothing is written.
 """
 
 from __future__ import annotations

@@ -6,11 +6,16 @@ Usage::
     python scripts/vendor_spec.py --verify [--spec-dir DIR]
 
 ``V`` is the date the publication carries, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real date: versions are ordered by
-it). ``SOURCE`` is one of Cortex's two publications of the API:
+it), or ``YYYY-MM-DD.N`` for the Nth publication of that day (N from 2: ``2025-10-29`` < ``2025-10-29.2`` <
+``2025-10-29.10``). ``SOURCE`` is one of Cortex's two publications of the API:
 
-* a docs page, as a markdown export: one fenced ```json or ```yaml block per operation, each a single-operation
-  OpenAPI document. A JSON block is written unchanged (plus a final newline); a YAML block is converted to JSON
-  in the deterministic form below.
+* a docs page, as a markdown export (a Mintlify page of docs.cortex.io, or the older readme.io export): fenced
+  blocks by the CommonMark rule (three or more backticks or tildes, any info string after the language, as in
+  ````` ````yaml /openapi/cortex_swagger.json get /api/v1/notifications/logs/run `````; closed by a fence at
+  least as long), each ``json``, ``yaml`` or ``yml`` block holding an OpenAPI document is read as one; blocks of
+  other languages, and ``json``/``yaml`` blocks that are examples, not documents, are passed over. The served
+  operations of each document are extracted as from a full document (below); a JSON block that is already
+  exactly that is written unchanged (plus a final newline).
 * a full OpenAPI 3 document (the ``swagger.json`` of ``cortexapps/cortex-mcp``), JSON or YAML. Each operation
   the package serves (``SERVED_OPERATIONS``) is extracted as a standalone single-operation document: the
   top-level ``openapi``, ``info``, ``servers`` and ``security``, the ``tags`` the operation uses, its path item
@@ -19,11 +24,19 @@ it). ``SOURCE`` is one of Cortex's two publications of the API:
   schemes its ``security`` (or the document's) names. Key order is the document's. Nothing else is changed:
   a defect of the publication is kept faithfully, the declared corrections of the reconciler deal with it.
 
+A served operation is known by its method and path (``SERVED``): a source that serves one under another
+operationId is a rename, reported on stdout ("`listNotificationRuns` is served as `getNotificationRuns` in this
+source"), written under the package's name and recorded in ``SOURCES.json`` (``renamed``); the reconciler keeps
+the package's names. OpenAPI 3.1 documents are read (``openapi31.py``); a form the pipeline cannot represent
+(a type list of two types, ``prefixItems``, ``if``/``then``, ...) is refused.
+
 Either source may be gzip-compressed. The kind is read from the content, never from the file name:
 
 1. gzip magic bytes (``1f 8b``): decompressed, then detected as below;
-2. text (UTF-8) whose first non-blank character is ``{`` or ``[``: a JSON document;
-3. text with a line opening a fenced ```json, ```yaml or ```yml block: a docs page;
+2. text (UTF-8, a BOM ignored, LF, CRLF or CR line endings) whose first non-blank character is ``{`` or ``[``:
+   a JSON document;
+3. text with a fenced ```json, ```yaml or ```yml block: a docs page (fenced blocks of other languages only: a
+   docs page too, unless the text is a YAML document);
 4. anything else must be a YAML document (YAML 1.2 core scalars: ``yes``, ``on``, ``12:30`` or ``2025-05-01``
    stay strings, as JSON would have them).
 
@@ -43,7 +56,10 @@ digests. Sources of another kind (a rendered page kept for reference, a hand tra
 are skipped with a note.
 
 Everything is built in memory first: a source that does not parse, or holds none of the served operations,
-gets a one-line error on stderr (``vendor_spec: error: ...``, exit 1) and nothing is written. An existing
+gets a one-line error on stderr (``vendor_spec: error: ...``, exit 1) saying what was found ("2 fenced blocks
+(python, sh), none with an OpenAPI document", "a ```yaml block at line 40 did not parse: ...") and nothing is
+written. A source whose every operation is byte-identical to the newest earlier version's writes nothing
+either (exit 0: a version that changes nothing is not added). An existing
 operation file (or kept source) is not replaced by different content unless ``--force`` is given.
 """
 
@@ -310,8 +326,28 @@ def _page_blocks(blocks: list[Block], compressed: bool, original: bytes) -> Extr
     return _finish(kind, compressed, original, operations, skipped, f"the page's operations are {seen}", renamed)
 
 
+def _shape(op: Any) -> str | None:
+    """What makes an operation object unreadable by the pipeline, or None."""
+    if not isinstance(op.get("operationId"), str):
+        return "its operationId is not a string"
+    tags = op.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return "'tags' is not a list of names"
+    params = op.get("parameters", [])
+    if not isinstance(params, list) or not all(isinstance(p, dict) and (isinstance(p.get("name"), str)
+                                                                        or "$ref" in p) for p in params):
+        return "'parameters' is not a list of parameter objects with a name"
+    if not isinstance(op.get("responses", {}), dict):
+        return "'responses' is not a mapping"
+    return None
+
+
 def _checked(doc: JSON, op_id: str) -> JSON:
     """``doc``, once nothing in it is beyond what the pipeline represents (a one-line error otherwise)."""
+    for _, _, op in _operations_in(doc):
+        problem = _shape(op)
+        if problem is not None:
+            raise VendorError(f"{op_id}: {problem}")
     problems = openapi31.unrepresentable(doc)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -434,7 +470,7 @@ def extract_operation(doc: JSON, path: str, method: str) -> JSON:
         else:
             pending.extend(references(member))
 
-    used_tags = set(op.get("tags") or [])
+    used_tags = {tag for tag in op.get("tags") or [] if isinstance(tag, str)}
     out: JSON = {}
     for key, value in doc.items():
         if key in DOCUMENT_KEYS:
@@ -742,7 +778,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", type=Path, nargs="?",
                         help="a docs page (markdown export) or a full OpenAPI 3 document, JSON or YAML, maybe gzipped")
-    parser.add_argument("--version", help="the date the source carries: YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--version", help="the date the source carries: YYYY-MM or YYYY-MM-DD, or YYYY-MM-DD.N "
+                        "for its Nth publication of the day (N from 2)")
     parser.add_argument("--url", help="where the source was fetched from")
     parser.add_argument("--spec-dir", type=Path, default=SPEC_DIR, help="default: the repo's spec/")
     parser.add_argument("--force", action="store_true", help="replace operation files that differ")

@@ -193,6 +193,7 @@ def test_a_renamed_operation_is_reported_and_keeps_its_public_name(
     assert (spec / "2026-02-01" / "listNotificationRuns.json").exists()
     assert json.loads((spec / "2026-02-01" / "SOURCES.json").read_text())["sources/renamed.json"]["renamed"] == {
         "listNotificationRuns": "getNotificationRuns"}
+    assert cli(capsys, "--verify", "--spec-dir", str(spec))[0] == 0
     versions = reconcile.load_versions(spec)
     merged = reconcile.merge_versions(versions)
     assert "listNotificationRuns" in reconcile.operations(merged)
@@ -374,3 +375,16 @@ def test_regenerate_refuses_without_a_traceback(tmp_path: Path, capsys: pytest.C
     err = capsys.readouterr().err
     assert err.startswith("regenerate: error: ") and err.count("\n") == 1 and "a type list of more than one" in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("op,message", [
+    ({"operationId": "listNotificationRuns", "tags": [["Notification Logs"]]}, "'tags' is not a list of names"),
+    ({"operationId": "listNotificationRuns", "parameters": {"a": 1}}, "'parameters' is not a list of parameter"),
+    ({"operationId": "listNotificationRuns", "responses": []}, "'responses' is not a mapping"),
+    ({"operationId": 5}, "its operationId is not a string"),
+])
+@pytest.mark.parametrize("as_page", [False, True])
+def test_an_unreadable_operation_is_refused_in_one_line(op: dict[str, Any], message: str, as_page: bool) -> None:
+    text = json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {RUNS: {"get": op}}})
+    with pytest.raises(vendor_spec.VendorError, match=re.escape(message)):
+        vendor_spec.extract((f"````json title\n{text}\n````\n" if as_page else text).encode())
