@@ -102,7 +102,8 @@ def _documented(operation: Operation[Any], filters: type) -> Callable[[F], F]:
                  "Filters (keyword-only; None leaves one out):", ""]
         for param in spec.parameters:
             what = "one or more of its values" if param.value_type == "enum" else param.value_type
-            lines.append(f"* ``{param.name}`` (``{param.wire}``, {what}){': ' + param.description if param.description else ''}")
+            mark = ", **deprecated** by the docs: using it warns" if param.deprecated else ""
+            lines.append(f"* ``{param.name}`` (``{param.wire}``, {what}{mark}){': ' + param.description if param.description else ''}")
         lines += ["", "``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends "
                   "parameters the pinned spec does not know (a name it knows is refused)."]
         method.__doc__ = inspect.cleandoc(method.__doc__ or "") + "\n\n" + "\n".join(lines)

@@ -22,8 +22,9 @@ none carries the request: the token never rides along in ``__cause__`` or an att
 the server sent (messages, details, body excerpts) has the request's credentials masked.
 
 Warnings: ``UnknownEnumValueWarning`` (a response carries an enum value no doc
-version lists) and ``DeprecatedEnumValueWarning`` (a filter value only older doc
-versions list).
+version lists), ``DeprecatedEnumValueWarning`` (a filter value only older doc
+versions list) and ``DeprecatedFilterWarning`` (also a ``DeprecationWarning``: a
+filter the docs mark ``deprecated: true`` was used).
 """
 
 from __future__ import annotations
@@ -190,3 +191,21 @@ class DeprecatedEnumValueWarning(UserWarning):
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle and copy with the fields."""
         return (type(self), (self.parameter, self.value, self.reason))
+
+
+class DeprecatedFilterWarning(DeprecationWarning):
+    """A filter the docs mark ``deprecated: true`` was used; it is still sent, but Cortex may drop it.
+
+    ``parameter`` is the keyword argument and ``reason`` the rest of the message (``str()`` is
+    ``"{parameter}: {reason}"``), so a front end can name the parameter its own way. It points at the
+    caller's line.
+    """
+
+    def __init__(self, parameter: str = "", reason: str = "") -> None:
+        super().__init__(f"{parameter}: {reason}" if parameter else reason)
+        self.parameter = parameter
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle and copy with the fields."""
+        return (type(self), (self.parameter, self.reason))

@@ -17,7 +17,7 @@ from typing import Any
 from cortex_api_client.operations import Parameter
 
 from ._defaults import MAX_INT64
-from ._errors import DeprecatedEnumValueWarning, InvalidParameterError
+from ._errors import DeprecatedEnumValueWarning, DeprecatedFilterWarning, InvalidParameterError
 from ._spec import ENUM_SITES
 from ._warn import warn_at_caller
 
@@ -55,6 +55,11 @@ class Param:
         """The enum site (``operationId.parameter``), for an enum parameter or an open one."""
         return self.spec.site
 
+    @property
+    def deprecated(self) -> bool:
+        """Whether the docs mark it ``deprecated: true`` (using it warns)."""
+        return self.spec.deprecated
+
     def choices(self) -> tuple[str, ...]:
         """Every value some doc version lists, for an enum parameter (examples, for an open one)."""
         return ENUM_SITES[self.site].values if self.site else ()
@@ -63,6 +68,10 @@ class Param:
         """Check ``value`` and return its (wire name, text) pairs; ``[]`` for None."""
         if value is None:
             return []
+        if self.spec.deprecated:
+            warn_at_caller(DeprecatedFilterWarning(
+                self.name, f"the Cortex docs mark the parameter {self.wire} deprecated; it is sent anyway, "
+                "but the API may stop honouring it"))
         if self.many:
             texts = dict.fromkeys(self._one(v) for v in _as_list(self.name, value))  # each value once, in order
             return [(self.wire, text) for text in texts]

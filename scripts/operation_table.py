@@ -12,6 +12,7 @@ about an operation comes from here, derived from the reconciled document by stat
   its id field is ``id`` when the record has one;
 * every other query parameter but ``page`` and ``pageSize`` is a filter: its value type (enum, str, int,
   datetime, bool), whether it takes a list, whether it is required, and its enum site;
+* an operation, filter or record field marked ``deprecated: true`` carries ``deprecated=True``;
 * an enum gets the class of its concept (``enum_concepts.py``: ``Medium`` for every medium field and
   filter), else the name openapi-python-client gives an inline enum (``GetAuditLogsActionsItem``), generated
   from the models-only document ``models_spec`` builds.
@@ -63,6 +64,7 @@ class ParameterRow:
     site: str | None
     enum_class: str | None
     description: str
+    deprecated: bool = False
 
     @property
     def annotation(self) -> str:
@@ -86,6 +88,7 @@ class FieldRow:
     site: str | None
     items: tuple[FieldRow, ...] = ()
     """The fields of each item of an array of objects (``notificationObjects``), else empty."""
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class OperationRow:
     parameters: tuple[ParameterRow, ...]
     fields: tuple[FieldRow, ...]
     summary: str
+    deprecated: bool = False
 
     @property
     def filters_class(self) -> str:
@@ -142,6 +146,8 @@ def _value_type(doc: JSON, schema: JSON) -> str:
     if "enum" in schema:
         return "enum"
     json_type = schema.get("type", "string")
+    if isinstance(json_type, list):  # an OpenAPI 3.1 type list: reconcile.py reads it as one type, nullable
+        json_type = next((kind for kind in json_type if kind != "null"), "string")
     if json_type == "string":
         return "datetime" if schema.get("format") == "date-time" else "str"
     return {"integer": "int", "boolean": "bool", "number": "number", "array": "array"}.get(json_type, "object")
@@ -169,6 +175,7 @@ def _parameter(doc: JSON, op_id: str, param: JSON, open_sites: set[str]) -> Para
         site=site if value_type == "enum" or site in open_sites else None,
         enum_class=enum_class,
         description=" ".join(str(param.get("description", "")).split()),
+        deprecated=bool(param.get("deprecated", False) or schema.get("deprecated", False)),
     )
 
 
@@ -192,7 +199,8 @@ def _fields(doc: JSON, name: str, depth: int = 0) -> tuple[FieldRow, ...]:
         if depth == 0 and _value_type(doc, prop) == "array" and item_ref is not None:
             items = _fields(doc, _ref_name(item_ref), depth + 1)
         rows.append(FieldRow(wire, snake(wire), _value_type(doc, prop), wire in required,
-                             f"{name}.{wire}" if enum_holder(prop) is not None else None, items))
+                             f"{name}.{wire}" if enum_holder(prop) is not None else None, items,
+                             bool(prop.get("deprecated", False))))
     return tuple(rows)
 
 
@@ -220,6 +228,7 @@ def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
             list_key=list_key, model=record, permission=permission.group(1), lower_bound=lower, upper_bound=upper,
             time_field=time_field, id_field="id" if any(f.wire == "id" for f in fields) else None,
             parameters=tuple(params), fields=fields, summary=" ".join(str(op.get("summary", op_id)).split()),
+            deprecated=bool(op.get("deprecated", False)),
         ))
     return rows
 

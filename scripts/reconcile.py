@@ -3,15 +3,20 @@
 Pure functions, no generator: ``regenerate.py`` drives them and writes the
 results. The rules:
 
-* versions are the folders of ``spec/`` named by date, ``YYYY-MM`` or ``YYYY-MM-DD``, oldest first (the
-  names sort as their dates do: ``2025-05`` < ``2025-05-10`` < ``2025-06``);
+* versions are the folders of ``spec/`` named by date, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DD.N`` (the Nth
+  publication of a day), oldest first (``version_key``: ``2025-05`` < ``2025-05-10`` < ``2025-05-10.2`` <
+  ``2025-05-10.10`` < ``2025-06``);
+* each document is read with its OpenAPI 3.1 forms as 3.0 ones (``openapi31.py``) and under the operationId
+  its file is named after (a rename keeps the source's name in ``x-published-operation-id``);
 * the newest version's document is the base; operations, parameters, schemas
   and properties that only older versions document are added to it;
 * every enum, in parameters and schema properties alike, holds the union of
   the values any version lists, the newest version's order first;
 * then the declared corrections of ``spec_corrections.py`` are applied;
 * finally every parameter and property must carry a type (the generator
-  silently drops a parameter without one).
+  silently drops a parameter without one);
+* the result is canonical (``canonical``): paths, tags and components sorted, only the tags and security
+  schemes the operations use.
 """
 
 from __future__ import annotations
@@ -23,8 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openapi31
+
 JSON = dict[str, Any]
-VERSION_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+VERSION_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(\.([2-9]|[1-9]\d+))?)?$")
+"""A version: ``YYYY-MM``, ``YYYY-MM-DD``, or ``YYYY-MM-DD.N`` for the Nth publication of a day (N from 2)."""
+
+
+def version_key(name: str) -> tuple[str, int]:
+    """The order of versions: by date (``2025-05`` before ``2025-05-10``), then by publication of the day."""
+    date, _, number = name.partition(".")
+    return date, int(number) if number else 1
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 DETAIL_LIMIT = 8  # changes shown per row of DRIFT.md's "Other changes"; the rest are counted
 
@@ -46,18 +61,46 @@ class Version:
         return combine(self.name, [doc for _, doc in self.documents])
 
 
+PUBLISHED_ID = "x-published-operation-id"
+"""Set on an operation whose source names it otherwise than the package does (a rename): the source's name."""
+
+
+def _read(path: Path) -> JSON:
+    """One vendored operation document, its OpenAPI 3.1 forms as 3.0 ones, under the package's operationId.
+
+    The file is named after the operationId the package uses; a source that serves the same method and path
+    under another name (a rename, ``vendor_spec.py``) keeps its name in ``x-published-operation-id``.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"{path}: not valid JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise SpecError(f"{path}: not an OpenAPI document")
+    problems = openapi31.unrepresentable(doc)
+    if problems:
+        raise SpecError(f"{path}: the pipeline cannot represent {problems[0]}")
+    openapi31.normalize(doc)
+    found = operations(doc)
+    if len(found) == 1 and path.stem not in found:
+        ((_, _, op),) = found.values()
+        if "operationId" in op:
+            op[PUBLISHED_ID] = op["operationId"]
+        op["operationId"] = path.stem
+    return doc
+
+
 def load_versions(spec_dir: Path) -> list[Version]:
-    """Read every ``spec/YYYY-MM/*.json`` (except SOURCES.json), oldest first."""
+    """Read every ``spec/<version>/*.json`` (except SOURCES.json), oldest first."""
     versions = []
-    for folder in sorted(p for p in spec_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)):
+    folders = sorted((p for p in spec_dir.iterdir() if p.is_dir() and VERSION_RE.match(p.name)),
+                     key=lambda p: version_key(p.name))
+    for folder in folders:
         docs = []
         for path in sorted(folder.glob("*.json")):
             if path.name == "SOURCES.json":
                 continue
-            try:
-                docs.append((path.name, json.loads(path.read_text(encoding="utf-8"))))
-            except json.JSONDecodeError as exc:
-                raise SpecError(f"{path}: not valid JSON: {exc}") from None
+            docs.append((path.name, _read(path)))
         if not docs:
             raise SpecError(f"{folder}: no operation documents")
         versions.append(Version(folder.name, tuple(docs)))
@@ -72,7 +115,7 @@ def operations(doc: JSON) -> dict[str, tuple[str, str, JSON]]:
     for path, item in doc.get("paths", {}).items():
         for method, op in item.items():
             if method in HTTP_METHODS:
-                found[op["operationId"]] = (path, method, op)
+                found[op.get("operationId") or f"{method.upper()} {path}"] = (path, method, op)
     return found
 
 
@@ -112,6 +155,11 @@ def combine(version: str, docs: list[JSON]) -> JSON:
                 if method in target:
                     raise SpecError(f"{version}: {method.upper()} {path} is defined twice")
                 target[method] = copy.deepcopy(op)
+        known = {tag.get("name") for tag in out.get("tags", []) if isinstance(tag, dict)}
+        for tag in doc.get("tags", []):
+            if isinstance(tag, dict) and tag.get("name") not in known:
+                out.setdefault("tags", []).append(copy.deepcopy(tag))
+                known.add(tag.get("name"))
         for kind, members in doc.get("components", {}).items():
             bucket = out["components"].setdefault(kind, {})
             for name, schema in members.items():
@@ -171,7 +219,15 @@ def schema_fields(doc: JSON) -> dict[str, list[str]]:
 
 
 def _add_missing(base: JSON, older: JSON) -> None:
-    """Add to ``base`` what only ``older`` documents: operations, parameters, schemas, fields."""
+    """Add to ``base`` what only ``older`` documents: operations, parameters, schemas, fields, tags."""
+    known = {tag.get("name") for tag in base.get("tags", []) if isinstance(tag, dict)}
+    base.setdefault("tags", []).extend(copy.deepcopy(tag) for tag in older.get("tags", [])
+                                       if isinstance(tag, dict) and tag.get("name") not in known)
+    for kind, members in older.get("components", {}).items():
+        if kind != "schemas" and isinstance(members, dict):
+            bucket = base.setdefault("components", {}).setdefault(kind, {})
+            for name, member in members.items():
+                bucket.setdefault(name, copy.deepcopy(member))
     base_ops = operations(base)
     for op_id, (path, method, op) in operations(older).items():
         if op_id not in base_ops:
@@ -207,7 +263,44 @@ def merge_versions(versions: list[Version]) -> JSON:
         + ", ".join(v.name for v in versions)
         + "), enums united, corrections applied. Generated by scripts/regenerate.py: do not edit.",
     }
-    return base
+    return canonical(base)
+
+
+TOP_LEVEL = ("openapi", "info", "jsonSchemaDialect", "servers", "security", "tags", "paths", "webhooks", "components")
+
+
+def canonical(doc: JSON) -> JSON:
+    """``doc`` in its canonical form (in place; returned): what the served operations use, in a stable order.
+
+    Paths, component kinds and each kind's members are sorted by name, an item's operations by method;
+    tags are those the operations name, sorted by name; security schemes those a security requirement
+    names. So the order of the vendored files, or a version that documents only some operations, does not
+    move anything.
+    """
+    for path, item in list(doc.get("paths", {}).items()):
+        shared = {key: value for key, value in item.items() if key not in HTTP_METHODS}
+        methods = {method: item[method] for method in HTTP_METHODS if method in item}
+        doc["paths"][path] = {**shared, **methods}
+    doc["paths"] = dict(sorted(doc.get("paths", {}).items()))
+    ops = [op for _, _, op in operations(doc).values()]
+    used_tags = {tag for op in ops for tag in op.get("tags", []) if isinstance(tag, str)}
+    tags = {tag["name"]: tag for tag in doc.get("tags", []) if isinstance(tag, dict) and tag.get("name") in used_tags}
+    doc.pop("tags", None)
+    if tags:
+        doc["tags"] = [tags[name] for name in sorted(tags)]
+    schemes = {str(name) for requirements in [doc.get("security"), *(op.get("security") for op in ops)]
+               for requirement in requirements or [] if isinstance(requirement, dict) for name in requirement}
+    components = doc.get("components", {})
+    if "securitySchemes" in components:
+        components["securitySchemes"] = {k: v for k, v in components["securitySchemes"].items() if k in schemes}
+    doc["components"] = {kind: dict(sorted(members.items())) if isinstance(members, dict) else members
+                         for kind, members in sorted(components.items()) if members}
+    ordered = {key: doc.pop(key) for key in TOP_LEVEL if key in doc}
+    rest = dict(sorted(doc.items()))
+    doc.clear()
+    doc.update(ordered)
+    doc.update(rest)
+    return doc
 
 
 def check_typed(doc: JSON) -> None:
@@ -242,6 +335,7 @@ class Drift:
     fields: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
     # operation or schema -> version -> its document (for the changes the tables above do not show)
     documents: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    renames: list[tuple[str, str, str]] = field(default_factory=list)  # (operation, version, name in the source)
     corrections: list[tuple[str, str, str]] = field(default_factory=list)  # (name, reason, outcome)
 
     def detail_changes(self) -> list[tuple[str, str, list[str]]]:
@@ -318,6 +412,17 @@ class Drift:
         }
 
 
+def dropped_values(drift: Drift, reconciled: JSON) -> dict[str, list[str]]:
+    """Per enum site, the values the newest version documenting its operation or schema no longer lists."""
+    dropped: dict[str, list[str]] = {}
+    for site, entry in drift.to_json(reconciled)["enums"].items():
+        newest = entry["documented_in"][-1] if entry["documented_in"] else None
+        values = [v for v, listed in entry["listed_in"].items() if listed and newest is not None and newest not in listed]
+        if values:
+            dropped[site] = values
+    return dropped
+
+
 def _detail(old: Any, new: Any, path: str) -> list[str]:
     """What differs between two operation or schema objects: added, removed and changed keys, by path.
 
@@ -353,10 +458,15 @@ def _detail(old: Any, new: Any, path: str) -> list[str]:
 def measure_drift(versions: list[Version]) -> Drift:
     """Record, per version, every enum's values, every operation's parameters and every schema's fields."""
     drift = Drift([v.name for v in versions])
+    published: dict[str, str] = {}
     for version in versions:
         doc = version.combined
         for op_id, (_, _, op) in operations(doc).items():
             drift.documents.setdefault(op_id, {})[version.name] = op
+            name = str(op.get(PUBLISHED_ID, op_id))
+            if name != published.get(op_id, op_id):
+                drift.renames.append((op_id, version.name, name))
+            published[op_id] = name
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
             drift.documents.setdefault(name, {})[version.name] = schema
         for site, holder in enum_sites(doc).items():
@@ -416,6 +526,19 @@ def drift_report(drift: Drift) -> str:
             )
             lines.append("")
     lines += [
+        "## Renamed operations",
+        "",
+        "An operation served at the same method and path under another operationId. The package keeps its names",
+        "(methods, filters, classes, CLI); the source's name is kept as `x-published-operation-id`.",
+        "",
+        "| operation | version | name in the source |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{op_id}` | {version} | `{name}` |" for op_id, version, name in drift.renames]
+    if not drift.renames:
+        lines.append("| (no rename) | | |")
+    lines += [
+        "",
         "## Other changes",
         "",
         "Everything else that differs from the previous version documenting the same operation or schema:",

@@ -14,6 +14,11 @@ version pinned in pyproject.toml, with the templates of
 and render the operation table (``operation_table.py``) into it as
 ``operations.py``. The generator's request layer (``api/``, ``client.py``,
 ``errors.py``) is not kept: the wrapper sends its own requests.
+
+It prints what the sources change against the reconciled spec it replaces, then the change since the last
+release (``spec/released/``), both classified by ``semver.py``; ``DRIFT.md`` records what each version
+changes (the spec reconciled without it against the spec with it) and the change since the release. A
+document beyond what the pipeline reads gets a one-line error, and nothing is written.
 """
 
 from __future__ import annotations
@@ -76,6 +81,9 @@ def check_tools() -> None:
             )
 
 
+JSON = dict[str, Any]
+
+
 def dump(doc: object) -> str:
     """Stable JSON text: the bytes that the digest covers."""
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -92,15 +100,59 @@ class Built:
     classification: semver.Classification
     released: str
     aliases: str
+    steps: list[tuple[str, semver.Classification | str]]
+    dropped: dict[str, list[str]]
+
+
+def reconciled(versions: list[reconcile.Version]) -> tuple[JSON, reconcile.Drift]:
+    """The reconciled document of ``versions`` (corrections applied, canonical) and their drift."""
+    drift = reconcile.measure_drift(versions)
+    doc = reconcile.merge_versions(versions)
+    drift.corrections = spec_corrections.apply_all(doc)
+    reconcile.canonical(doc)
+    reconcile.check_typed(doc)
+    return doc, drift
+
+
+VERSIONS_LISTED = re.compile(r"every vendored doc version \(([^)]*)\)")
+
+
+def dropped_at(doc: JSON, spec_dir: Path) -> dict[str, list[str]]:
+    """The dropped enum values (``reconcile.dropped_values``) of a reconciled spec written earlier.
+
+    Rebuilt from the versions its ``info.description`` lists; none when one of them is no longer in ``spec_dir``.
+    """
+    match = VERSIONS_LISTED.search(str(doc.get("info", {}).get("description", "")))
+    names = [name.strip() for name in match.group(1).split(",")] if match else []
+    try:
+        versions = {v.name: v for v in reconcile.load_versions(spec_dir)}
+        if not names or not set(names) <= versions.keys():
+            return {}
+        old, drift = reconciled([versions[name] for name in names])
+    except reconcile.SpecError:
+        return {}
+    return reconcile.dropped_values(drift, old)
+
+
+def steps(versions: list[reconcile.Version], doc: JSON,
+          dropped: dict[str, list[str]]) -> list[tuple[str, semver.Classification | str]]:
+    """What each version (but the oldest) changes: the spec reconciled without it against the one with it."""
+    out: list[tuple[str, semver.Classification | str]] = []
+    for one in versions[1:]:
+        try:
+            without, drift = reconciled([v for v in versions if v is not one])
+        except reconcile.SpecError as exc:
+            out.append((one.name, f"the others cannot be reconciled without it: {exc}"))
+            continue
+        out.append((one.name, semver.classify(without, doc, reconcile.dropped_values(drift, without), dropped)))
+    return out
 
 
 def build_spec(spec_dir: Path) -> Built:
     """Reconcile ``spec_dir`` and describe it: everything but the generator's own output."""
     versions = reconcile.load_versions(spec_dir)
-    drift = reconcile.measure_drift(versions)
-    doc = reconcile.merge_versions(versions)
-    drift.corrections = spec_corrections.apply_all(doc)
-    reconcile.check_typed(doc)
+    doc, drift = reconciled(versions)
+    dropped = reconcile.dropped_values(drift, doc)
     spec_text = dump(doc)
     data = drift.to_json(doc)
     rows = operation_table.describe(doc, {site for site, entry in data["enums"].items() if entry["open"]})
@@ -120,11 +172,13 @@ def build_spec(spec_dir: Path) -> Built:
     released_dir = spec_dir / "released"
     released = (released_dir / "VERSION").read_text(encoding="utf-8").strip()
     baseline = json.loads((released_dir / "openapi.json").read_text(encoding="utf-8"))
-    classification = semver.classify(baseline, doc)
+    classification = semver.classify(baseline, doc, dropped_at(baseline, spec_dir), dropped)
+    each = steps(versions, doc, dropped)
     report = (reconcile.drift_report(drift) + "\n" + "\n".join(_classes_section(data["enums"])) + "\n"
+              + "\n".join(_steps_section(each)) + "\n"
               + "\n".join(_semver_section(classification, released)) + "\n")
     aliases = render_aliases(operation_table.legacy_names(baseline))
-    return Built(spec_text, report, dump(models), table, classification, released, aliases)
+    return Built(spec_text, report, dump(models), table, classification, released, aliases, each, dropped)
 
 
 def render_aliases(legacy: dict[str, str]) -> str:
@@ -157,6 +211,20 @@ def _classes_section(enums: dict[str, Any]) -> list[str]:
             by_class.setdefault(entry["class_name"], []).append(site)
     lines = ["## Enum classes", "", "| class | enum sites |", "|---|---|"]
     lines += [f"| `{name}` | {', '.join(f'`{site}`' for site in sites)} |" for name, sites in sorted(by_class.items())]
+    return [*lines, ""]
+
+
+def _steps_section(each: list[tuple[str, semver.Classification | str]]) -> list[str]:
+    """What each version changes, classified: the spec reconciled without it against the spec with it."""
+    lines = ["## What each version changes", "",
+             "Each version (but the oldest) classified as `scripts/semver.py` does a release: the spec reconciled from",
+             "every other version against the spec reconciled from all of them.", ""]
+    for name, result in each:
+        if isinstance(result, str):
+            lines.append(f"- {name}: {result}")
+            continue
+        lines.append(f"- {name}: **{result.level.upper()}**")
+        lines += [f"  - {level}: {reason}" for level, reason in result.sorted_reasons()]
     return [*lines, ""]
 
 
@@ -262,32 +330,57 @@ def regenerate(out_root: Path, spec_dir: Path = ROOT / "spec") -> Built:
     return built
 
 
+def previous_change(built: Built, out_root: Path, spec_dir: Path) -> semver.Classification | None:
+    """What the new sources change against the reconciled spec under ``out_root`` before this run (None: none)."""
+    path = out_root / "spec" / "reconciled" / "openapi.json"
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    new = json.loads(built.spec_text)
+    return semver.classify(previous, new, dropped_at(previous, spec_dir), built.dropped)
+
+
+def _print(title: str, result: semver.Classification) -> None:
+    print(f"{title}: {result.level.upper()}")
+    for level, reason in result.sorted_reasons():
+        print(f"  {level}: {reason}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed output; change nothing")
     parser.add_argument("--out", type=Path, default=ROOT, help="root to write spec/reconciled and generated/ under")
+    parser.add_argument("--spec-dir", type=Path, default=ROOT / "spec", help="the vendored versions (default: spec/)")
     args = parser.parse_args(argv)
     try:
         if args.check:
             with tempfile.TemporaryDirectory(prefix="cortex-check-") as tmp:
-                regenerate(Path(tmp))
-                problems = compare(Path(tmp), ROOT)
+                regenerate(Path(tmp), args.spec_dir)
+                problems = compare(Path(tmp), args.out)
             if problems:
                 print("regenerate --check: committed output is stale; run scripts/regenerate.py", file=sys.stderr)
                 print("\n".join(problems), file=sys.stderr)
                 return 1
             print("regenerate --check: generated/ and spec/reconciled/ are up to date")
             return 0
-        built = regenerate(args.out)
+        check_tools()
+        built = build_spec(args.spec_dir)  # everything that can fail on a document, before anything is written
+        before = previous_change(built, args.out, args.spec_dir)
+        generate(built, args.out)
     except (reconcile.SpecError, OSError) as exc:
-        print(f"regenerate: error: {exc}", file=sys.stderr)
+        print(f"regenerate: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # a document the rules do not cover
+        print(f"regenerate: error: the reconciled spec is beyond what the pipeline reads "
+              f"({type(exc).__name__}: {' '.join(str(exc).split())}); nothing was written", file=sys.stderr)
         return 1
     print(f"regenerated {args.out / 'generated' / PACKAGE} and {args.out / 'spec' / 'reconciled'}")
-    print(f"change since release {built.released}: {built.classification.level.upper()}")
-    for level, reason in built.classification.sorted_reasons():
-        print(f"  {level}: {reason}")
-    print("the CHANGELOG draft is at the end of spec/reconciled/DRIFT.md")
+    if before is not None:
+        _print("change against the previous reconciled spec", before)
+    _print(f"change since release {built.released}", built.classification)
+    print("each version's change, and the CHANGELOG draft, are in spec/reconciled/DRIFT.md")
     return 0
 
 

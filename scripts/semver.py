@@ -7,8 +7,11 @@ and each record field's type and requiredness. Comparing the surface of the last
 
 * **major**: an operation, parameter, field or enum value removed; a type changed; a parameter made
   required; a field made optional (its attribute becomes ``X | Unset``);
-* **minor**: something added (or a parameter made optional, a field made required);
-* **patch**: the documents differ, but only in descriptions, examples or extensions;
+* **minor**: something added (or a parameter made optional, a field made required); something deprecated:
+  ``deprecated: true`` on an operation, a parameter or a field, or an enum value the newest version that
+  documents its operation or schema no longer lists (``dropped``: the union keeps it, sending it warns);
+* **patch**: the documents differ, but only in descriptions, examples or extensions, or an operation is
+  published under another operationId (a rename: the package's names stay);
 * **none**: the documents are the same.
 
 The baseline is the last release, not the previous regeneration: the classification then says which
@@ -21,7 +24,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconcile import JSON, enum_holder, operations
+from reconcile import JSON, PUBLISHED_ID, enum_holder, operations
 
 LEVELS = ("none", "patch", "minor", "major")
 
@@ -55,7 +58,8 @@ def surface(doc: JSON) -> dict[str, Any]:
         if method != "get":
             continue
         params = {
-            p["name"]: {"type": _type(doc, p.get("schema", {})), "required": bool(p.get("required", False))}
+            p["name"]: {"type": _type(doc, p.get("schema", {})), "required": bool(p.get("required", False)),
+                        "deprecated": bool(p.get("deprecated", False))}
             for p in op.get("parameters", [])
         }
         enums = {}
@@ -63,7 +67,8 @@ def surface(doc: JSON) -> dict[str, Any]:
             holder = enum_holder(p.get("schema", {}))
             if holder is not None:
                 enums[p["name"]] = list(holder["enum"])
-        ops[op_id] = {"parameters": params, "enums": enums}
+        ops[op_id] = {"parameters": params, "enums": enums, "deprecated": bool(op.get("deprecated", False)),
+                      "published": str(op.get(PUBLISHED_ID, op_id))}
         body = op.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
         records |= set(_refs(doc, body))
     schemas = doc.get("components", {}).get("schemas", {})
@@ -73,7 +78,8 @@ def surface(doc: JSON) -> dict[str, Any]:
         required = set(schema.get("required", []))
         fields[name] = {
             prop: {"type": _type(doc, prop_schema), "required": prop in required,
-                   "values": list(holder["enum"]) if (holder := enum_holder(_resolved(doc, prop_schema))) else None}
+                   "values": list(holder["enum"]) if (holder := enum_holder(_resolved(doc, prop_schema))) else None,
+                   "deprecated": bool(prop_schema.get("deprecated", False))}
             for prop, prop_schema in schema.get("properties", {}).items()
         }
     return {"operations": ops, "records": fields}
@@ -133,10 +139,38 @@ def _compare_values(result: Classification, where: str, old: list[str] | None, n
             result.add("minor", f"enum value `{value}` added to `{where}`")
 
 
-def classify(old_doc: JSON, new_doc: JSON) -> Classification:
-    """How the change from ``old_doc`` to ``new_doc`` moves the package's version (see the module docstring)."""
+def _deprecations(result: Classification, what: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    if after["deprecated"] and not before["deprecated"]:
+        result.add("minor", f"{what} deprecated")
+    elif before["deprecated"] and not after["deprecated"]:
+        result.add("minor", f"{what} no longer deprecated")
+
+
+def classify(old_doc: JSON, new_doc: JSON, old_dropped: dict[str, list[str]] | None = None,
+             new_dropped: dict[str, list[str]] | None = None) -> Classification:
+    """How the change from ``old_doc`` to ``new_doc`` moves the package's version (see the module docstring).
+
+    ``old_dropped`` and ``new_dropped`` map an enum site to the values its newest documenting version no
+    longer lists (``reconcile.dropped_values``), for each document: a value newly dropped is deprecated.
+    """
     result = Classification()
     old, new = surface(old_doc), surface(new_doc)
+    for op_id in sorted(old["operations"].keys() & new["operations"].keys()):
+        before, after = old["operations"][op_id], new["operations"][op_id]
+        _deprecations(result, f"operation `{op_id}`", before, after)
+        if after["published"] != before["published"]:
+            result.add("patch", f"operation `{op_id}` is published as `{after['published']}` "
+                       "(the package's names are unchanged)")
+        for name in sorted(before["parameters"].keys() & after["parameters"].keys()):
+            _deprecations(result, f"parameter `{op_id}.{name}`", before["parameters"][name], after["parameters"][name])
+    for schema in sorted(old["records"].keys() & new["records"].keys()):
+        before, after = old["records"][schema], new["records"][schema]
+        for name in sorted(before.keys() & after.keys()):
+            _deprecations(result, f"field `{schema}.{name}`", before[name], after[name])
+    for site, values in sorted((new_dropped or {}).items()):
+        for value in values:
+            if value not in (old_dropped or {}).get(site, []):
+                result.add("minor", f"enum value `{value}` of `{site}` deprecated: the newest version no longer lists it")
     for op_id in old["operations"].keys() - new["operations"].keys():
         result.add("major", f"operation `{op_id}` removed")
     for op_id in new["operations"].keys() - old["operations"].keys():

@@ -6,11 +6,16 @@ Usage::
     python scripts/vendor_spec.py --verify [--spec-dir DIR]
 
 ``V`` is the date the publication carries, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real date: versions are ordered by
-it). ``SOURCE`` is one of Cortex's two publications of the API:
+it), or ``YYYY-MM-DD.N`` for the Nth publication of that day (N from 2: ``2025-10-29`` < ``2025-10-29.2`` <
+``2025-10-29.10``). ``SOURCE`` is one of Cortex's two publications of the API:
 
-* a docs page, as a markdown export: one fenced ```json or ```yaml block per operation, each a single-operation
-  OpenAPI document. A JSON block is written unchanged (plus a final newline); a YAML block is converted to JSON
-  in the deterministic form below.
+* a docs page, as a markdown export (a Mintlify page of docs.cortex.io, or the older readme.io export): fenced
+  blocks by the CommonMark rule (three or more backticks or tildes, any info string after the language, as in
+  ````` ````yaml /openapi/cortex_swagger.json get /api/v1/notifications/logs/run `````; closed by a fence at
+  least as long), each ``json``, ``yaml`` or ``yml`` block holding an OpenAPI document is read as one; blocks of
+  other languages, and ``json``/``yaml`` blocks that are examples, not documents, are passed over. The served
+  operations of each document are extracted as from a full document (below); a JSON block that is already
+  exactly that is written unchanged (plus a final newline).
 * a full OpenAPI 3 document (the ``swagger.json`` of ``cortexapps/cortex-mcp``), JSON or YAML. Each operation
   the package serves (``SERVED_OPERATIONS``) is extracted as a standalone single-operation document: the
   top-level ``openapi``, ``info``, ``servers`` and ``security``, the ``tags`` the operation uses, its path item
@@ -19,11 +24,19 @@ it). ``SOURCE`` is one of Cortex's two publications of the API:
   schemes its ``security`` (or the document's) names. Key order is the document's. Nothing else is changed:
   a defect of the publication is kept faithfully, the declared corrections of the reconciler deal with it.
 
+A served operation is known by its method and path (``SERVED``): a source that serves one under another
+operationId is a rename, reported on stdout ("`listNotificationRuns` is served as `getNotificationRuns` in this
+source"), written under the package's name and recorded in ``SOURCES.json`` (``renamed``); the reconciler keeps
+the package's names. OpenAPI 3.1 documents are read (``openapi31.py``); a form the pipeline cannot represent
+(a type list of two types, ``prefixItems``, ``if``/``then``, ...) is refused.
+
 Either source may be gzip-compressed. The kind is read from the content, never from the file name:
 
 1. gzip magic bytes (``1f 8b``): decompressed, then detected as below;
-2. text (UTF-8) whose first non-blank character is ``{`` or ``[``: a JSON document;
-3. text with a line opening a fenced ```json, ```yaml or ```yml block: a docs page;
+2. text (UTF-8, a BOM ignored, LF, CRLF or CR line endings) whose first non-blank character is ``{`` or ``[``:
+   a JSON document;
+3. text with a fenced ```json, ```yaml or ```yml block: a docs page (fenced blocks of other languages only: a
+   docs page too, unless the text is a YAML document);
 4. anything else must be a YAML document (YAML 1.2 core scalars: ``yes``, ``on``, ``12:30`` or ``2025-05-01``
    stay strings, as JSON would have them).
 
@@ -43,7 +56,10 @@ digests. Sources of another kind (a rendered page kept for reference, a hand tra
 are skipped with a note.
 
 Everything is built in memory first: a source that does not parse, or holds none of the served operations,
-gets a one-line error on stderr (``vendor_spec: error: ...``, exit 1) and nothing is written. An existing
+gets a one-line error on stderr (``vendor_spec: error: ...``, exit 1) saying what was found ("2 fenced blocks
+(python, sh), none with an OpenAPI document", "a ```yaml block at line 40 did not parse: ...") and nothing is
+written. A source whose every operation is byte-identical to the newest earlier version's writes nothing
+either (exit 0: a version that changes nothing is not added). An existing
 operation file (or kept source) is not replaced by different content unless ``--force`` is given.
 """
 
@@ -65,6 +81,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import openapi31
+import reconcile
 import yaml
 
 try:  # libyaml when present: a full document in YAML loads in a second, not ten
@@ -73,12 +91,18 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
-SERVED_OPERATIONS = ("getAuditLogs", "listNotificationLogs", "listNotificationRuns")
+SERVED = {  # operationId -> (method, path): an operation is known by its method and path, whatever its id
+    "getAuditLogs": ("get", "/api/v1/audit-logs"),
+    "listNotificationLogs": ("get", "/api/v1/notifications/logs"),
+    "listNotificationRuns": ("get", "/api/v1/notifications/logs/run"),
+}
+SERVED_OPERATIONS = tuple(SERVED)
 KEEP_COMPRESSED_OVER = 256 * 1024  # bytes of the original: larger sources are kept gzip-compressed
 GZIP_MAGIC = b"\x1f\x8b"
-VERSION_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-FOLDER_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
-FENCE_RE = re.compile(r"^```(json|ya?ml)[ \t]*\n(.*?)\n```[ \t]*$", re.MULTILINE | re.DOTALL)
+VERSION_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2})(?:\.([2-9]|[1-9]\d+))?)?$")
+FOLDER_RE = reconcile.VERSION_RE
+OPENING_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*?)[ \t]*$")
+MENTIONS_OPENAPI = re.compile(r"""["']?openapi["']?[ \t]*:""")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 DOCUMENT_KEYS = ("openapi", "info", "servers", "security")  # kept whole in each extracted operation
 # The kinds --verify re-runs. "markdown export" is how this script named a docs page before it read full
@@ -203,6 +227,7 @@ class Extraction:
     operations: dict[str, str]  # operationId -> the text of spec/<version>/<operationId>.json, in source order
     lacks: tuple[str, ...]  # served operations the source does not hold
     skipped: tuple[str, ...]  # operations a page holds that the package does not serve
+    renamed: dict[str, str]  # served operationId -> the operationId the source gives the same method and path
 
 
 def _operations_in(doc: JSON) -> Iterator[tuple[str, str, Any]]:
@@ -214,43 +239,156 @@ def _operations_in(doc: JSON) -> Iterator[tuple[str, str, Any]]:
                     yield path, method, op
 
 
-def _page_blocks(text: str, compressed: bool, original: bytes) -> Extraction:
-    blocks = FENCE_RE.findall(text)
+@dataclass(frozen=True)
+class Block:
+    """One fenced code block of a page (CommonMark): its fence, language, first line and content."""
+
+    fence: str
+    language: str
+    line: int  # of the opening fence, 1-based
+    body: str
+
+    @property
+    def label(self) -> str:
+        """How a message names it: ``a ````yaml block at line 40``."""
+        return f"a {self.fence}{self.language} block at line {self.line}"
+
+
+def fenced_blocks(text: str) -> list[Block]:
+    r"""The fenced code blocks of a page, by the CommonMark rule.
+
+    A fence is three or more backticks or tildes, indented by up to three spaces; the info string after it
+    (its first word is the language) may say anything more (``yaml /openapi/x.json get /path``). The block
+    ends at a fence of the same character at least as long, with nothing after it, or at the end of the
+    page. ``text`` has ``\n`` line endings.
+    """
+    blocks: list[Block] = []
+    lines = text.split("\n")
+    number = 0
+    while number < len(lines):
+        opening = OPENING_FENCE.match(lines[number])
+        if opening is None or (opening.group(2)[0] == "`" and "`" in opening.group(3)):
+            number += 1
+            continue
+        indent, fence, info = len(opening.group(1)), opening.group(2), opening.group(3)
+        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        body: list[str] = []
+        end = number + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            line = lines[end]
+            body.append(line[min(indent, len(line) - len(line.lstrip(" "))):])
+            end += 1
+        blocks.append(Block(fence, info.split()[0].lower() if info else "", number + 1, "\n".join(body)))
+        number = end + 1
+    return blocks
+
+
+def _page_blocks(blocks: list[Block], compressed: bool, original: bytes) -> Extraction:
     formats: list[str] = []
-    operations: dict[str, str] = {}
-    skipped: list[str] = []
-    seen: list[str] = []
-    for number, (language, body) in enumerate(blocks, start=1):
-        label = "JSON" if language == "json" else "YAML"
+    documents: list[tuple[Block, JSON]] = []
+    for block in blocks:
+        if block.language not in ("json", "yaml", "yml"):
+            continue
+        try:
+            doc = load_json(block.body, "it") if block.language == "json" else load_yaml(block.body, "it is")
+        except VendorError as exc:
+            if MENTIONS_OPENAPI.search(block.body):
+                raise VendorError(f"{block.label} did not parse: {exc}") from None
+            continue  # an example of a request or a response, not a document
+        if not isinstance(doc, dict) or ("openapi" not in doc and "paths" not in doc):
+            continue  # an example, not a document
+        if not isinstance(doc.get("paths"), dict):
+            raise VendorError(f"{block.label} is not an OpenAPI document (no 'paths')")
+        label = "JSON" if block.language == "json" else "YAML"
         if label not in formats:
             formats.append(label)
-        if language == "json":
-            doc = load_json(body, f"JSON block {number}")
-        else:
-            doc = load_yaml(body, f"YAML block {number} is")
-        if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
-            raise VendorError(f"{label} block {number} is not an OpenAPI document (no 'paths')")
-        ids = [op.get("operationId") for _, _, op in _operations_in(doc)]
-        if len(ids) != 1 or not isinstance(ids[0], str):
-            raise VendorError(f"{label} block {number} must hold exactly one operation with an operationId, found {ids}")
-        operation_id = ids[0]
-        seen.append(operation_id)
-        if operation_id not in SERVED_OPERATIONS:
-            skipped.append(operation_id)
-        else:
-            operations[operation_id] = body + "\n" if language == "json" else dump(doc)
-    if len(set(seen)) != len(seen):
-        raise VendorError(f"the page defines an operation twice: {seen}")
+        documents.append((block, doc))
+    if not documents:
+        languages = ", ".join(dict.fromkeys(block.language or "no language" for block in blocks))
+        raise VendorError(f"{len(blocks)} fenced block{'s' if len(blocks) != 1 else ''} ({languages}), "
+                          "none with an OpenAPI document")
+    operations: dict[str, str] = {}
+    renamed: dict[str, str] = {}
+    skipped: list[str] = []
+    seen: list[str] = []
+    for block, doc in documents:
+        found, others, block_renamed = _served_in(doc, block.label)
+        seen += [*found, *others]
+        skipped += others
+        renamed.update(block_renamed)
+        for op_id, (path, method) in found.items():
+            if op_id in operations:
+                raise VendorError(f"the page defines {op_id} twice (again in {block.label})")
+            extracted = _checked(extract_operation(doc, path, method), op_id)
+            same = block.language == "json" and json.dumps(extracted) == json.dumps(doc)
+            operations[op_id] = block.body + "\n" if same else dump(extracted)  # a JSON block already minimal: as is
     kind = "docs page, markdown export, " + " and ".join(f.lower() for f in formats) + " blocks"
-    return _finish(kind, compressed, original, operations, skipped, f"the page's operations are {seen}")
+    return _finish(kind, compressed, original, operations, skipped, f"the page's operations are {seen}", renamed)
+
+
+def _shape(op: Any) -> str | None:
+    """What makes an operation object unreadable by the pipeline, or None."""
+    if not isinstance(op.get("operationId"), str):
+        return "its operationId is not a string"
+    tags = op.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return "'tags' is not a list of names"
+    params = op.get("parameters", [])
+    if not isinstance(params, list) or not all(isinstance(p, dict) and (isinstance(p.get("name"), str)
+                                                                        or "$ref" in p) for p in params):
+        return "'parameters' is not a list of parameter objects with a name"
+    if not isinstance(op.get("responses", {}), dict):
+        return "'responses' is not a mapping"
+    return None
+
+
+def _checked(doc: JSON, op_id: str) -> JSON:
+    """``doc``, once nothing in it is beyond what the pipeline represents (a one-line error otherwise)."""
+    for _, _, op in _operations_in(doc):
+        problem = _shape(op)
+        if problem is not None:
+            raise VendorError(f"{op_id}: {problem}")
+    problems = openapi31.unrepresentable(doc)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise VendorError(f"{op_id}: the pipeline cannot represent {problems[0]}{more}")
+    return doc
+
+
+def _served_in(doc: JSON, where: str) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, str]]:
+    """The served operations of ``doc`` by id (path, method), its other operations, and the renamed ones.
+
+    A served operation is found by its operationId, else by its method and path (a rename: the operation
+    keeps the package's name, and the source's name is recorded).
+    """
+    found: dict[str, tuple[str, str]] = {}
+    others: list[str] = []
+    by_place: dict[tuple[str, str], str] = {}
+    for path, method, op in _operations_in(doc):
+        operation_id = op.get("operationId")
+        by_place[(method, path)] = str(operation_id)
+        if operation_id in SERVED:
+            if operation_id in found:
+                raise VendorError(f"{where} defines {operation_id} twice: {found[operation_id][0]} and {path}")
+            found[operation_id] = (path, method)
+        elif isinstance(operation_id, str) and (method, path) not in SERVED.values():
+            others.append(operation_id)
+    renamed: dict[str, str] = {}
+    for served, (method, path) in SERVED.items():
+        published = by_place.get((method, path))
+        if served not in found and published is not None and published not in SERVED:
+            found[served] = (path, method)
+            renamed[served] = published
+    return found, others, renamed
 
 
 def _finish(kind: str, compressed: bool, original: bytes, operations: dict[str, str], skipped: list[str],
-            found: str) -> Extraction:
+            found: str, renamed: dict[str, str]) -> Extraction:
     if not operations:
         raise VendorError(f"the source holds none of the served operations ({', '.join(SERVED_OPERATIONS)}): {found}")
     lacks = tuple(op for op in SERVED_OPERATIONS if op not in operations)
-    return Extraction(kind + (", gzip" if compressed else ""), compressed, original, operations, lacks, tuple(skipped))
+    return Extraction(kind + (", gzip" if compressed else ""), compressed, original, operations, lacks, tuple(skipped),
+                      dict(sorted(renamed.items())))
 
 
 def _unescape(token: str) -> str:
@@ -332,7 +470,7 @@ def extract_operation(doc: JSON, path: str, method: str) -> JSON:
         else:
             pending.extend(references(member))
 
-    used_tags = set(op.get("tags") or [])
+    used_tags = {tag for tag in op.get("tags") or [] if isinstance(tag, str)}
     out: JSON = {}
     for key, value in doc.items():
         if key in DOCUMENT_KEYS:
@@ -365,18 +503,12 @@ def _document(doc: Any, language: str, compressed: bool, original: bytes) -> Ext
         raise VendorError(f"the {language} source is not an OpenAPI 3 document (openapi: {version!r})")
     if not isinstance(doc.get("paths"), dict):
         raise VendorError(f"the {language} source is not an OpenAPI document (no 'paths')")
-    found: dict[str, tuple[str, str]] = {}
-    count = 0
-    for path, method, op in _operations_in(doc):
-        count += 1
-        operation_id = op.get("operationId")
-        if operation_id in SERVED_OPERATIONS:
-            if operation_id in found:
-                raise VendorError(f"the document defines {operation_id} twice: {found[operation_id][0]} and {path}")
-            found[operation_id] = (path, method)
-    operations = {op_id: dump(extract_operation(doc, path, method)) for op_id, (path, method) in found.items()}
+    found, _, renamed = _served_in(doc, "the document")
+    count = sum(1 for _ in _operations_in(doc))
+    operations = {op_id: dump(_checked(extract_operation(doc, path, method), op_id))
+                  for op_id, (path, method) in found.items()}
     kind = f"OpenAPI document, {language.lower()}"
-    return _finish(kind, compressed, original, operations, [], f"it has {count} operations")
+    return _finish(kind, compressed, original, operations, [], f"it has {count} operations", renamed)
 
 
 def extract(raw: bytes) -> Extraction:
@@ -392,13 +524,22 @@ def extract(raw: bytes) -> Extraction:
         text = original.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise VendorError("not UTF-8 text" + (" once decompressed" if compressed else "")) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # LF, CRLF or CR: one line ending
     if text.lstrip()[:1] in ("{", "["):
         doc = load_json(text, "the source starts as JSON but")
         return _document(doc, "JSON", compressed, original)
-    if FENCE_RE.search(text):
-        return _page_blocks(text, compressed, original)
-    doc = load_yaml(text, "not JSON, no fenced ```json or ```yaml block, and")
+    blocks = fenced_blocks(text)
+    if any(block.language in ("json", "yaml", "yml") for block in blocks):
+        return _page_blocks(blocks, compressed, original)
+    try:
+        doc = load_yaml(text, "not JSON, no fenced ```json or ```yaml block, and")
+    except VendorError:
+        if blocks:
+            return _page_blocks(blocks, compressed, original)  # says which blocks it found
+        raise
     if not isinstance(doc, dict):
+        if blocks:
+            return _page_blocks(blocks, compressed, original)
         raise VendorError("neither an OpenAPI document (JSON or YAML) nor a docs page with a fenced ```json or "
                           "```yaml block")
     return _document(doc, "YAML", compressed, original)
@@ -408,11 +549,12 @@ def extract(raw: bytes) -> Extraction:
 
 
 def check_version(version: str) -> None:
-    """Refuse a version that is not a real date, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    """Refuse a version that is not a real date, ``YYYY-MM`` or ``YYYY-MM-DD``, or ``YYYY-MM-DD.N`` (N >= 2)."""
     match = VERSION_RE.match(version)
     if not match:
-        raise VendorError(f"--version must be a date, YYYY-MM or YYYY-MM-DD (the date the source carries), got {version!r}")
-    year, month, day = match.groups()
+        raise VendorError(f"--version must be a date, YYYY-MM or YYYY-MM-DD (the date the source carries), or "
+                          f"YYYY-MM-DD.N for the Nth publication of that day (N from 2), got {version!r}")
+    year, month, day, _ = match.groups()
     try:
         dt.date(int(year), int(month), int(day or 1))
     except ValueError as exc:
@@ -451,6 +593,30 @@ def _read_manifest(path: Path) -> dict[str, JSON]:
     return manifest
 
 
+class Unchanged(Exception):
+    """The source holds nothing the version before it does not: nothing is written (the message says which)."""
+
+
+def _identical_to(extraction: Extraction, version: str, spec_dir: Path) -> str | None:
+    """The version before ``version`` whose operation files are those ``extraction`` yields, if there is one.
+
+    Each operation is compared with the file of the newest earlier version that has it; a source that
+    changes none of them would add a version that changes nothing (only the list of versions).
+    """
+    if not spec_dir.is_dir() or (spec_dir / version).exists():
+        return None
+    key = reconcile.version_key(version)
+    earlier = sorted((p for p in spec_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)
+                      and reconcile.version_key(p.name) < key), key=lambda p: reconcile.version_key(p.name))
+    matched: list[str] = []
+    for op_id, text in extraction.operations.items():
+        holder = next((folder for folder in reversed(earlier) if (folder / f"{op_id}.json").exists()), None)
+        if holder is None or (holder / f"{op_id}.json").read_bytes() != text.encode("utf-8"):
+            return None
+        matched.append(holder.name)
+    return ", ".join(dict.fromkeys(matched)) if matched else None
+
+
 def vendor(source: Path, version: str, url: str | None, spec_dir: Path, force: bool = False) -> list[Path]:
     """Vendor ``source`` into ``spec_dir/version``; return the files written, operation files first."""
     return vendor_source(source, version, url, spec_dir, force)[1]
@@ -468,6 +634,10 @@ def vendor_source(source: Path, version: str, url: str | None, spec_dir: Path,
         extraction = extract(raw)
     except VendorError as exc:
         raise VendorError(f"{source.name}: {exc}") from None
+    same = _identical_to(extraction, version, spec_dir)
+    if same is not None:
+        raise Unchanged(f"{source.name}: every operation it holds ({', '.join(extraction.operations)}) is identical "
+                        f"to version {same}: nothing written (a version that changes nothing is not added)")
 
     target = spec_dir / version
     kept_name, kept = source.name, raw
@@ -491,6 +661,8 @@ def vendor_source(source: Path, version: str, url: str | None, spec_dir: Path,
         "operations": sorted(extraction.operations),
         "sha256": hashlib.sha256(extraction.original).hexdigest(),
     }
+    if extraction.renamed:
+        entry["renamed"] = extraction.renamed
     if kept_name != source.name:
         entry["kept"] = f"gzip-compressed by vendor_spec: the original is over {KEEP_COMPRESSED_OVER // 1024} KiB"
     if url or "url" in previous:
@@ -557,6 +729,8 @@ def verify_version(folder: Path) -> tuple[list[str], list[str]]:
         if sorted(extraction.operations) != sorted([*operations, *superseded]):
             differences.append(f"{where}: yields {sorted(extraction.operations)}, SOURCES.json records "
                                f"{sorted(operations)}" + (f" and superseded {sorted(superseded)}" if superseded else ""))
+        if entry.get("renamed", {}) != extraction.renamed:
+            differences.append(f"{where}: renames {extraction.renamed}, SOURCES.json records {entry.get('renamed', {})}")
         if "lacks" in entry and entry["lacks"] != list(extraction.lacks):
             differences.append(f"{where}: lacks {list(extraction.lacks)}, SOURCES.json records {entry['lacks']}")
         expected_kind = extraction.kind.removesuffix(", gzip") if "kept" in entry else extraction.kind
@@ -581,7 +755,8 @@ def verify_version(folder: Path) -> tuple[list[str], list[str]]:
 
 def verify(spec_dir: Path) -> tuple[list[str], list[str]]:
     """Re-run the extraction of every version folder of ``spec_dir``: (differences, notes)."""
-    folders = sorted(p for p in spec_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if spec_dir.is_dir() else []
+    folders = sorted((p for p in spec_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)),
+                     key=lambda p: reconcile.version_key(p.name)) if spec_dir.is_dir() else []
     if not folders:
         return [f"{spec_dir}: no version folders (YYYY-MM or YYYY-MM-DD)"], []
     differences: list[str] = []
@@ -603,7 +778,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", type=Path, nargs="?",
                         help="a docs page (markdown export) or a full OpenAPI 3 document, JSON or YAML, maybe gzipped")
-    parser.add_argument("--version", help="the date the source carries: YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--version", help="the date the source carries: YYYY-MM or YYYY-MM-DD, or YYYY-MM-DD.N "
+                        "for its Nth publication of the day (N from 2)")
     parser.add_argument("--url", help="where the source was fetched from")
     parser.add_argument("--spec-dir", type=Path, default=SPEC_DIR, help="default: the repo's spec/")
     parser.add_argument("--force", action="store_true", help="replace operation files that differ")
@@ -629,10 +805,16 @@ def main(argv: list[str] | None = None) -> int:
     except VendorError as exc:
         print(f"vendor_spec: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
+    except Unchanged as exc:
+        print(one_line(str(exc)))
+        return 0
     for path in written:
         print(f"wrote {path}")
     print(f"{args.source.name} ({extraction.kind}): vendored {', '.join(extraction.operations)}; lacks "
           + (", ".join(extraction.lacks) or "none of the served operations"))
+    for served, published in extraction.renamed.items():
+        print(f"`{served}` is served as `{published}` in this source: vendored as {served}.json, the package's "
+              "names unchanged (DRIFT.md records the rename)")
     if extraction.skipped:
         print(f"skipped, not served by the package: {', '.join(extraction.skipped)}")
     return 0

@@ -11,7 +11,7 @@ from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATI
 PUBLIC = [
     "SPEC_SHA256", "SPEC_VERSIONS", "AsyncCortexClient", "AsyncPager", "AuditLogResponse", "AuthenticationError",
     "BadRequestError", "ClientClosedError", "CortexAPIError", "CortexClient", "CortexConfigError", "CortexConnectionError", "CortexError",
-    "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "EnumFilter", "Event",
+    "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "DeprecatedFilterWarning", "EnumFilter", "Event",
     "EventHook", "IdFilter", "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject",
     "NotificationRun", "Page", "PageFetched", "PermissionDeniedError", "RateLimitError", "RateLimitPause", "RawRecord", "Retrying",
     "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",

@@ -429,7 +429,7 @@ NONE_SERVED = json.dumps({"openapi": "3.0.1", "info": {}, "paths": {"/x": {"get"
     (NONE_SERVED.encode(), [], "holds none of the served operations"),
     (gzip.compress(NONE_SERVED.encode(), mtime=0), [], "holds none of the served operations"),
     (b"# Page\n\n```json\n" + NONE_SERVED.encode() + b"\n```\n", [], "holds none of the served operations"),
-    (b"# Page\n\n```yaml\nopenapi: [\n```\n", [], "YAML block 1 is not valid YAML"),
+    (b"# Page\n\n```yaml\nopenapi: [\n```\n", [], "a ```yaml block at line 3 did not parse: it is not valid YAML"),
     (json.dumps({"openapi": "3.0.1", "paths": {"/a": {"get": {
         "operationId": "getAuditLogs", "responses": {"200": {"$ref": "#/components/responses/Gone"}}}}}}).encode(), [],
      "getAuditLogs: $ref '#/components/responses/Gone' names no component of the document"),
@@ -459,8 +459,8 @@ def test_refusals_are_one_line_and_write_nothing(
 
 @pytest.mark.parametrize("content,message", [
     ("# A page\n\nno json here\n", "nor a docs page with a fenced ```json or ```yaml block"),
-    ("```json\n{\"openapi\": \"3.0.1\", \"paths\": {\n```\n", "JSON block 1 is not valid JSON"),
-    ("```json\n{\"openapi\": \"3.0.1\"}\n```\n", "JSON block 1 is not an OpenAPI document"),
+    ("```json\n{\"openapi\": \"3.0.1\", \"paths\": {\n```\n", "a ```json block at line 1 did not parse: it is not valid JSON"),
+    ("```json\n{\"openapi\": \"3.0.1\"}\n```\n", "a ```json block at line 1 is not an OpenAPI document (no 'paths')"),
 ])
 def test_vendor_spec_refuses_bad_pages_and_writes_nothing(tmp_path: Path, content: str, message: str) -> None:
     page = tmp_path / "page.md"

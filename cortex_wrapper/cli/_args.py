@@ -143,7 +143,7 @@ def _list_type(param: Param) -> Callable[[str], list[Any]]:
 
 
 def _add_filter(group: argparse._ArgumentGroup, name: str, param: Param) -> None:
-    api = f"(API parameter {param.wire})"
+    api = f"(API parameter {param.wire}" + (", DEPRECATED by the Cortex docs)" if param.spec.deprecated else ")")
     if param.value_type == "bool":
         group.add_argument(f"--{kebab(name)}", dest=name, action=argparse.BooleanOptionalAction, default=None,
                            help=f"default: the server's {api}")

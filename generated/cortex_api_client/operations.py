@@ -43,7 +43,7 @@ if (
         RecipientType,
     )
 
-SPEC_SHA256 = "a7d12284067f2f71fac2e8b21b24797bcfdce5e46e3a243bc78ae4809b6b42fb"
+SPEC_SHA256 = "9d577939b30ec95d9220bb3a4b3e912f727dd5cf67c61e9a725eaf84b123fec8"
 """SHA-256 of the reconciled spec (``spec/reconciled/openapi.json``) this package was generated from."""
 
 SPEC_VERSIONS: tuple[str, ...] = (
@@ -91,6 +91,8 @@ class Parameter:
     site: str | None
     """The enum site (``operationId.parameter``) of an enum parameter, or of an open one (listed values are examples)."""
     description: str
+    deprecated: bool = False
+    """Marked ``deprecated: true`` by the docs: using it warns (``DeprecatedFilterWarning``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,8 @@ class Field:
     site: str | None
     items: tuple[Field, ...] = ()
     """The fields of each item of an array of objects (``notificationObjects``), else empty."""
+    deprecated: bool = False
+    """Marked ``deprecated: true`` by the docs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,8 @@ class OperationSpec(Generic[T]):
     parameters: tuple[Parameter, ...]
     fields: tuple[Field, ...]
     summary: str
+    deprecated: bool = False
+    """Marked ``deprecated: true`` by the docs."""
 
     @property
     def model(self) -> type[T]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -610,7 +611,7 @@ def test_raw_pages_accept_exactly_what_pages_accept(operation: str) -> None:
     example()
 
 
-BASE_RECORDS: dict[str, dict[str, Any]] = {
+KNOWN_VALUES: dict[str, dict[str, Any]] = {  # chosen values of today's fields; every other field gets one by type
     "audit_logs": {"action": "UPDATE", "actorIdentifier": "bot@example.com", "ipAddress": "10.0.0.1",
                    "objectIdentifier": "svc-1", "objectType": "SERVICE", "timestamp": "2025-06-30T12:00:00.549Z"},
     "notification_logs": {"id": 7, "runId": 3, "medium": "SLACK", "recipientType": "USER", "status": "FAILED",
@@ -626,14 +627,41 @@ BASE_RECORDS: dict[str, dict[str, Any]] = {
 }
 
 
+def _value_of(field: Any) -> Any:
+    """A valid value of a field, from the operation table: its first enum value, or one of its type."""
+    from cortex_wrapper._spec import ENUM_SITES
+
+    if field.value_type == "enum" and field.site in ENUM_SITES:
+        return ENUM_SITES[field.site].values[0]
+    if field.value_type == "array":
+        return [{item.wire: _value_of(item) for item in field.items}] if field.items else []
+    return {"str": "s", "int": 7, "number": 1.5, "bool": True, "datetime": "2025-06-30T12:00:00Z",
+            "object": {}}.get(field.value_type, "s")
+
+
+def base_record(operation: str, fields: Any) -> dict[str, Any]:
+    """A record holding every field the operation table lists: the known values, and a valid one for the rest."""
+    known = KNOWN_VALUES[operation]
+    return {field.wire: known[field.wire] if field.wire in known else _value_of(field) for field in fields}
+
+
+def test_the_base_record_follows_the_table() -> None:
+    from cortex_wrapper._operations import NOTIFICATION_LOGS
+
+    fields = NOTIFICATION_LOGS.spec.fields
+    new = dataclasses.replace(fields[0], wire="recipientTeamTag", name="recipient_team_tag", value_type="str", site=None)
+    base = base_record("notification_logs", (*fields, new))
+    assert base["recipientTeamTag"] == "s" and base["medium"] == "SLACK"
+    assert set(base) == {f.wire for f in fields} | {"recipientTeamTag"}
+
+
 @pytest.mark.parametrize("operation", list(PATHS))
 def test_raw_pages_judge_every_field_as_pages_do(operation: str) -> None:
     from cortex_wrapper import _operations
     from cortex_wrapper._response import parse_page, parse_raw_page
 
     op = {o.spec.method_name: o for o in _operations.OPERATIONS}[operation]
-    base = BASE_RECORDS[operation]
-    assert {f.wire for f in op.spec.fields} == set(base), "the base record holds every field"
+    base = base_record(operation, op.spec.fields)
     values: list[Any] = [None, 1.5, 1.0, True, 0, 2**63, "", "x", "NOT_A_VALUE", [], {}, [{"id": 1}], "2025-13-01T00:00:00Z",
               "2025-06-30T12:00:00", "9999-12-31T23:59:59-01:00", [{"id": 1, "name": "n", "type": 5}]]
     cases: list[dict[str, Any]] = [dict(base)]

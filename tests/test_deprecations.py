@@ -1,0 +1,119 @@
+"""Deprecations reach users: classified minor, carried by the operation table, warned, marked in help()."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import json
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import operation_table
+import pytest
+import reconcile
+import semver
+
+import cortex_wrapper
+from cortex_wrapper import CortexClient, CortexError, DeprecatedFilterWarning
+from cortex_wrapper._client import _documented
+from cortex_wrapper._operations import NOTIFICATION_RUNS, Operation
+from cortex_wrapper._params import Param
+from cortex_wrapper.cli import main as cli_main
+
+from .support.operations import ROOT
+
+RECONCILED: dict[str, Any] = json.loads((ROOT / "spec" / "reconciled" / "openapi.json").read_text())
+
+
+def runs(doc: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = reconcile.operations(doc)["listNotificationRuns"][2]
+    return found
+
+
+def search_query(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(p for p in runs(doc)["parameters"] if p["name"] == "searchQuery")
+
+
+def test_a_deprecated_parameter_operation_or_field_is_minor() -> None:
+    new = copy.deepcopy(RECONCILED)
+    search_query(new)["deprecated"] = True
+    runs(new)["deprecated"] = True
+    new["components"]["schemas"]["NotificationRun"]["properties"]["status"]["deprecated"] = True
+    result = semver.classify(RECONCILED, new)
+    assert result.level == "minor"
+    assert [reason for _, reason in result.reasons] == [
+        "operation `listNotificationRuns` deprecated", "parameter `listNotificationRuns.searchQuery` deprecated",
+        "field `NotificationRun.status` deprecated"]
+
+
+def test_a_value_the_newest_version_drops_is_minor() -> None:
+    result = semver.classify(RECONCILED, RECONCILED, {}, {"NotificationRun.status": ["READY"]})
+    assert (result.level, result.reasons) == ("minor", [
+        ("minor", "enum value `READY` of `NotificationRun.status` deprecated: the newest version no longer lists it")])
+    assert semver.classify(RECONCILED, RECONCILED, {"NotificationRun.status": ["READY"]},
+                           {"NotificationRun.status": ["READY"]}).level == "none"
+
+
+def test_the_operation_table_carries_the_flag() -> None:
+    doc = copy.deepcopy(RECONCILED)
+    search_query(doc)["deprecated"] = True
+    rows = {row.operation_id: row for row in operation_table.describe(doc, set())}
+    flags = {p.wire: p.deprecated for p in rows["listNotificationRuns"].parameters}
+    assert flags["searchQuery"] is True and not any(v for k, v in flags.items() if k != "searchQuery")
+    text = operation_table.render(list(rows.values()), {}, ["2026-01-08"], "0" * 64, [])
+    line = next(line for line in text.splitlines() if '"searchQuery"' in line and "Parameter(" in line)
+    assert line.rstrip().endswith("deprecated=True),")
+
+
+@pytest.fixture
+def deprecated_search_query(monkeypatch: pytest.MonkeyPatch) -> Iterator[Param]:
+    """``search_query`` of notification runs, as the table would describe it once the docs deprecate it."""
+    param = Param(dataclasses.replace(NOTIFICATION_RUNS.params["search_query"].spec, deprecated=True))
+    monkeypatch.setitem(NOTIFICATION_RUNS.params, "search_query", param)
+    yield param
+
+
+def _empty_page(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json={"runs": [], "page": 0, "totalPages": 0, "total": 0})
+
+
+def test_using_a_deprecated_filter_warns_at_the_callers_line(deprecated_search_query: Param) -> None:
+    with CortexClient("ctx-token-for-tests", "https://cortex.test", transport=httpx.MockTransport(_empty_page),
+                      requests_per_minute=None) as client, pytest.warns(DeprecatedFilterWarning) as caught:
+        line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+        list(client.notification_runs(search_query="disk", max_pages=1))
+    assert len(caught) == 1
+    warning = caught[0]
+    assert (warning.filename, warning.lineno) == (__file__, line)
+    assert isinstance(warning.message, DeprecatedFilterWarning)
+    assert warning.message.parameter == "search_query" and "searchQuery deprecated" in str(warning.message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        NOTIFICATION_RUNS.encode({"delivered_only": True})  # another filter: no warning
+
+
+def test_the_warning_is_a_deprecation_warning_of_the_package() -> None:
+    assert issubclass(DeprecatedFilterWarning, DeprecationWarning)
+    assert not issubclass(DeprecatedFilterWarning, CortexError)
+    assert "DeprecatedFilterWarning" in cortex_wrapper.__all__
+
+
+def test_help_and_cortex_logs_help_mark_it(deprecated_search_query: Param, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = dataclasses.replace(NOTIFICATION_RUNS.spec, parameters=tuple(
+        deprecated_search_query.spec if p.wire == "searchQuery" else p for p in NOTIFICATION_RUNS.spec.parameters))
+
+    def method(self: object) -> None:
+        """Notification runs."""
+
+    documented = _documented(Operation(spec), type("F", (), {"__annotations__": {}}))(method)
+    line = next(line for line in (documented.__doc__ or "").splitlines() if "``search_query``" in line)
+    assert "**deprecated**" in line
+    other = next(line for line in (documented.__doc__ or "").splitlines() if "``delivered_only``" in line)
+    assert "deprecated" not in other
+    assert cli_main(["runs", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(API parameter searchQuery, DEPRECATED by the Cortex docs)" in out
+    assert "(API parameter searchQuery)" not in out
