@@ -5,22 +5,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import inspect
 import logging
 import random
 import ssl
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, Unpack, overload
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
 import httpx
-from cortex_api_client.operations import (
-    GetAuditLogsFilters,
-    ListNotificationLogsFilters,
-    ListNotificationRunsFilters,
-    Record,
-)
+from cortex_api_client.client_methods import AsyncOperations, ExtraQuery, SyncOperations
+from cortex_api_client.operations import OperationSpec, Record
 
 from . import _defaults
 from ._config import (
@@ -39,7 +34,7 @@ from ._enums import report_unknown_enums
 from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidParameterError, RateLimitError
 from ._events import Event, EventHook, PageFetched, RateLimitPause, Retrying
 from ._logs import setup_from_environment
-from ._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
+from ._operations import Operation, operation_of
 from ._pagination import AsyncPager, Cancelled, Crawl, SyncPager
 from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
@@ -50,14 +45,12 @@ from ._version import __version__
 logger = logging.getLogger("cortex_wrapper")
 
 if TYPE_CHECKING:  # imported on first use at run time: the models need attrs
-    from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationRun
+    pass
 
 T = TypeVar("T", bound=Record)
 Outcome = httpx.Response | httpx.HTTPError | CortexError
 """What one attempt ended with: a response, a transport failure, or an error already judged (a corrupt body)."""
 F = TypeVar("F", bound=Callable[..., Any])
-ExtraQuery = Mapping[str, str | Sequence[str]]
-"""Query parameters the pinned spec does not know: name to one value or several (sent as repeated keys)."""
 
 EnumFilter = str | enum.Enum | Iterable[str | enum.Enum] | None
 """One value or several: enum members or their string values."""
@@ -79,37 +72,6 @@ def _label(operation: Operation[Any], filters: Mapping[str, Any], page_size: int
     given.update({k: v for k, v in (("page_size", page_size), ("max_pages", max_pages)) if v is not None})
     arguments = ", ".join(f"{name}={value!r}" for name, value in given.items())
     return f"{operation.operation_id}({arguments})"[:500]
-
-
-def _documented(operation: Operation[Any], filters: type) -> Callable[[F], F]:
-    """Give an operation method the signature and docs of its filters, both read from the operation table.
-
-    The method takes ``**filters: Unpack[<Operation>Filters]`` (so type checkers know each keyword and
-    reject an unknown one); ``help()`` and ``inspect.signature`` show every filter with its type.
-    """
-    # the annotations as written (TypedDict keeps them as ForwardRefs): the enum classes load only when used
-    hints = {name: getattr(hint, "__forward_arg__", hint) for name, hint in filters.__annotations__.items()}
-
-    def apply(method: F) -> F:
-        signature = inspect.signature(method)
-        own = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-        keywords = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=hint)
-                    for name, hint in hints.items()]
-        method.__signature__ = signature.replace(parameters=[own[0], *keywords, *own[1:]])  # type: ignore[attr-defined]
-        spec = operation.spec
-        lines = [f"Needs the ``{spec.permission}`` permission. Without ``{spec.upper_bound}`` the crawl freezes "
-                 "it at its first request. Every list filter takes one value or several (an OR).", "",
-                 "Filters (keyword-only; None leaves one out):", ""]
-        for param in spec.parameters:
-            what = "one or more of its values" if param.value_type == "enum" else param.value_type
-            mark = ", **deprecated** by the docs: using it warns" if param.deprecated else ""
-            lines.append(f"* ``{param.name}`` (``{param.wire}``, {what}{mark}){': ' + param.description if param.description else ''}")
-        lines += ["", "``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends "
-                  "parameters the pinned spec does not know (a name it knows is refused)."]
-        method.__doc__ = inspect.cleandoc(method.__doc__ or "") + "\n\n" + "\n".join(lines)
-        return method
-
-    return apply
 
 
 @dataclasses.dataclass(frozen=True)
@@ -407,7 +369,7 @@ class _BaseClient:
         return f"{type(self).__name__}.{operation.spec.method_name}"
 
 
-class CortexClient(_BaseClient):
+class CortexClient(SyncOperations, _BaseClient):
     """The synchronous client. Thread-safe; use as a context manager or call ``close()``.
 
     ``token``: else ``CORTEX_API_TOKEN``, else ``CORTEX_API_KEY``. ``base_url``: else
@@ -468,31 +430,12 @@ class CortexClient(_BaseClient):
                           sleep=self._sleep, clock=self._clock, wall_clock=self._wall_clock, rng=self._rng,
                           _limiter=self._limiter)
 
-    def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
+    def _pager(self, operation: OperationSpec[T], filters: Mapping[str, Any], page_size: int | None,
                max_pages: int | None, extra_query: ExtraQuery | None) -> SyncPager[T]:
-        return SyncPager(self._crawl(operation, filters, page_size, max_pages, extra_query), self._fetch,
-                         _label(operation, filters, page_size, max_pages))
-
-    @_documented(AUDIT_LOGS, GetAuditLogsFilters)
-    def audit_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                   extra_query: ExtraQuery | None = None, **filters: Unpack[GetAuditLogsFilters]) -> SyncPager[AuditLogResponse]:
-        """Audit log entries (``AuditLogResponse``), newest first: a lazy pager."""
-        return self._pager(AUDIT_LOGS, filters, page_size, max_pages, extra_query)
-
-    @_documented(NOTIFICATION_LOGS, ListNotificationLogsFilters)
-    def notification_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationLogsFilters]) -> SyncPager[NotificationLog]:
-        """Notification logs (``NotificationLog``), one per recipient: a lazy pager."""
-        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages, extra_query)
-
-    @_documented(NOTIFICATION_RUNS, ListNotificationRunsFilters)
-    def notification_runs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationRunsFilters]) -> SyncPager[NotificationRun]:
-        """Notification runs (``NotificationRun``): a lazy pager.
-
-        The server hides runs that delivered nothing unless ``delivered_only=False``.
-        """
-        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages, extra_query)
+        """The lazy pager of ``operation`` (the generated operation methods call it; arguments are checked now)."""
+        served = operation_of(operation)
+        return SyncPager(self._crawl(served, filters, page_size, max_pages, extra_query), self._fetch,
+                         _label(served, filters, page_size, max_pages))
 
     def _wait(self, crawl: Crawl[Any], seconds: float) -> None:
         """Wait ``seconds`` (ended early when the crawl is cancelled); raise ``Cancelled`` if it is."""
@@ -533,7 +476,7 @@ class CortexClient(_BaseClient):
             attempt += 1
 
 
-class AsyncCortexClient(_BaseClient):
+class AsyncCortexClient(AsyncOperations, _BaseClient):
     """The asyncio client, mirroring ``CortexClient``: ``async with``, ``async for``, ``await aclose()``."""
 
     _transport_method = "handle_async_request"
@@ -591,31 +534,12 @@ class AsyncCortexClient(_BaseClient):
 
     aclose = close
 
-    def _pager(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
+    def _pager(self, operation: OperationSpec[T], filters: Mapping[str, Any], page_size: int | None,
                max_pages: int | None, extra_query: ExtraQuery | None) -> AsyncPager[T]:
-        return AsyncPager(self._crawl(operation, filters, page_size, max_pages, extra_query), self._fetch,
-                         _label(operation, filters, page_size, max_pages))
-
-    @_documented(AUDIT_LOGS, GetAuditLogsFilters)
-    def audit_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                   extra_query: ExtraQuery | None = None, **filters: Unpack[GetAuditLogsFilters]) -> AsyncPager[AuditLogResponse]:
-        """Audit log entries (``AuditLogResponse``), newest first: a lazy pager."""
-        return self._pager(AUDIT_LOGS, filters, page_size, max_pages, extra_query)
-
-    @_documented(NOTIFICATION_LOGS, ListNotificationLogsFilters)
-    def notification_logs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationLogsFilters]) -> AsyncPager[NotificationLog]:
-        """Notification logs (``NotificationLog``), one per recipient: a lazy pager."""
-        return self._pager(NOTIFICATION_LOGS, filters, page_size, max_pages, extra_query)
-
-    @_documented(NOTIFICATION_RUNS, ListNotificationRunsFilters)
-    def notification_runs(self, *, page_size: int | None = None, max_pages: int | None = None,
-                          extra_query: ExtraQuery | None = None, **filters: Unpack[ListNotificationRunsFilters]) -> AsyncPager[NotificationRun]:
-        """Notification runs (``NotificationRun``): a lazy pager.
-
-        The server hides runs that delivered nothing unless ``delivered_only=False``.
-        """
-        return self._pager(NOTIFICATION_RUNS, filters, page_size, max_pages, extra_query)
+        """The lazy pager of ``operation`` (the generated operation methods call it; arguments are checked now)."""
+        served = operation_of(operation)
+        return AsyncPager(self._crawl(served, filters, page_size, max_pages, extra_query), self._fetch,
+                         _label(served, filters, page_size, max_pages))
 
     async def _send(self, path: str, params: tuple[tuple[str, str], ...]) -> Outcome:
         if self._http.is_closed:

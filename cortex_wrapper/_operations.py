@@ -142,6 +142,13 @@ _LONGEST_BOUND = "9999-12-31T23:59:59.999"
 OPERATIONS: tuple[Operation[Any], ...] = tuple(Operation(spec) for spec in table.OPERATIONS)
 """Every served operation, in the table's order."""
 _BY_ID = {operation.operation_id: operation for operation in OPERATIONS}
+
+
+def operation_of(spec: OperationSpec[T]) -> Operation[T]:
+    """The served operation that the table's ``spec`` describes."""
+    found: Operation[T] = _BY_ID[spec.operation_id]
+    return found
+
 AUDIT_LOGS: Operation[AuditLogResponse] = _BY_ID[table.AUDIT_LOGS.operation_id]
 NOTIFICATION_LOGS: Operation[NotificationLog] = _BY_ID[table.NOTIFICATION_LOGS.operation_id]
 NOTIFICATION_RUNS: Operation[NotificationRun] = _BY_ID[table.NOTIFICATION_RUNS.operation_id]

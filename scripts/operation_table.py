@@ -322,3 +322,30 @@ def render(rows: list[OperationRow], enums: JSON, versions: list[str], spec_sha2
         rows=rows, enums=enums, versions=versions, spec_sha256=spec_sha256, models=models,
         class_of_site=class_of_site, corrections=corrections, record_models={row.model for row in rows},
     )
+
+
+def method_doc(row: OperationRow) -> str:
+    """The docstring of an operation's client method: what it returns, its permission, and every filter."""
+    lines = [f"{row.summary}: ``{row.model}`` records, as a lazy pager.", "",
+             f"Needs the ``{row.permission}`` permission. Without ``{row.upper_bound}`` the crawl freezes it at its "
+             "first request. Every list filter takes one value or several (an OR).", "",
+             "Filters (keyword-only; None leaves one out):", ""]
+    for param in row.parameters:
+        what = "one or more of its values" if param.value_type == "enum" else param.value_type
+        mark = ", **deprecated** by the docs: using it warns" if param.deprecated else ""
+        text = " ".join(param.description.split())
+        lines.append(f"* ``{param.name}`` (``{param.wire}``, {what}{mark}){': ' + text if text else ''}")
+    lines += ["", "``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends "
+              "parameters the pinned spec does not know (a name it knows is refused)."]
+    safe = [line.replace("\\", "\\\\").replace('"""', '\\"""') for line in lines]  # a docstring's text
+    return "\n".join([safe[0], *(f"        {line}" if line else "" for line in safe[1:]), "        "])
+
+
+def render_methods(rows: list[OperationRow]) -> str:
+    """The generated module ``cortex_api_client/client_methods.py``: the clients' operation methods."""
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True, autoescape=False)  # noqa: S701 - Python source, not HTML
+    return env.get_template("client_methods.py.jinja").render(
+        rows=rows, docs={row.operation_id: method_doc(row) for row in rows},
+        record_models=sorted({row.model for row in rows}),
+    )

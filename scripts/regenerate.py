@@ -97,6 +97,7 @@ class Built:
     report: str
     models_spec: str
     table: str
+    methods: str
     classification: semver.Classification
     released: str
     aliases: str
@@ -178,7 +179,8 @@ def build_spec(spec_dir: Path) -> Built:
               + "\n".join(_steps_section(each)) + "\n"
               + "\n".join(_semver_section(classification, released)) + "\n")
     aliases = render_aliases(operation_table.legacy_names(baseline))
-    return Built(spec_text, report, dump(models), table, classification, released, aliases, each, dropped)
+    methods = operation_table.render_methods(rows)
+    return Built(spec_text, report, dump(models), table, methods, classification, released, aliases, each, dropped)
 
 
 def render_aliases(legacy: dict[str, str]) -> str:
@@ -277,11 +279,12 @@ def generate(built: Built, out_root: Path) -> None:
             path = target / name
             shutil.rmtree(path) if path.is_dir() else path.unlink()
         (target / "operations.py").write_text(built.table, encoding="utf-8")
+        (target / "client_methods.py").write_text(built.methods, encoding="utf-8")
         (target / "models" / "_aliases.py").write_text(built.aliases, encoding="utf-8")
-        _ruff("check", "--isolated", "--no-cache", "--target-version", "py311", "--select", "I", "--fix-only",
-              "operations.py", "models/_aliases.py", cwd=target)
-        _ruff("format", "--isolated", "--no-cache", "--target-version", "py311", "operations.py", "models/_aliases.py",
+        ours = ("operations.py", "client_methods.py", "models/_aliases.py")
+        _ruff("check", "--isolated", "--no-cache", "--target-version", "py311", "--select", "I", "--fix-only", *ours,
               cwd=target)
+        _ruff("format", "--isolated", "--no-cache", "--target-version", "py311", *ours, cwd=target)
         (target / "py.typed").write_text("", encoding="utf-8")
         if package.exists():
             shutil.rmtree(package)

@@ -18,8 +18,7 @@ import semver
 
 import cortex_wrapper
 from cortex_wrapper import CortexClient, CortexError, DeprecatedFilterWarning
-from cortex_wrapper._client import _documented
-from cortex_wrapper._operations import NOTIFICATION_RUNS, Operation
+from cortex_wrapper._operations import NOTIFICATION_RUNS
 from cortex_wrapper._params import Param
 from cortex_wrapper.cli import main as cli_main
 
@@ -102,16 +101,13 @@ def test_the_warning_is_a_deprecation_warning_of_the_package() -> None:
 
 
 def test_help_and_cortex_logs_help_mark_it(deprecated_search_query: Param, capsys: pytest.CaptureFixture[str]) -> None:
-    spec = dataclasses.replace(NOTIFICATION_RUNS.spec, parameters=tuple(
-        deprecated_search_query.spec if p.wire == "searchQuery" else p for p in NOTIFICATION_RUNS.spec.parameters))
-
-    def method(self: object) -> None:
-        """Notification runs."""
-
-    documented = _documented(Operation(spec), type("F", (), {"__annotations__": {}}))(method)
-    line = next(line for line in (documented.__doc__ or "").splitlines() if "``search_query``" in line)
+    doc = copy.deepcopy(RECONCILED)
+    next(p for p in runs(doc)["parameters"] if p["name"] == "searchQuery")["deprecated"] = True
+    [row] = [row for row in operation_table.describe(doc, set()) if row.operation_id == "listNotificationRuns"]
+    documented = operation_table.method_doc(row)  # the generated method's docstring
+    line = next(line for line in documented.splitlines() if "``search_query``" in line)
     assert "**deprecated**" in line
-    other = next(line for line in (documented.__doc__ or "").splitlines() if "``delivered_only``" in line)
+    other = next(line for line in documented.splitlines() if "``delivered_only``" in line)
     assert "deprecated" not in other
     assert cli_main(["runs", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())

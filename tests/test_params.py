@@ -144,6 +144,7 @@ def test_a_pager_repr_names_the_operation_and_filters_never_the_token(harness: H
     assert TOKEN not in text and "object at 0x" not in text
 
 
+@pytest.mark.slow  # 100 property examples: about 1 s of CPU
 @settings(max_examples=100, database=None, deadline=None)
 @given(st.lists(st.tuples(st.text(st.characters(codec="utf-8")), st.text(st.characters(codec="utf-8"))), max_size=5))
 def test_the_query_length_is_what_urlencode_makes(pairs: list[tuple[str, str]]) -> None:

@@ -65,7 +65,7 @@ class Kind:
     def pager(self, client: CortexClient, filters: Mapping[str, Any], page_size: int | None,
               max_pages: int | None) -> SyncPager[Any]:
         """The client's lazy pager for this kind (arguments are checked now, before any request)."""
-        return client._pager(self.operation, filters, page_size, max_pages, None)
+        return client._pager(self.operation.spec, filters, page_size, max_pages, None)
 
     @property
     def ordered(self) -> bool:
