@@ -253,3 +253,14 @@ def test_the_liveness_probe_fails_only_when_polls_stopped(tmp_path: Path, monkey
     assert _probe({"state": "ok", "next_poll_at": at(-dt.timedelta(minutes=5))}, tmp_path, monkeypatch) == 0
     assert _probe({"state": "ok", "next_poll_at": at(-dt.timedelta(minutes=20))}, tmp_path, monkeypatch) == 1
     assert _probe(None, tmp_path, monkeypatch) == 1
+
+
+def test_the_readme_links_to_recipe_files_that_exist() -> None:
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Shipping to a SIEM"):readme.index("### ECS and OCSF mapping")]
+    links = re.findall(r"\]\(((?:deploy|docs)/[^)]*)\)", section)
+    assert {"deploy/systemd/cortex-audit.service", "deploy/filebeat/filebeat.yml", "deploy/vector/vector.yaml",
+            "deploy/kubernetes/cortex-audit.yaml", "deploy/elasticsearch/", "docs/samples/"} <= set(links)
+    for link in links:
+        assert (DEPLOY.parent / link).exists(), link
+    assert "ExecStart=" not in section and "filebeat.inputs" not in section  # the recipes live in their files
