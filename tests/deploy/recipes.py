@@ -55,12 +55,24 @@ def exec_start() -> list[str]:
     return shlex.split(service("ExecStart"))
 
 
+def strict_parser() -> argparse.ArgumentParser:
+    """The CLI's own parser, taking options only by their full names: a recipe must not lean on an abbreviation,
+    which a renamed option (``--status-file`` to ``--status-file-path``) would still accept."""
+    parser = build_parser()
+    parser.allow_abbrev = False
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.allow_abbrev = False
+    return parser
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     """``cortex-logs ARGV`` parsed by the CLI's own parser (parsed, not run); a usage error fails the test."""
     err = io.StringIO()
     try:
         with contextlib.redirect_stderr(err):
-            return build_parser().parse_args(argv)
+            return strict_parser().parse_args(argv)
     except SystemExit:
         raise AssertionError(f"cortex-logs {shlex.join(argv)}: {err.getvalue().strip()}") from None
 
