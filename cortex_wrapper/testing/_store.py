@@ -131,7 +131,9 @@ class Dataset:
         self.lifecycle = generator.lifecycle
         self._settles: list[int] = []  # the settle moments of the live explicit records, sorted
         self._zone: tuple[int, int, list[int]] = (0, 0, [])  # base indexes lo..hi-1 and their settle moments, sorted
+        self._zone_settle: dict[int, int | None] = {}  # the settle moment of each base index of the zone
         self._live_scans: OrderedDict[Hashable, array[int]] = OrderedDict()
+        self._zone_matches: OrderedDict[Selection, dict[int, tuple[bool, bool]]] = OrderedDict()
         self._overrides: dict[int, dict[str, object]] = {}  # base records ``update`` scripted
         self.insert(records, apply_faults=True)
 
@@ -205,10 +207,41 @@ class Dataset:
         count, ts = self.gen.count, self.gen.ts
         lo = _count_at_or_before(range(count), ts, now - self.lifecycle.max_delay_us)
         hi = _count_at_or_before(range(count), ts, now)
-        if self._zone[:2] != (lo, hi):
-            moments = (self.gen.settle(i) for i in range(lo, hi))
-            self._zone = (lo, hi, sorted(moment for moment in moments if moment is not None))
+        if self._zone[:2] != (lo, hi):  # the clock moved past a creation: update the zone by what entered and left
+            known, settles = self._zone_settle, self._zone[2]
+            for i in [i for i in known if not lo <= i < hi]:
+                moment = known.pop(i)
+                if moment is not None:
+                    del settles[bisect_left(settles, moment)]
+            entered = [i for i in range(lo, hi) if i not in known]
+            for i in entered:
+                known[i] = moment = self.gen.settle(i)
+                if moment is not None and len(entered) < 64:
+                    insort(settles, moment)
+            if len(entered) >= 64:
+                settles = sorted(moment for moment in known.values() if moment is not None)
+            self._zone = (lo, hi, settles)
         return self._zone
+
+    def _zone_match(self, sel: Selection, i: int) -> tuple[bool, bool]:
+        """Whether base record ``i`` of the zone matches ``sel`` settled, and created (cached per filter)."""
+        matches = self._zone_matches.get(sel)
+        if matches is None:
+            matches = self._zone_matches[sel] = {}
+            if len(self._zone_matches) > _SCAN_CACHE_SIZE:
+                self._zone_matches.popitem(last=False)
+        found = matches.get(i)
+        if found is None:
+            if len(matches) > 4 * max(1024, len(self._zone_settle)):  # the zone moved on: forget what left it
+                matches.clear()
+            scripted = self._overrides.get(i) if self._overrides else None
+            if scripted is not None:
+                found = (sel.matches(scripted.get),) * 2
+            else:
+                get = self.gen.draws(i).get
+                found = (sel.matches(get), sel.matches(pending_get(self.kind, get)))
+            matches[i] = found
+        return found
 
     def page(
         self, sel: Selection, page: int, size: int, descending: bool, now: int | None = None
@@ -270,6 +303,7 @@ class Dataset:
                 self._overrides[ident - 1] = data
             self._scans.clear()
             self._live_scans.clear()
+            self._zone_matches.clear()
             self._explicit.clear()
             self.version += 1
             return dict(data)
@@ -301,8 +335,12 @@ class Dataset:
         live = self._live_scans.get(key)
         if live is None:  # the settled matches, then the matches at ``now`` of the records that may not have settled
             zone_lo = max(window.start, self._zone_at(now)[0])
+            settle, match = self._zone_settle.get, self._zone_match
             live = cached[: bisect_left(cached, zone_lo)]
-            live.extend(i for i in range(zone_lo, window.stop) if sel.matches(self._getter(i, now)))
+            for i in range(zone_lo, window.stop):
+                moment = settle(i)
+                if match(sel, i)[0 if moment is not None and moment <= now else 1]:
+                    live.append(i)
             self._live_scans[key] = live
             if len(self._live_scans) > _SCAN_CACHE_SIZE:
                 self._live_scans.popitem(last=False)
