@@ -309,3 +309,8 @@ def test_lifecycle_options_are_checked() -> None:
         Lifecycle(late_share=1.5)
     with pytest.raises(ValueError, match="delay"):
         Lifecycle(delay=(0.0, 10.0))
+
+
+def test_the_readme_states_the_default_delays() -> None:
+    assert Lifecycle() == Lifecycle(delay=(1, 14400), late_share=0.02, late_delay=(72000, 82800))
+    assert Lifecycle().max_delay_us < 24 * 3600 * 10**6, "late records settle within a day"
