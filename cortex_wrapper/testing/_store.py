@@ -209,17 +209,18 @@ class Dataset:
         hi = _count_at_or_before(range(count), ts, now)
         if self._zone[:2] != (lo, hi):  # the clock moved past a creation: update the zone by what entered and left
             known, settles = self._zone_settle, self._zone[2]
-            for i in [i for i in known if not lo <= i < hi]:
-                moment = known.pop(i)
-                if moment is not None:
-                    del settles[bisect_left(settles, moment)]
-            entered = [i for i in range(lo, hi) if i not in known]
-            for i in entered:
-                known[i] = moment = self.gen.settle(i)
-                if moment is not None and len(entered) < 64:
-                    insort(settles, moment)
-            if len(entered) >= 64:
+            left = [(i, known.pop(i)) for i in [i for i in known if not lo <= i < hi]]
+            entered = [(i, self.gen.settle(i)) for i in range(lo, hi) if i not in known]
+            known.update(entered)
+            if len(left) + len(entered) > 64:  # a jump: sort afresh rather than move the list item by item
                 settles = sorted(moment for moment in known.values() if moment is not None)
+            else:
+                for _, moment in left:
+                    if moment is not None:
+                        del settles[bisect_left(settles, moment)]
+                for _, moment in entered:
+                    if moment is not None:
+                        insort(settles, moment)
             self._zone = (lo, hi, settles)
         return self._zone
 

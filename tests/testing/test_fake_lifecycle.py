@@ -204,6 +204,9 @@ def test_the_page_cache_is_keyed_by_the_state_not_the_data_version() -> None:
             assert body(cached, **params) == body(uncached, **params)
         seen.add(body(cached, statuses="READY"))
     assert len(seen) == 6, "the state moved"
+    for jump in (-86_400, 3 * 86_400, -30):  # the clock jumps back and forth (a pure function of the moment)
+        clock.now += jump
+        assert body(cached, statuses="READY,FAILED") == body(uncached, statuses="READY,FAILED")
 
 
 def test_records_inserted_as_new_follow_the_lifecycle(api: Make) -> None:
