@@ -325,7 +325,11 @@ class Dataset:
             return window
         cached = self._scans.get(sel)  # the matches among records in their final states
         if cached is None:
-            cached = array("q", (i for i in window if sel.matches(self._getter(i, None))))
+            if self._overrides:
+                cached = array("q", (i for i in window if sel.matches(self._getter(i, None))))
+            else:  # the common case, without the look-up per record
+                draws = self.gen.draws
+                cached = array("q", (i for i in window if sel.matches(draws(i).get)))
             self._scans[sel] = cached
             if len(self._scans) > _SCAN_CACHE_SIZE:
                 self._scans.popitem(last=False)

@@ -317,3 +317,16 @@ def test_lifecycle_options_are_checked() -> None:
 def test_the_readme_states_the_default_delays() -> None:
     assert Lifecycle() == Lifecycle(delay=(1, 14400), late_share=0.02, late_delay=(72000, 82800))
     assert Lifecycle().max_delay_us < 24 * 3600 * 10**6, "late records settle within a day"
+
+
+def test_update_of_a_generated_record_on_a_fixed_fake_is_what_filters_see(api: Make) -> None:
+    clock = Clock(REFERENCE)
+    client = api(seed=2, notification_log_count=60, wall_clock=clock)
+    failed = {r["id"] for r in client.records("notification_logs", {"statuses": "FAILED"})}
+    target = next(r for r in client.records("notification_logs") if r["status"] == "DELIVERED")
+    client.fake.update("notification_logs", target["id"], status="FAILED", failedReason="CLIENT_ERROR",
+                       dateDelivered=None)  # fmt: skip
+    now = {r["id"]: r for r in client.records("notification_logs", {"statuses": "FAILED"})}
+    assert set(now) == failed | {target["id"]}
+    assert now[target["id"]]["dateUpdated"] == "2025-07-01T00:00:00.000Z" and "dateDelivered" not in now[target["id"]]
+    assert target["id"] not in {r["id"] for r in client.records("notification_logs", {"statuses": "DELIVERED"})}
