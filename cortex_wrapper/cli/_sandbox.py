@@ -6,6 +6,12 @@ days before now (``*_COUNT`` of each kind, the ones whose timestamps have passed
 later record from the moment its timestamp passes, as a live tenant would: ``--since 30d`` finds records
 whatever today's date, and two ``--checkpoint`` runs a second apart export nothing twice. A small share of
 records carries an enum value no doc version lists, as real drift would (on purpose: a first run warns).
+
+Notification logs and runs follow ``LIFECYCLE``, as the API's do: each is created ``READY`` (a run ``CREATED``)
+and settles to its final state after a delay drawn from ``(SEED, g)`` (seconds to hours, a few near a day), its
+``dateUpdated`` (and ``dateDelivered``) then moving to that moment. Which state a record is in is a function of
+``(SEED, g)`` and ``wall_clock`` alone, so ``notifications --follow`` sees the same id change state while a rerun
+at one moment serves the same records. Audit entries never change.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..testing import RecordedRequest
+    from ..testing import Lifecycle, RecordedRequest
     from ..testing._synthetic import Generator
 
 SEED = 20_261_122
@@ -37,18 +43,27 @@ wall_clock: Callable[[], float] = time.time
 
 
 @functools.cache
+def lifecycle() -> Lifecycle:
+    """How the sandbox's notification logs and runs settle: ``Lifecycle``'s default delays (seconds to hours)."""
+    from ..testing import Lifecycle
+
+    return Lifecycle(supplied=True)  # the fake gets the records as final, each settling at its dateUpdated
+
+
+@functools.cache
 def _generators() -> dict[str, Generator]:
     """The sandbox's record generators, one per kind: record 0 of each is at ``EPOCH``."""
     from ..testing._synthetic import SPAN_MS, make_generator
 
     reference_us = (int(EPOCH.timestamp()) * 1000 + SPAN_MS) * 1000  # 90 days of records ending there
-    return {kind: make_generator(kind, SEED, count, reference_us, UNKNOWN_ENUM_RATE, run_count=NOTIFICATION_RUN_COUNT)
-            for kind, count in COUNTS.items()}
+    return {kind: make_generator(kind, SEED, count, reference_us, UNKNOWN_ENUM_RATE, run_count=NOTIFICATION_RUN_COUNT,
+                                 lifecycle=lifecycle())
+            for kind, count in COUNTS.items()}  # fmt: skip
 
 
 @functools.lru_cache(maxsize=2 * sum(COUNTS.values()))
 def _record(kind: str, g: int) -> dict[str, object]:
-    """Record ``g`` of ``kind`` (a pure function of ``(SEED, g)``): made once per process, as a second run needs it too."""
+    """Record ``g`` of ``kind`` in its final state (a pure function of ``(SEED, g)``): made once per process."""
     return _generators()[kind].record(g)
 
 
@@ -100,6 +115,7 @@ def sandbox() -> Iterator[tuple[str, str]]:
         seed=SEED,
         faults=Faults(seed=SEED),  # unknown enum values come with the records (UNKNOWN_ENUM_RATE), fixed per record
         wall_clock=clock,
+        lifecycle=lifecycle(),  # the inserted records are served created until their dateUpdated
     )
 
     def arrive(request: RecordedRequest) -> None:

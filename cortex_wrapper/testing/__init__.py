@@ -27,6 +27,7 @@ from ._fake import (
     generate_records,
 )
 from ._faults import Faults, Outcome
+from ._lifecycle import Lifecycle
 from ._ratelimit import RateLimit
 from ._vcr import cassette_config
 
@@ -36,6 +37,7 @@ __all__ = [
     "RECORD_KINDS",
     "FakeCortex",
     "Faults",
+    "Lifecycle",
     "Outcome",
     "RateLimit",
     "RecordedRequest",

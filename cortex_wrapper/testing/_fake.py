@@ -18,6 +18,7 @@ from . import _replies
 from ._cache import PageCache
 from ._faults import FaultInjector, Faults, Outcome
 from ._http import Incoming, Server
+from ._lifecycle import Lifecycle
 from ._operations import Route, page_body, routes, selection
 from ._params import BadRequest, ParamValue, parse_query
 from ._ratelimit import RateLimit, RequestCounter
@@ -79,16 +80,20 @@ class Stats:
 
 
 def generate_records(
-    kind: str, count: int, *, seed: int = 0, reference_time: datetime = DEFAULT_REFERENCE_TIME, run_count: int = 0
-) -> list[dict[str, object]]:
+    kind: str, count: int, *, seed: int = 0, reference_time: datetime = DEFAULT_REFERENCE_TIME, run_count: int = 0,
+    lifecycle: Lifecycle | None = None,
+) -> list[dict[str, object]]:  # fmt: skip
     """Generate ``count`` realistic records of ``kind``, oldest first, exactly as ``FakeCortex(seed=...)`` serves them.
 
     ``kind`` is ``audit_logs``, ``notification_logs`` or ``notification_runs``. Audit entries also carry
     the internal attributes the audit filters use (``actorType``, ``actorRequestType``, ``actorEmail``,
     ``actorApiKeyIdentifier``); ``FakeCortex`` accepts such dicts as records and never serves those keys.
     Notification logs reference runs ``1..run_count`` (about four logs per run when ``run_count`` is 0).
+    With a ``lifecycle``, notification records come in their final state, ``dateUpdated`` the moment they settle
+    (as ``FakeCortex(seed=..., lifecycle=...)`` serves them once settled; give them to a ``FakeCortex`` with
+    ``Lifecycle(supplied=True)`` to have them served created until then).
     """
-    generator = make_generator(kind, seed, count, to_micros(reference_time), run_count=run_count)
+    generator = make_generator(kind, seed, count, to_micros(reference_time), run_count=run_count, lifecycle=lifecycle)
     return [generator.record(i) for i in range(count)]
 
 
@@ -136,6 +141,15 @@ class FakeCortex:
     ``page_cache_bytes`` (keyed by the query and the data version, so inserts invalidate it; 0 disables
     it) so that repeated benchmark runs measure the client rather than the fake. ``errors`` collects the
     tracebacks of failures inside the fake itself (answered with 500). All methods are thread-safe.
+
+    ``lifecycle`` (default None: every record is fixed, served as generated or given) makes notification logs
+    and runs change after they are created, as the API's do: a generated record is served ``READY`` (a run
+    ``CREATED``) until a seeded delay after its ``dateCreated`` passes on ``wall_clock``, then in its final state
+    for good, ``dateUpdated`` (and ``dateDelivered``) at that moment. Its state is a pure function of ``seed``,
+    the record and ``wall_clock`` at the request, so every request at one moment sees the same data, and filters
+    (``statuses``, ``failedReasons``, ``deliveredOnly``) see the state at that moment. ``Lifecycle`` sets the delay
+    distribution and whether supplied records follow it too (``supplied=True``: created until their own
+    ``dateUpdated``). ``update`` scripts a record's next state by hand.
     """
 
     def __init__(
@@ -159,6 +173,7 @@ class FakeCortex:
         sleep: Callable[[float], None] = time.sleep,
         on_request: Callable[[RecordedRequest], None] | None = None,
         page_cache_bytes: int = 64 * 2**20,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
         self.seed = seed
         self._tokens = _normalise_tokens(tokens)
@@ -179,7 +194,9 @@ class FakeCortex:
         rate = self._faults.unknown_enum_rate
         self._data = {
             kind: Dataset(
-                make_generator(kind, seed, counts[kind], reference, rate, run_count=notification_run_count),
+                make_generator(
+                    kind, seed, counts[kind], reference, rate, run_count=notification_run_count, lifecycle=lifecycle
+                ),
                 supplied[kind],
                 fault_seed=seed ^ self._faults.seed,
             )
@@ -258,8 +275,24 @@ class FakeCortex:
 
         Like records a real server creates now, they are stamped no earlier than the next millisecond of
         ``wall_clock``: after any upper bound a client froze before the insert, whatever ``reference_time``.
+        With a ``lifecycle`` they follow it and are returned in their final state.
         """
         return self._dataset(kind).insert_newest(count, self._arrival())
+
+    def update(self, kind: str, ident: int, **fields: object) -> dict[str, object]:
+        """Script the next state of record ``ident`` of ``kind``; returns the record as it is served from now on.
+
+        The record's state at ``wall_clock``'s now gets ``fields`` (a None value removes the field), e.g.
+        ``fake.update("notification_logs", 7, status="FAILED", failedReason="CLIENT_ERROR")``; a notification
+        record's ``dateUpdated`` moves to now (at least a millisecond past its previous one) unless ``fields``
+        sets it. ``id`` and ``dateCreated``/``timestamp`` never change. The record keeps that state (it leaves
+        the lifecycle) until the next ``update``. Raises ``KeyError`` for an unknown id.
+        """
+        return self._dataset(kind).update(ident, fields, self._now())
+
+    def _now(self) -> int:
+        """``wall_clock``'s now in µs (rounded: a clock set to a record's date is at that date)."""
+        return round(self._wall_clock() * 1_000_000)
 
     def _arrival(self) -> int:
         """The timestamp (µs) of a record created now: the millisecond after ``wall_clock``'s current one."""
@@ -409,13 +442,14 @@ class FakeCortex:
         if faults.insert_newest_per_page:
             dataset.insert_newest(faults.insert_newest_per_page, self._arrival())
         key = (op.kind, tuple(sorted(params.items())), faults.extra_field_rate, faults.seed)
-        cached = self._pages.get((dataset.version, key)) if self._pages else None
+        now = self._now() if dataset.lifecycle is not None else None
+        cached = self._pages.get((dataset.state(now), key)) if self._pages else None
         if cached is not None:
             return cached
         page, size = params["page"], params["pageSize"]
         assert isinstance(page, int) and isinstance(size, int)
         descending = params.get("orderBy", "DESC") == "DESC"
-        total, rows, version = dataset.page(selection(op, params), page, size, descending)
+        total, rows, version = dataset.page(selection(op, params), page, size, descending, now)
         body = page_body(op, params, total, rows, faults.extra_field_rate, self.seed ^ faults.seed)
         reply = _replies.json_reply(200, body, records=len(rows))
         if self._pages:

@@ -2,6 +2,9 @@
 
 Statuses and reasons are consistent: a FAILED record has a ``failedReason`` and an
 ``errorMessage``, an IGNORED one an ``ignoredReason``; only completed runs delivered anything.
+With a lifecycle, ``status`` is the final status, ``_settle`` the moment (µs) the record reaches it (None for a
+record whose final status is the created one: it never settles), and ``dateUpdated`` (and a delivered log's
+``dateDelivered``) that moment; without one, the fields keep their fixed recipes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from cortex_api_client.operations import ENUM_SITES
 
+from ._lifecycle import final
 from ._pools import API_KEYS, INITIATIVES, SCORECARDS, SERVICES, TEAMS, Weighted, person
 from ._util import format_ts, splitmix
 
@@ -127,6 +131,29 @@ def _objects(d: Draws) -> list[dict[str, object]]:
     return [_entity(service)] if d.u(26) % 2 else []
 
 
+def _settle(d: Draws) -> int | None:
+    lifecycle = d.gen.lifecycle
+    if lifecycle is None or not final(d.gen.kind, d.get("status")):
+        return None
+    return d.ts + lifecycle.delay_us(d.frac(41), d.frac(42))
+
+
+def _updated(d: Draws, salt: int, spread: int) -> str:
+    if d.gen.lifecycle is None:
+        return format_ts(d.ts + (1 + d.u(salt) % spread) * 1_000_000)
+    settle = d.get("_settle")
+    return format_ts(settle if isinstance(settle, int) else d.ts)
+
+
+def _date_delivered(d: Draws) -> str | None:
+    if d.get("status") != "DELIVERED":
+        return None
+    if d.gen.lifecycle is None:
+        return format_ts(d.ts + (1 + d.u(19) % 30) * 1_000_000)
+    settle = d.get("_settle")
+    return format_ts(settle if isinstance(settle, int) else d.ts)
+
+
 def _delivered(d: Draws) -> int:
     status = d.text("status")
     if status == "COMPLETED":
@@ -151,9 +178,10 @@ RUN_FIELDS: Mapping[str, Callable[[Draws], object]] = {
     "errorMessage": lambda d: _ERRORS[d.text("failedReason")] if d.get("failedReason") else None,
     "summary": _summary,
     "dateCreated": lambda d: format_ts(d.ts),
-    "dateUpdated": lambda d: format_ts(d.ts + (1 + d.u(10) % 90) * 1_000_000),
+    "dateUpdated": lambda d: _updated(d, 10, 90),
     "notificationObjects": _objects,
     "_team": _team,
+    "_settle": _settle,
 }
 
 
@@ -218,9 +246,8 @@ LOG_FIELDS: Mapping[str, Callable[[Draws], object]] = {
     "ignoredReason": _ignored,
     "errorMessage": lambda d: _ERRORS[d.text("failedReason")] if d.get("failedReason") else None,
     "dateCreated": lambda d: format_ts(d.ts),
-    "dateUpdated": lambda d: format_ts(d.ts + (1 + d.u(18) % 60) * 1_000_000),
-    "dateDelivered": lambda d: (
-        format_ts(d.ts + (1 + d.u(19) % 30) * 1_000_000) if d.get("status") == "DELIVERED" else None
-    ),
+    "dateUpdated": lambda d: _updated(d, 18, 60),
+    "dateDelivered": _date_delivered,
     "_team": _team,
+    "_settle": _settle,
 }

@@ -4,6 +4,10 @@ Nothing is materialised up front: a page of a million-record dataset costs O(pag
 are strictly increasing in ``i`` (index 0 is the oldest), spread over the 90 days before the
 reference time; indexes past ``count`` continue the same rhythm after it (used for inserted records).
 Each field is drawn from its own hash stream, so a filter computes only the fields it looks at.
+
+With a ``Lifecycle``, a notification record is generated in its final state with the moment it settles (the
+internal field ``_settle``, µs, None when it never does; its final ``dateUpdated``); ``record(i, now=...)``
+serves it in its created state before that moment (``_lifecycle.pending_view``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from . import _fields_audit, _fields_notifications
+from ._lifecycle import CREATED_STATUS, Lifecycle, pending_get, pending_view
 from ._util import GOLDEN, MASK64, splitmix
 
 _SALT = 0xD1B54A32D192ED03
@@ -72,9 +77,13 @@ class Generator:
     date_field: ClassVar[str]
     fields: ClassVar[Mapping[str, Field]]
 
-    def __init__(self, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0) -> None:
+    def __init__(
+        self, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0,
+        lifecycle: Lifecycle | None = None,
+    ) -> None:  # fmt: skip
         self.seed = seed
         self.count = count
+        self.lifecycle = lifecycle if self.kind in CREATED_STATUS else None
         self.key = splitmix(splitmix(seed) ^ sum(map(ord, self.kind)))
         self.unknown_enum_rate = unknown_enum_rate
         self._start_ms = reference_us // 1000 - SPAN_MS
@@ -91,15 +100,42 @@ class Generator:
         """Lazy view of record ``i``; ``ts``/``ident`` override its timestamp and id."""
         return Draws(self, i, self.ts(i) if ts is None else ts, i + 1 if ident is None else ident)
 
-    def record(self, i: int, ts: int | None = None, ident: int | None = None) -> dict[str, object]:
-        """Record ``i`` as a dict: wire fields plus internal filter attributes, absent fields omitted."""
-        get = self.draws(i, ts, ident).get
+    def record(self, i: int, ts: int | None = None, ident: int | None = None, now: int | None = None) -> dict[str, object]:
+        """Record ``i`` as a dict: wire fields plus internal filter attributes, absent fields omitted.
+
+        With a lifecycle and ``now`` (µs), the record as it is at ``now``; without ``now``, its final state.
+        """
+        draws = self.draws(i, ts, ident)
+        get = draws.get
         out: dict[str, object] = {}
         for name in self._public:
             value = get(name)
             if value is not None:
                 out[name] = value
+        if now is not None and self.pending(draws, now):
+            return pending_view(self.kind, out)
         return out
+
+    def pending(self, draws: Draws, now: int) -> bool:
+        """True when the record ``draws`` has not settled at ``now`` (µs); always False without a lifecycle."""
+        if self.lifecycle is None:
+            return False
+        settle = draws.get("_settle")
+        return not isinstance(settle, int) or now < settle
+
+    def getter(self, i: int, now: int | None) -> Callable[[str], object]:
+        """The attribute getter of record ``i`` as it is at ``now`` (its final state when ``now`` is None)."""
+        draws = self.draws(i)
+        if now is not None and self.pending(draws, now):
+            return pending_get(self.kind, draws.get)
+        return draws.get
+
+    def settle(self, i: int) -> int | None:
+        """When record ``i`` settles (µs), or None when it never does (or there is no lifecycle)."""
+        if self.lifecycle is None:
+            return None
+        value = self.draws(i).get("_settle")
+        return value if isinstance(value, int) else None
 
 
 class AuditLogs(Generator):
@@ -126,11 +162,12 @@ class NotificationLogs(Generator):
     fields = _fields_notifications.LOG_FIELDS
 
     def __init__(
-        self, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0, run_count: int = 0
-    ) -> None:
-        super().__init__(seed, count, reference_us, unknown_enum_rate)
+        self, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0, run_count: int = 0,
+        lifecycle: Lifecycle | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(seed, count, reference_us, unknown_enum_rate, lifecycle)
         self.run_count = run_count
-        self.runs = NotificationRuns(seed, run_count, reference_us, unknown_enum_rate)
+        self.runs = NotificationRuns(seed, run_count, reference_us, unknown_enum_rate, lifecycle)
 
     def run_index(self, i: int) -> int:
         """Index of the run that log ``i`` belongs to."""
@@ -140,13 +177,17 @@ class NotificationLogs(Generator):
 
 
 def make_generator(
-    kind: str, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0, run_count: int = 0
-) -> Generator:
-    """The generator for ``kind`` (``audit_logs``, ``notification_logs`` or ``notification_runs``)."""
+    kind: str, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0, run_count: int = 0,
+    lifecycle: Lifecycle | None = None,
+) -> Generator:  # fmt: skip
+    """The generator for ``kind`` (``audit_logs``, ``notification_logs`` or ``notification_runs``).
+
+    ``lifecycle`` applies to the notification kinds only (audit entries never change).
+    """
     if kind == "audit_logs":
         return AuditLogs(seed, count, reference_us, unknown_enum_rate)
     if kind == "notification_logs":
-        return NotificationLogs(seed, count, reference_us, unknown_enum_rate, run_count)
+        return NotificationLogs(seed, count, reference_us, unknown_enum_rate, run_count, lifecycle)
     if kind == "notification_runs":
-        return NotificationRuns(seed, count, reference_us, unknown_enum_rate)
+        return NotificationRuns(seed, count, reference_us, unknown_enum_rate, lifecycle)
     raise ValueError(f"unknown record kind {kind!r}; expected audit_logs, notification_logs or notification_runs")

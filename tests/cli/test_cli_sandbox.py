@@ -153,3 +153,62 @@ def test_records_arrive_while_the_sandbox_runs(clock: Clock) -> None:
         assert 0 < len(arrived) < len(later) and later_total == total + len(arrived)
         assert all(T0 < seconds(log["dateCreated"]) <= clock.now for log in arrived)
         assert later[len(arrived) :] == first[: len(later) - len(arrived)], "the older records are as they were"
+
+
+# -- the lifecycle: a notification is created non-final and settles later ----------------------------------------
+
+
+def settling(kind: str, status: str, before: float) -> dict[str, Any]:
+    """The newest record of ``kind`` created before ``before`` whose final status is ``status`` (settling later)."""
+    generator = _sandbox._generators()[kind]
+    g = _sandbox._Tenant(lambda: before)._arrived(generator) - 1
+    while True:
+        record = _sandbox._record(kind, g)
+        if record["status"] == status and seconds(record["dateUpdated"]) - seconds(record["dateCreated"]) >= 1:
+            return record
+        g -= 1
+
+
+@pytest.mark.slow
+def test_a_notification_changes_state_between_two_moments(cli: Any, clock: Clock) -> None:
+    final = settling("notification_logs", "FAILED", T0)
+    since = dt.datetime.fromtimestamp(seconds(final["dateCreated"]) - 6 * 3600, dt.UTC).isoformat()
+    argv = ("--sandbox", "--quiet", "notifications", "--since", since, "--format", "jsonl")
+    clock.now = seconds(final["dateCreated"]) + 0.001
+    first = {log["id"]: log for log in map(json.loads, cli(*argv).out.splitlines())}
+    created = first[final["id"]]
+    assert created["status"] == "READY" and created["dateUpdated"] == created["dateCreated"] == final["dateCreated"]
+    assert "failedReason" not in created
+
+    def ids(*options: str) -> set[int]:
+        return {json.loads(line)["id"] for line in cli(*argv, *options).out.splitlines()}
+
+    assert final["id"] in ids("--status", "READY") and final["id"] not in ids("--status", "FAILED")
+    clock.now = seconds(final["dateUpdated"])
+    second = {log["id"]: log for log in map(json.loads, cli(*argv).out.splitlines())}
+    settled = second[final["id"]]
+    assert settled["status"] == "FAILED" and settled["failedReason"] == final["failedReason"]
+    assert seconds(settled["dateUpdated"]) > seconds(created["dateUpdated"])
+    assert {k: v for k, v in first.items() if v["status"] != "READY"}.items() <= second.items(), "settled stay"
+    assert final["id"] not in ids("--status", "READY") and final["id"] in ids("--status", "FAILED")
+
+
+@pytest.mark.slow
+def test_a_run_changes_state_while_the_sandbox_runs(clock: Clock) -> None:
+    final = settling("notification_runs", "COMPLETED", T0)
+    clock.now = seconds(final["dateCreated"]) + 0.001
+    with _sandbox.sandbox() as (url, token), httpx.Client(base_url=url) as client:
+
+        def run(**params: str) -> dict[str, Any] | None:
+            query: dict[str, str | int] = {"page": 0, "pageSize": 50, "deliveredOnly": "false", "includeObjects": "true", **params}
+            response = client.get(PATHS["runs"], params=query, headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.text
+            return next((r for r in response.json()["runs"] if r["id"] == final["id"]), None)
+
+        created = run()
+        assert created is not None and (created["status"], created["deliveredCount"]) == ("CREATED", 0)
+        assert run(statuses="COMPLETED") is None
+        clock.now = seconds(final["dateUpdated"]) - 0.001
+        assert run() == created
+        clock.now = seconds(final["dateUpdated"])
+        assert run(statuses="COMPLETED") == run() == {k: v for k, v in final.items() if not k.startswith("_")}

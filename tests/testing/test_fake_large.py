@@ -104,3 +104,31 @@ def test_inserts_merge_into_the_synthetic_sequence(api: Any) -> None:
     first = client.page("audit_logs", {"page": 0, "pageSize": 3})["logs"]
     assert [e["timestamp"] for e in first] == [r["timestamp"] for r in reversed(newest)]
     assert client.fake.total("audit_logs") == 100_004
+
+
+@pytest.mark.slow
+def test_a_million_notifications_with_a_lifecycle_stay_consistent_as_the_clock_moves() -> None:
+    """The incrementally kept zone and filter scans of a fake that served earlier moments equal a fresh fake's."""
+    from cortex_wrapper.testing import Lifecycle
+
+    moment = [(REFERENCE - timedelta(hours=5)).timestamp()]
+    options: dict[str, Any] = {"seed": 1, "notification_log_count": MILLION, "lifecycle": Lifecycle()}
+    warm = FakeCortex(**options, wall_clock=lambda: moment[0])
+    window = {"fromDate": (REFERENCE - timedelta(days=2)).isoformat(), "page": "0", "pageSize": "1000"}
+
+    def served(fake: FakeCortex, **params: str) -> dict[str, Any]:
+        with httpx.Client(transport=fake.transport(), base_url="https://cortex.fake") as http:
+            response = http.get("/api/v1/notifications/logs", params={**window, **params},
+                                headers={"Authorization": f"Bearer {fake.token}"})  # fmt: skip
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    totals = []
+    for step in range(4):
+        moment[0] += 600 * (step + 1)
+        warm_bodies = [served(warm, statuses="READY"), served(warm, statuses="FAILED"), served(warm)]
+        fresh = FakeCortex(**options, wall_clock=lambda: moment[0], page_cache_bytes=0)
+        assert warm_bodies == [served(fresh, statuses="READY"), served(fresh, statuses="FAILED"), served(fresh)]
+        totals.append(warm_bodies[0]["total"])
+    assert len(set(totals)) > 1, f"records settled between the moments: {totals}"
