@@ -1,4 +1,4 @@
-"""The README's code examples run."""
+"""The README's (and the docs pages') code examples run; the README stays short."""
 
 from __future__ import annotations
 
@@ -13,10 +13,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
+DOCS = "\n".join(path.read_text() for path in sorted((ROOT / "docs").glob("*.md")))
+"""The documentation site's pages, where the README's longer examples live."""
 
 
 def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+    """Every python block of the README and the docs pages."""
+    return re.findall(r"```python\n(.*?)```", README + DOCS, re.DOTALL)
+
+
+def test_the_readme_is_short_and_links_the_docs() -> None:
+    assert len(README.splitlines()) <= 200, "the README is what a newcomer reads first: the rest goes to docs/"
+    links = re.findall(r"\]\((docs/[^)#]+)", README)
+    assert {"docs/library.md", "docs/cli.md", "docs/siem.md", "docs/testing.md", "docs/contributing.md"} <= set(links)
+    for link in links:
+        assert (ROOT / link).exists(), link
 
 
 def test_fakecortex_example_runs_as_a_test() -> None:
