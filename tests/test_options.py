@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -20,7 +19,7 @@ def _close(harness: Harness, client: Any) -> None:
     if harness.mode == "sync":
         client.close()
     else:
-        asyncio.run(client.close())
+        harness.run(client.close)
 
 
 @pytest.mark.parametrize(("name", "value"), READ_ONLY.items())

@@ -235,9 +235,7 @@ def test_using_a_closed_client_raises_client_closed_error(harness: Harness) -> N
     if harness.mode == "sync":
         client.close()
     else:
-        import asyncio
-
-        asyncio.run(client.close())
+        harness.run(client.close)
     with pytest.raises(ClientClosedError) as info:
         harness.items(client, "audit_logs")
     assert isinstance(info.value, CortexError) and "closed" in str(info.value)
