@@ -81,7 +81,7 @@ def test_testing_and_cli_public_names_are_documented() -> None:
 
     assert sorted(testing.__all__) == sorted([
         "DEFAULT_REFERENCE_TIME", "DEFAULT_TOKEN", "RECORD_KINDS", "FakeCortex", "Faults", "Outcome", "RateLimit",
-        "RecordedRequest", "Stats", "cassette_config", "generate_records",
+        "RecordedRequest", "Stats", "VirtualClock", "cassette_config", "generate_records",
     ])
     for name in testing.__all__:
         obj = getattr(testing, name)
