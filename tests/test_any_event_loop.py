@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 
-from cortex_wrapper import AsyncCortexClient, CortexClient
+from cortex_wrapper import AsyncCortexClient, CortexClient, PermissionDeniedError
 from cortex_wrapper.testing import FakeCortex, Outcome
 
+from .support.api import BASE, TOKEN, ScriptedFake, audit_record, error_response
 from .support.crawl import COUNT_OPTION
 
 pytestmark = pytest.mark.anyio
@@ -123,3 +125,24 @@ async def test_breaking_out_of_a_crawl_leaves_no_task_and_sends_nothing_more(any
         assert len(fake.requests) == sent == 4  # page 0 and the window of pages 1-3; no further window
     assert numbers == [0, 1, 2]
     assert {task.id for task in anyio.get_running_tasks()} == before
+
+
+async def test_a_page_that_fails_is_raised_as_itself_after_the_pages_before_it(anyio_backend: str) -> None:
+    records = ScriptedFake("audit_logs", [audit_record(i) for i in range(100)])
+    asked: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(int(request.url.params["page"]))
+        if asked[-1] == 2:
+            return error_response(403, "FORBIDDEN", "no")
+        return records(request)
+
+    got: list[int] = []
+    async with AsyncCortexClient(token=TOKEN, base_url=BASE, transport=httpx.MockTransport(handler), page_size=10,
+                                 concurrency=3, requests_per_minute=None) as client:  # fmt: skip
+        with pytest.raises(PermissionDeniedError):  # itself, not an ExceptionGroup of the window's task group
+            async for page in client.audit_logs().pages():
+                got.append(page.page)
+    assert got == [0, 1]  # page 1, fetched with page 2, is yielded before page 2's error
+    assert {0, 1, 2} <= set(asked) <= {0, 1, 2, 3} and len(asked) == len(set(asked))  # the window, nothing after
+    # (page 3 is cancelled if page 2 failed before it was sent: the order the loop runs the window's tasks in)
