@@ -26,7 +26,7 @@ pytestmark = pytest.mark.cortex_fake(seed=5, audit_log_count=120)  # the module'
 def test_a_started_fake_and_a_client_bound_to_it(cortex_fake: FakeCortex, cortex_client: CortexClient) -> None:
     assert cortex_fake.url.startswith("http://127.0.0.1:") and cortex_fake.seed == 5
     assert len(list(cortex_client.audit_logs())) == 120
-    assert [request.params("page") for request in cortex_fake.requests] == [["0"], ["1"], ["2"]]
+    assert sorted(request.params("page")[0] for request in cortex_fake.requests) == ["0", "1", "2"]  # 1, 2 at once
 
 
 @pytest.mark.cortex_fake(script=[429, "drop"])
