@@ -177,13 +177,12 @@ def test_breaking_early_stops_fetching(harness: Harness) -> None:
         for _ in client.audit_logs():
             break
     else:
-        import asyncio
 
         async def first() -> None:
             async for _ in client.audit_logs():
                 break
 
-        asyncio.run(first())
+        harness.run(first)
     assert len(api.requests) <= 4
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
@@ -19,11 +20,14 @@ def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README, re.DOTALL)
 
 
-def test_fakecortex_example_runs_as_a_test() -> None:
+@pytest.mark.slow  # a pytest run inside this one
+def test_fakecortex_example_runs_as_a_test(pytester: pytest.Pytester) -> None:
     [block] = [b for b in python_blocks() if "def test_failing_channels" in b]
-    namespace: dict[str, Any] = {}
-    exec(compile(block, "README.md", "exec"), namespace)
-    namespace["test_failing_channels"]()
+    test = block[block.index("@pytest.mark.cortex_fake"):]
+    assert len(test.strip().splitlines()) == 4  # the test itself: a marker, a signature, two assertions
+    pytester.makepyfile(test_failed_notifications=block)
+    result = pytester.runpytest_inprocess("--strict-markers", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
 
 
 def test_readme_starts_with_the_two_commands() -> None:
@@ -31,8 +35,9 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "pip install -e '.[dev,cli]'" in commands[0] and "cortex-logs --sandbox" in commands[0]
     assert "npm ci --prefix tests/schemas" in commands[0]  # the ECS schema package of tests/cli/test_cli_siem.py
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "npm ci --prefix tests/schemas" in ci and ci.rstrip().endswith(commands[1])
-    assert commands[1].startswith(".venv/bin/pytest")
+    assert "npm ci --prefix tests/schemas" in ci
+    assert commands[1] == ".venv/bin/pytest -n auto"  # .ci/run runs it in .venv, and in .venv-3.X for each other version
+    assert '"$venv/bin/pytest" -n auto' in ci and "venv=.venv\n" in ci and "venv=.venv-$version\n" in ci
 
 
 def test_pinning_snippet_runs_as_written(caplog: Any) -> None:
