@@ -477,7 +477,11 @@ class CortexClient(SyncOperations, _BaseClient):
 
 
 class AsyncCortexClient(AsyncOperations, _BaseClient):
-    """The asyncio client, mirroring ``CortexClient``: ``async with``, ``async for``, ``await aclose()``."""
+    """The async client, mirroring ``CortexClient``: ``async with``, ``async for``, ``await aclose()``.
+
+    Runs under asyncio or trio (through anyio, as httpx does). Cancelling the task or scope that iterates a
+    pager stops the crawl: no further request starts and every wait ends.
+    """
 
     _transport_method = "handle_async_request"
 
@@ -510,9 +514,9 @@ class AsyncCortexClient(AsyncOperations, _BaseClient):
         )
         check_callable("sleep", sleep, allow_none=True)
         if sleep is None:
-            import asyncio  # here, not at module level: a sync-only user never pays for importing it
+            import anyio  # here, not at module level: a sync-only user never pays for importing it
 
-            sleep = asyncio.sleep
+            sleep = anyio.sleep  # asyncio's or trio's, whichever loop runs the crawl
         self._sleep = sleep
         self._http: httpx.AsyncClient = self._http_client(http_client, httpx.AsyncClient, transport, verify, proxy)
 

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import islice, repeat
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
@@ -347,7 +347,13 @@ class SyncPager(Generic[T]):
 
 
 class AsyncPager(Generic[T]):
-    """The async mirror of ``SyncPager``: ``async for`` records, or ``async for`` over ``pages()``."""
+    """The async mirror of ``SyncPager``: ``async for`` records, or ``async for`` over ``pages()``.
+
+    Runs on any event loop anyio supports (asyncio, trio). Pages are fetched a window of up to
+    ``concurrency`` at a time, in a task group that ends before any page of the window is yielded: no
+    task runs while the consumer holds a page, so stopping (``break``, ``aclose()``, an exception, a
+    cancelled scope) leaves no task behind and starts no further request.
+    """
 
     def __init__(self, make_crawl: Callable[[bool], Crawl[Any]], fetch: AsyncFetch[Any], label: str = "") -> None:
         self._make_crawl = make_crawl
@@ -384,10 +390,33 @@ class AsyncPager(Generic[T]):
             return crawl.judge_probe(number, page, verdict, answer)
         return verdict
 
-    async def _crawl(self, crawl: Crawl[R]) -> AsyncGenerator[Page[R], None]:
-        import asyncio  # here, not at module level: a sync-only user never pays for importing it
+    async def _fetch_window(self, crawl: Crawl[R], numbers: list[int]) -> list[Page[R] | Exception]:
+        """Fetch ``numbers`` concurrently; each page, or the exception its fetch raised, in order.
 
-        pending: deque[tuple[int, asyncio.Task[Page[R]]]] = deque()
+        Returns only once every fetch has ended. A failed page cancels the fetches of the pages after it
+        (they would never be yielded); the pages before it are still awaited, to be yielded first.
+        """
+        import anyio  # here, not at module level: a sync-only user never pays for importing it
+
+        outcomes: list[Page[R] | Exception | None] = [None] * len(numbers)
+        scopes = [anyio.CancelScope() for _ in numbers]
+
+        async def fetch(index: int) -> None:
+            with scopes[index]:
+                try:
+                    outcomes[index] = await self._fetch(crawl, numbers[index])
+                except Exception as exc:  # raised to the consumer in page order, not as an ExceptionGroup
+                    outcomes[index] = exc
+                    for later in scopes[index + 1:]:
+                        later.cancel()
+
+        async with anyio.create_task_group() as group:
+            for index in range(len(numbers)):
+                group.start_soon(fetch, index)
+        # a page cancelled by an earlier failure has no outcome; the loop below stops at that failure first
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    async def _crawl(self, crawl: Crawl[R]) -> AsyncGenerator[Page[R], None]:
         try:
             first = await self._judged(crawl, 0, await self._fetch(crawl, 0))
             crawl.issue_warnings()
@@ -396,19 +425,17 @@ class AsyncPager(Generic[T]):
             yield first
             numbers = crawl.next_page_numbers()
             while not crawl.done:
-                while len(pending) < crawl.window() and (number := next(numbers, None)) is not None:
-                    pending.append((number, asyncio.ensure_future(self._fetch(crawl, number))))
-                if not pending:
+                window = list(islice(numbers, crawl.window()))
+                if not window:
                     return
-                number, task = pending.popleft()
-                page = await self._judged(crawl, number, await task)
-                crawl.issue_warnings()
-                if page is None:
-                    return
-                yield page
+                # the window's task group has ended here: nothing runs while a page is yielded
+                for number, outcome in zip(window, await self._fetch_window(crawl, window), strict=False):
+                    if isinstance(outcome, Exception):
+                        raise outcome
+                    page = await self._judged(crawl, number, outcome)
+                    crawl.issue_warnings()
+                    if page is None:
+                        return
+                    yield page
         finally:
             crawl.cancelled.set()
-            for _, task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*(task for _, task in pending), return_exceptions=True)

@@ -5,7 +5,9 @@ Usage::
     python scripts/regenerate.py            # rewrite spec/reconciled/ and generated/
     python scripts/regenerate.py --check    # exit 1 if the committed output is stale
 
-Steps: merge every version of ``spec/`` (``reconcile.py``), apply the declared
+Steps: bring every version folder of ``spec/`` in line with the served operations (``[tool.cortex-wrapper]
+operations`` in pyproject.toml: an operation added there is extracted from the originals each folder keeps,
+``vendor_spec.refresh``), merge every version of ``spec/`` (``reconcile.py``), apply the declared
 corrections (``spec_corrections.py``), write the reconciled spec and the drift
 report to ``spec/reconciled/``, then run openapi-python-client (the exact
 version pinned in pyproject.toml, with the templates of
@@ -44,6 +46,7 @@ import operation_table
 import reconcile
 import semver
 import spec_corrections
+import vendor_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "cortex_api_client"
@@ -358,6 +361,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spec-dir", type=Path, default=ROOT / "spec", help="the vendored versions (default: spec/)")
     args = parser.parse_args(argv)
     try:
+        pending = vendor_spec.refresh(args.spec_dir, write=not args.check)  # the served operations' files first
+        if args.check and pending:
+            print("regenerate --check: spec/ does not hold what [tool.cortex-wrapper] operations serves; run "
+                  "scripts/regenerate.py", file=sys.stderr)
+            print("\n".join(pending), file=sys.stderr)
+            return 1
+        for change in pending:
+            print(change)
         if args.check:
             with tempfile.TemporaryDirectory(prefix="cortex-check-") as tmp:
                 regenerate(Path(tmp), args.spec_dir)
@@ -372,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         built = build_spec(args.spec_dir)  # everything that can fail on a document, before anything is written
         before = previous_change(built, args.out, args.spec_dir)
         generate(built, args.out)
-    except (reconcile.SpecError, OSError) as exc:
+    except (reconcile.SpecError, vendor_spec.VendorError, OSError) as exc:
         print(f"regenerate: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # a document the rules do not cover

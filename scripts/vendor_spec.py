@@ -74,6 +74,7 @@ import os
 import re
 import sys
 import tempfile
+import tomllib
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,11 +92,32 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
-SERVED = {  # operationId -> (method, path): an operation is known by its method and path, whatever its id
-    "getAuditLogs": ("get", "/api/v1/audit-logs"),
-    "listNotificationLogs": ("get", "/api/v1/notifications/logs"),
-    "listNotificationRuns": ("get", "/api/v1/notifications/logs/run"),
-}
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def served_operations(pyproject: Path = PYPROJECT) -> dict[str, tuple[str, str]]:
+    """The operations the package serves, ``[tool.cortex-wrapper] operations``: operationId -> (method, path).
+
+    Each entry is ``"operationId METHOD /path"``; ``SystemExit`` with a one-line reason when one is not.
+    """
+    try:
+        entries = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["cortex-wrapper"]["operations"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise SystemExit(f"{pyproject}: no [tool.cortex-wrapper] operations list ({exc})") from None
+    served: dict[str, tuple[str, str]] = {}
+    for entry in entries:
+        parts = entry.split() if isinstance(entry, str) else []
+        if len(parts) != 3 or parts[1].lower() not in HTTP_METHODS or not parts[2].startswith("/"):
+            raise SystemExit(f"{pyproject}: [tool.cortex-wrapper] operations: {entry!r} is not 'operationId METHOD /path'")
+        if parts[0] in served:
+            raise SystemExit(f"{pyproject}: [tool.cortex-wrapper] operations names {parts[0]} twice")
+        served[parts[0]] = (parts[1].lower(), parts[2])
+    return served
+
+
+SERVED = served_operations()
+"""operationId -> (method, path): an operation is known by its method and path, whatever its id."""
 SERVED_OPERATIONS = tuple(SERVED)
 KEEP_COMPRESSED_OVER = 256 * 1024  # bytes of the original: larger sources are kept gzip-compressed
 GZIP_MAGIC = b"\x1f\x8b"
@@ -103,7 +125,6 @@ VERSION_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2})(?:\.([2-9]|[1-9]\d+))?)?$"
 FOLDER_RE = reconcile.VERSION_RE
 OPENING_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*?)[ \t]*$")
 MENTIONS_OPENAPI = re.compile(r"""["']?openapi["']?[ \t]*:""")
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 DOCUMENT_KEYS = ("openapi", "info", "servers", "security")  # kept whole in each extracted operation
 # The kinds --verify re-runs. "markdown export" is how this script named a docs page before it read full
 # documents (spec/2025-05/SOURCES.json); every other kind (a rendered page, a hand transcription) is skipped.
@@ -766,6 +787,66 @@ def verify(spec_dir: Path) -> tuple[list[str], list[str]]:
         differences += found
         notes += said
     return differences, notes
+
+
+def refresh_version(folder: Path, write: bool = True) -> list[str]:
+    """Make one version folder what its kept sources yield for the operations served now; what changed.
+
+    After an operation joins ``[tool.cortex-wrapper] operations``, each kept source that holds it yields it too:
+    its file is written and ``SOURCES.json`` records it. An operation no longer served is removed the same way.
+    The sources are never touched. ``write=False`` only says what would change.
+    """
+    manifest_path = folder / "SOURCES.json"
+    if not manifest_path.exists():
+        return []
+    manifest = _read_manifest(manifest_path)
+    changes: list[str] = []
+    files: dict[Path, bytes | None] = {}
+    claimed: dict[str, str] = {}
+    for key, entry in sorted(manifest.items()):
+        if isinstance(entry, dict) and str(entry.get("kind", "")).startswith(EXTRACTABLE_KINDS):
+            claimed.update(dict.fromkeys(entry.get("operations", []), key))
+    for key, entry in sorted(manifest.items()):
+        if not isinstance(entry, dict) or not str(entry.get("kind", "")).startswith(EXTRACTABLE_KINDS):
+            continue
+        try:
+            extraction = extract((folder / key).read_bytes())
+        except VendorError as exc:
+            if "holds none of the served operations" not in str(exc):
+                raise VendorError(f"{folder / key}: {exc}") from None
+            extraction = None
+        yielded = extraction.operations if extraction is not None else {}
+        superseded = set(entry.get("superseded", {}))
+        operations = [str(op) for op in entry.get("operations", [])]
+        for op_id in sorted(set(yielded) - set(operations) - superseded):
+            if claimed.setdefault(op_id, key) != key:
+                continue  # another kept source of this version gives it already
+            files[folder / f"{op_id}.json"] = yielded[op_id].encode("utf-8")
+            operations.append(op_id)
+            changes.append(f"{folder.name}: {op_id} extracted from {key}")
+        for op_id in [op for op in operations if op not in yielded]:
+            operations.remove(op_id)
+            files[folder / f"{op_id}.json"] = None
+            changes.append(f"{folder.name}: {op_id} removed (no longer served)")
+        entry["operations"] = sorted(operations)
+        if "lacks" in entry:
+            entry["lacks"] = list(extraction.lacks) if extraction is not None else list(SERVED_OPERATIONS)
+    if not changes or not write:
+        return changes
+    for path, data in files.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            _write(path, data)
+    _write(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    return changes
+
+
+def refresh(spec_dir: Path, write: bool = True) -> list[str]:
+    """``refresh_version`` for every version folder of ``spec_dir``: every change, in version order."""
+    folders = sorted((p for p in spec_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)),
+                     key=lambda p: reconcile.version_key(p.name)) if spec_dir.is_dir() else []
+    return [change for folder in folders for change in refresh_version(folder, write)]
 
 
 def one_line(message: str) -> str:

@@ -1,4 +1,5 @@
-"""Fixtures for every test: the sync/async harness, fresh enum warnings, and no token in any log record."""
+"""Fixtures for every test: the sync/async harness (async under asyncio and trio), the anyio backends, fresh enum
+warnings, and no token in any log record."""
 
 from __future__ import annotations
 
@@ -13,9 +14,16 @@ from .support.api import TOKEN, Harness
 from .support.guard import pytest_runtest_call  # noqa: F401  (a hook: the quick loop's time limits)
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async-asyncio", "async-trio"])
 def harness(request: pytest.FixtureRequest) -> Harness:
+    """The sync client, and the async client under asyncio and under trio."""
     return Harness(request.param)
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """Every ``@pytest.mark.anyio`` test runs under asyncio and under trio (anyio's pytest plugin)."""
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -262,6 +262,11 @@ def test_scrubbing_a_response_that_echoes_the_token(tmp_path: Path) -> None:
 SECRET_LIKE = re.compile(r"(?i)bearer\s+(?!<REDACTED>)[A-Za-z0-9._~+/-]{8,}")
 
 
+def _in_a_venv(path: Path) -> bool:
+    """Under ``.venv`` or a per-version ``.venv-3.12`` (third-party files, not the repo's)."""
+    return any(part == ".venv" or part.startswith(".venv-") for part in path.parts)
+
+
 @pytest.mark.slow
 def test_no_cassette_and_no_file_in_the_repo_holds_a_token() -> None:
     from cortex_wrapper.testing import DEFAULT_TOKEN
@@ -275,6 +280,6 @@ def test_no_cassette_and_no_file_in_the_repo_holds_a_token() -> None:
         assert not SECRET_LIKE.search(text), path
         assert "127.0.0.1" not in text, path  # the recording port is not baked in
     for path in ROOT.rglob("*"):
-        if path.is_file() and ".git" not in path.parts and ".venv" not in path.parts and path.suffix in (
+        if path.is_file() and ".git" not in path.parts and not _in_a_venv(path) and path.suffix in (
                 ".yaml", ".json", ".md", ".txt", ".jsonl", ".csv"):
             assert not SECRET_LIKE.search(path.read_text(errors="replace")), path

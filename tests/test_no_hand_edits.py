@@ -93,7 +93,7 @@ def newer_page() -> str:
 def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("repo") / "cortex-wrapper"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "dist", "build"))
+        ".git", ".venv", ".venv-*", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "dist", "build"))
     page = root.parent / "notification-logs.md"
     page.write_text(newer_page(), encoding="utf-8")
     run([sys.executable, "scripts/vendor_spec.py", str(page), "--version", "2099-01", "--url", "https://example.invalid"],

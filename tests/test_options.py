@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from unittest import mock
 
@@ -21,7 +20,7 @@ def _close(harness: Harness, client: Any) -> None:
     if harness.mode == "sync":
         client.close()
     else:
-        asyncio.run(client.close())
+        harness.run(client.close)
 
 
 @pytest.mark.parametrize(("name", "value"), READ_ONLY.items())
@@ -252,7 +251,7 @@ def _close_users(harness: Harness, mine: Any) -> None:
     if harness.mode == "sync":
         mine.close()
     else:
-        asyncio.run(mine.aclose())
+        harness.run(mine.aclose)
 
 
 def test_an_http_client_closed_before_construction_is_named(harness: Harness) -> None:

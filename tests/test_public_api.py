@@ -80,8 +80,8 @@ def test_testing_and_cli_public_names_are_documented() -> None:
     import cortex_wrapper.testing as testing
 
     assert sorted(testing.__all__) == sorted([
-        "DEFAULT_REFERENCE_TIME", "DEFAULT_TOKEN", "RECORD_KINDS", "FakeCortex", "Faults", "Lifecycle", "Outcome", "RateLimit",
-        "RecordedRequest", "Stats", "cassette_config", "generate_records",
+        "DEFAULT_REFERENCE_TIME", "DEFAULT_TOKEN", "RECORD_KINDS", "FakeCortex", "Faults", "Lifecycle", "Outcome",
+        "RateLimit", "RecordedRequest", "Stats", "VirtualClock", "cassette_config", "generate_records",
     ])
     for name in testing.__all__:
         obj = getattr(testing, name)

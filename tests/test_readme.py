@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 DOCS = "\n".join(path.read_text() for path in sorted((ROOT / "docs").glob("*.md")))
@@ -30,11 +32,31 @@ def test_the_readme_is_short_and_links_the_docs() -> None:
         assert (ROOT / link).exists(), link
 
 
-def test_fakecortex_example_runs_as_a_test() -> None:
+def test_the_library_example_runs_against_a_cortex(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's first python block, with the environment pointing at a FakeCortex instead of Cortex."""
+    from cortex_wrapper.testing import FakeCortex
+
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", README, re.DOTALL) if "with CortexClient() as" in b]
+    reference = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)  # the example asks for November 2026 onwards
+    with FakeCortex(seed=3, audit_log_count=400, notification_log_count=400, reference_time=reference) as fake:
+        monkeypatch.setenv("CORTEX_API_TOKEN", fake.token)
+        monkeypatch.setenv("CORTEX_BASE_URL", fake.url)
+        exec(compile(block, "README.md", "exec"), {"__name__": "service"})
+        assert {request.operation for request in fake.requests} == {"audit_logs", "notification_logs"}
+    out = capsys.readouterr().out.splitlines()
+    assert any("DELETE" in line.split() for line in out[:-1]), "some deleted entries were printed"
+    assert out[-1].startswith("[(") and "CHANNEL_NOT_FOUND" in out[-1], "the failed reasons, counted"
+
+
+@pytest.mark.slow  # a pytest run inside this one
+def test_fakecortex_example_runs_as_a_test(pytester: pytest.Pytester) -> None:
     [block] = [b for b in python_blocks() if "def test_failing_channels" in b]
-    namespace: dict[str, Any] = {}
-    exec(compile(block, "README.md", "exec"), namespace)
-    namespace["test_failing_channels"]()
+    test = block[block.index("@pytest.mark.cortex_fake"):]
+    assert len(test.strip().splitlines()) == 4  # the test itself: a marker, a signature, two assertions
+    pytester.makepyfile(test_failed_notifications=block)
+    result = pytester.runpytest_inprocess("--strict-markers", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
 
 
 def test_readme_starts_with_the_two_commands() -> None:
@@ -42,8 +64,9 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "pip install -e '.[dev,cli]'" in commands[0] and "cortex-logs --sandbox" in commands[0]
     assert "npm ci --prefix tests/schemas" in commands[0]  # the ECS schema package of tests/cli/test_cli_siem.py
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "npm ci --prefix tests/schemas" in ci and ci.rstrip().endswith(commands[1])
-    assert commands[1].startswith(".venv/bin/pytest")
+    assert "npm ci --prefix tests/schemas" in ci
+    assert commands[1] == ".venv/bin/pytest -n auto"  # .ci/run runs it in .venv, and in .venv-3.X for each other version
+    assert '"$venv/bin/pytest" -n auto' in ci and "venv=.venv\n" in ci and "venv=.venv-$version\n" in ci
 
 
 def test_pinning_snippet_runs_as_written(caplog: Any) -> None:

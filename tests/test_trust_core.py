@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import gzip
+import multiprocessing
 import pickle
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -95,11 +97,14 @@ def _threads() -> list[threading.Thread]:
 def test_no_request_starts_after_the_consumer_breaks() -> None:
     requests: list[int] = []
     lock = threading.Lock()
+    page_2_asked = threading.Event()
 
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
         with lock:
             requests.append(page)
+        if page == 2:
+            page_2_asked.set()
         if page <= 1:  # pages 0 and 1 answer; the pages planned after them wait out a 30 s 429
             return ScriptedFake("audit_logs", [audit_record(i) for i in range(40)])(request)
         return httpx.Response(429, headers={"Retry-After": "30"}, json={"title": "Too Many Requests"})
@@ -109,6 +114,7 @@ def test_no_request_starts_after_the_consumer_breaks() -> None:
                           requests_per_minute=None)  # the default, interruptible sleep
     for count, _ in enumerate(client.audit_logs(), start=1):
         if count == 11:  # the first record of page 1: pages 2 and 3 are in flight
+            assert page_2_asked.wait(timeout=5)  # sent by now, however slowly the worker threads are scheduled
             break
     workers = [t for t in _threads() if t not in before]
     for thread in workers:
@@ -122,11 +128,16 @@ def test_no_request_starts_after_the_consumer_breaks() -> None:
     client.close()
 
 
-def _two_pages_then_busy(calls: list[int]) -> CortexClient:
-    """A client whose server answers pages 0 and 1, then 503 with a 20 s ``Retry-After``; pages asked go in ``calls``."""
+def _two_pages_then_busy(calls: list[int], page_2_asked: threading.Event) -> CortexClient:
+    """A client whose server answers pages 0 and 1, then 503 with a 20 s ``Retry-After``; pages asked go in ``calls``.
+
+    ``page_2_asked`` is set once page 2 was requested.
+    """
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(int(request.url.params["page"]))
+        if calls[-1] == 2:
+            page_2_asked.set()
         if calls[-1] <= 1:
             return ScriptedFake("audit_logs", [audit_record(i) for i in range(40)])(request)
         return httpx.Response(503, headers={"Retry-After": "20"}, json={"message": "busy"})
@@ -137,10 +148,12 @@ def _two_pages_then_busy(calls: list[int]) -> CortexClient:
 
 def test_closing_the_page_iterator_stops_fetching() -> None:
     calls: list[int] = []
-    client = _two_pages_then_busy(calls)
+    page_2_asked = threading.Event()
+    client = _two_pages_then_busy(calls, page_2_asked)
     pages = client.audit_logs().pages()
     next(pages)
     next(pages)  # page 1: page 2 is now in flight, waiting out a 20 s 503
+    assert page_2_asked.wait(timeout=5)  # sent by now, however slowly the worker threads are scheduled
     pages.close()
     for thread in _threads():
         thread.join(timeout=5)
@@ -152,11 +165,13 @@ def test_closing_the_page_iterator_stops_fetching() -> None:
 
 def test_an_exception_in_the_consumer_stops_fetching() -> None:
     calls: list[int] = []
+    page_2_asked = threading.Event()
     before = set(_threads())
-    client = _two_pages_then_busy(calls)
+    client = _two_pages_then_busy(calls, page_2_asked)
     with pytest.raises(ZeroDivisionError):
         for count, _ in enumerate(client.audit_logs(), start=1):
             if count == 11:  # the first record of page 1: page 2 is in flight, waiting out a 20 s 503
+                assert page_2_asked.wait(timeout=5)  # sent by now, however slowly the worker threads are scheduled
                 _ = 1 / 0
     workers = [t for t in _threads() if t not in before]
     for thread in workers:
@@ -214,11 +229,25 @@ def _raise_permission_denied() -> None:
     raise PermissionDeniedError(403, "no", permission="View audit logs", request_id="r9")
 
 
+@pytest.mark.slow  # a fresh interpreter: about a second
 def test_an_exception_raised_in_a_process_pool_worker_reaches_the_caller() -> None:
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(_raise_permission_denied)
-        with pytest.raises(PermissionDeniedError) as info:
-            future.result(timeout=60)
+    # a thread runs meanwhile, as the pager's workers (or a test runner's) may: the pool must not fork this process
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait, name="busy-meanwhile", daemon=True)
+    busy.start()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # an "error" filter would hide it: CPython drops a fork warning it cannot raise
+            # "spawn": a fresh interpreter, not a fork() of this multi-threaded one (Linux's default start method
+            # until Python 3.14, and unsafe: a lock held by another thread at the fork stays held in the child)
+            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                future = pool.submit(_raise_permission_denied)
+                with pytest.raises(PermissionDeniedError) as info:
+                    future.result(timeout=60)
+    finally:
+        stop.set()
+        busy.join()
+    assert [str(w.message) for w in caught] == []  # Python 3.12+: "multi-threaded, use of fork() may lead to deadlocks"
     assert info.value.permission == "View audit logs"
     assert info.value.request_id == "r9" and info.value.status_code == 403
 
@@ -232,9 +261,7 @@ def test_using_a_closed_client_raises_client_closed_error(harness: Harness) -> N
     if harness.mode == "sync":
         client.close()
     else:
-        import asyncio
-
-        asyncio.run(client.close())
+        harness.run(client.close)
     with pytest.raises(ClientClosedError) as info:
         harness.items(client, "audit_logs")
     assert isinstance(info.value, CortexError) and "closed" in str(info.value)

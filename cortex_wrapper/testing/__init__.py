@@ -17,19 +17,32 @@ pagination, validation (400), auth (401/403), a rate limit (429) and seeded faul
 the standard library only; the spec is read from ``cortex_api_client`` at runtime.
 """
 
-from ._fake import (
-    DEFAULT_REFERENCE_TIME,
-    DEFAULT_TOKEN,
-    RECORD_KINDS,
-    FakeCortex,
-    RecordedRequest,
-    Stats,
-    generate_records,
-)
-from ._faults import Faults, Outcome
-from ._lifecycle import Lifecycle
-from ._ratelimit import RateLimit
-from ._vcr import cassette_config
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported on first use (below), so that the pytest plugin's start-up costs nothing
+    from ._clock import VirtualClock
+    from ._fake import (
+        DEFAULT_REFERENCE_TIME,
+        DEFAULT_TOKEN,
+        RECORD_KINDS,
+        FakeCortex,
+        RecordedRequest,
+        Stats,
+        generate_records,
+    )
+    from ._faults import Faults, Outcome
+    from ._lifecycle import Lifecycle
+    from ._ratelimit import RateLimit
+    from ._vcr import cassette_config
+
+_HOMES = {
+    "DEFAULT_REFERENCE_TIME": "_fake", "DEFAULT_TOKEN": "_fake", "RECORD_KINDS": "_fake", "FakeCortex": "_fake",
+    "RecordedRequest": "_fake", "Stats": "_fake", "generate_records": "_fake", "Faults": "_faults",
+    "Outcome": "_faults", "Lifecycle": "_lifecycle", "RateLimit": "_ratelimit", "VirtualClock": "_clock", "cassette_config": "_vcr",
+}  # fmt: skip
 
 __all__ = [
     "DEFAULT_REFERENCE_TIME",
@@ -42,6 +55,20 @@ __all__ = [
     "RateLimit",
     "RecordedRequest",
     "Stats",
+    "VirtualClock",
     "cassette_config",
     "generate_records",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (``from cortex_wrapper.testing import FakeCortex`` as ever)."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

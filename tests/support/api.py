@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 import json
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
+import anyio
 import httpx
 
 from cortex_wrapper import AsyncCortexClient, CortexClient, Page, RawRecord
@@ -45,6 +45,7 @@ def run_record(i: int, **extra: Any) -> dict[str, Any]:
     }
 
 
+R = TypeVar("R")
 RECORD = {"audit_logs": audit_record, "notification_logs": log_record, "notification_runs": run_record}
 
 
@@ -125,11 +126,21 @@ class Clock:
 
 
 class Harness:
-    """Runs the same scenario through the sync or the async client."""
+    """Runs the same scenario through the sync client, or the async one under asyncio or trio.
 
-    def __init__(self, mode: str) -> None:
+    ``variant`` is ``"sync"``, ``"async-asyncio"`` or ``"async-trio"``: ``mode`` is its first half
+    (``"sync"`` or ``"async"``), ``backend`` the event loop the async client runs on (None for sync).
+    """
+
+    def __init__(self, variant: str) -> None:
+        mode, _, backend = variant.partition("-")
         self.mode = mode  # "sync" or "async"
+        self.backend: str | None = None if mode == "sync" else (backend or "asyncio")
         self.clock = Clock()
+
+    def run(self, function: Callable[[], Awaitable[R]]) -> R:
+        """Run ``function()`` to completion on a new event loop of ``backend`` (anyio.run)."""
+        return anyio.run(function, backend=self.backend or "asyncio")
 
     def client(self, handler: Callable[[httpx.Request], httpx.Response] | None, **options: Any) -> Any:
         """A client whose requests ``handler`` answers (None: the caller passes ``http_client``)."""
@@ -162,7 +173,7 @@ class Harness:
         async def collect() -> list[Any]:
             return [each async for each in source]
 
-        return asyncio.run(collect())
+        return self.run(collect)
 
 
 def error_response(status: int, error_type: str, message: str, request_id: str = "req-err-1") -> httpx.Response:
