@@ -310,6 +310,7 @@ def _dedupe_one_at_a_time(pages: list[list[int]], window: int) -> list[list[int]
     return kept_pages
 
 
+@pytest.mark.slow  # 300 property examples: about 1 s of CPU, more on a loaded machine
 @settings(max_examples=300, database=None, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 40), max_size=6), max_size=12), st.sampled_from(["models", "raw", "columns"]))
 def test_deduplication_keeps_what_one_record_at_a_time_would(pages: list[list[int]], mode: str) -> None:

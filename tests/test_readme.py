@@ -1,7 +1,8 @@
-"""The README's code examples run."""
+"""The README's (and the docs pages') code examples run; the README stays short."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -14,10 +15,38 @@ import pytest
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
+DOCS = "\n".join(path.read_text() for path in sorted((ROOT / "docs").glob("*.md")))
+"""The documentation site's pages, where the README's longer examples live."""
 
 
 def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+    """Every python block of the README and the docs pages."""
+    return re.findall(r"```python\n(.*?)```", README + DOCS, re.DOTALL)
+
+
+def test_the_readme_is_short_and_links_the_docs() -> None:
+    assert len(README.splitlines()) <= 200, "the README is what a newcomer reads first: the rest goes to docs/"
+    links = re.findall(r"\]\((docs/[^)#]+)", README)
+    assert {"docs/library.md", "docs/cli.md", "docs/siem.md", "docs/testing.md", "docs/contributing.md"} <= set(links)
+    for link in links:
+        assert (ROOT / link).exists(), link
+
+
+def test_the_library_example_runs_against_a_cortex(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's first python block, with the environment pointing at a FakeCortex instead of Cortex."""
+    from cortex_wrapper.testing import FakeCortex
+
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", README, re.DOTALL) if "with CortexClient() as" in b]
+    reference = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)  # the example asks for November 2026 onwards
+    with FakeCortex(seed=3, audit_log_count=400, notification_log_count=400, reference_time=reference) as fake:
+        monkeypatch.setenv("CORTEX_API_TOKEN", fake.token)
+        monkeypatch.setenv("CORTEX_BASE_URL", fake.url)
+        exec(compile(block, "README.md", "exec"), {"__name__": "service"})
+        assert {request.operation for request in fake.requests} == {"audit_logs", "notification_logs"}
+    out = capsys.readouterr().out.splitlines()
+    assert any("DELETE" in line.split() for line in out[:-1]), "some deleted entries were printed"
+    assert out[-1].startswith("[(") and "CHANNEL_NOT_FOUND" in out[-1], "the failed reasons, counted"
 
 
 @pytest.mark.slow  # a pytest run inside this one
