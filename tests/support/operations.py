@@ -1,4 +1,4 @@
-"""The operations under test, from the generated operation table: no test keeps its own copy of a path."""
+"""The operations under test, from the generated operation table and the registry: no test keeps its own copy."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cortex_api_client.operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, OperationSpec
+from cortex_api_client.operations import OPERATIONS as TABLE
+from cortex_api_client.operations import OperationSpec
+
+from cortex_wrapper._registry import presentation
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC: dict[str, Any] = json.loads((ROOT / "spec" / "reconciled" / "openapi.json").read_text("utf-8"))
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
 
-OPERATIONS: dict[str, OperationSpec[Any]] = {
-    spec.method_name: spec for spec in (AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS)
-}
+OPERATIONS: dict[str, OperationSpec[Any]] = {spec.method_name: spec for spec in TABLE}
 """Client method name (``audit_logs``, ...) to its generated description."""
 PATHS = {name: spec.path for name, spec in OPERATIONS.items()}
 LIST_KEYS = {name: spec.list_key for name, spec in OPERATIONS.items()}
@@ -23,5 +24,5 @@ UPPER_BOUND = {name: next(p.wire for p in spec.parameters if p.name == spec.uppe
 LOWER_FILTER = {name: spec.lower_bound for name, spec in OPERATIONS.items()}
 UPPER_FILTER = {name: spec.upper_bound for name, spec in OPERATIONS.items()}
 """The client's keyword for each operation's time window (``start_time``/``end_time``, ...)."""
-COMMANDS = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs"}
-"""``cortex-logs`` command to client method name."""
+COMMANDS = {presentation(spec).command: name for name, spec in OPERATIONS.items()}
+"""``cortex-logs`` command to client method name, as the registry presents each operation."""
