@@ -298,6 +298,25 @@ def generate(built: Built, out_root: Path) -> None:
     (reconciled / "DRIFT.md").write_text(built.report, encoding="utf-8")
 
 
+ES_TEMPLATE = Path("deploy") / "elasticsearch" / "cortex@mappings.json"
+"""The Elasticsearch component template, whose ``cortex.*`` mappings follow the record fields (``es_template.py``)."""
+
+
+def es_template(out_root: Path) -> str:
+    """The component template as ``es_template.py`` derives it from the table generated under ``out_root``.
+
+    Run in a process of its own, with that table first on the path: this one has imported the table it replaced.
+    """
+    template = out_root / ES_TEMPLATE if (out_root / ES_TEMPLATE).exists() else ROOT / ES_TEMPLATE
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(out_root / "generated"), str(ROOT),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "es_template.py"), "--print", "--template",
+                           str(template)], capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"regenerate: es_template.py failed:\n{done.stderr}")
+    return done.stdout
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (bytecode and caches excluded), by relative path."""
     return {
@@ -373,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory(prefix="cortex-check-") as tmp:
                 regenerate(Path(tmp), args.spec_dir)
                 problems = compare(Path(tmp), args.out)
+                template = args.out / ES_TEMPLATE
+                if template.exists() and template.read_text(encoding="utf-8") != es_template(Path(tmp)):
+                    problems.append(f"{ES_TEMPLATE}: its cortex.* mappings do not follow the record fields")
             if problems:
                 print("regenerate --check: committed output is stale; run scripts/regenerate.py", file=sys.stderr)
                 print("\n".join(problems), file=sys.stderr)
@@ -383,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         built = build_spec(args.spec_dir)  # everything that can fail on a document, before anything is written
         before = previous_change(built, args.out, args.spec_dir)
         generate(built, args.out)
+        if (args.out / ES_TEMPLATE).exists():
+            (args.out / ES_TEMPLATE).write_text(es_template(args.out), encoding="utf-8")
     except (reconcile.SpecError, vendor_spec.VendorError, OSError) as exc:
         print(f"regenerate: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1

@@ -160,3 +160,14 @@ def test_the_index_template_makes_a_data_stream_of_each_dataset_with_the_mapping
         [name] = {f"logs-{event['event']['dataset']}-default" for event in sample_events(dataset, "ecs")}
         assert any(fnmatch.fnmatchcase(name, pattern) for pattern in template["index_patterns"]), name
         assert name == name.lower() and name.count("-") == 2  # type-dataset-namespace, as data streams are named
+
+
+def test_the_cortex_mappings_follow_the_record_fields_of_the_table() -> None:
+    """``scripts/es_template.py`` (run by ``regenerate.py``) derives them: a field a newer spec adds is mapped."""
+    import es_template
+
+    assert es_template.render(COMPONENT_TEMPLATE) == COMPONENT_TEMPLATE.read_text(encoding="utf-8"), (
+        "stale: run scripts/es_template.py")
+    channel = Field("channelName", "channel_name", "str", False, None)
+    assert es_template.field_mapping(channel) == {"ignore_above": 1024, "type": "keyword"}
+    assert es_template.field_mapping(Field("at", "at", "datetime", False, None))["type"] == "date"
