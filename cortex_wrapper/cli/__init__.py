@@ -24,6 +24,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .._defaults import (
     BASE_URL_ENV_VAR,
@@ -70,6 +71,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_RATE_LIMITED",
     "EXIT_USAGE",
+    "console_main",
     "main",
 ]
 
@@ -190,14 +192,25 @@ def _broken_pipe() -> int:
 
 
 @contextlib.contextmanager
-def _collecting_less() -> Iterator[None]:
-    """The cyclic garbage collector's youngest generation run every ``CLI_GC_THRESHOLD`` allocations, then as before."""
+def collecting_less() -> Iterator[None]:
+    """The cyclic garbage collector's youngest generation run every ``CLI_GC_THRESHOLD`` allocations, then as before.
+
+    For the ``cortex-logs`` process only (``console_main``): the threshold is process-wide, so ``main``, which
+    tests and programs call in their own process, leaves it alone.
+    """
     before = gc.get_threshold()
     gc.set_threshold(CLI_GC_THRESHOLD, *before[1:])
     try:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def console_main() -> NoReturn:
+    """The ``cortex-logs`` console script (and ``python -m cortex_wrapper.cli``): ``main()`` in a process of its own."""
+    with collecting_less():
+        code = main()
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -212,8 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with console(progress, quiet=args.quiet, debug=args.debug,
                  option=lambda parameter: option_name(args.kind, parameter)) as handler:
         try:
-            with stop_on_signals() if getattr(args, "follow", False) else contextlib.nullcontext(), \
-                    _collecting_less():
+            with stop_on_signals() if getattr(args, "follow", False) else contextlib.nullcontext():
                 code = _run(args, progress, handler)
             stdout().flush()
             return code

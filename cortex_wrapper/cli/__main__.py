@@ -1,8 +1,6 @@
 """``python -m cortex_wrapper.cli``: the ``cortex-logs`` command."""
 
-import sys
-
-from . import main
+from . import console_main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()
