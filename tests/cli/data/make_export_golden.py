@@ -8,6 +8,7 @@ to the synthetic data or to this script leaves the pinned bytes as they are.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
@@ -18,10 +19,29 @@ _TIME = {"audit": "timestamp", "notifications": "dateCreated", "runs": "dateCrea
 ODD_VALUES: list[Any] = ["", 'a,"b"', "line\rbreak", "crlf\r\nend\n", "\ud800x", "ünïcode ✓", None, True, -7, 1.5,
                          [1, "x"], {"a": {"b": [None]}}]
 """Put in each field of a record in turn: what a CSV cell holds, quotes, or sends to ``_extra``."""
+_TIMES = ["2026-05-01T09:00:00+02:00", "2026-05-01T09:00:00"]
+SIEM_VALUES: dict[str, list[Any]] = {
+    "timestamp": _TIMES, "dateCreated": _TIMES, "dateUpdated": _TIMES,
+    "action": ["READ", "CREATE", "DELETE", "SOMETHING_NEW"], "actorIdentifier": ["bot-without-at"],
+    "recipientEmail": ["bot-without-at"], "ipAddress": ["2001:DB8::1", "not-an-ip"], "medium": ["EMAIL", "SLACK"],
+    "status": ["DELIVERED", "FAILED", "COMPLETED", "COMPLETED_WITH_ERRORS", "SOMETHING_NEW"],
+    "objectIdentifier": ["x"], "objectType": ["x"], "failedReason": ["x"], "ignoredReason": ["x"],
+    "errorMessage": ["x"], "summary": ["x"],
+}
+"""Put in each field the mappings read (besides null and "", or left out): each branch of the ECS and OCSF
+mappings, pinned by digest."""
+_SIEM_FIELDS = {
+    "audit": ["timestamp", "action", "actorIdentifier", "ipAddress", "objectIdentifier", "objectType"],
+    "notifications": ["dateCreated", "dateUpdated", "status", "medium", "failedReason", "ignoredReason",
+                      "errorMessage", "recipientEmail"],
+    "runs": ["dateCreated", "dateUpdated", "status", "medium", "failedReason", "ignoredReason", "errorMessage",
+             "summary"],
+}
 
 
 def inputs(generate: Any) -> Iterator[tuple[str, str, str]]:
-    """(command, record text, which lines are pinned: ``"csv"`` (CSV alone) or ``"all"`` (every format))."""
+    """(command, record text, what is pinned: ``"csv"`` (the CSV line), ``"siem"`` (the SHA-256 of the ECS and
+    OCSF lines, which are long) or ``"all"`` (every format's line))."""
     for command, operation in _OPERATIONS.items():
         for seed in (1, 2):
             extra = {"run_count": 4} if command == "notifications" else {}
@@ -31,6 +51,10 @@ def inputs(generate: Any) -> Iterator[tuple[str, str, str]]:
         for field in list(base):
             for value in ODD_VALUES:
                 yield command, json.dumps({**base, field: value}, separators=(",", ":"), ensure_ascii=False), "csv"
+        for field in _SIEM_FIELDS[command]:
+            yield command, json.dumps({key: value for key, value in base.items() if key != field}), "siem"
+            for value in [None, "", *SIEM_VALUES[field]]:
+                yield command, json.dumps({**base, field: value}, separators=(",", ":")), "siem"
         for value in ODD_VALUES:  # a field no column holds; spaced JSON, ASCII escapes
             yield command, json.dumps({**base, "futureField": value}, ensure_ascii=True), "csv"
         yield command, json.dumps({_TIME[command]: base[_TIME[command]]}), "all"
@@ -59,15 +83,21 @@ def main(root: str, out: str) -> None:
         identity = kind.identity(raw)
         event_id = kind.event_id(identity, 0)
         lines = {}
-        for fmt in ("jsonl", "csv") if pinned == "all" else ("csv",):
+        for fmt in {"all": ("jsonl", "csv"), "csv": ("csv",), "siem": ()}[pinned]:
             lines[fmt] = line_for(kind, fmt, raw)
             if pinned == "all":
                 lines[f"{fmt} --with-id"] = line_for(kind, fmt, raw, event_id)
         dated = _utc(raw.data.get(kind.time_field)) or _utc(raw.data.get("dateUpdated"))  # else "now": not pinnable
-        if pinned == "all" and dated:
+        digests = {}
+        if pinned != "csv" and dated:
             for fmt in ("ecs", "ocsf"):
-                lines[fmt] = line_for(kind, fmt, raw, event_id)
-        cases.append({"command": command, "text": text, "identity": identity, "lines": lines})
+                line = line_for(kind, fmt, raw, event_id)
+                if pinned == "all":
+                    lines[fmt] = line
+                else:
+                    digests[fmt] = hashlib.sha256(line.encode()).hexdigest()
+        cases.append({"command": command, "text": text, "identity": identity, "lines": lines,
+                      **({"sha256": digests} if digests else {})})
     headers = {f"{command} {with_id}": csv_header(kind, with_id) for command, kind in KINDS.items()
                for with_id in (False, True)}
     with open(out, "w", encoding="ascii") as stream:  # one case a line, every non-ASCII character escaped
