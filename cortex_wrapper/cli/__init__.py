@@ -18,17 +18,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import gc
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from .._defaults import (
     BASE_URL_ENV_VAR,
-    CLI_GC_THRESHOLD,
     DEFAULT_BASE_URL,
     DEFAULT_FOLLOW_INTERVAL_SECONDS,
     DEFAULT_LAG_SECONDS,
@@ -71,7 +68,6 @@ __all__ = [
     "EXIT_OK",
     "EXIT_RATE_LIMITED",
     "EXIT_USAGE",
-    "console_main",
     "main",
 ]
 
@@ -189,28 +185,6 @@ def _broken_pipe() -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return EXIT_OK
-
-
-@contextlib.contextmanager
-def collecting_less() -> Iterator[None]:
-    """The cyclic garbage collector's youngest generation run every ``CLI_GC_THRESHOLD`` allocations, then as before.
-
-    For the ``cortex-logs`` process only (``console_main``): the threshold is process-wide, so ``main``, which
-    tests and programs call in their own process, leaves it alone.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(CLI_GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-def console_main() -> NoReturn:
-    """The ``cortex-logs`` console script (and ``python -m cortex_wrapper.cli``): ``main()`` in a process of its own."""
-    with collecting_less():
-        code = main()
-    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,6 +1,8 @@
 """``python -m cortex_wrapper.cli``: the ``cortex-logs`` command."""
 
-from . import console_main
+import sys
+
+from . import main
 
 if __name__ == "__main__":
-    console_main()
+    sys.exit(main())

@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -40,6 +39,9 @@ from cortex_api_client.types import parse_datetime
 
 from .._params import SURROGATE
 from .._wire import ABSENT, RawRecord
+from ._json import escape_surrogates, to_json
+
+__all__ = ["to_json"]  # re-exported: the JSON of every format (its home is _json)
 from ._kinds import Kind
 from ._siem import MAPPINGS
 
@@ -49,44 +51,6 @@ CELL_WIDTH = 32
 TABLE_SAMPLE = 200
 _NEEDS_QUOTES = re.compile('[",\r\n]')
 """A CSV cell holding any of these is quoted (its quotes doubled)."""
-
-
-def escape_surrogates(text: str) -> str:
-    r"""``text`` with each lone surrogate written as its escape, ``\ud800`` (in JSON text: the same string)."""
-    return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode  # built once
-NOT_FINITE_NAMES = ("NaN", "Infinity", "-Infinity")
-"""How a number no double holds is written: a JSON string (``"Infinity"``, ``"-Infinity"``, ``"NaN"``)."""
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with each float that is not finite replaced by its name, ``"Infinity"``, ``"-Infinity"`` or ``"NaN"``."""
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON, non-ASCII as is, lone surrogates as escapes: valid UTF-8 that reads back as ``value``.
-
-    The one JSON encoder of the output formats, and strict: a float that is not finite (a record's ``1e400``
-    or ``NaN``, which Python's json reads as inf or nan) has no JSON number, so it is written as a string of
-    its name, ``"Infinity"``, ``"-Infinity"`` or ``"NaN"`` (``float()`` of it is the value again): no line
-    ever holds the ``Infinity`` or ``NaN`` tokens that strict JSON parsers reject.
-    """
-    try:
-        text = _ENCODE(value)
-    except ValueError:  # allow_nan=False: a float that is not finite, somewhere in value
-        text = _ENCODE(_finite(value))
-    return text if text.isascii() or not SURROGATE.search(text) else escape_surrogates(text)
 
 
 _JSON_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)', re.DOTALL)
@@ -329,7 +293,7 @@ def line_for(kind: Kind, fmt: str, record: RawRecord, event_id: str | None = Non
     if fmt == "csv":
         return csv_line(kind, record.data, event_id)
     assert event_id is not None
-    return to_json(MAPPINGS[fmt](kind, record, event_id)) + "\n"
+    return MAPPINGS[fmt](kind, record, event_id)
 
 
 class _Table:

@@ -16,7 +16,7 @@ from .._client import CortexClient
 from .._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from .._pagination import SyncPager
 from .._response import parse_record
-from .._wire import RawRecord
+from .._wire import RawRecord, compact_encoder
 
 _JSON_TYPES: dict[str, dict[str, str]] = {
     "int": {"type": "integer"}, "number": {"type": "number"}, "bool": {"type": "boolean"},
@@ -112,7 +112,7 @@ EVENT_HASH_DIGITS = 32
 """Hex digits of the content hash in an audit entry's event id: 128 bits."""
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode  # one, not one per call
+_CANONICAL = compact_encoder(ensure_ascii=True, sort_keys=True)
 
 
 def content_hash(data: Mapping[str, Any]) -> str:

@@ -187,12 +187,11 @@ def test_end_to_end_console_entry(fake: FakeCortex) -> None:
     assert models("runs", exported) == models("runs", server_records(fake, "runs", deliveredOnly="false"))
 
 
-def test_the_console_script_runs_with_the_garbage_collector_tuned_and_main_leaves_it_alone(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_command_leaves_the_garbage_collector_of_its_process_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # main() runs in the caller's process (tests, programs): it must not retune the process-wide collector
     import gc
 
     from cortex_wrapper import cli as cli_package
-    from cortex_wrapper._defaults import CLI_GC_THRESHOLD
 
     seen: list[tuple[int, int, int]] = []
 
@@ -201,11 +200,6 @@ def test_the_console_script_runs_with_the_garbage_collector_tuned_and_main_leave
         return 0
 
     monkeypatch.setattr(cli_package, "_run", run)
-    monkeypatch.setattr("sys.argv", ["cortex-logs", "--sandbox", "audit"])
     before = gc.get_threshold()
-    assert before[0] != CLI_GC_THRESHOLD
-    assert cli_package.main(["--sandbox", "audit"]) == 0  # in process, as tests and programs call it: untouched
-    with pytest.raises(SystemExit) as exited:
-        cli_package.console_main()  # the cortex-logs process: tuned while it runs
-    assert exited.value.code == 0
-    assert seen == [before, (CLI_GC_THRESHOLD, *before[1:])] and gc.get_threshold() == before
+    assert cli_package.main(["--sandbox", "audit"]) == 0
+    assert seen == [before] and gc.get_threshold() == before
