@@ -88,7 +88,8 @@ def _ecs_timestamp(kind: Kind, data: Mapping[str, Any]) -> str:
     """``@timestamp``: when the record happened (``_moment``), in UTC to the millisecond.
 
     A time field already in that form (as Cortex writes times) is the text itself, once it parses. Needed:
-    formatting the time took a tenth of an ECS line's CPU, over the 20 us a record budget (BENCHMARKS.md).
+    formatting the time was a tenth of an ECS line's instructions, and without this, the templates below and
+    ``compact_encoder`` audit ECS took 27-35 us a record, over the 20 us budget (BENCHMARKS.md).
     """
     text = data.get(kind.time_field)
     if type(text) is str and _UTC_MILLISECONDS.fullmatch(text) and _utc(text) is not None:
@@ -100,8 +101,10 @@ def _ecs_timestamp(kind: Kind, data: Mapping[str, Any]) -> str:
 #
 # Each event is written out below as the JSON object it is, a slot (``_slot("name")``) standing for each value
 # taken from the record, and compiled once per branch of the mapping into a %-template of its JSON text. A line
-# is the template filled with the JSON of each value. Needed: building each event as a dict and encoding it
-# took twice the CPU, and audit ECS and OCSF exports over the 20 us a record budget (BENCHMARKS.md).
+# is the template filled with the JSON of each value. Needed: an event built as a dict and encoded took twice
+# the instructions of its line, and audit ECS and OCSF took 27-35 us a record, over the 20 us budget; with the
+# templates, 17-21 us, side by side on this (busy) machine (BENCHMARKS.md). The golden lines of
+# tests/cli/test_cli_export_golden.py pin every branch to the bytes the dicts were encoded to.
 
 _q: Callable[[str], str] = json.encoder.encode_basestring
 """The JSON string of a text, as ``to_json`` writes it (lone surrogates are escaped in the whole line)."""
