@@ -125,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
 
 BENCHMARKS_PREAMBLE = """Measured against FakeCortex on 127.0.0.1, served from its own process, with a simulated round
 trip (0.1 s per request plus 10 us per record served). Ratios measured side by side in one run are the
-figures that count; absolute times vary from machine to machine. Scenarios (`benchmarks/scenarios.py`):
+figures that count; absolute times vary from machine to machine. The results below were taken on a 2-core
+machine shared with other jobs (contended): its CPU-time figures (scenarios 4 and 5) are the ones to read,
+and wall-clock ratios (scenario 1) suffer most. Scenarios (`benchmarks/scenarios.py`):
 
 1. **Latency-bound export**: 100,000 audit logs, no server rate limit, the client's default settings;
    wall time against the bound `ceil(pages / concurrency) x latency of one page`, and against a naive

@@ -39,9 +39,8 @@ from cortex_api_client.types import parse_datetime
 
 from .._params import SURROGATE
 from .._wire import ABSENT, RawRecord
-from ._json import escape_surrogates, to_json
-
-__all__ = ["to_json"]  # re-exported: the JSON of every format (its home is _json)
+from ._json import escape_surrogates
+from ._json import to_json as to_json  # the JSON of every format, long imported from here
 from ._kinds import Kind
 from ._siem import MAPPINGS
 
