@@ -23,8 +23,12 @@ FULL: dict[str, Any] = {"latency_records": 100_000, "rate_limit": 300, "rate_win
         "parse_pages": 10, "export_records": 50_000, "export_page_size": DEFAULT_PAGE_SIZE, "export_repeat": 9, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50}}
 SMOKE: dict[str, Any] = {"latency_records": 3_000, "rate_limit": 20, "rate_windows": 2, "memory": (2_000, 6_000), "parse_pages": 2,
          "export_records": 600, "export_page_size": 200, "export_repeat": 1, "follow": {"records": 6, "seconds": 1.0, "idle_polls": 6, "latency": 0.01}}
+EXPORT_BUDGETS_US = {"jsonl": 15.0, "csv": 15.0, "ecs": 20.0, "ocsf": 20.0}
+"""CPU per exported record of the whole ``cortex-logs`` process, start-up subtracted, at most. One API token gets
+at most about 16,700 records a second (1,000 requests a minute of 1,000 records), so these are at most a quarter
+(JSONL, CSV) and a third (ECS, OCSF) of a core at the API's ceiling."""
 TARGETS = {"latency_ratio": 1.3, "naive_speedup": 8.0, "rate_fraction": 0.9, "share_429": 0.01, "memory_growth": 0.10,
-           "parse_ratio": 5.0, "export_ratio": 1.3, "follow_delay_ratio": 1.3, "follow_idle_cpu_ratio": 3.0}
+           "parse_ratio": 5.0, "follow_delay_ratio": 1.3, "follow_idle_cpu_ratio": 3.0}
 
 
 def machine() -> str:
@@ -75,12 +79,11 @@ def table(results: dict[str, Any], command: str) -> str:
                      f"({figures['parse_us_per_record']:.1f} us vs {figures['json_us_per_record']:.1f} us per record)",
                      f"<= {TARGETS['parse_ratio']}x", ok(figures["ratio_to_json_loads"] <= TARGETS["parse_ratio"])))
     for name, figures in results["export"].items():
-        target = TARGETS["export_ratio"] if name.split()[1] in ("jsonl", "csv") else None
-        rows.append((f"Export path CPU / minimal loop, {name}", f"{figures['ratio']:.2f}x "
-                     f"({figures['records_per_cpu_second']:,.0f} records per CPU second; "
-                     f"least of each: {figures['ratio_of_least']:.2f}x)",
-                     f"<= {target}x" if target else "(no target)",
-                     ok(figures["ratio"] <= target) if target else ""))
+        budget = EXPORT_BUDGETS_US[name.split()[1]]
+        rows.append((f"Export path, CPU per record, {name}", f"{figures['us_per_record']:.1f} us "
+                     f"({figures['records_per_cpu_second']:,.0f} records per CPU second; {figures['ratio']:.2f}x "
+                     f"the minimal loop, least of each {figures['ratio_of_least']:.2f}x)",
+                     f"<= {budget:g} us", ok(figures["us_per_record"] <= budget)))
     follow = results["follow"]
     rows.append(("Follow mode, median creation-to-fsync delay / (interval/2 + round trip)",
                  f"{follow['delay_ratio_to_bound']:.2f}x ({follow['median_delay_seconds']:.3f}s vs "
@@ -122,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
 
 BENCHMARKS_PREAMBLE = """Measured against FakeCortex on 127.0.0.1, served from its own process, with a simulated round
 trip (0.1 s per request plus 10 us per record served). Ratios measured side by side in one run are the
-figures that count; absolute times vary from machine to machine. Scenarios (`benchmarks/scenarios.py`):
+figures that count; absolute times vary from machine to machine. The results below were taken on a 2-core
+machine shared with other jobs (contended): its CPU-time figures (scenarios 4 and 5) are the ones to read,
+and wall-clock ratios (scenario 1) suffer most. Scenarios (`benchmarks/scenarios.py`):
 
 1. **Latency-bound export**: 100,000 audit logs, no server rate limit, the client's default settings;
    wall time against the bound `ceil(pages / concurrency) x latency of one page`, and against a naive
@@ -138,12 +143,21 @@ figures that count; absolute times vary from machine to machine. Scenarios (`ben
    `json.loads`), as a ratio to `json.loads` alone on the same bodies (the least of nine runs each, taken in turn,
    each after a `gc.collect()`).
 5. **Export path**: CPU seconds of `cortex-logs COMMAND --format FMT --output FILE` (in process, every record
-   validated) against a minimal loop (httpx, `json.loads`, then `json.dumps` or `csv.writer` per record, four
-   pages in flight), same pages from a warmed fake: the median of nine runs each, the loop's and the CLI's runs
-   taken in turn, each after a `gc.collect()`. Medians, because this machine's speed swings by +-40% within
-   seconds, so the least of a few runs is as much one run's luck as the cost; the ratio of the least of each is
-   shown beside. The CLI runs as a user runs it, its garbage collector tuned (`CLI_GC_THRESHOLD`); the loop is
-   left as written.
+   validated, the whole process's CPU: every thread), 50,000 records from a warmed fake, less its start-up (the
+   same command over a window that holds no record: arguments, client, one request, the output file), per
+   record: against the budget (15 us for JSONL and CSV, 20 us for ECS and OCSF: at the API's ceiling of about
+   16,700 records a second for one token, a quarter and a third of a core), and as records per CPU second.
+   Beside it, the ratio to a minimal loop (httpx, `json.loads`, then `json.dumps` or `csv.writer` per record,
+   four pages in flight, same pages). The median of nine runs of each, the three taken in turn, each after a
+   `gc.collect()`: this machine's speed swings by +-40% within seconds, so the least of a few runs is as much one
+   run's luck as the cost; the ratio of the least of each is shown too. The CLI runs with the interpreter's
+   default garbage collector settings (automatic collections cost it about 0.4 us a record).
+   The export path keeps three optimizations, each marked "Needed" in the code: ECS and OCSF lines filled
+   into templates compiled from the events' JSON (not a dict built and encoded per record), a `@timestamp`
+   that is the record's time text when it is already UTC to the millisecond, and JSON encoders built once.
+   Measured side by side (the commit before them against them, interleaved, this machine busy with other
+   work): audit ECS 27-35 us a record without them, 17-19 with them; audit OCSF 26-31 without, 17-21 with.
+   The CSV and JSONL paths keep none: one encoder each, a record at a time.
 6. **Follow mode**: `cortex-logs notifications --follow --interval 0.5s` (in process, the fake in its own) while
    the fake creates 40 records at random times over 20 s (0.05 s round trip): the median delay from a record's
    creation (its timestamp) to the fsync of its line, against `interval/2 + round trip` (what a record

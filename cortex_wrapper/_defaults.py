@@ -84,11 +84,6 @@ MAX_SEEN_IDENTITIES = 50_000
 """The most record identities a checkpoint keeps for the late-arrival window; past it the window shrinks
 (whole timestamps at a time, oldest first) and the run says so. Bounds the checkpoint's size."""
 
-CLI_GC_THRESHOLD = 50_000
-"""``cortex-logs``: allocations between runs of the cyclic garbage collector's youngest generation while a
-command runs (CPython's default is 700; restored after). Decoded records hold no reference cycles, and at 700
-the collector walked each page's fresh objects several times over: about 14% of an audit CSV export's CPU."""
-
 FOLLOW_MAX_BACKOFF_SECONDS = 600.0
 """``cortex-logs --follow``: the longest wait between polls while they fail (doubling from ``--interval``)."""
 

@@ -8,7 +8,7 @@ import logging
 import queue
 import threading
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice, repeat
@@ -21,7 +21,7 @@ from ._errors import BadRequestError, NotFoundError
 from ._operations import Operation
 from ._params import Pairs
 from ._response import Page, parse_page, parse_raw_page
-from ._wire import Column, RawRecord, column
+from ._wire import RawRecord, column
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,11 +75,9 @@ class Crawl(Generic[T]):
         """Models (``parse_page``), or ``RawRecord`` items (``parse_raw_page``) for ``raw_pages()``."""
         self._keys: Callable[[list[Any]], list[Any]] | None = None
         """The ids of a page's items (None: records without ids)."""
-        self._wire_id: str | None = None  # the id's column, in a raw page's columns (the id is required)
         if (id_field := operation.id_field) is not None:
             wire_id = next(f.wire for f in operation.spec.fields if f.name == id_field)
             if raw:
-                self._wire_id = wire_id
                 self._keys = lambda items: column([item.data for item in items], wire_id, None)
             else:
                 self._keys = lambda items: list(map(attrgetter(id_field), items))
@@ -171,14 +169,14 @@ class Crawl(Generic[T]):
 
     def _accept(self, number: int, page: Page[T]) -> Page[T]:
         self._previous = page.items
-        items = self._dedupe(page.items, page._columns)
+        items = self._dedupe(page.items)
         if self.last_page is not None and number >= self.last_page:
             self._stop()
         if self.max_pages is not None and number + 1 >= self.max_pages:
             self._stop()
         if items is page.items:
             return page
-        return dataclasses.replace(page, items=items, _columns=None)  # the columns were the items
+        return dataclasses.replace(page, items=items)
 
     def _plan(self, first: Page[T]) -> None:
         self._first_totals = (first.total, first.total_pages)
@@ -191,15 +189,11 @@ class Crawl(Generic[T]):
         else:
             self.last_page = max(first.total_pages - 1, 0)
 
-    def _dedupe(self, items: list[T], columns: Mapping[str, Column] | None = None) -> list[T]:
-        """``items`` without the records whose id came among the last ``_id_window`` ids kept.
-
-        ``columns``: the items' columns (``Page._columns``), which hold the ids of a validated raw page.
-        """
+    def _dedupe(self, items: list[T]) -> list[T]:
+        """``items`` without the records whose id came among the last ``_id_window`` ids kept (ids from the items)."""
         if self._keys is None:
             return items
-        taken = columns.get(self._wire_id) if columns is not None and self._wire_id is not None else None
-        keys = taken.values if taken is not None and not taken.absent else self._keys(items)
+        keys = self._keys(items)
         recent_ids, recent = self._recent_ids, self._recent_set
         if not recent.isdisjoint(keys) or len(set(keys)) != len(keys):
             return self._dedupe_each(items, keys)

@@ -26,7 +26,7 @@ from ._errors import (
     ServerError,
 )
 from ._operations import Operation
-from ._wire import Column, RawRecord, RecordCheck, split_body
+from ._wire import RawRecord, RecordCheck, split_body
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,8 +50,6 @@ class Page(Generic[T]):
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
     retries: int = 0
     elapsed: float = 0.0
-    _columns: Mapping[str, Column] | None = dataclasses.field(default=None, repr=False, compare=False)
-    """Not part of the API: ``items``' columns as ``RecordCheck.page`` took them (``_wire.take_column``), or None."""
 
 
 def scrubbed_headers(response: httpx.Response) -> dict[str, str]:
@@ -288,12 +286,11 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
         datas = [record.data for record in records]
         if not set(map(type, datas)) <= {dict}:
             raise TypeError("an item is not an object")
-        columns = check.page(datas)
+        check.page(datas)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
         for index, record in enumerate(records):
             _checked(operation, index, record.data, response, envelope, check)
-        columns = None
-    return _page(records, envelope, response, columns)
+    return _page(records, envelope, response)
 
 
 def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],
@@ -312,8 +309,7 @@ def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Re
         ) from None
 
 
-def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response,
-          columns: Mapping[str, Column] | None = None) -> Page[Any]:
+def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response) -> Page[Any]:
     return Page(
         items,
         _int_field(body, "page", response),
@@ -321,7 +317,6 @@ def _page(items: list[Any], body: Mapping[str, Any], response: httpx.Response,
         _int_field(body, "totalPages", response),
         request_id=request_id_of(response, body),
         headers=scrubbed_headers(response),
-        _columns=columns,
     )
 
 

@@ -55,8 +55,23 @@ class RawRecord:
         return self.data.get(wire_name, default)
 
 
-_SET_DATA: Callable[[RawRecord, Any], None] = vars(RawRecord)["data"].__set__  # the slots' own setters
-_SET_TEXT: Callable[[RawRecord, str], None] = vars(RawRecord)["text"].__set__
+def compact_encoder(*, ensure_ascii: bool, sort_keys: bool = False, allow_nan: bool = True) -> Callable[[Any], str]:
+    """``json.JSONEncoder(separators=(",", ":"), ...).encode`` with these options, built once.
+
+    ``JSONEncoder.encode`` builds its C encoder again on every call; this builds it once and calls it (same
+    text), without the check for reference cycles (decoded JSON has none, nor do the events built from it).
+    Needed: ``JSONEncoder.encode`` took an eighth more instructions per ECS or OCSF event, which with the event
+    templates of ``cli._siem`` keep audit ECS and OCSF under the 20 us a record budget (BENCHMARKS.md).
+    """
+    python = json.JSONEncoder(ensure_ascii=ensure_ascii, separators=(",", ":"), sort_keys=sort_keys,
+                              allow_nan=allow_nan, check_circular=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # an interpreter without the C accelerator
+        return python.encode
+    strings = json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
+    chunks = make(None, python.default, strings, None, ":", ",", sort_keys, False, allow_nan)
+    join = "".join
+    return lambda value: join(chunks(value, 0))
 
 
 def _skip(text: str, index: int) -> int:
@@ -89,7 +104,7 @@ def split_body(text: str, list_key: str) -> tuple[dict[str, Any], list[RawRecord
                 raise ValueError(f"expected ':' at {index}")
             index = _skip(text, index + 1)
             if key == list_key and text[index:index + 1] == "[":
-                records, index = _split_list(text, index)
+                records, index = _scan_list(text, index + 1)
                 envelope[key] = None
             else:
                 envelope[key], index = _DECODER.raw_decode(text, index)
@@ -108,60 +123,26 @@ def split_body(text: str, list_key: str) -> tuple[dict[str, Any], list[RawRecord
     return envelope, records
 
 
-def _records(values: list[Any], texts: list[str]) -> list[RawRecord]:
-    """``RawRecord(value, text)`` for each pair, without the frozen ``__init__``'s two ``object.__setattr__``."""
-    new, set_data, set_text = object.__new__, _SET_DATA, _SET_TEXT
-    records = [new(RawRecord) for _ in values]
-    deque(map(set_data, records, values), maxlen=0)
-    deque(map(set_text, records, texts), maxlen=0)
-    return records
-
-
-def _split_list(text: str, index: int) -> tuple[list[RawRecord], int]:
-    """The records of the list at ``text[index]`` (a ``[``) with their text, and the index after the list.
-
-    The list is decoded in one call of the C scanner. Its records' spans then come from the text alone
-    when it is a compact list of flat objects whose every brace is structural (it holds one ``{`` and
-    one ``}`` per record, so none stands in a string): the records are what lies between the ``},{``
-    separators. Any other list is scanned again record by record (``_scan_list``).
-    """
-    try:
-        values, end = _SCAN(text, index)
-    except StopIteration:
-        raise ValueError(f"expected a value at {index}") from None
-    count = len(values)
-    if count and text.startswith("[{", index) and text.startswith("}]", end - 2):
-        region = text[index + 2:end - 2]
-        if region.count("{") == count - 1 == region.count("}") and set(map(type, values)) == {dict}:
-            inner = region.split("},{")
-            if len(inner) == count:  # else a separator holds whitespace
-                return _records(values, ["{" + piece + "}" for piece in inner]), end
-    return _scan_list(text, index + 1)
-
-
 def _scan_list(text: str, index: int) -> tuple[list[RawRecord], int]:
-    """``_split_list`` for any list (after its ``[``): each record scanned on its own, with its span."""
-    values: list[Any] = []
-    texts: list[str] = []
+    """The records of the list whose ``[`` is just before ``text[index]``, and the index after the list.
+
+    Each record is decoded by the C scanner on its own, so its span of text comes with it.
+    """
+    records: list[RawRecord] = []
     index = _skip(text, index)
     if text[index:index + 1] == "]":
-        return [], index + 1
-    scan, add_value, add_text, compact = _SCAN, values.append, texts.append, text.startswith
+        return records, index + 1
     while True:
         try:
-            value, end = scan(text, index)
+            value, end = _SCAN(text, index)
         except StopIteration:
             raise ValueError(f"expected a value at {index}") from None
-        add_value(value)
-        add_text(text[index:end])
-        if compact(",{", end):  # compact JSON, the usual case: no whitespace to skip
-            index = end + 1
-            continue
+        records.append(RawRecord(value, text[index:end]))
         index = _skip(text, end)
         separator = text[index:index + 1]
         index += 1
         if separator == "]":
-            return _records(values, texts), index
+            return records, index
         if separator != ",":
             raise ValueError(f"expected ',' or ']' at {index - 1}")
         index = _skip(text, index)
@@ -245,41 +226,32 @@ class _Shape:
 
         Field by field: a pass over each column at C speed, not a loop per record.
         """
-        return self.columns_if_accepted(records) is not None
-
-    def columns_if_accepted(self, records: Sequence[dict[str, Any]]) -> dict[str, Column] | None:
-        """The columns (``take_column``) of the fields it checked, when ``accepts_all(records)``; else None."""
         for wire in self.opaque:
             if wire in self.required or any(map(dict.__contains__, records, repeat(wire, len(records)))):
-                return None
-        columns: dict[str, Column] = {}
+                return False
         for wire, allowed in self.types.items():
-            columns[wire] = found = take_column(records, wire)
+            found = take_column(records, wire)
             if not self._column_fits(wire, found, allowed):
-                return None
+                return False
             if wire in self.dates and not _all_parse([v for v in found.values if type(v) is str]):
-                return None
+                return False
         for wire, shape in self.items.items():
-            columns[wire] = found = take_column(records, wire)
+            found = take_column(records, wire)
             if not self._column_fits(wire, found, frozenset({list})):
-                return None
+                return False
             nested = list(chain.from_iterable(v for v in found.values if v is not ABSENT))
             if not set(map(type, nested)) <= {dict} or not shape.accepts_all(nested):
-                return None
-        return columns
+                return False
+        return True
 
     def _column_fits(self, wire: str, found: Column, allowed: frozenset[type]) -> bool:
         """True when every value of the column has an allowed type, and none is absent if the field is required."""
         return found.types <= allowed and not (found.absent and wire in self.required)
 
-    def record_enums(self, records: Sequence[Mapping[str, Any]], columns: Mapping[str, Column] | None = None
-                     ) -> None:
-        """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come.
-
-        ``columns``: the records' columns, when ``columns_if_accepted`` has taken them already.
-        """
+    def record_enums(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come."""
         for wire, (class_name, listed) in self.enums.items():
-            values = columns[wire].values if columns is not None else column(records, wire)
+            values = column(records, wire)
             unknown = set(values).difference(listed, (None, ABSENT))
             for value in values if unknown else ():
                 if value in unknown:
@@ -320,16 +292,10 @@ class RecordCheck:
             return
         self._shape.record_enums([data])
 
-    def page(self, records: Sequence[dict[str, Any]]) -> dict[str, Column] | None:
-        """``self(record)`` for each of a page's records (dicts): field by field when every one fits.
-
-        Returns the columns taken (``take_column``, by wire name) when the page was judged
-        field by field, for a consumer to reuse; None when it was judged record by record.
-        """
-        columns = self._shape.columns_if_accepted(records)
-        if columns is not None:
-            self._shape.record_enums(records, columns)
-            return columns
+    def page(self, records: Sequence[dict[str, Any]]) -> None:
+        """``self(record)`` for each of a page's records (dicts): field by field when every one fits."""
+        if self._shape.accepts_all(records):
+            self._shape.record_enums(records)
+            return
         for data in records:
             self(data)
-        return None

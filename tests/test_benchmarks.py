@@ -66,6 +66,20 @@ def test_the_export_path_scenario_measures_every_format(smoke: tuple[str, dict[s
     assert (bench.SMOKE["export_records"], bench.SMOKE["export_page_size"]) == (600, 200)
     assert all(f["records"] == 600 and f["pages"] == 3 and f["cli_cpu_seconds"] > 0 and f["loop_cpu_seconds"] > 0
                for f in export.values())
+    for f in export.values():  # the start-up (an empty window) is measured and subtracted
+        assert f["startup_cpu_seconds"] > 0 and f["us_per_record"] > 0
+        assert f["records_per_cpu_second"] == pytest.approx(1e6 / f["us_per_record"])
+        assert f["us_per_record"] == pytest.approx(max(f["cli_cpu_seconds"] - f["startup_cpu_seconds"], 1e-9)
+                                                   / f["records"] * 1e6)
+
+
+def test_the_export_rows_state_cpu_per_record_against_the_budgets(smoke: tuple[str, dict[str, Any]]) -> None:
+    text = smoke[0]
+    assert bench.EXPORT_BUDGETS_US == {"jsonl": 15.0, "csv": 15.0, "ecs": 20.0, "ocsf": 20.0}
+    for command in ("audit", "runs"):
+        for fmt, budget in (("jsonl", "15"), ("csv", "15"), ("ecs", "20"), ("ocsf", "20")):
+            [row] = [line for line in text.splitlines() if f"CPU per record, {command} {fmt} |" in line]
+            assert f"| <= {budget} us |" in row and "records per CPU second" in row and "the minimal loop" in row
 
 
 def test_the_follow_scenario_exports_each_record_once_and_times_it(smoke: tuple[str, dict[str, Any]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import deque
 from collections.abc import Callable
@@ -17,7 +18,6 @@ from cortex_wrapper._defaults import DEDUPE_WINDOW_PAGES
 from cortex_wrapper._operations import NOTIFICATION_RUNS
 from cortex_wrapper._pagination import Crawl
 from cortex_wrapper._response import Page
-from cortex_wrapper._wire import take_column
 
 from .support.api import RECORD, Harness, ScriptedFake, audit_record, error_response, iso, log_record, run_record
 
@@ -312,10 +312,9 @@ def _dedupe_one_at_a_time(pages: list[list[int]], window: int) -> list[list[int]
 
 @pytest.mark.slow  # 300 property examples: about 1 s of CPU, more on a loaded machine
 @settings(max_examples=300, database=None, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 40), max_size=6), max_size=12), st.sampled_from(["models", "raw", "columns"]))
+@given(st.lists(st.lists(st.integers(0, 40), max_size=6), max_size=12), st.sampled_from(["models", "raw"]))
 def test_deduplication_keeps_what_one_record_at_a_time_would(pages: list[list[int]], mode: str) -> None:
-    # page_size 2, concurrency 1: a window of 2 * (1 + DEDUPE_WINDOW_PAGES) ids, small enough to evict often;
-    # "columns": raw pages whose ids come from the columns their validation took (Page._columns)
+    # page_size 2, concurrency 1: a window of 2 * (1 + DEDUPE_WINDOW_PAGES) ids, small enough to evict often
     raw = mode != "models"
     crawl: Crawl[Any] = Crawl(NOTIFICATION_RUNS, [], page_size=2, max_pages=None, concurrency=1, raw=raw)
     window = 2 * (1 + DEDUPE_WINDOW_PAGES)
@@ -324,24 +323,24 @@ def test_deduplication_keeps_what_one_record_at_a_time_would(pages: list[list[in
         return RawRecord({"id": ident}, "{}") if raw else NotificationRun.from_dict(run_record(ident))
 
     def deduped(page: list[int]) -> list[Any]:
-        items = [item(n) for n in page]
-        columns = {"id": take_column([i.data for i in items], "id")} if mode == "columns" else None
-        return crawl._dedupe(items, columns)
+        return crawl._dedupe([item(n) for n in page])
 
     got = [[(i.data["id"] if raw else i.id) for i in deduped(page)] for page in pages]
     assert got == _dedupe_one_at_a_time(pages, window)
 
 
-def test_a_page_that_loses_a_repeated_record_loses_its_columns_too() -> None:
-    # a raw page's columns (Page._columns, reused by the CLI's CSV) describe its items: a page whose
-    # repeated record was dropped keeps no columns; a page kept whole is passed on as it came
+def test_a_page_kept_whole_is_passed_on_as_it_came_and_one_that_loses_a_record_is_a_copy() -> None:
     crawl: Crawl[Any] = Crawl(NOTIFICATION_RUNS, [], page_size=2, max_pages=None, concurrency=1, raw=True)
 
     def page(*ids: int) -> Page[RawRecord]:
-        items = [RawRecord({"id": ident}, "{}") for ident in ids]
-        return Page(items, 0, 9, 9, _columns={"id": take_column([i.data for i in items], "id")})
+        return Page([RawRecord({"id": ident}, "{}") for ident in ids], 0, 9, 9, request_id="r")
 
     first = page(1, 2)
     assert crawl._accept(0, first) is first
     second = crawl._accept(1, page(2, 3))
-    assert [record.data["id"] for record in second.items] == [3] and second._columns is None
+    assert [record.data["id"] for record in second.items] == [3] and second.request_id == "r"
+
+
+def test_a_page_has_no_private_fields() -> None:
+    # Page is public: every field is part of its API (no private state threaded through it)
+    assert all(not field.name.startswith("_") for field in dataclasses.fields(Page))

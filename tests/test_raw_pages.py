@@ -102,39 +102,35 @@ def _list_texts(draw: st.DrawFn) -> str:
     return json.dumps(items, indent=1 if layout == "indented" else None, ensure_ascii=ascii_only)
 
 
-@settings(max_examples=400, database=None, deadline=None)
+@settings(max_examples=150, database=None, deadline=None)
 @given(_list_texts(), st.sampled_from(["", " "]))
-@example('[{"a":"},{"}, {"b":1}]', "")  # a "},{" in a string and a spaced separator: as many pieces as records
-@pytest.mark.slow  # 400 property examples: about 2 s of CPU
-def test_records_split_from_a_list_at_once_are_those_scanned_one_by_one(text: str, space: str) -> None:
-    # the whole-list split (compact lists of flat objects) and the record-by-record scan give the same spans
+@example('[{"a":"},{"}, {"b":1}]', "")  # a "},{" in a string and a spaced separator
+def test_each_record_of_a_list_comes_with_the_span_of_text_it_stood_in(text: str, space: str) -> None:
+    # the records are the list's values, in order; each text is the record's own span of the body, so the
+    # spans, in order, hold exactly the list's text but its brackets, separators and whitespace
     body = f'{{"logs":{space}{text},"page":0}}'
-    index = body.index("[")
-    scanned, scanned_end = _wire._scan_list(body, index + 1)
-    split, split_end = _wire._split_list(body, index)
-    assert split_end == scanned_end
-    assert [(r.data, r.text) for r in split] == [(r.data, r.text) for r in scanned]
-    assert [r.data for r in split] == json.loads(text)
+    envelope, records = _wire.split_body(body, "logs")
+    assert records is not None and envelope == {"logs": None, "page": 0}
+    assert [r.data for r in records] == json.loads(text)
+    position = body.index("[") + 1
+    for number, record in enumerate(records):
+        start = body.index(record.text, position)
+        assert body[position:start].strip(" \t\r\n") == ("," if number else ""), "only a separator between two"
+        assert json.loads(record.text) == record.data
+        position = start + len(record.text)
+    assert body[position:].lstrip(" \t\r\n").startswith("]")
 
 
-def test_a_compact_page_of_flat_records_is_split_at_once_and_any_other_is_scanned(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_list_is_scanned_record_by_record_whatever_its_text() -> None:
     cases = {  # list text: its records' texts
-        '[{"a":"x},{y"},{"b":1}]': ['{"a":"x},{y"}', '{"b":1}'],  # a brace in a string: scanned
+        '[{"a":"x},{y"},{"b":1}]': ['{"a":"x},{y"}', '{"b":1}'],  # a brace in a string
         '[{"a":"},{"}, {"b":1}]': ['{"a":"},{"}', '{"b":1}'],  # the same, with as many "},{" as records
-        '[{"a":"x"},{"b":1},{}]': ['{"a":"x"}', '{"b":1}', "{}"],  # split at once
-        '[{"a":"x"}, {"b":1}]': ['{"a":"x"}', '{"b":1}'],  # whitespace between records: scanned
-        '[{"a":{"b":1}},{"c":2}]': ['{"a":{"b":1}}', '{"c":2}'],  # a nested object: scanned
+        '[{"a":"x"},{"b":1},{}]': ['{"a":"x"}', '{"b":1}', "{}"],
+        '[{"a":"x"}, {"b":1}]': ['{"a":"x"}', '{"b":1}'],  # whitespace between records
+        '[{"a":{"b":1}},{"c":2}]': ['{"a":{"b":1}}', '{"c":2}'],  # a nested object
+        '[ ]': [],
+        '[\n 1 ,\t"x" ]': ["1", '"x"'],  # not objects: kept for the caller to reject
     }
-    scanned: list[str] = []
-    original = _wire._scan_list
-
-    def counting(text: str, index: int) -> tuple[list[RawRecord], int]:
-        scanned.append(text)
-        return original(text, index)
-
-    monkeypatch.setattr(_wire, "_scan_list", counting)
     for text, texts in cases.items():
-        records, end = _wire._split_list(text, 0)
+        records, end = _wire._scan_list(text, 1)
         assert [record.text for record in records] == texts and end == len(text)
-    assert scanned == [text for text in cases if text != '[{"a":"x"},{"b":1},{}]']

@@ -18,16 +18,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import gc
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .._defaults import (
     BASE_URL_ENV_VAR,
-    CLI_GC_THRESHOLD,
     DEFAULT_BASE_URL,
     DEFAULT_FOLLOW_INTERVAL_SECONDS,
     DEFAULT_LAG_SECONDS,
@@ -192,17 +190,6 @@ def _broken_pipe() -> int:
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _collecting_less() -> Iterator[None]:
-    """The cyclic garbage collector's youngest generation run every ``CLI_GC_THRESHOLD`` allocations, then as before."""
-    before = gc.get_threshold()
-    gc.set_threshold(CLI_GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cortex-logs`` with ``argv`` (default: the command line); return the exit status."""
     parser = build_parser()
@@ -215,8 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with console(progress, quiet=args.quiet, debug=args.debug,
                  option=lambda parameter: option_name(args.kind, parameter)) as handler:
         try:
-            with stop_on_signals() if getattr(args, "follow", False) else contextlib.nullcontext(), \
-                    _collecting_less():
+            with stop_on_signals() if getattr(args, "follow", False) else contextlib.nullcontext():
                 code = _run(args, progress, handler)
             stdout().flush()
             return code

@@ -31,7 +31,7 @@ def export(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
             if ids:
                 identities = [kind.identity(record) for record in page.items]
                 event_ids = [kind.event_id(identity, occurrences.next(identity)) for identity in identities]
-            writer.add_page(page.items, event_ids, page._columns)
+            writer.add_page(page.items, event_ids)
             progress.advance(len(page.items), page.total)
         writer.close()
     progress.finish()

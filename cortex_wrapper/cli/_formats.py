@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -39,7 +38,9 @@ from typing import Any
 from cortex_api_client.types import parse_datetime
 
 from .._params import SURROGATE
-from .._wire import ABSENT, Column, RawRecord, take_column
+from .._wire import ABSENT, RawRecord
+from ._json import escape_surrogates
+from ._json import to_json as to_json  # the JSON of every format, long imported from here
 from ._kinds import Kind
 from ._siem import MAPPINGS
 
@@ -47,47 +48,8 @@ EXTRA_COLUMN = "_extra"
 NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?%?")
 CELL_WIDTH = 32
 TABLE_SAMPLE = 200
-_QUOTED_CHARACTERS = '",\r\n'
+_NEEDS_QUOTES = re.compile('[",\r\n]')
 """A CSV cell holding any of these is quoted (its quotes doubled)."""
-_NEEDS_QUOTES = re.compile(f"[{re.escape(_QUOTED_CHARACTERS)}]")
-
-
-def escape_surrogates(text: str) -> str:
-    r"""``text`` with each lone surrogate written as its escape, ``\ud800`` (in JSON text: the same string)."""
-    return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode  # built once
-NOT_FINITE_NAMES = ("NaN", "Infinity", "-Infinity")
-"""How a number no double holds is written: a JSON string (``"Infinity"``, ``"-Infinity"``, ``"NaN"``)."""
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with each float that is not finite replaced by its name, ``"Infinity"``, ``"-Infinity"`` or ``"NaN"``."""
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON, non-ASCII as is, lone surrogates as escapes: valid UTF-8 that reads back as ``value``.
-
-    The one JSON encoder of the output formats, and strict: a float that is not finite (a record's ``1e400``
-    or ``NaN``, which Python's json reads as inf or nan) has no JSON number, so it is written as a string of
-    its name, ``"Infinity"``, ``"-Infinity"`` or ``"NaN"`` (``float()`` of it is the value again): no line
-    ever holds the ``Infinity`` or ``NaN`` tokens that strict JSON parsers reject.
-    """
-    try:
-        text = _ENCODE(value)
-    except ValueError:  # allow_nan=False: a float that is not finite, somewhere in value
-        text = _ENCODE(_finite(value))
-    return text if text.isascii() or not SURROGATE.search(text) else escape_surrogates(text)
 
 
 _JSON_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)', re.DOTALL)
@@ -137,154 +99,60 @@ def _is_json_column(schema: Mapping[str, Any]) -> bool:
     return schema.get("type") in ("array", "object") or "$ref" in schema
 
 
-def _fits(schema: Mapping[str, Any], value: Any) -> bool:
-    """True when ``value``'s cell in a column of ``schema`` reads back (``_parse_cell``) as ``value``."""
-    if _is_json_column(schema):
-        return value is not None
-    kind = schema.get("type")
-    if kind == "integer":
-        return type(value) is int
-    if kind == "boolean":
-        return type(value) is bool
-    return type(value) is str and value != "" and not SURROGATE.search(value)  # a text cell
+def _csv_cell(category: str, value: Any) -> str | None:
+    """``value``'s cell in a column of ``category`` (``Kind.csv_plan``); None when no cell holds it exactly.
+
+    What a cell holds reads back (``_parse_cell``) as the value: text that is not empty and holds no lone
+    surrogate, an int, a bool, and (``json``) any value but null. Anything else goes to ``_extra``.
+    """
+    if category == "text":
+        return value if type(value) is str and value and (value.isascii() or not SURROGATE.search(value)) else None
+    if category == "int":
+        return str(value) if type(value) is int else None
+    if category == "bool":
+        return ("true" if value else "false") if type(value) is bool else None
+    return None if value is None else to_json(value)
 
 
 def _csv_field(cell: str) -> str:
+    """A cell as a CSV field: quoted, its quotes doubled, when it holds a quote, comma, CR or LF."""
     return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
 
 
-def _csv_line(cells: Sequence[str]) -> str:
-    """One CSV row, quoted where a cell holds a quote, comma, CR or LF (``csv.writer`` leaves a lone CR bare)."""
+def _csv_row(cells: Iterable[str]) -> str:
+    """One CSV row. ``csv.writer`` would leave a lone CR bare (its line terminator is LF): this quotes it."""
     return ",".join(map(_csv_field, cells)) + "\n"
 
 
 def csv_header(kind: Kind, with_id: bool = False) -> str:
     """The header line: ``_event_id`` (with ``with_id``), the schema's properties and ``_extra``."""
-    return _csv_line([*([EVENT_ID] if with_id else []), *kind.columns, EXTRA_COLUMN])
+    return _csv_row([*([EVENT_ID] if with_id else []), *kind.columns, EXTRA_COLUMN])
 
 
-def csv_cells(kind: Kind, record: Mapping[str, Any], event_id: str | None = None) -> list[str]:
-    """One record's cells under ``csv_header``: values no cell holds exactly go to ``_extra`` (the last cell).
+def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None) -> str:
+    """One record (its wire data) as a CSV row under ``csv_header``: values no cell holds exactly go to ``_extra``.
 
-    The same rules as ``_fits``, written out for speed: this runs for every record of a CSV export.
+    The one CSV encoder: every CSV line an export writes comes from here.
     """
-    properties = kind.properties
-    extra: dict[str, Any] = {}
     cells = [] if event_id is None else [event_id]
-    append = cells.append
+    misfits: dict[str, Any] = {}
     present = 0
     for name, category in kind.csv_plan:
         value = record.get(name, ABSENT)
         if value is ABSENT:
-            append("")
+            cells.append("")
             continue
         present += 1
-        kind_of = type(value)
-        if category == "text":
-            if kind_of is str and value and (value.isascii() or not SURROGATE.search(value)):
-                append(value)
-                continue
-        elif category == "int":
-            if kind_of is int:
-                append(str(value))
-                continue
-        elif category == "bool":
-            if kind_of is bool:
-                append("true" if value else "false")
-                continue
-        elif value is not None:
-            append(to_json(value))
-            continue
-        extra[name] = value
-        append("")
-    if present < len(record):
-        extra = {**{key: value for key, value in record.items() if key not in properties}, **extra}
-    append(to_json(extra) if extra else "")
-    return cells
-
-
-def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None) -> str:
-    """One record (its wire data) as a CSV row under ``csv_header``: values no cell holds exactly go to ``_extra``."""
-    return _csv_line(csv_cells(kind, record, event_id))
-
-
-def _quoted(cells: list[str]) -> list[str]:
-    """Text cells, each quoted where it holds a quote, comma, CR or LF (``_csv_field``): one scan when none does."""
-    joined = "".join(cells)  # a substring test per character is a hundred times a regular expression's search
-    if any(character in joined for character in _QUOTED_CHARACTERS):
-        return list(map(_csv_field, cells))
-    return cells
-
-
-def _column_cells(category: str, taken: Column) -> list[str] | None:
-    """A column's CSV fields (quoted where need be) as ``csv_line`` writes them, when none goes to ``_extra``; else None.
-
-    A record that lacks the field (``ABSENT`` in the column) has an empty cell.
-    """
-    values, found, absent = taken.values, taken.types, taken.absent
-    if category == "text":
-        if not found <= {str} or "" in values:  # "" is not absent: it goes to _extra
-            return None
-        return _quoted([value if value is not ABSENT else "" for value in values] if absent else values)
-    if category == "int":
-        if not found <= {int}:
-            return None
-        return [str(value) if value is not ABSENT else "" for value in values] if absent else list(map(str, values))
-    if category == "bool":
-        if not found <= {bool}:
-            return None
-        return [("true" if value else "false") if value is not ABSENT else "" for value in values]
-    if not found <= {list, dict}:
-        return None
-    return [_csv_field(to_json(value)) if value is not ABSENT else "" for value in values]
-
-
-def _csv_page_clean(kind: Kind, records: Sequence[RawRecord], event_ids: Sequence[str | None],
-                    columns: Mapping[str, Column] | None = None) -> str | None:
-    """``csv_page`` for the common page, column by column at C speed: None when a record needs ``csv_cells``.
-
-    A page qualifies when no value goes to ``_extra`` (every key is a column, every value has its column's
-    type, no text is ``""``) and its text holds no lone surrogate (which ``csv_cells`` treats on its own).
-    Each column is quoted in one pass, and the rows are joined: ``csv.writer`` takes ten times as long.
-    ``columns`` holds the columns already taken (``Page._columns``); the others are taken here.
-    """
-    datas = [record.data for record in records]
-    if not datas:
-        return ""
-    cells: list[list[str]] = []
-    held = 0
-    for name, category in kind.csv_plan:
-        taken = columns[name] if columns is not None and name in columns else take_column(datas, name)
-        found = _column_cells(category, taken)
-        if found is None:
-            return None
-        held += len(taken.values) - taken.values.count(ABSENT) if taken.absent else len(taken.values)
-        cells.append(found)
-    if held != sum(map(len, datas)):  # a key no column holds
-        return None
-    ids = [event_id for event_id in event_ids if event_id is not None]
-    if len(ids) == len(datas):
-        cells.insert(0, _quoted(ids))
-    elif ids:
-        return None  # some rows have an id cell, some not: csv_cells writes each
-    cells.append([""] * len(datas))  # _extra
-    text = "\n".join(map(",".join, zip(*cells, strict=True))) + "\n"
-    if not text.isascii() and SURROGATE.search(text):
-        return None
-    return text
-
-
-def csv_page(kind: Kind, records: Sequence[RawRecord], event_ids: Sequence[str | None],
-             columns: Mapping[str, Column] | None = None) -> str:
-    """Rows for a page of records, as ``csv_line`` writes them (column by column for the common page).
-
-    ``columns``: the records' columns (``_wire.take_column``, by wire name) if already taken, as ``Page._columns``.
-    """
-    clean = _csv_page_clean(kind, records, event_ids, columns)
-    if clean is not None:
-        return clean
-    return "".join([_csv_line(csv_cells(kind, record.data, event_id))
-                    for record, event_id in zip(records, event_ids, strict=True)])
+        cell = _csv_cell(category, value)
+        if cell is None:
+            misfits[name] = value
+            cell = ""
+        cells.append(cell)
+    # _extra: the fields no column holds (in the record's order), then the values no cell holds (columns' order)
+    extra = {key: value for key, value in record.items() if key not in kind.properties} if present < len(record) else {}
+    extra.update(misfits)
+    cells.append(to_json(extra) if extra else "")
+    return _csv_row(cells)
 
 
 def _parse_cell(schema: Mapping[str, Any], text: str) -> Any:
@@ -401,24 +269,11 @@ class LineWriter:
         self.count += 1
         self._write(line_for(self.kind, self.fmt, record, event_id))
 
-    def add_page(self, records: Sequence[RawRecord], event_ids: Sequence[str | None],
-                 columns: Mapping[str, Column] | None = None) -> None:
-        """Add a page of records in one write (a write per record cost as much as the rest of the export).
-
-        ``columns``: the records' columns if already taken (``Page._columns``), which CSV reuses.
-        """
+    def add_page(self, records: Sequence[RawRecord], event_ids: Sequence[str | None]) -> None:
+        """Add a page of records (each with its event id, or None) in one write."""
         kind, fmt = self.kind, self.fmt
-        if fmt == "csv":
-            self._write(csv_page(kind, records, event_ids, columns))
-        elif fmt == "jsonl" and not any(event_ids):
-            texts = [record.text for record in records]
-            joined = "".join(texts)
-            if _NOT_ONE_LINE.search(joined) or _may_hold_constant(joined):  # most pages need no rewriting
-                texts = [jsonl_line(record)[:-1] for record in records]
-            self._write("\n".join(texts) + "\n" if texts else "")
-        else:
-            self._write("".join([line_for(kind, fmt, record, event_id)
-                                 for record, event_id in zip(records, event_ids, strict=True)]))
+        self._write("".join([line_for(kind, fmt, record, event_id)
+                             for record, event_id in zip(records, event_ids, strict=True)]))
         self.count += len(records)
 
     def close(self) -> None:
@@ -437,7 +292,7 @@ def line_for(kind: Kind, fmt: str, record: RawRecord, event_id: str | None = Non
     if fmt == "csv":
         return csv_line(kind, record.data, event_id)
     assert event_id is not None
-    return to_json(MAPPINGS[fmt](kind, record, event_id)) + "\n"
+    return MAPPINGS[fmt](kind, record, event_id)
 
 
 class _Table:
@@ -455,9 +310,8 @@ class _Table:
         """Add one record."""
         self._table.add(record.data)
 
-    def add_page(self, records: Sequence[RawRecord], event_ids: Sequence[str | None],
-                 columns: Mapping[str, Column] | None = None) -> None:
-        """Add a page of records (``columns`` as for ``LineWriter.add_page``, unused)."""
+    def add_page(self, records: Sequence[RawRecord], event_ids: Sequence[str | None]) -> None:
+        """Add a page of records (the table has no event ids)."""
         for record in records:
             self._table.add(record.data)
 

@@ -21,7 +21,7 @@ from .._operations import OPERATIONS, Operation
 from .._pagination import SyncPager
 from .._registry import Presentation, presentation
 from .._response import parse_record
-from .._wire import RawRecord
+from .._wire import RawRecord, compact_encoder
 
 _JSON_TYPES: dict[str, dict[str, str]] = {
     "int": {"type": "integer"}, "number": {"type": "number"}, "bool": {"type": "boolean"},
@@ -138,7 +138,7 @@ EVENT_HASH_DIGITS = 32
 """Hex digits of the content hash in an audit entry's event id: 128 bits."""
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode  # one, not one per call
+_CANONICAL = compact_encoder(ensure_ascii=True, sort_keys=True)
 
 
 def content_hash(data: Mapping[str, Any]) -> str:

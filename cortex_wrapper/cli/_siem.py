@@ -21,12 +21,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ipaddress
+import json
+import json.encoder
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from cortex_api_client.types import parse_datetime
 
 from .._wire import RawRecord
+from ._json import to_json, without_surrogates
 from ._kinds import Kind
 
 ECS_VERSION = "9.4.0"
@@ -76,77 +80,183 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def ecs_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
-    """The record as an ECS event."""
-    data = record.data
-    moment = _moment(kind, data)
-    event: dict[str, Any] = {"kind": "event", "id": event_id, "dataset": _DATASET[kind.command], "provider": "cortex",
-                             "module": "cortex", "original": record.text}
-    document: dict[str, Any] = {"@timestamp": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                                "ecs": {"version": ECS_VERSION}, "event": event}
-    if kind.command == "audit":
-        action = str(data.get("action"))
-        event.update(category=["configuration"], type=[_ECS_AUDIT_TYPE.get(action, "info")],
-                     action=str(action).lower(), outcome="success")
-        actor = _text(data.get("actorIdentifier"))
+_UTC_MILLISECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+"""A time written as ECS's ``@timestamp`` is: in UTC, to the millisecond, ``Z``."""
+
+
+def _ecs_timestamp(kind: Kind, data: Mapping[str, Any]) -> str:
+    """``@timestamp``: when the record happened (``_moment``), in UTC to the millisecond.
+
+    A time field already in that form (as Cortex writes times) is the text itself, once it parses. Needed:
+    formatting the time was a tenth of an ECS line's instructions, and without this, the templates below and
+    ``compact_encoder`` audit ECS took 27-35 us a record, over the 20 us budget (BENCHMARKS.md).
+    """
+    text = data.get(kind.time_field)
+    if type(text) is str and _UTC_MILLISECONDS.fullmatch(text) and _utc(text) is not None:
+        return text
+    return _moment(kind, data).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# -- the events, as templates ----------------------------------------------------------------------------------
+#
+# Each event is written out below as the JSON object it is, a slot (``_slot("name")``) standing for each value
+# taken from the record, and compiled once per branch of the mapping into a %-template of its JSON text. A line
+# is the template filled with the JSON of each value. Needed: an event built as a dict and encoded took twice
+# the instructions of its line, and audit ECS and OCSF took 27-35 us a record, over the 20 us budget; with the
+# templates, 17-21 us, side by side on this (busy) machine (BENCHMARKS.md). The golden lines of
+# tests/cli/test_cli_export_golden.py pin every branch to the bytes the dicts were encoded to.
+
+_q: Callable[[str], str] = json.encoder.encode_basestring
+"""The JSON string of a text, as ``to_json`` writes it (lone surrogates are escaped in the whole line)."""
+_SLOT = re.compile(r'"\\u0000([a-z_]+)\\u0000"')
+
+
+def _slot(name: str) -> str:
+    """A value's place in an event template (a string no constant of an event holds)."""
+    return f"\x00{name}\x00"
+
+
+def _compiled(event: Mapping[str, Any]) -> str:
+    """``event`` (with slots) as a %-template of its JSON text: each slot ``%(name)s``."""
+    return _SLOT.sub(lambda found: f"%({found[1]})s", to_json(event).replace("%", "%%"))
+
+
+@functools.cache
+def _ecs_template(command: str, actor: str | None, ip: bool, email: bool, reason: bool, message: bool,
+                  recipient: bool) -> str:
+    """The ECS event of ``command``'s records; ``actor``: None, ``"name"`` or ``"email"`` (it holds an ``@``)."""
+    event: dict[str, Any] = {"kind": "event", "id": _slot("id"), "dataset": _DATASET[command], "provider": "cortex",
+                             "module": "cortex", "original": _slot("original")}
+    document: dict[str, Any] = {"@timestamp": _slot("timestamp"), "ecs": {"version": ECS_VERSION}, "event": event}
+    if command == "audit":
+        event |= {"category": ["configuration"], "type": [_slot("type")], "action": _slot("action"),
+                  "outcome": "success"}
         if actor is not None:
-            document["user"] = {"name": actor, **({"email": actor} if "@" in actor else {})}
-            document["related"] = {"user": [actor]}
+            document["user"] = {"name": _slot("actor"), **({"email": _slot("actor")} if actor == "email" else {})}
+            document["related"] = {"user": [_slot("actor")], **({"ip": [_slot("ip")]} if ip else {})}
+        if ip:
+            document["source"] = {"ip": _slot("ip")}
+            document.setdefault("related", {"ip": [_slot("ip")]})
+    else:
+        event |= {"category": ["api", "email"] if email else ["api"], "type": ["info"], "outcome": _slot("outcome"),
+                  "action": _slot("action"), **({"reason": _slot("reason")} if reason else {})}
+        if message:
+            document["message"] = _slot("message")
+        if recipient:
+            document["related"] = {"user": [_slot("recipient")]}
+    document["cortex"] = {_CORTEX_KEY[command]: _slot("data")}
+    return _compiled(document)
+
+
+def ecs_line(kind: Kind, record: RawRecord, event_id: str) -> str:
+    """The record as an ECS event: one line of JSON."""
+    data = record.data
+    command = kind.command
+    values = {"timestamp": _q(_ecs_timestamp(kind, data)), "id": _q(event_id), "original": _q(record.text),
+              "data": to_json(data)}
+    actor = ip = reason = message = recipient = None
+    email = False
+    if command == "audit":
+        action = str(data.get("action"))
+        values["type"] = _q(_ECS_AUDIT_TYPE.get(action, "info"))
+        values["action"] = _q(action.lower())
+        if (actor := _text(data.get("actorIdentifier"))) is not None:
+            values["actor"] = _q(actor)
         if (ip := _ip(data.get("ipAddress"))) is not None:
-            document["source"] = {"ip": ip}
-            document.setdefault("related", {})["ip"] = [ip]
+            values["ip"] = _q(ip)
     else:
         status = data.get("status")
         email = data.get("medium") == "EMAIL"
-        event.update(category=["api", "email"] if email else ["api"], type=["info"], outcome=_outcome(status),
-                     action=f"notification-{'run' if kind.command == 'runs' else 'delivery'}-{str(status).lower()}")
+        values["outcome"] = _q(_outcome(status))
+        values["action"] = _q(f"notification-{'run' if command == 'runs' else 'delivery'}-{str(status).lower()}")
         if reason := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
-            event["reason"] = reason
+            values["reason"] = _q(reason)
         if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
-            document["message"] = message
+            values["message"] = _q(message)
         if recipient := _text(data.get("recipientEmail")):
-            document["related"] = {"user": [recipient]}
-    document["cortex"] = {_CORTEX_KEY[kind.command]: data}
-    return document
+            values["recipient"] = _q(recipient)
+    template = _ecs_template(command, None if actor is None else "email" if "@" in actor else "name", ip is not None,
+                             email, reason is not None, message is not None, recipient is not None)
+    return without_surrogates(template % values) + "\n"
 
 
-def ocsf_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
-    """The record as an OCSF event: Entity Management (audit entries) or Base Event (notifications)."""
-    data = record.data
-    moment = _moment(kind, data)
-    metadata: dict[str, Any] = {"version": OCSF_VERSION, "uid": event_id, "log_name": _DATASET[kind.command],
-                                "product": {"name": "Cortex", "vendor_name": "Cortex"}}
-    if isinstance(data.get(kind.time_field), str):
-        metadata["original_time"] = data[kind.time_field]
-    event: dict[str, Any] = {"time": int(moment.timestamp() * 1000), "metadata": metadata, "severity_id": 1,
-                             "severity": "Informational", "raw_data": record.text, "unmapped": {"cortex": data}}
-    if kind.command == "audit":
-        action = str(data.get("action"))
-        activity, name = _OCSF_ACTIVITY.get(action, (99, "Other"))
-        event.update(class_uid=3004, class_name="Entity Management", category_uid=3,
-                     category_name="Identity & Access Management", activity_id=activity,
-                     activity_name=name if activity != 99 else str(action), type_uid=300400 + activity,
-                     status_id=1, status="Success",
-                     entity={"name": str(data.get("objectIdentifier")), "uid": str(data.get("objectIdentifier")),
-                             "type": str(data.get("objectType"))})
-        if actor := _text(data.get("actorIdentifier")):
-            event["actor"] = {"user": {"name": actor, **({"email_addr": actor} if "@" in actor else {})}}
-        if (ip := _ip(data.get("ipAddress"))) is not None:
-            event["src_endpoint"] = {"ip": ip}
-    else:
-        status = data.get("status")
-        outcome = _outcome(status)
-        status_id = {"success": 1, "failure": 2}.get(outcome, 0)
-        event.update(class_uid=0, class_name="Base Event", category_uid=0, category_name="Uncategorized",
-                     activity_id=99, activity_name="Notification run" if kind.command == "runs" else "Notification",
-                     type_uid=99, status_id=status_id, status={1: "Success", 2: "Failure"}.get(status_id, "Unknown"),
-                     status_code=str(status))
-        if reason := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
-            event["status_detail"] = reason
-        if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
-            event["message"] = message
+def ecs_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
+    """The record as an ECS event: its line (``ecs_line``), parsed."""
+    event: dict[str, Any] = json.loads(ecs_line(kind, record, event_id))
     return event
 
 
-MAPPINGS: dict[str, Callable[[Kind, RawRecord, str], dict[str, Any]]] = {"ecs": ecs_event, "ocsf": ocsf_event}
-"""The event builder of each SIEM format."""
+@functools.cache
+def _ocsf_template(command: str, original_time: bool, actor: str | None, ip: bool, detail: bool, message: bool) -> str:
+    """The OCSF event of ``command``'s records; ``actor``: None, ``"name"`` or ``"email"`` (it holds an ``@``)."""
+    metadata: dict[str, Any] = {"version": OCSF_VERSION, "uid": _slot("id"), "log_name": _DATASET[command],
+                                "product": {"name": "Cortex", "vendor_name": "Cortex"},
+                                **({"original_time": _slot("original_time")} if original_time else {})}
+    event: dict[str, Any] = {"time": _slot("time"), "metadata": metadata, "severity_id": 1,
+                             "severity": "Informational", "raw_data": _slot("original"),
+                             "unmapped": {"cortex": _slot("data")}}
+    if command == "audit":
+        event |= {"class_uid": 3004, "class_name": "Entity Management", "category_uid": 3,
+                  "category_name": "Identity & Access Management", "activity_id": _slot("activity_id"),
+                  "activity_name": _slot("activity_name"), "type_uid": _slot("type_uid"), "status_id": 1,
+                  "status": "Success",
+                  "entity": {"name": _slot("entity"), "uid": _slot("entity"), "type": _slot("entity_type")}}
+        if actor is not None:
+            event["actor"] = {"user": {"name": _slot("actor"),
+                                       **({"email_addr": _slot("actor")} if actor == "email" else {})}}
+        if ip:
+            event["src_endpoint"] = {"ip": _slot("ip")}
+    else:
+        event |= {"class_uid": 0, "class_name": "Base Event", "category_uid": 0, "category_name": "Uncategorized",
+                  "activity_id": 99, "activity_name": "Notification run" if command == "runs" else "Notification",
+                  "type_uid": 99, "status_id": _slot("status_id"), "status": _slot("status"),
+                  "status_code": _slot("status_code")}
+        if detail:
+            event["status_detail"] = _slot("detail")
+        if message:
+            event["message"] = _slot("message")
+    return _compiled(event)
+
+
+_OCSF_STATUS = {"success": (1, "Success"), "failure": (2, "Failure")}
+
+
+def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
+    """The record as an OCSF event, Entity Management (audit entries) or Base Event (notifications): one line."""
+    data = record.data
+    command = kind.command
+    values = {"time": str(int(_moment(kind, data).timestamp() * 1000)), "id": _q(event_id),
+              "original": _q(record.text), "data": to_json(data)}
+    if original_time := type(when := data.get(kind.time_field)) is str:
+        values["original_time"] = _q(when)
+    actor = ip = detail = message = None
+    if command == "audit":
+        action = str(data.get("action"))
+        activity, name = _OCSF_ACTIVITY.get(action, (99, action))
+        values |= {"activity_id": str(activity), "activity_name": _q(name), "type_uid": str(300400 + activity),
+                   "entity": _q(str(data.get("objectIdentifier"))), "entity_type": _q(str(data.get("objectType")))}
+        if actor := _text(data.get("actorIdentifier")):
+            values["actor"] = _q(actor)
+        if (ip := _ip(data.get("ipAddress"))) is not None:
+            values["ip"] = _q(ip)
+    else:
+        status = data.get("status")
+        status_id, status_name = _OCSF_STATUS.get(_outcome(status), (0, "Unknown"))
+        values |= {"status_id": str(status_id), "status": _q(status_name), "status_code": _q(str(status))}
+        if detail := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
+            values["detail"] = _q(detail)
+        if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
+            values["message"] = _q(message)
+    template = _ocsf_template(command, original_time, None if not actor else "email" if "@" in actor else "name",
+                              ip is not None, detail is not None, message is not None)
+    return without_surrogates(template % values) + "\n"
+
+
+def ocsf_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
+    """The record as an OCSF event: its line (``ocsf_line``), parsed."""
+    event: dict[str, Any] = json.loads(ocsf_line(kind, record, event_id))
+    return event
+
+
+MAPPINGS: dict[str, Callable[[Kind, RawRecord, str], str]] = {"ecs": ecs_line, "ocsf": ocsf_line}
+"""The line of each SIEM format."""

@@ -22,10 +22,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cortex_wrapper._wire import Column, RawRecord, take_column
+from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli import _formats
 from cortex_wrapper.cli._checkpoint import load
-from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, csv_page, line_for, read_csv
+from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, line_for, read_csv
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
@@ -422,11 +422,6 @@ def test_csv_written_before_still_reads_the_same() -> None:
          "objectType": '"quoted"', "fakeFutureField": 1}]
 
 
-def _columns(kind: Any, records: list[dict[str, Any]]) -> dict[str, Column]:
-    """The records' columns as a validated page carries them (``Page._columns``)."""
-    return {name: take_column(records, name) for name in kind.columns}
-
-
 _CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
                          st.text(st.characters(codec="utf-8") | st.sampled_from(["\r", "\n", '"', ",", "\ud800"]),
                                  max_size=6),
@@ -438,51 +433,44 @@ _CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats
 @given(st.lists(st.dictionaries(st.sampled_from(["timestamp", "action", "objectType", "objectIdentifier",
                                                   "actorIdentifier", "ipAddress", "future"]), _CELL_VALUES),
                 max_size=5))
-def test_a_csv_page_is_the_rows_csv_line_writes(records: list[dict[str, Any]]) -> None:
+def test_csv_rows_read_back_losslessly_and_a_page_writes_them(records: list[dict[str, Any]]) -> None:
+    """The one CSV encoder, any values in any field: ``read_csv`` gives the records back, quoting and ``_extra`` included."""
     kind = CLI_KINDS["audit"]
     raws = [RawRecord(record, "{}") for record in records]
-    ids: list[str | None] = [None] * len(raws)
-    assert csv_page(kind, raws, ids) == "".join(csv_line(kind, record) for record in records)
-    assert csv_page(kind, raws, ids, _columns(kind, records)) == csv_page(kind, raws, ids)  # columns reused
-    text = csv_header(kind) + csv_page(kind, raws, ids)
+    written: list[str] = []
+    _formats.LineWriter(kind, "csv", written.append).add_page(raws, [None] * len(raws))
+    text = "".join(written)
+    assert text == csv_header(kind) + "".join(csv_line(kind, record) for record in records)
     named = {math.inf: "Infinity", -math.inf: "-Infinity"}  # no JSON number holds them: _extra names them
     assert read_back(text, "audit", "csv") == [
         {k: named.get(v, v) if type(v) is float else v for k, v in r.items()} for r in records]
+    assert len(list(csv.reader(io.StringIO(text, newline="")))) == len(records) + 1, "one row per record"
 
 
-@pytest.mark.parametrize(("odd", "clean"), [
-    ({}, True),  # the clean page itself
-    ({"notificationObjects": [{"id": 1, "name": "a,\"b\""}]}, True),  # a nested cell, JSON: no _extra needed
-    ({"deliveredCount": 0, "summary": "ünïcode"}, True),  # non-ASCII text, a falsy int
-    ({"summary": ""}, False),  # an empty text cell goes to _extra
-    ({"summary": "line\rbreak"}, True),  # a bare CR: quoted, as csv_line quotes it
-    ({"summary": "svc-\ud800"}, False),  # a lone surrogate goes to _extra, JSON-escaped
-    ({"deliveredCount": True}, False),  # a bool where an int belongs
-    ({"summary": None}, False),  # null goes to _extra
-    ({"notificationObjects": None}, False),  # null where a JSON cell belongs
-    ({"future": 1}, False),  # a key the schema lacks
+@pytest.mark.parametrize(("odd", "to_extra"), [
+    ({}, set()),
+    ({"notificationObjects": [{"id": 1, "name": "a,\"b\""}]}, set()),  # a nested cell, JSON: no _extra needed
+    ({"deliveredCount": 0, "summary": "ünïcode"}, set()),  # non-ASCII text, a falsy int
+    ({"summary": ""}, {"summary"}),  # an empty text cell goes to _extra
+    ({"summary": "line\rbreak"}, set()),  # a bare CR: quoted
+    ({"summary": "svc-\ud800"}, {"summary"}),  # a lone surrogate goes to _extra, JSON-escaped
+    ({"deliveredCount": True}, {"deliveredCount"}),  # a bool where an int belongs
+    ({"summary": None}, {"summary"}),  # null goes to _extra
+    ({"notificationObjects": None}, {"notificationObjects"}),  # null where a JSON cell belongs
+    ({"future": 1}, {"future"}),  # a key the schema lacks
 ])
-@pytest.mark.parametrize("ids", [[None, None, None], ["a", "b", "c"]])
-def test_a_clean_runs_page_and_each_odd_record_write_what_csv_line_writes(
-        odd: dict[str, Any], clean: bool, ids: list[str | None]) -> None:
+@pytest.mark.parametrize("event_id", [None, "e-1"])
+def test_each_odd_value_goes_to_its_cell_or_to_extra(odd: dict[str, Any], to_extra: set[str],
+                                                     event_id: str | None) -> None:
     kind = CLI_KINDS["runs"]
-    records = [{"id": i, "seqNo": 0, "notificationType": "WEEKLY_REPORT", "medium": "EMAIL", "status": "COMPLETED",
-                "deliveredCount": i, "summary": f"run {i}, \"quoted\"", "dateCreated": "2026-05-01T09:00:00Z"}
-               for i in range(3)]
-    records[1] = {**records[1], **odd}
-    raws = [RawRecord(record, "{}") for record in records]
-    assert csv_page(kind, raws, ids) == "".join(csv_line(kind, r, i) for r, i in zip(records, ids, strict=True))
-    assert csv_page(kind, raws, ids, _columns(kind, records)) == csv_page(kind, raws, ids)  # columns reused
-    assert (_formats._csv_page_clean(kind, raws, ids) is not None) == clean, "the C-speed path takes clean pages only"
-
-
-def test_a_page_whose_rows_differ_in_having_an_id_is_written_row_by_row() -> None:
-    kind = CLI_KINDS["audit"]
-    records = [{"timestamp": "2026-05-01T09:00:00Z", "action": "READ"}] * 2
-    raws = [RawRecord(record, "{}") for record in records]
-    ids = ["a", None]
-    assert _formats._csv_page_clean(kind, raws, ids) is None
-    assert csv_page(kind, raws, ids) == "".join(csv_line(kind, r, i) for r, i in zip(records, ids, strict=True))
+    record = {"id": 1, "seqNo": 0, "notificationType": "WEEKLY_REPORT", "medium": "EMAIL", "status": "COMPLETED",
+              "deliveredCount": 1, "summary": "run 1, \"quoted\"", "dateCreated": "2026-05-01T09:00:00Z", **odd}
+    header = csv_header(kind, event_id is not None)
+    [row] = csv.DictReader(io.StringIO(header + csv_line(kind, record, event_id), newline=""))
+    extra = json.loads(row[EXTRA_COLUMN]) if row[EXTRA_COLUMN] else {}
+    assert set(extra) == to_extra
+    assert row.get("_event_id") == event_id
+    assert [*read_csv(kind, io.StringIO(header + csv_line(kind, record, event_id), newline=""))] == [record]
 
 
 # -- issue 22, defect 7: a number no double can hold (1e400, NaN) never makes a line invalid JSON --------------
