@@ -30,15 +30,14 @@ from ._config import (
     resolve_token,
     tls_verify,
 )
-from ._enums import report_unknown_enums
 from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidParameterError, RateLimitError
-from ._events import Event, EventHook, PageFetched, RateLimitPause, Retrying
+from ._events import Event, EventHook, RateLimitPause, Retrying
 from ._logs import setup_from_environment
 from ._operations import Operation, operation_of
-from ._pagination import AsyncPager, Cancelled, Crawl, SyncPager
+from ._pagination import AsyncPager, Cancelled, Crawl, Fetched, SyncPager
 from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
-from ._response import Page, undecodable
+from ._response import undecodable
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -300,8 +299,8 @@ class _BaseClient:
         return delay
 
     def _judge_attempt(self, crawl: Crawl[T], number: int, outcome: Outcome, attempt: int, started: float
-                ) -> Page[T] | float:
-        """Judge one attempt: the parsed page, or the seconds this request waits before retrying.
+                       ) -> Fetched | float:
+        """Judge one attempt: the accepted response (the pager parses it), or the seconds it waits before retrying.
 
         Raises the typed error when the policy gives up. A 429 pauses the whole client (every
         request's next ``reserve()`` waits), so its own wait here is 0. ``started`` is when the
@@ -317,12 +316,7 @@ class _BaseClient:
                     self._limiter.pause(error.retry_after)
                 raise
             if retry is None:
-                page = crawl.parse(crawl.operation, outcome)
-                crawl.defer_warnings(report_unknown_enums(crawl.operation.operation_id))
-                page = dataclasses.replace(page, retries=attempt, elapsed=self._clock() - started)
-                self._emit(PageFetched(crawl.operation.operation_id, number, len(page.items), page.elapsed,
-                                       page.request_id, attempt))
-                return page
+                return Fetched(outcome, attempt, self._clock() - started)
             status: int | None = outcome.status_code
         else:
             retry = self._policy.on_error(outcome, attempt)
@@ -360,7 +354,7 @@ class _BaseClient:
         def make(raw: bool = False) -> Crawl[Any]:
             extra = [(operation.params[operation.upper_bound].wire, format_datetime(_now()))] if frozen else []
             return Crawl(operation, pairs + extra, page_size=size, max_pages=max_pages, concurrency=concurrency,
-                         raw=raw)
+                         raw=raw, emit=self._emit)
 
         return make
 
@@ -464,13 +458,13 @@ class CortexClient(SyncOperations, _BaseClient):
             response.close()
         return response
 
-    def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
+    def _fetch(self, crawl: Crawl[T], number: int) -> Fetched:
         params = crawl.params(number)
         attempt, started = 0, self._clock()
         while True:
             self._wait(crawl, self._paced(crawl, number))
             step = self._judge_attempt(crawl, number, self._send(crawl.operation.path, params), attempt, started)
-            if isinstance(step, Page):
+            if isinstance(step, Fetched):
                 return step
             self._wait(crawl, step)
             attempt += 1
@@ -563,7 +557,7 @@ class AsyncCortexClient(AsyncOperations, _BaseClient):
             await response.aclose()
         return response
 
-    async def _fetch(self, crawl: Crawl[T], number: int) -> Page[T]:
+    async def _fetch(self, crawl: Crawl[T], number: int) -> Fetched:
         params = crawl.params(number)
         attempt, started = 0, self._clock()
         while True:
@@ -571,7 +565,7 @@ class AsyncCortexClient(AsyncOperations, _BaseClient):
             if delay > 0:
                 await self._sleep(delay)
             step = self._judge_attempt(crawl, number, await self._send(crawl.operation.path, params), attempt, started)
-            if isinstance(step, Page):
+            if isinstance(step, Fetched):
                 return step
             if step > 0:
                 await self._sleep(step)

@@ -15,9 +15,12 @@ from itertools import islice, repeat
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+import httpx
+
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
-from ._enums import warn_unknown
+from ._enums import report_unknown_enums, warn_unknown
 from ._errors import BadRequestError, NotFoundError
+from ._events import Event, PageFetched
 from ._operations import Operation
 from ._params import Pairs
 from ._response import Page, parse_page, parse_raw_page
@@ -41,6 +44,18 @@ class Probe:
     """``Crawl.judge_page``'s request to fetch page ``number`` before judging a page that repeats the previous one."""
 
     number: int
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A page's accepted (2xx) response, as a fetch hands it to the pager (which parses it).
+
+    ``retries``: how many it took; ``elapsed``: seconds from the page's first attempt to this response.
+    """
+
+    response: httpx.Response
+    retries: int
+    elapsed: float
 
 
 class Crawl(Generic[T]):
@@ -68,9 +83,10 @@ class Crawl(Generic[T]):
 
     def __init__(
         self, operation: Operation[Any], pairs: Pairs, *, page_size: int, max_pages: int | None, concurrency: int,
-        raw: bool = False,
+        raw: bool = False, emit: Callable[[Event], None] | None = None,
     ) -> None:
         self.operation = operation
+        self._emit = emit
         self.parse: Callable[[Operation[Any], Any], Page[T]] = parse_raw_page if raw else parse_page  # type: ignore[assignment]
         """Models (``parse_page``), or ``RawRecord`` items (``parse_raw_page``) for ``raw_pages()``."""
         self._keys: Callable[[list[Any]], list[Any]] | None = None
@@ -94,20 +110,21 @@ class Crawl(Generic[T]):
         self._recent_set: set[Any] = set()
         self._id_window = page_size * (concurrency + DEDUPE_WINDOW_PAGES)
         self._first_totals: tuple[int, int] | None = None
-        self._deferred: list[str] = []
-        self._deferred_lock = threading.Lock()
 
-    def defer_warnings(self, messages: list[str]) -> None:
-        """Keep drift warnings raised while fetching a page, to issue in the consumer's thread."""
-        if messages:
-            with self._deferred_lock:
-                self._deferred += messages
+    def received(self, number: int, fetched: Fetched) -> Page[T]:
+        """The page of an accepted response: parsed, its drift warned about and reported (``PageFetched``).
 
-    def issue_warnings(self) -> None:
-        """Issue the kept warnings now, pointing at the consumer's line (called as a page is handed over)."""
-        with self._deferred_lock:
-            messages, self._deferred = self._deferred, []
-        warn_unknown(messages)
+        The one home of parsing, called by the pagers in the consumer's thread or task as each page is handed
+        over: fetches only send, wait and retry, so they overlap better, and a drift warning points at the
+        consumer's line. ``CortexResponseError`` when the body is not what the spec says.
+        """
+        name = self.operation.operation_id
+        page = dataclasses.replace(self.parse(self.operation, fetched.response), retries=fetched.retries,
+                                   elapsed=fetched.elapsed)
+        warn_unknown(report_unknown_enums(name))
+        if self._emit is not None:
+            self._emit(PageFetched(name, number, len(page.items), page.elapsed, page.request_id, page.retries))
+        return page
 
     def params(self, page: int) -> tuple[tuple[str, str], ...]:
         """The query of one page."""
@@ -224,8 +241,9 @@ class Crawl(Generic[T]):
         self.done = True
 
 
-Fetch = Callable[[Crawl[R], int], Page[R]]
-AsyncFetch = Callable[[Crawl[R], int], Awaitable[Page[R]]]
+Fetch = Callable[[Crawl[R], int], Fetched]
+"""A client's fetch of one page: sends, waits and retries until the response is accepted (the pager parses it)."""
+AsyncFetch = Callable[[Crawl[R], int], Awaitable[Fetched]]
 
 
 class _Fetcher:
@@ -302,22 +320,22 @@ class SyncPager(Generic[T]):
         """
         return self._crawl(self._make_crawl(True))
 
-    def _judged(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
+    def _judged(self, crawl: Crawl[R], number: int, fetched: Fetched) -> Page[R] | None:
+        page = crawl.received(number, fetched)
         verdict = crawl.judge_page(number, page)
         if isinstance(verdict, Probe):
             try:
-                answer: Page[R] | None = self._fetch(crawl, verdict.number)
+                answer: Page[R] | None = crawl.received(verdict.number, self._fetch(crawl, verdict.number))
             except OUT_OF_RANGE:
                 answer = None
             return crawl.judge_probe(number, page, verdict, answer)
         return verdict
 
     def _crawl(self, crawl: Crawl[R]) -> Generator[Page[R], None, None]:
-        pending: deque[tuple[int, Future[Page[R]]]] = deque()
+        pending: deque[tuple[int, Future[Fetched]]] = deque()
         fetcher = _Fetcher(crawl.concurrency)
         try:
             first = self._judged(crawl, 0, self._fetch(crawl, 0))
-            crawl.issue_warnings()
             if first is None:
                 return
             yield first
@@ -329,7 +347,6 @@ class SyncPager(Generic[T]):
                     return
                 number, future = pending.popleft()
                 page = self._judged(crawl, number, future.result())
-                crawl.issue_warnings()
                 if page is None:
                     return
                 yield page
@@ -374,17 +391,18 @@ class AsyncPager(Generic[T]):
         """``pages()``, with each record as the API sent it (``RawRecord``), validated as a model would be."""
         return self._crawl(self._make_crawl(True))
 
-    async def _judged(self, crawl: Crawl[R], number: int, page: Page[R]) -> Page[R] | None:
+    async def _judged(self, crawl: Crawl[R], number: int, fetched: Fetched) -> Page[R] | None:
+        page = crawl.received(number, fetched)
         verdict = crawl.judge_page(number, page)
         if isinstance(verdict, Probe):
             try:
-                answer: Page[R] | None = await self._fetch(crawl, verdict.number)
+                answer: Page[R] | None = crawl.received(verdict.number, await self._fetch(crawl, verdict.number))
             except OUT_OF_RANGE:
                 answer = None
             return crawl.judge_probe(number, page, verdict, answer)
         return verdict
 
-    async def _fetch_window(self, crawl: Crawl[R], numbers: list[int]) -> list[Page[R] | Exception]:
+    async def _fetch_window(self, crawl: Crawl[R], numbers: list[int]) -> list[Fetched | Exception]:
         """Fetch ``numbers`` concurrently; each page, or the exception its fetch raised, in order.
 
         Returns only once every fetch has ended. A failed page cancels the fetches of the pages after it
@@ -392,7 +410,7 @@ class AsyncPager(Generic[T]):
         """
         import anyio  # here, not at module level: a sync-only user never pays for importing it
 
-        outcomes: list[Page[R] | Exception | None] = [None] * len(numbers)
+        outcomes: list[Fetched | Exception | None] = [None] * len(numbers)
         scopes = [anyio.CancelScope() for _ in numbers]
 
         async def fetch(index: int) -> None:
@@ -413,7 +431,6 @@ class AsyncPager(Generic[T]):
     async def _crawl(self, crawl: Crawl[R]) -> AsyncGenerator[Page[R], None]:
         try:
             first = await self._judged(crawl, 0, await self._fetch(crawl, 0))
-            crawl.issue_warnings()
             if first is None:
                 return
             yield first
@@ -427,7 +444,6 @@ class AsyncPager(Generic[T]):
                     if isinstance(outcome, Exception):
                         raise outcome
                     page = await self._judged(crawl, number, outcome)
-                    crawl.issue_warnings()
                     if page is None:
                         return
                     yield page

@@ -39,7 +39,7 @@ class Page(Generic[T]):
     And what a support ticket needs: ``request_id`` (the ``x-request-id`` header, else the body's
     ``requestId``; a token the server echoes in it is masked), ``headers`` (the
     response's, without credentials or cookies), ``retries`` (how many it took) and ``elapsed`` (seconds
-    from the first attempt to the parsed page). The body itself is not kept.
+    from the first attempt to the accepted response). The body itself is not kept.
     """
 
     items: list[T]
