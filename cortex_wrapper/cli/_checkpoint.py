@@ -3,12 +3,13 @@
 The file is JSON, written atomically (temporary file, fsync, ``os.replace``, fsync of the directory)
 and holds no secret::
 
-    {"cortex_logs_checkpoint": 3, "command": "runs", "format": "jsonl", "with_id": false,
+    {"cortex_logs_checkpoint": 4, "command": "runs", "format": "jsonl", "with_id": false,
      "query": {"statuses": ["FAILED"]}, "output_bytes": 18230, "records": 57,
      "output_path": "/var/log/cortex/runs.jsonl", "output_tail": "9f86d081884c7d65...",
      "newest": "2026-11-21T09:14:03.120000+00:00", "covered_from": "2026-11-21T09:09:03.120000+00:00",
-     "seen": [["id:4711", "2026-11-21T09:14:03.120000+00:00", 1]], "legacy_identities": false,
-     "undated_ids": [[12, 15], [40, 40]], "undated_other": []}
+     "seen": [["id:4711:READY", "2026-11-21T09:14:03.120000+00:00", 1]], "legacy_identities": false,
+     "undated_ids": [[12, 15], [40, 40]], "undated_other": [],
+     "unsettled": [["id:4711", "2026-11-21T09:14:03.120000+00:00", "READY"]]}
 
 ``output_bytes`` is the length of the output this checkpoint covers, ``output_path`` the ``--output`` it
 belongs to (absolute) and ``output_tail`` the SHA-256 of the last ``TAIL_BYTES`` (4 KiB) of those bytes
@@ -36,6 +37,13 @@ checkpoint remembers which ones it exported: ``undated_ids`` their ids as sorted
 consecutive ids, ``undated_other`` any other identity. A range costs the same whether it holds one id
 or a million, so size follows the gaps between the undated ids, never the records with a timestamp.
 
+Notification logs and runs change after they are created (``_lifecycle``): ``seen`` holds one identity per
+state (``id:7:READY``, ``id:7:FAILED``), and ``unsettled`` (version 4) the records exported in a state that
+is not final, ``[identity, dateCreated, status]``, re-read until they change or the settle window passes (so
+it holds at most the records created within it, and never more than ``MAX_UNSETTLED``).
+
+Versions 1, 2 and 3 are read and upgraded: their ``seen`` identities (``id:7``) carry no state, so a record
+read in the window is taken as exported in the state it is in now (no repeat), and tracked from then on.
 Versions 1 and 2 are read and upgraded. Neither has ``output_path`` nor ``output_tail``: their output is
 known by its length alone, once; version 2's ``output_file`` (the output's device and inode) is kept only
 to find a file renamed by logrotate. Version 1 checkpoints (``at_newest``: the identities at ``newest``
@@ -59,11 +67,12 @@ from typing import Any
 from cortex_api_client.types import parse_datetime
 
 from .._defaults import MAX_SEEN_IDENTITIES, POLL_RECORD_REFRESH_SECONDS
+from .._lifecycle import Unsettled, base_identity, is_final, state_of
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_USAGE, CliError
 
 MAGIC = "cortex_logs_checkpoint"
-VERSION = 3
+VERSION = 4
 TAIL_BYTES = 4096
 """How much of the end of the output ``output_tail`` digests."""
 _ID = re.compile(r"id:(-?[1-9][0-9]*|0)")
@@ -170,6 +179,8 @@ class Checkpoint:
     legacy_identities: bool = False
     polled_until: dt.datetime | None = None
     """The upper bound of the last run that read its whole window (None: not known, an older checkpoint)."""
+    unsettled: Unsettled = field(default_factory=Unsettled)
+    """The records exported in a state that is not final, re-read until they settle (empty before version 4)."""
     stored: str | None = field(default=None, compare=False, repr=False)
     """The file's text as last read or written: ``save`` leaves a file that already holds it alone."""
 
@@ -189,6 +200,7 @@ class Checkpoint:
             "covered_from": self.covered_from.isoformat() if self.covered_from else None,
             "seen": seen, "legacy_identities": self.legacy_identities, **self.undated.to_json(),
             "polled_until": self.polled_until.isoformat() if self.polled_until else None,
+            "unsettled": self.unsettled.to_json(),
         }
 
     def polled(self, upper: dt.datetime) -> bool:
@@ -205,9 +217,9 @@ class Checkpoint:
 
     @classmethod
     def from_json(cls, data: Any, path: Path) -> Checkpoint:
-        """Read the file's content (version 1, 2 or 3); ``CliError`` when it is not a checkpoint."""
+        """Read the file's content (version 1 to 4); ``CliError`` when it is not a checkpoint."""
         try:
-            if not isinstance(data, dict) or data.get(MAGIC) not in (1, 2, VERSION):
+            if not isinstance(data, dict) or data.get(MAGIC) not in (1, 2, 3, VERSION):
                 raise ValueError(f"no '{MAGIC}': {VERSION} marker")
             newest = _moment(data["newest"])
             undated = Undated.from_json(data.get("undated_ids", []), data.get("undated_other", []))
@@ -255,6 +267,8 @@ class Checkpoint:
         if not isinstance(path, str) or not isinstance(tail, str) or not re.fullmatch("[0-9a-f]{64}", tail):
             raise ValueError("output_path or output_tail is not a path and a SHA-256")
         self.output_path, self.output_tail = path, tail
+        if data[MAGIC] >= 4:
+            self.unsettled = Unsettled.from_json(data["unsettled"])
 
     def check(self, path: Path, command: str, fmt: str, query: dict[str, Any], with_id: bool) -> None:
         """``CliError`` (bad usage) unless this checkpoint was written by the same command, format and filters."""
@@ -332,8 +346,15 @@ class Cursor:
     """
 
     def __init__(self, checkpoint: Checkpoint, lag: dt.timedelta, *, upper: dt.datetime | None = None,
-                 max_seen: int = MAX_SEEN_IDENTITIES) -> None:
+                 max_seen: int = MAX_SEEN_IDENTITIES, operation_id: str = "",
+                 settle_from: dt.datetime | None = None) -> None:
         self.lag = lag
+        self.operation_id = operation_id
+        self.unsettled = checkpoint.unsettled.copy()
+        self.settle_from = settle_from
+        self.expired = self.unsettled.expire(settle_from) if settle_from is not None else 0
+        self._final = {base_identity(key) for key in checkpoint.seen
+                       if state_of(key) is not None and is_final(operation_id, state_of(key))}
         self.max_seen = max_seen
         self.upper = upper
         self._covered = {identity: count for identity, (_, count) in checkpoint.seen.items()}
@@ -367,8 +388,9 @@ class Cursor:
 
         ``legacy`` gives the record's identity as version 1 checkpoints wrote it (audit entries only).
         """
+        base = base_identity(identity)
         if timestamp is None:
-            return self.undated.add(identity)
+            return self.undated.add(base)  # an undated record is exported once, in the state first read
         if self._floor is not None and timestamp < self._floor:
             return False
         key = legacy() if legacy is not None and timestamp == self._legacy_at else identity
@@ -376,6 +398,17 @@ class Cursor:
         if remaining > 0:
             self._covered[key] = remaining - 1
             return False
+        status = state_of(identity)
+        if base != identity:
+            if self._covered.get(base, 0) > 0:  # a version 1-3 checkpoint exported it, in a state it did not note
+                self._covered[base] -= 1
+                if (entry := self.seen.pop(base, None)) is not None:
+                    self.seen[identity] = entry  # known from now on by the state it is in
+                self._note(base, timestamp, status)
+                return False
+            if base in self._final:  # its final state was exported: an older state read now is stale
+                return False
+            self._note(base, timestamp, status)
         moment, count = self.seen.get(identity, (timestamp, 0))
         self.seen[identity] = entry = (max(moment, timestamp), count + 1)
         if self._tracking:
@@ -384,6 +417,22 @@ class Cursor:
             timestamp = self.upper  # exported, but the cursor stays within what the query asked for
         if self.newest is None or timestamp > self.newest:
             self.newest = timestamp
+        return True
+
+    def _note(self, base: str, timestamp: dt.datetime, status: str | None) -> None:
+        """The record ``base`` was exported in ``status``: re-read it while that is not final (within the window)."""
+        if self.settle_from is None or timestamp >= self.settle_from or is_final(self.operation_id, status):
+            self.unsettled.note(self.operation_id, base, timestamp, status)
+        if is_final(self.operation_id, status):
+            self._final.add(base)
+
+    def resettle(self, timestamp: dt.datetime | None, identity: str) -> bool:
+        """True when a record re-read from before the window is in a new state of an unsettled record (note it)."""
+        base = base_identity(identity)
+        exported = self.unsettled.status(base)
+        if timestamp is None or exported is None or exported == state_of(identity) or base in self._final:
+            return False
+        self._note(base, timestamp, state_of(identity))
         return True
 
     def advance(self, checkpoint: Checkpoint, written: int, added: int) -> None:
@@ -404,6 +453,7 @@ class Cursor:
         checkpoint.seen = dict(self.seen)
         checkpoint.covered_from = self.covered_from
         checkpoint.undated = self.undated.copy()
+        checkpoint.unsettled = self.unsettled.copy()
         checkpoint.legacy_identities = checkpoint.legacy_identities and checkpoint.newest == self._legacy_at
 
     def track(self, on: bool = True) -> None:

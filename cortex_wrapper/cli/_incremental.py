@@ -71,6 +71,7 @@ from typing import IO, Any
 from .. import _client
 from .._client import CortexClient
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
+from .._lifecycle import DEFAULT_SETTLE_SECONDS, hides_unsettled, resettle_filters
 from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, Cursor, load, save, tail_digest
 from ._dates import within_utc
@@ -134,10 +135,12 @@ class _Run:
     """One incremental run: the open output, its checkpoint, the cursor."""
 
     def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint, lag: dt.timedelta,
-                 notify: Callable[[str], None], upper: dt.datetime | None = None) -> None:
+                 notify: Callable[[str], None], upper: dt.datetime | None = None,
+                 settle_from: dt.datetime | None = None) -> None:
         self.kind, self.fmt, self.out, self.path, self.checkpoint = kind, fmt, out, path, checkpoint
         self.notify = notify
-        self.cursor = Cursor(checkpoint, lag, upper=upper)
+        self.cursor = Cursor(checkpoint, lag, upper=upper, operation_id=kind.operation.operation_id,
+                             settle_from=settle_from if kind.lifecycle else None)
         with_id = checkpoint.with_id
         self.csv_header = csv_header(kind, with_id).encode() if fmt == "csv" else b""
         self.header = self.csv_header if checkpoint.output_bytes == 0 else b""
@@ -147,6 +150,28 @@ class _Run:
         self._with_id = needs_event_id(fmt, with_id)
         self._legacy = checkpoint.legacy_identities and kind.id_wire is None
         self._occurrences = Occurrences()
+
+    def resettle(self, pages: Iterator[Any], progress: Progress) -> None:
+        """Records re-read from before the window (final states only): append the new states of unsettled ones.
+
+        Committed page by page; the order within this span does not matter (each line is a state change of a
+        record already exported, and the cursor does not move).
+        """
+        for page in pages:
+            chunk, added = bytearray(), 0
+            for record in page.items:
+                identity = self.kind.identity(record)
+                stamp = self.kind.timestamp(record)
+                if self.cursor.resettle(stamp, identity):
+                    event_id = self.kind.event_id(identity, 0) if self._with_id else None
+                    chunk += line_for(self.kind, self.fmt, record, event_id).encode()
+                    added += 1
+            if added:
+                chunk[:0] = self.header
+                self.header = b""
+                self.append(chunk)
+                self.commit(added)
+            progress.advance(len(page.items), page.total)
 
     def read(self, record: RawRecord) -> tuple[dt.datetime | None, bytes | None]:
         """The record's timestamp, and its line when the checkpoint does not cover it (else None)."""
@@ -444,6 +469,26 @@ class Exported:
     behind: dt.datetime | None = None
 
 
+def _resettle(client: CortexClient, kind: Kind, filters: Mapping[str, Any], run: _Run, lower: dt.datetime | None,
+              page_size: int | None, progress: Progress) -> None:
+    """Re-read the unsettled records from before the window (``lower``): one query, final statuses only.
+
+    The API filters neither by id nor by ``dateUpdated``: the query spans from the oldest unsettled record's
+    ``dateCreated`` to the window's start, and asks only for final statuses, so the records still unsettled
+    are not sent at all (an idle poll costs one request for this, whatever their number).
+    """
+    oldest = run.cursor.unsettled.oldest()
+    if not kind.lifecycle or oldest is None or lower is None or oldest >= lower:
+        return
+    narrowed = resettle_filters(kind.operation.operation_id, filters)
+    if narrowed is None:
+        return
+    op = kind.operation
+    query = {**narrowed, **({"order_by": "ASC"} if kind.ordered else {}), op.lower_bound: oldest,
+             op.upper_bound: lower}
+    run.resettle(kind.pager(client, query, page_size, None).raw_pages(), progress)
+
+
 def _frozen_now(now: Callable[[], dt.datetime] | None) -> dt.datetime:
     """Now, aware UTC, to the millisecond (what the wire says): the upper bound a run freezes for its query."""
     moment = (now or _client._now)().astimezone(dt.UTC)
@@ -456,7 +501,8 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                        notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
                        with_id: bool = False, accept_gap: bool = False, output_moved: bool = False,
                        locked: bool = False, now: Callable[[], dt.datetime] | None = None,
-                       say_behind: bool = True) -> Exported:
+                       say_behind: bool = True,
+                       settle: dt.timedelta = dt.timedelta(seconds=DEFAULT_SETTLE_SECONDS)) -> Exported:
     """Append the records the checkpoint does not cover to ``output``; say how many, and the newest.
 
     Each run re-reads the last ``lag`` before the newest record exported, for records that arrive late.
@@ -465,6 +511,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     a run asked nothing because the clock is behind its window (``--follow`` says it once).
     ``output_moved``: the checkpoint may belong to another ``--output`` (the file was moved there).
     ``locked``: the caller holds the checkpoint's lock (``hold_checkpoint``), as a follower does between polls.
+    ``settle``: how long a notification log or run that is not final yet is re-read for its next state.
     """
     _check_usage(kind, fmt, output, checkpoint, filters, max_pages)
     assert output is not None
@@ -476,6 +523,8 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     upper = until if until is not None else current
     reach = min(upper, current)  # what the query can cover: up to its bound, and never past the time it ran
     path = Path(checkpoint)
+    if kind.lifecycle and hides_unsettled(op.operation_id, filters):
+        lag = max(lag, settle)  # a record is first seen when it settles: re-read the whole settle window
     with contextlib.nullcontext() if locked else lock_checkpoint(path):
         state = load(path)
         if state is not None:  # refused before the output is created or touched
@@ -484,7 +533,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
         with locked_append(Path(output)) as out:
             state = _open_checkpoint(path, state, out, output, kind, fmt, query_of(filters), with_id, notify)
             _check_retention(kind, state, accept_gap, notify, current)
-            run = _Run(kind, fmt, out, path, state, lag, notify, reach)
+            run = _Run(kind, fmt, out, path, state, lag, notify, reach, settle_from=reach - settle)
             lower = run.cursor.floor() or since
             lower = within_utc(lower) if lower is not None else None
             if lower is not None and lower > upper:  # never ask for a window that ends before it starts
@@ -495,9 +544,10 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                            f"({upper.isoformat()}; the clock stepped back, or --since is ahead); polls ask again "
                            "once the clock is there")
                 return Exported(0, state.newest, behind=lower)
+            progress.start(kind.noun)
+            _resettle(client, kind, filters, run, lower, page_size, progress)
             bounded[op.lower_bound], bounded[op.upper_bound] = lower, upper
             records = kind.pager(client, bounded, page_size, max_pages)
-            progress.start(kind.noun)
             (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
             if max_pages is None and state.polled(reach):  # the whole window was read: all up to `reach` is covered
                 save(path, state)

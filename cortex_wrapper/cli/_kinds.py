@@ -17,6 +17,7 @@ from typing import Any
 from cortex_api_client.types import parse_datetime
 
 from .._client import CortexClient
+from .._lifecycle import has_lifecycle, state_key, status_of
 from .._operations import OPERATIONS, Operation
 from .._pagination import SyncPager
 from .._registry import Presentation, presentation
@@ -109,10 +110,20 @@ class Kind:
         except (ValueError, OverflowError):
             return None
 
+    @cached_property
+    def lifecycle(self) -> bool:
+        """True when the records change after they are created (notification logs and runs: ``_lifecycle``)."""
+        return has_lifecycle(self.operation.operation_id)
+
     def identity(self, record: RawRecord) -> str:
-        """What tells two records apart: ``id:<id>``, else (audit entries) ``sha256:<content hash>``."""
+        """What tells two records, or two states of one, apart: ``id:<id>``, else ``sha256:<content hash>``.
+
+        Records that change get ``:<status>`` (``id:7:FAILED``: each state is its own); audit entries have no
+        id, their identity is the hash of their content.
+        """
         if self.id_wire is not None:
-            return f"id:{record.data.get(self.id_wire)}"
+            base = f"id:{record.data.get(self.id_wire)}"
+            return state_key(base, status_of(record.data)) if self.lifecycle else base
         return "sha256:" + content_hash(record.data)
 
     def legacy_identity(self, record: RawRecord) -> str:
@@ -124,7 +135,10 @@ class Kind:
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
     def event_id(self, identity: str, occurrence: int) -> str:
-        """The stable event id of the record with ``identity``: the API's id; for audit entries hash and occurrence.
+        """The stable event id of the record with ``identity``: its id and state, or for audit entries hash and occurrence.
+
+        Records that change: ``<id>:<status>`` (``7:FAILED``: each state is its own event, so an id-based dedupe
+        keeps an update).
 
         ``occurrence`` counts identical entries (the same bot reading the same object in the same
         millisecond) in the order they are read: ``<first 32 hex digits of the hash>-<occurrence>``.

@@ -4,7 +4,10 @@ The mapping is documented in the README ("Shipping to a SIEM"); the tests valida
 the published schemas (ECS 9.4.0 from Elastic's ``@elastic/ecs`` package, OCSF 1.5.0 from
 ``ocsf-json-schema``). Both carry the stable event id (``event.id``, ``metadata.uid``) and the record
 exactly as the API sent it (``event.original``, ``raw_data``); every wire field is also kept whole under
-the ``cortex`` namespace (ECS custom fields) or in ``unmapped`` (OCSF).
+the ``cortex`` namespace (ECS custom fields) or in ``unmapped`` (OCSF). A notification log or run changes
+after it is created: each state is its own event (event id ``<id>:<status>``), and the record's own id,
+shared by its states, is ``cortex.notification_log.id`` / ``cortex.notification_run.id`` (ECS) and
+``metadata.correlation_uid`` (OCSF), for a shipper that keeps the latest state of each record.
 
 * Audit entries are OCSF **Entity Management** (3004): a user or API key created, read, updated or
   deleted a catalog object (activity ids 1-4); in ECS, category ``configuration``.
@@ -134,6 +137,8 @@ def ocsf_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
         if (ip := _ip(data.get("ipAddress"))) is not None:
             event["src_endpoint"] = {"ip": ip}
     else:
+        if (record_id := data.get("id")) is not None:
+            metadata["correlation_uid"] = str(record_id)  # the record's own id: every state of it shares it
         status = data.get("status")
         outcome = _outcome(status)
         status_id = {"success": 1, "failure": 2}.get(outcome, 0)

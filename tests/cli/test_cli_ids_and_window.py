@@ -54,7 +54,7 @@ def test_event_ids_are_the_api_id_or_a_content_hash_and_occurrence(cli: Any, tmp
     assert sorted(json.loads(line)["_event_id"] for line in (tmp_path / "audit.jsonl").read_text().splitlines()) \
         == sorted(ids), "a plain export and an incremental run give each record the same id"
     header, *rows = notes.out.splitlines()
-    assert header.startswith("_event_id,") and [row.split(",")[0] for row in rows] == ["8", "7"]
+    assert header.startswith("_event_id,") and [row.split(",")[0] for row in rows] == ["8:DELIVERED", "7:DELIVERED"]
 
 
 def test_a_late_record_inside_the_window_is_exported_once(cli: Any, tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_a_version_1_audit_checkpoint_resumes_without_a_repeat(cli: Any, tmp_pat
     assert result.code == 0, result.err
     assert [r["objectIdentifier"] for r in jsonl(output.read_text())] == ["a", "b", "c"]
     checkpoint = load(Path(f"{output}.ckpt"))
-    assert checkpoint is not None and json.loads(Path(f"{output}.ckpt").read_text())["cortex_logs_checkpoint"] == 3
+    assert checkpoint is not None and json.loads(Path(f"{output}.ckpt").read_text())["cortex_logs_checkpoint"] == 4
     assert not checkpoint.legacy_identities
 
 

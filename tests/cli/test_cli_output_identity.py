@@ -213,7 +213,7 @@ def test_a_version_2_checkpoint_pinning_another_device_is_upgraded_without_a_rep
     assert f"dropped {len(torn)} bytes" in result.err
     assert len(jsonl(output.read_text())) == 402, "the two new records, nothing repeated"
     upgraded = json.loads(ckpt.read_text())
-    assert upgraded["cortex_logs_checkpoint"] == 3 and "output_file" not in upgraded
+    assert upgraded["cortex_logs_checkpoint"] == 4 and "output_file" not in upgraded
     assert upgraded["output_path"] == str(output)
 
 
@@ -229,7 +229,7 @@ def test_a_version_1_checkpoint_without_output_file_is_upgraded(cli: Any, fake: 
     result = incremental_run(cli, fake, "notifications", output, "--lag", "0")
     assert result.code == 0, result.err
     assert len(jsonl(output.read_text())) == 400
-    assert json.loads(ckpt.read_text())["cortex_logs_checkpoint"] == 3
+    assert json.loads(ckpt.read_text())["cortex_logs_checkpoint"] == 4
 
 
 def test_an_output_of_the_same_size_but_other_content_is_refused(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
