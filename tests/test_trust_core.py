@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import gzip
 import pickle
 import threading
@@ -28,6 +29,7 @@ from cortex_wrapper import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RetentionGapError,
     ServerError,
 )
 
@@ -184,6 +186,7 @@ ERRORS: list[CortexError] = [
     CortexConnectionError("refused"),
     CortexTimeoutError("slow"),
     CortexResponseError("not JSON", status_code=200, excerpt="<html>"),
+    RetentionGapError("a gap", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 2, 1, tzinfo=dt.UTC)),
     ClientClosedError("closed"),
 ]
 

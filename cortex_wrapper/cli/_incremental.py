@@ -70,16 +70,17 @@ from typing import IO, Any
 
 from .. import _client
 from .._client import CortexClient
+from .._cursor import Cursor
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
+from .._durable import fsync_directory
 from .._lifecycle import DEFAULT_SETTLE_SECONDS, hides_unsettled, resettle_filters
 from .._wire import RawRecord
-from ._checkpoint import TAIL_BYTES, Checkpoint, Cursor, load, save, tail_digest
+from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
 from ._dates import within_utc
 from ._durable import (
     AppendFile,
     FileLock,
     append,
-    fsync_directory,
     locked_append,
     naming,
     read_at,
@@ -224,7 +225,9 @@ class _Run:
 
     def commit(self, added: int) -> None:
         """Advance the checkpoint over what was appended; replacing it makes the output durable first."""
-        self.cursor.advance(self.checkpoint, self.end - self.checkpoint.output_bytes, added)
+        self.checkpoint.records += added
+        self.checkpoint.output_bytes = self.end
+        self.cursor.advance(self.checkpoint)
         self.checkpoint.output_tail = tail_digest(self.tail)
         save(self.path, self.checkpoint, before=lambda: sync(self.out))
         self.added += added

@@ -17,7 +17,9 @@ from typing import Any
 from cortex_api_client.types import parse_datetime
 
 from .._client import CortexClient
-from .._lifecycle import has_lifecycle, state_key, status_of
+from .._cursor import Occurrences as Occurrences  # re-exported: the exporters number audit entries with it
+from .._cursor import event_id_of, identity_of
+from .._lifecycle import has_lifecycle
 from .._operations import OPERATIONS, Operation
 from .._pagination import SyncPager
 from .._registry import Presentation, presentation
@@ -119,12 +121,9 @@ class Kind:
         """What tells two records, or two states of one, apart: ``id:<id>``, else ``sha256:<content hash>``.
 
         Records that change get ``:<status>`` (``id:7:FAILED``: each state is its own); audit entries have no
-        id, their identity is the hash of their content.
+        id, their identity is the hash of their content (``_cursor.identity_of``).
         """
-        if self.id_wire is not None:
-            base = f"id:{record.data.get(self.id_wire)}"
-            return state_key(base, status_of(record.data)) if self.lifecycle else base
-        return "sha256:" + content_hash(record.data)
+        return identity_of(self.operation, record.data)
 
     def legacy_identity(self, record: RawRecord) -> str:
         """The identity version 1 checkpoints wrote: for audit entries, a fingerprint of the model's form."""
@@ -137,43 +136,11 @@ class Kind:
     def event_id(self, identity: str, occurrence: int) -> str:
         """The stable event id of the record with ``identity``: its id and state, or for audit entries hash and occurrence.
 
-        Records that change: ``<id>:<status>`` (``7:FAILED``: each state is its own event, so an id-based dedupe
-        keeps an update).
-
-        ``occurrence`` counts identical entries (the same bot reading the same object in the same
-        millisecond) in the order they are read: ``<first 32 hex digits of the hash>-<occurrence>``.
+        ``_cursor.event_id_of``: ``7:FAILED`` (each state of a record that changes is its own event), or
+        ``<first 32 hex digits of the hash>-<occurrence>``, ``occurrence`` counting identical entries in the
+        order they are read.
         """
-        if identity.startswith("id:"):
-            return identity[3:]
-        return f"{identity.removeprefix('sha256:')[:EVENT_HASH_DIGITS]}-{occurrence}"
-
-
-EVENT_HASH_DIGITS = 32
-"""Hex digits of the content hash in an audit entry's event id: 128 bits."""
-
-
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode  # one, not one per call
-
-
-def content_hash(data: Mapping[str, Any]) -> str:
-    r"""SHA-256 (hex) of the record's canonical JSON: keys sorted, compact, ASCII (``\uXXXX`` escapes).
-
-    Computed from the record as sent, so anyone holding the record can recompute it.
-    """
-    return hashlib.sha256(_CANONICAL(data).encode()).hexdigest()
-
-
-class Occurrences:
-    """Numbers identical records in the order they are read (the occurrence of an audit entry's event id)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
-
-    def next(self, identity: str) -> int:
-        """How many records with ``identity`` came before this one."""
-        count = self._seen.get(identity, 0)
-        self._seen[identity] = count + 1
-        return count
+        return event_id_of(identity, occurrence)
 
 
 KINDS: dict[str, Kind] = {kind.command: kind for kind in map(Kind, OPERATIONS)}

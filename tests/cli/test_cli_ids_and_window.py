@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from cortex_wrapper.cli._checkpoint import Checkpoint, Cursor, load
+from cortex_wrapper._cursor import Cursor
+from cortex_wrapper.cli._checkpoint import Checkpoint, load
 
 from ..support.cli import (
     NO_RECORDS,
@@ -105,7 +106,7 @@ def test_the_window_keeps_only_its_own_identities_and_shrinks_past_the_bound() -
     cursor = Cursor(checkpoint, dt.timedelta(minutes=5), max_seen=3)
     for ident, moment in enumerate([_at(0), _at(6), _at(7), _at(8), _at(8)]):
         assert cursor.admit(moment, f"id:{ident}")
-    cursor.advance(checkpoint, 10, 5)
+    cursor.advance(checkpoint)
     # 10:00 is outside the 5 minutes before 10:08; 10:06..10:08 hold 4 > 3 identities: 10:06 goes too
     assert set(checkpoint.seen) == {"id:2", "id:3", "id:4"}
     assert checkpoint.covered_from == _at(7) == cursor.shrunk
