@@ -217,12 +217,14 @@ def query_of(filters: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def retention_gap(operation: Operation[Any], polled_until: dt.datetime | None, newest: dt.datetime | None,
-                  now: dt.datetime) -> RetentionGapError | None:
+                  now: dt.datetime, days: int | None = None) -> RetentionGapError | None:
     """The gap error when a checkpoint is further behind than Cortex keeps ``operation``'s records, else None.
 
     Behind is judged by the last poll that read its whole window (``polled_until``), else by the newest record.
+    ``days``: how long the records are kept (default: what the registry says; None there: for ever).
     """
-    days = presentation(operation.spec).retention_days
+    if days is None:
+        days = presentation(operation.spec).retention_days
     marks = [moment for moment in (polled_until, newest) if moment is not None]
     if days is None or not marks or max(marks) >= now - dt.timedelta(days=days):
         return None

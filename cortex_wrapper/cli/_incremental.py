@@ -73,7 +73,8 @@ from .._client import CortexClient
 from .._cursor import Cursor
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._durable import fsync_directory
-from .._lifecycle import DEFAULT_SETTLE_SECONDS, hides_unsettled, resettle_filters
+from .._incremental import effective_lag, resettle_query, retention_gap
+from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
 from ._dates import within_utc
@@ -442,21 +443,17 @@ def _check_retention(kind: Kind, checkpoint: Checkpoint, accept_gap: bool, notif
                      now: dt.datetime) -> None:
     """A checkpoint further behind than Cortex keeps notifications may have missed records: stop (exit 8), or say so.
 
-    Behind is judged by the last poll that read its whole window (``polled_until``: everything up to it is
-    covered, however old the newest record), else, in a checkpoint that does not say, by the newest record.
+    The engine's rule (``_incremental.retention_gap``): behind is judged by the last complete poll
+    (``polled_until``), else, in a checkpoint that does not say, by the newest record.
     """
-    horizon = now - dt.timedelta(days=NOTIFICATION_RETENTION_DAYS)
-    marks = [moment for moment in (checkpoint.polled_until, checkpoint.newest) if moment is not None]
-    covered = max(marks) if marks else None
-    if not kind.retained or covered is None or covered >= horizon:
+    if not kind.retained:
         return
-    what = "last complete poll" if checkpoint.polled_until is not None else "newest record"
-    message = (f"a gap is possible: the checkpoint's {what} ({covered.isoformat()}) is older than "
-               f"the {NOTIFICATION_RETENTION_DAYS} days Cortex keeps {kind.noun}; records from then until "
-               f"{horizon.isoformat(timespec='seconds')} ({(horizon - covered).days} days or more) may be gone")
+    gap = retention_gap(kind.operation, checkpoint.polled_until, checkpoint.newest, now, NOTIFICATION_RETENTION_DAYS)
+    if gap is None:
+        return
     if not accept_gap:
-        raise CliError(f"{message}; rerun with --accept-gap to go on", EXIT_GAP)
-    notify(f"cortex-logs: warning: {message}")
+        raise CliError(f"{gap}; rerun with --accept-gap to go on", EXIT_GAP)
+    notify(f"cortex-logs: warning: {gap}")
 
 
 @dataclass(frozen=True)
@@ -474,22 +471,10 @@ class Exported:
 
 def _resettle(client: CortexClient, kind: Kind, filters: Mapping[str, Any], run: _Run, lower: dt.datetime | None,
               page_size: int | None, progress: Progress) -> None:
-    """Re-read the unsettled records from before the window (``lower``): one query, final statuses only.
-
-    The API filters neither by id nor by ``dateUpdated``: the query spans from the oldest unsettled record's
-    ``dateCreated`` to the window's start, and asks only for final statuses, so the records still unsettled
-    are not sent at all (an idle poll costs one request for this, whatever their number).
-    """
-    oldest = run.cursor.unsettled.oldest()
-    if not kind.lifecycle or oldest is None or lower is None or oldest >= lower:
-        return
-    narrowed = resettle_filters(kind.operation.operation_id, filters)
-    if narrowed is None:
-        return
-    op = kind.operation
-    query = {**narrowed, **({"order_by": "ASC"} if kind.ordered else {}), op.lower_bound: oldest,
-             op.upper_bound: lower}
-    run.resettle(kind.pager(client, query, page_size, None).raw_pages(), progress)
+    """Re-read the unsettled records from before the window (``lower``): the engine's one query (``resettle_query``)."""
+    query = resettle_query(kind.operation, filters, run.cursor, lower)
+    if query is not None:
+        run.resettle(kind.pager(client, query, page_size, None).raw_pages(), progress)
 
 
 def _frozen_now(now: Callable[[], dt.datetime] | None) -> dt.datetime:
@@ -526,8 +511,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     upper = until if until is not None else current
     reach = min(upper, current)  # what the query can cover: up to its bound, and never past the time it ran
     path = Path(checkpoint)
-    if kind.lifecycle and hides_unsettled(op.operation_id, filters):
-        lag = max(lag, settle)  # a record is first seen when it settles: re-read the whole settle window
+    lag = effective_lag(op, filters, lag, settle)  # a filter hiding unsettled records: the whole settle window
     with contextlib.nullcontext() if locked else lock_checkpoint(path):
         state = load(path)
         if state is not None:  # refused before the output is created or touched
