@@ -43,7 +43,7 @@ from ._cursor import Cursor, Occurrences, Seen, Undated, event_id_of, identity_o
 from ._defaults import DEFAULT_LAG_SECONDS, POLL_RECORD_REFRESH_SECONDS
 from ._durable import atomic_text_file
 from ._errors import CortexError
-from ._lifecycle import DEFAULT_SETTLE_SECONDS, Unsettled, has_lifecycle, hides_unsettled, resettle_filters
+from ._lifecycle import DEFAULT_SETTLE_SECONDS, Unsettled, has_lifecycle, hides_unsettled, read_moment, resettle_filters
 from ._operations import OPERATIONS, Operation
 from ._registry import presentation
 from ._wire import RawRecord
@@ -180,7 +180,7 @@ class _State:
             for key, moment, count in data["seen"]:
                 if not isinstance(key, str) or type(count) is not int or count < 1:
                     raise ValueError("seen holds a bad entry")
-                seen[key] = (parse_datetime(moment), count)
+                seen[key] = (read_moment(moment), count)
             return cls(str(data["operation"]), dict(data["query"]), _moment(data["newest"]), seen,
                        _moment(data["covered_from"]), Undated.from_json(data["undated_ids"], data["undated_other"]),
                        Unsettled.from_json(data["unsettled"]), False, _moment(data["polled_until"]),
