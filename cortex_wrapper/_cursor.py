@@ -279,6 +279,8 @@ class Cursor:
         exported = self.unsettled.status(base)
         if timestamp is None or exported is None or exported == state_of(identity) or base in self._final:
             return False
+        if self._floor is not None and timestamp >= self._floor:
+            return False  # in the window too (the bound is inclusive): the window's read admits it, into ``seen``
         self._note(base, timestamp, state_of(identity))
         return True
 

@@ -174,3 +174,15 @@ def test_settle_usage_errors(cli: Callable[..., Any], argv: list[str], message: 
 def test_audit_takes_no_settle(cli: Callable[..., Any]) -> None:
     result = cli("audit", "--settle", "1h")
     assert result.code == 2 and "--settle" in result.err
+
+
+def test_a_record_at_the_window_start_read_by_both_queries_is_exported_once(tmp_path: Path) -> None:
+    output = tmp_path / "logs.jsonl"
+    api = ScriptedFake("notification_logs", [log(1, 120), log(2, 6), log(3, 1, "DELIVERED")])  # 2: newest - --lag
+    run(api, output)
+    transition(api, 1, status="FAILED")
+    transition(api, 2, status="FAILED")  # the re-read's upper bound and the window's lower bound both hold it
+    assert run(api, output).added == 2
+    assert run(api, output).added == 0
+    assert run(api, output).added == 0
+    assert states(output) == [(1, "READY"), (2, "READY"), (3, "DELIVERED"), (1, "FAILED"), (2, "FAILED")]
