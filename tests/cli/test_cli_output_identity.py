@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from cortex_wrapper import CortexClient
+from cortex_wrapper import CortexClient, _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
 from cortex_wrapper.cli._follow import Stopped, follow
@@ -70,7 +70,9 @@ def test_copytruncate_between_the_open_and_the_append(cli: Any, tmp_path: Path, 
     with make_fake(**{**NO_RECORDS, "audit_log_count": 60, "notification_log_count": 60}) as fake:
         output, rotated = tmp_path / f"out.{fmt}", tmp_path / f"out.{fmt}.1"
         assert incremental_run(cli, fake, command, output, fmt=fmt).code == 0
-        fake.insert_newest(KINDS[command], 5)
+        fake.insert_newest(KINDS[command], 5)  # stamped in the next milliseconds of the wall clock
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+        monkeypatch.setattr(_client, "_now", lambda: later)  # every run below freezes a bound past them all
         expected = reference(cli, fake, command, tmp_path, fmt)
         real_open = vars(_incremental)["_open_checkpoint"]
 
