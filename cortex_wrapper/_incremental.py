@@ -262,6 +262,57 @@ def resettle_query(operation: Operation[Any], filters: Mapping[str, Any], cursor
     return {**narrowed, **ordering, operation.lower_bound: oldest, operation.upper_bound: lower}
 
 
+class RecordWindow:
+    """Which records of a poll are new: the per-record rule of ``IncrementalReader`` and ``cortex-logs --checkpoint``.
+
+    ``read`` admits a record of the window (identity, occurrence counted over every record read, the cursor's
+    verdict) and gives its ``Change``, or None when the checkpoint covers it; ``reread`` does the same for a
+    record of the unsettled re-read (a new state of an unsettled record only). ``legacy`` gives a record's
+    identity as version 1 checkpoints of ``cortex-logs`` wrote it (audit entries).
+    """
+
+    def __init__(self, operation: Operation[Any], cursor: Cursor,
+                 legacy: Callable[[RawRecord], str] | None = None) -> None:
+        self.operation, self.cursor, self.legacy = operation, cursor, legacy
+        self.time_field = operation.spec.time_field
+        self.id_wire = next((f.wire for f in operation.spec.fields if f.name == operation.id_field), None)
+        self.lifecycle = has_lifecycle(operation.operation_id)
+        self.occurrences = Occurrences()
+
+    def timestamp(self, record: RawRecord) -> dt.datetime | None:
+        """The record's time (``timestamp``, ``dateCreated``), None when it has none or UTC cannot hold it."""
+        value = record.data.get(self.time_field)
+        if not isinstance(value, str):
+            return None
+        try:
+            return parse_datetime(value)
+        except (ValueError, OverflowError):
+            return None
+
+    def read(self, record: RawRecord) -> tuple[dt.datetime | None, Change | None]:
+        """The record's time, and its change when it is new (else None)."""
+        identity = identity_of(self.operation, record.data)
+        occurrence = self.occurrences.next(identity)  # counted over every record read, covered or not
+        stamp = self.timestamp(record)
+        legacy = self.legacy
+        if not self.cursor.admit(stamp, identity, (lambda: legacy(record)) if legacy is not None else None):
+            return stamp, None
+        return stamp, self._change(record, identity, stamp, occurrence)
+
+    def reread(self, record: RawRecord) -> Change | None:
+        """The change of a record of the unsettled re-read, when it is a new state of an unsettled record."""
+        identity = identity_of(self.operation, record.data)
+        stamp = self.timestamp(record)
+        return self._change(record, identity, stamp, 0) if self.cursor.resettle(stamp, identity) else None
+
+    def _change(self, record: RawRecord, identity: str, stamp: dt.datetime | None, occurrence: int) -> Change:
+        data = record.data
+        status = data.get("status") if self.lifecycle else None
+        record_id = str(data.get(self.id_wire)) if self.id_wire is not None else None
+        return Change(record, event_id_of(identity, occurrence), record_id,
+                      status if isinstance(status, str) else None, stamp)
+
+
 @dataclass
 class _Query:
     filters: dict[str, Any]
@@ -274,8 +325,6 @@ class _Engine:
     def __init__(self, reader: _Reader) -> None:
         self.reader = reader
         self.operation = op = reader.operation
-        self.time_field = op.spec.time_field
-        self.id_wire = next((f.wire for f in op.spec.fields if f.name == op.id_field), None) if op.id_field else None
         self.ordered = "order_by" in op.params
         text = reader.store.load()
         state = _State.from_text(text) if text is not None else _State(op.operation_id, reader.query)
@@ -291,7 +340,7 @@ class _Engine:
         lag = effective_lag(op, reader.filters, reader.lag, reader.settle)
         self.cursor = Cursor(state, lag, upper=self.upper, operation_id=op.operation_id,
                              settle_from=self.upper - reader.settle)
-        self.occurrences = Occurrences()
+        self.window = RecordWindow(op, self.cursor)
         if self.ordered:
             self.cursor.track()  # the identities each commit covers, should the pages turn out of order
         self.latest: dt.datetime | None = None
@@ -318,47 +367,32 @@ class _Engine:
         if self.pending is not None and not self.pending.committed:
             raise RuntimeError("commit() the batch before asking for the next one (or stop this poll)")
 
-    def _change(self, record: RawRecord, identity: str, stamp: dt.datetime | None, occurrence: int) -> Change:
-        data = record.data
-        status = data.get("status") if has_lifecycle(self.operation.operation_id) else None
-        record_id = str(data.get(self.id_wire)) if self.id_wire is not None else None
-        return Change(record, event_id_of(identity, occurrence), record_id,
-                      status if isinstance(status, str) else None, stamp)
-
-    def _stamp(self, record: RawRecord) -> dt.datetime | None:
-        value = record.data.get(self.time_field)
-        if not isinstance(value, str):
-            return None
-        try:
-            return parse_datetime(value)
-        except (ValueError, OverflowError):
-            return None
-
     def take(self, query: _Query, records: Sequence[RawRecord]) -> Batch | None:
         """A page of ``query``: the batch of its new changes (None: nothing to hand over yet)."""
         changes: list[Change] = []
         for record in records:
-            identity = identity_of(self.operation, record.data)
-            stamp = self._stamp(record)
             if query.resettle:
-                if self.cursor.resettle(stamp, identity):
-                    changes.append(self._change(record, identity, stamp, 0))
+                if (change := self.window.reread(record)) is not None:
+                    changes.append(change)
                 continue
-            occurrence = self.occurrences.next(identity)
+            stamp, change = self.window.read(record)
+            if change is not None:
+                changes.append(change)
             if self.buffer is None and stamp is not None:
                 if self.latest is not None and stamp < self.latest:
                     self._out_of_order()
                 else:
                     self.latest = stamp
-            if self.cursor.admit(stamp, identity):
-                changes.append(self._change(record, identity, stamp, occurrence))
         if self.buffer is not None and not query.resettle:
             self.buffer.extend(changes)
             return None
         return self._batch(changes)
 
     def _out_of_order(self) -> None:
-        """The server does not send oldest first: commit the window the poll started from, buffer the rest."""
+        """The server does not send oldest first: commit the window the poll started from, buffer the rest.
+
+        What this poll admitted since its last commit (the record that showed it included) stays uncommitted.
+        """
         self.cursor.held = True
         self._save()
         self.cursor.held = False

@@ -73,7 +73,7 @@ from .._client import CortexClient
 from .._cursor import Cursor
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._durable import fsync_directory
-from .._incremental import effective_lag, resettle_query, retention_gap
+from .._incremental import RecordWindow, effective_lag, resettle_query, retention_gap
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
@@ -91,7 +91,7 @@ from ._durable import (
 )
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
-from ._kinds import Kind, Occurrences
+from ._kinds import Kind
 from ._progress import Progress
 
 COPY_CHUNK = 1 << 20
@@ -150,8 +150,8 @@ class _Run:
         self.tail = read_at(out, max(0, self.end - TAIL_BYTES), min(self.end, TAIL_BYTES))
         self.added = 0
         self._with_id = needs_event_id(fmt, with_id)
-        self._legacy = checkpoint.legacy_identities and kind.id_wire is None
-        self._occurrences = Occurrences()
+        legacy = checkpoint.legacy_identities and kind.id_wire is None
+        self.window = RecordWindow(kind.operation, self.cursor, kind.legacy_identity if legacy else None)
 
     def resettle(self, pages: Iterator[Any], progress: Progress) -> None:
         """Records re-read from before the window (final states only): append the new states of unsettled ones.
@@ -162,11 +162,9 @@ class _Run:
         for page in pages:
             chunk, added = bytearray(), 0
             for record in page.items:
-                identity = self.kind.identity(record)
-                stamp = self.kind.timestamp(record)
-                if self.cursor.resettle(stamp, identity):
-                    event_id = self.kind.event_id(identity, 0) if self._with_id else None
-                    chunk += line_for(self.kind, self.fmt, record, event_id).encode()
+                change = self.window.reread(record)
+                if change is not None:
+                    chunk += line_for(self.kind, self.fmt, record, change.event_id if self._with_id else None).encode()
                     added += 1
             if added:
                 chunk[:0] = self.header
@@ -176,16 +174,11 @@ class _Run:
             progress.advance(len(page.items), page.total)
 
     def read(self, record: RawRecord) -> tuple[dt.datetime | None, bytes | None]:
-        """The record's timestamp, and its line when the checkpoint does not cover it (else None)."""
-        kind = self.kind
-        identity = kind.identity(record)
-        occurrence = self._occurrences.next(identity)  # counted over every record read, covered or not
-        legacy = (lambda: kind.legacy_identity(record)) if self._legacy else None
-        stamp = kind.timestamp(record)
-        if not self.cursor.admit(stamp, identity, legacy):
+        """The record's timestamp, and its line when the checkpoint does not cover it (else None): ``RecordWindow``."""
+        stamp, change = self.window.read(record)
+        if change is None:
             return stamp, None
-        event_id = kind.event_id(identity, occurrence) if self._with_id else None
-        return stamp, line_for(kind, self.fmt, record, event_id).encode()
+        return stamp, line_for(self.kind, self.fmt, record, change.event_id if self._with_id else None).encode()
 
     def append(self, data: bytes | bytearray) -> None:
         """Append ``data``; the output's end is taken from the file after the write, not counted.
