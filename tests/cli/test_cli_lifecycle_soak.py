@@ -155,9 +155,14 @@ def test_follow_exports_every_final_state_once_through_kills_faults_and_rotation
         _, err = process.communicate(timeout=30)
         assert process.returncode == 0, err.decode()
     assert rotations == [], "both rotations happened"
-    lines = [json.loads(line) for path in [*rotated, output] for line in path.read_text().splitlines()]
+    placed = [(path.name, number, json.loads(line)) for path in [*rotated, output]
+              for number, line in enumerate(path.read_text().splitlines())]
+    lines = [line for _, _, line in placed]
     states = Counter((line["id"], line["status"]) for line in lines)
-    assert [state for state, count in states.items() if count > 1] == [], "no state twice"
+    twice = [state for state, count in states.items() if count > 1]
+    where = [(name, number, line["id"], line["status"]) for name, number, line in placed
+             if (line["id"], line["status"]) in twice]
+    assert twice == [], f"no state twice: {where}; plan {[timeline.plan[ident - 1] for ident, _ in twice]}"
     latest = {line["id"]: line["status"] for line in lines}
     assert latest == timeline.finals(), "every record ends in its final state"
     assert sum(1 for (_, status) in states if status != "READY") == len(timeline.plan), "each final state once"
