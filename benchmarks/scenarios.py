@@ -6,6 +6,7 @@ with tiny sizes so none can rot.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -16,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -501,3 +502,85 @@ def follow_mode(records: int, seconds: float, interval: float = 0.5, idle_polls:
         "idle_cpu_ratio_to_window_get": per_poll / window_cpu if window_cpu > 0 else math.inf,
         "requests": served.stats["requests"],
     }
+
+
+def unsettled_polls(counts: tuple[int, ...], polls: int, latency: float = 0.0) -> dict[str, Any]:
+    """Idle polls of ``IncrementalReader`` (the engine of ``--follow``) with N records not yet final, for each N.
+
+    The fake (in its own process, ``Served``) holds N notification logs created ``READY`` over the 20 hours
+    before now (outside the late-arrival window, inside the settle window) and one ``DELIVERED`` record a minute
+    old; a first poll commits them all. Then ``polls`` polls find nothing new: the requests each one sends
+    (counted by the client's ``PageFetched`` events) and the median CPU seconds of this process per poll.
+    """
+    import tempfile
+
+    from cortex_wrapper import FileCheckpointStore, IncrementalReader
+
+    now = dt.datetime.now(dt.UTC)
+    results: dict[str, Any] = {}
+    for count in counts:
+        records = [{"id": i, "medium": "SLACK", "recipientType": "USER", "runId": 1, "status": "READY",
+                    "type": "WEEKLY_REPORT",
+                    "dateCreated": (now - dt.timedelta(hours=20) + dt.timedelta(seconds=i * 60_000 / max(count, 1)))
+                    .isoformat(timespec="milliseconds").replace("+00:00", "Z")} for i in range(1, count + 1)]
+        records.append({"id": count + 1, "medium": "SLACK", "recipientType": "USER", "runId": 1,
+                        "status": "DELIVERED", "type": "WEEKLY_REPORT",
+                        "dateCreated": (now - dt.timedelta(minutes=1)).isoformat(timespec="milliseconds")
+                        .replace("+00:00", "Z")})
+        fetched: list[int] = []
+        with tempfile.TemporaryDirectory() as folder, _served_logs(Path(folder), records, latency) as (url, token):
+            store = FileCheckpointStore(Path(folder) / "logs.ckpt")
+            with CortexClient(token, base_url=url, requests_per_minute=None,
+                              on_event=functools.partial(_count_pages, fetched)) as client:
+                assert _poll_all(IncrementalReader(client, "notification_logs", store)) == count + 1
+                requests, cpu = [], []
+                for _ in range(polls):
+                    before, started = len(fetched), time.process_time()
+                    assert _poll_all(IncrementalReader(client, "notification_logs", store)) == 0
+                    cpu.append(time.process_time() - started)
+                    requests.append(len(fetched) - before)
+        results[str(count)] = {"unsettled": count, "requests_per_poll": max(requests),
+                               "cpu_seconds_per_poll": statistics.median(cpu), "polls": polls}
+    return results
+
+
+def _count_pages(fetched: list[int], event: Any) -> None:
+    from cortex_wrapper import PageFetched
+
+    if isinstance(event, PageFetched):
+        fetched.append(1)
+
+
+def _poll_all(reader: Any) -> int:
+    """One poll, every batch committed: how many changes it gave."""
+    changes = 0
+    for batch in reader.poll():
+        changes += len(batch)
+        batch.commit()
+    return changes
+
+
+_SERVE_LOGS = """
+import json, sys
+from cortex_wrapper.testing import FakeCortex
+records = json.load(open(sys.argv[1]))
+with FakeCortex(audit_log_count=0, notification_log_count=0, notification_run_count=0, notification_logs=records,
+                latency=float(sys.argv[2])) as fake:
+    print(fake.url, fake.token, flush=True)
+    sys.stdin.read()
+"""
+
+
+@contextlib.contextmanager
+def _served_logs(folder: Path, records: list[dict[str, Any]], latency: float) -> Iterator[tuple[str, str]]:
+    """A FakeCortex serving ``records`` (notification logs) from its own process, until the block ends."""
+    path = folder / "records.json"
+    path.write_text(json.dumps(records))
+    process = subprocess.Popen([sys.executable, "-c", _SERVE_LOGS, str(path), str(latency)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+    try:
+        assert process.stdout is not None
+        url, token = process.stdout.readline().split()
+        yield url, token
+    finally:
+        process.communicate("", timeout=60)

@@ -37,6 +37,15 @@ from ._errors import (
     UnknownEnumValueWarning,
 )
 from ._events import Event, EventHook, PageFetched, RateLimitPause, Retrying
+from ._incremental import (
+    AsyncIncrementalReader,
+    Batch,
+    Change,
+    CheckpointStore,
+    FileCheckpointStore,
+    IncrementalReader,
+    RetentionGapError,
+)
 from ._pagination import AsyncPager, SyncPager
 from ._response import Page
 from ._spec import SPEC_SHA256, SPEC_VERSIONS
@@ -63,10 +72,14 @@ __all__ = [
     "SPEC_SHA256",
     "SPEC_VERSIONS",
     "AsyncCortexClient",
+    "AsyncIncrementalReader",
     "AsyncPager",
     "AuditLogResponse",
     "AuthenticationError",
     "BadRequestError",
+    "Batch",
+    "Change",
+    "CheckpointStore",
     "ClientClosedError",
     "CortexAPIError",
     "CortexClient",
@@ -81,7 +94,9 @@ __all__ = [
     "EnumFilter",
     "Event",
     "EventHook",
+    "FileCheckpointStore",
     "IdFilter",
+    "IncrementalReader",
     "InvalidParameterError",
     "NotFoundError",
     "NotificationLog",
@@ -93,6 +108,7 @@ __all__ = [
     "RateLimitError",
     "RateLimitPause",
     "RawRecord",
+    "RetentionGapError",
     "Retrying",
     "ServerError",
     "SyncPager",

@@ -36,9 +36,10 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[
 
 def test_every_scenario_runs_and_reports(smoke: tuple[str, dict[str, Any]]) -> None:
     text, figures = smoke
-    assert set(figures) == {"latency_bound", "rate_bound", "memory", "parse", "export", "follow"}
+    assert set(figures) == {"latency_bound", "rate_bound", "memory", "parse", "export", "follow", "unsettled"}
     for scenario in ("Latency-bound export", "Rate-bound export", "Memory", "Parse cost", "Export path",
-                     "Follow mode, median creation-to-fsync delay", "Follow mode, CPU per idle poll"):
+                     "Follow mode, median creation-to-fsync delay", "Follow mode, CPU per idle poll",
+                     "Idle poll with 200 unsettled records"):
         assert scenario in text
     assert "Machine:" in text and "python -m benchmarks --smoke" in text
 
@@ -97,3 +98,8 @@ def test_the_follow_scenario_exports_each_record_once_and_times_it(smoke: tuple[
     assert figures["window_records"] == sizes["records"] and figures["idle_cpu_seconds_per_poll"] > 0
     assert figures["window_get_cpu_seconds"] > 0 and math.isfinite(figures["idle_cpu_ratio_to_window_get"])
     assert figures["requests"] >= figures["polls"] > sizes["idle_polls"]
+
+
+def test_an_idle_poll_with_unsettled_records_costs_one_request_more(smoke: tuple[str, dict[str, Any]]) -> None:
+    _, figures = smoke
+    assert {count: f["requests_per_poll"] for count, f in figures["unsettled"].items()} == {"0": 1, "20": 2, "200": 2}

@@ -15,6 +15,8 @@ PUBLIC = [
     "EventHook", "IdFilter", "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject",
     "NotificationRun", "Page", "PageFetched", "PermissionDeniedError", "RateLimitError", "RateLimitPause", "RawRecord", "Retrying",
     "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",
+    "AsyncIncrementalReader", "Batch", "Change", "CheckpointStore", "FileCheckpointStore", "IncrementalReader",
+    "RetentionGapError",
     "__version__", "drift",
 ]
 
@@ -30,7 +32,9 @@ def test_every_public_name_is_documented() -> None:
         obj = getattr(cortex_wrapper, name)
         if inspect.isclass(obj) or inspect.ismodule(obj) or inspect.isfunction(obj):
             assert inspect.getdoc(obj), name
-    for cls in (CortexClient, AsyncCortexClient, cortex_wrapper.SyncPager, cortex_wrapper.AsyncPager):
+    for cls in (CortexClient, AsyncCortexClient, cortex_wrapper.SyncPager, cortex_wrapper.AsyncPager,
+                cortex_wrapper.IncrementalReader, cortex_wrapper.AsyncIncrementalReader, cortex_wrapper.Batch,
+                cortex_wrapper.FileCheckpointStore, cortex_wrapper.CheckpointStore):
         for attr, member in vars(cls).items():
             if not attr.startswith("_") and callable(member):
                 assert inspect.getdoc(member), f"{cls.__name__}.{attr}"

@@ -59,6 +59,14 @@ def test_fakecortex_example_runs_as_a_test(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
 
 
+def test_incremental_example_runs_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    [block] = [b for b in python_blocks() if b.startswith("# incremental.py")]
+    assert len(block.splitlines()) <= 20
+    exec(compile(block, "README.md", "exec"), {"__name__": "service"})
+    failed = capsys.readouterr().out.splitlines()
+    assert failed and all(line.split()[0].endswith(":FAILED") for line in failed)
+
+
 def test_readme_starts_with_the_two_commands() -> None:
     commands = re.findall(r"```sh\n(.*?)\n```", README, re.DOTALL)[:2]
     assert "pip install -e '.[dev,cli]'" in commands[0] and "cortex-logs --sandbox" in commands[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import gzip
 import multiprocessing
 import pickle
@@ -30,6 +31,7 @@ from cortex_wrapper import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RetentionGapError,
     ServerError,
 )
 
@@ -199,6 +201,7 @@ ERRORS: list[CortexError] = [
     CortexConnectionError("refused"),
     CortexTimeoutError("slow"),
     CortexResponseError("not JSON", status_code=200, excerpt="<html>"),
+    RetentionGapError("a gap", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 2, 1, tzinfo=dt.UTC)),
     ClientClosedError("closed"),
 ]
 

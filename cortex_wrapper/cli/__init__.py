@@ -33,6 +33,7 @@ from .._defaults import (
     NOTIFICATION_RETENTION_DAYS,
 )
 from .._errors import InvalidParameterError, NotFoundError
+from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from ._args import build_parser, filters_of, option_name
 from ._dates import now_utc
 from ._durable import output_file
@@ -100,17 +101,19 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
                           notify=lambda line: None if args.quiet else progress.note(line), redact=handler.redact,
                           lag=args.lag if args.lag is not None else dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
                           with_id=args.with_id, interval=interval, status_file=args.status_file,
-                          accept_gap=args.accept_gap, output_moved=args.output_moved)
+                          accept_gap=args.accept_gap, output_moved=args.output_moved, settle=_settle(args))
         if args.checkpoint:
             notify = (lambda line: None) if args.quiet else progress.note
             lag = {} if args.lag is None else {"lag": args.lag}
             export_incremental(client, args.kind, filters, fmt=args.format, output=args.output,
                                checkpoint=args.checkpoint, since=since, until=until, page_size=args.page_size,
                                max_pages=args.max_pages, progress=progress, notify=notify, with_id=args.with_id,
-                               accept_gap=args.accept_gap, output_moved=args.output_moved, **lag)
+                               accept_gap=args.accept_gap, output_moved=args.output_moved, settle=_settle(args), **lag)
             return EXIT_OK
         if args.lag is not None:
             raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
+        if getattr(args, "settle", None) is not None:
+            raise CliError("--settle needs --checkpoint (it is how long an unsettled record is re-read)", EXIT_USAGE)
         if args.output_moved:
             raise CliError("--output-moved needs --checkpoint (it lets a checkpoint follow its moved output)",
                            EXIT_USAGE)
@@ -122,6 +125,16 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             sys.stderr.write("cortex-logs: no runs matched; the server hides runs that delivered nothing (failed "
                              "ones usually did) unless you pass --no-delivered-only\n")
     return EXIT_OK
+
+
+def _settle(args: argparse.Namespace) -> dt.timedelta:
+    """The settle window: ``--settle`` (checked: more than 0), else the default."""
+    settle: dt.timedelta | None = getattr(args, "settle", None)
+    if settle is None:
+        return dt.timedelta(seconds=DEFAULT_SETTLE_SECONDS)
+    if settle.total_seconds() <= 0:
+        raise CliError("--settle must be longer than 0s", EXIT_USAGE)
+    return settle
 
 
 def _warn_retention(args: argparse.Namespace, since: dt.datetime | None, now: dt.datetime) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS
+from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._params import Param
 from ._alerts import parse_condition
 from ._dates import DATE_HELP, parse_duration, parse_when
@@ -199,6 +200,11 @@ def _add_export(sub: Any, kind: Kind) -> None:
     parser.add_argument("--lag", type=parse_duration, metavar="DURATION", default=None,
                         help="with --checkpoint: re-read this far back before the newest record exported, for "
                         f"records that arrive late (default {int(DEFAULT_LAG_SECONDS // 60)}m; 0 turns it off)")
+    if kind.lifecycle:
+        parser.add_argument("--settle", type=parse_duration, metavar="DURATION", default=None,
+                            help=f"with --checkpoint: re-read a {kind.noun.removesuffix('s')} exported in a state that "
+                            "is not final (READY, CREATED) until it changes, for this long after it was created; each "
+                            f"new status is exported once (default {int(DEFAULT_SETTLE_SECONDS // 3600)}h)")
     parser.add_argument("--follow", action="store_true",
                         help="with --checkpoint: keep polling for new records until SIGTERM or SIGINT (then exit 0); "
                         "transient failures are waited out")

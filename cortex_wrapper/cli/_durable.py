@@ -1,4 +1,4 @@
-"""Every durable file write of the CLI, in one place: atomic replace, append with fsync, directory fsync.
+"""Every durable file write of the CLI: atomic replace (the library's ``_durable``), append with fsync.
 
 * ``atomic_text_file`` writes a new version of a file beside it (a unique temporary name), fsyncs it,
   renames it over the old one, then fsyncs the directory: a reader sees the old file or the new one,
@@ -17,11 +17,11 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import _durable
 from ._exitcodes import CliError
 
 try:
@@ -30,55 +30,19 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 
-def fsync_directory(path: Path) -> None:
-    """Make a rename in ``path`` durable (where the platform allows opening a directory)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def new_file_mode() -> int:
-    """The mode a new file gets: ``0o666`` less the umask, as ``open()`` would give it."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 @contextlib.contextmanager
 def atomic_text_file(path: Path, what: str = "", mode: int | None = None) -> Iterator[Callable[[str], object]]:
-    """Write ``path`` through a temporary file in its directory, renamed over it only on success.
+    """Write ``path`` through a temporary file in its directory, renamed over it only on success (``_durable``).
 
-    The new file gets ``mode`` (default: what a new file gets under the umask).
+    The new file gets ``mode`` (default: what a new file gets under the umask); a failure is a ``CliError``
+    naming ``what`` and ``path`` and the cause.
     """
     label = f"{what} {path}" if what else str(path)
-    directory = path.resolve().parent
     try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".partial")
+        with _durable.atomic_text_file(path, mode) as write:
+            yield write
     except OSError as exc:
         raise CliError(f"cannot write {label}: {exc.strerror}") from None
-    try:
-        os.fchmod(fd, new_file_mode() if mode is None else mode)
-        with open(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream.write
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise CliError(f"cannot write {label}: {exc.strerror}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    fsync_directory(directory)
 
 
 @contextlib.contextmanager

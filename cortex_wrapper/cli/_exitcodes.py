@@ -32,7 +32,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_NETWORK: "network failure: connection refused or dropped, DNS, TLS, timeout",
     EXIT_API: "any other API error (4xx, 5xx) or a response that is not what the spec says",
     EXIT_ALERT: "summary --fail-on: a condition holds",
-    EXIT_GAP: "a gap is possible: the checkpoint's newest record is older than Cortex keeps records (--accept-gap)",
+    EXIT_GAP: "a gap is possible: the checkpoint's last complete poll is older than Cortex keeps records (--accept-gap)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
 }
 """Every exit code of ``cortex-logs`` and what it means."""

@@ -41,6 +41,7 @@ from typing import Any
 from .._client import CortexClient
 from .._defaults import FOLLOW_MAX_BACKOFF_SECONDS, FOLLOW_MAX_RETRY_AFTER_SECONDS
 from .._errors import CortexConnectionError, CortexResponseError, RateLimitError, ServerError
+from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._retry import doubled
 from ._dates import UTC_MAX
 from ._durable import atomic_text_file
@@ -150,7 +151,8 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
            notify: Callable[[str], None], redact: Callable[[str], str], lag: dt.timedelta, with_id: bool,
            interval: float, status_file: str | None, wait: Callable[[float], None] = time.sleep,
            clock: Callable[[], float] = time.monotonic, now: Callable[[], dt.datetime] = _now,
-           accept_gap: bool = False, output_moved: bool = False) -> int:
+           accept_gap: bool = False, output_moved: bool = False,
+           settle: dt.timedelta = dt.timedelta(seconds=DEFAULT_SETTLE_SECONDS)) -> int:
     """Poll until stopped (``Stopped``); the exit code. ``wait``, ``clock`` and ``now`` are injectable for tests.
 
     The checkpoint stays locked until the follower ends: a second one on it exits at once.
@@ -170,7 +172,7 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
                                           since=since, until=None, page_size=page_size, max_pages=None,
                                           progress=progress, notify=notify, lag=lag, with_id=with_id,
                                           accept_gap=accept_gap, now=now, say_behind=not behind,
-                                          output_moved=output_moved, locked=True)
+                                          output_moved=output_moved, locked=True, settle=settle)
             except TRANSIENT as error:
                 status.consecutive_failures += 1
                 delay = backoff(interval, status.consecutive_failures, error)

@@ -70,15 +70,18 @@ from typing import IO, Any
 
 from .. import _client
 from .._client import CortexClient
+from .._cursor import Cursor
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
+from .._durable import fsync_directory
+from .._incremental import RecordWindow, effective_lag, resettle_query, retention_gap
+from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._wire import RawRecord
-from ._checkpoint import TAIL_BYTES, Checkpoint, Cursor, load, save, tail_digest
+from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
 from ._dates import within_utc
 from ._durable import (
     AppendFile,
     FileLock,
     append,
-    fsync_directory,
     locked_append,
     naming,
     read_at,
@@ -88,7 +91,7 @@ from ._durable import (
 )
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
-from ._kinds import Kind, Occurrences
+from ._kinds import Kind
 from ._progress import Progress
 
 COPY_CHUNK = 1 << 20
@@ -134,10 +137,12 @@ class _Run:
     """One incremental run: the open output, its checkpoint, the cursor."""
 
     def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint, lag: dt.timedelta,
-                 notify: Callable[[str], None], upper: dt.datetime | None = None) -> None:
+                 notify: Callable[[str], None], upper: dt.datetime | None = None,
+                 settle_from: dt.datetime | None = None) -> None:
         self.kind, self.fmt, self.out, self.path, self.checkpoint = kind, fmt, out, path, checkpoint
         self.notify = notify
-        self.cursor = Cursor(checkpoint, lag, upper=upper)
+        self.cursor = Cursor(checkpoint, lag, upper=upper, operation_id=kind.operation.operation_id,
+                             settle_from=settle_from if kind.lifecycle else None)
         with_id = checkpoint.with_id
         self.csv_header = csv_header(kind, with_id).encode() if fmt == "csv" else b""
         self.header = self.csv_header if checkpoint.output_bytes == 0 else b""
@@ -145,20 +150,35 @@ class _Run:
         self.tail = read_at(out, max(0, self.end - TAIL_BYTES), min(self.end, TAIL_BYTES))
         self.added = 0
         self._with_id = needs_event_id(fmt, with_id)
-        self._legacy = checkpoint.legacy_identities and kind.id_wire is None
-        self._occurrences = Occurrences()
+        legacy = checkpoint.legacy_identities and kind.id_wire is None
+        self.window = RecordWindow(kind.operation, self.cursor, kind.legacy_identity if legacy else None)
+
+    def resettle(self, pages: Iterator[Any], progress: Progress) -> None:
+        """Records re-read from before the window (final states only): append the new states of unsettled ones.
+
+        Committed page by page; the order within this span does not matter (each line is a state change of a
+        record already exported, and the cursor does not move).
+        """
+        for page in pages:
+            chunk, added = bytearray(), 0
+            for record in page.items:
+                change = self.window.reread(record)
+                if change is not None:
+                    chunk += line_for(self.kind, self.fmt, record, change.event_id if self._with_id else None).encode()
+                    added += 1
+            if added:
+                chunk[:0] = self.header
+                self.header = b""
+                self.append(chunk)
+                self.commit(added)
+            progress.advance(len(page.items), page.total)
 
     def read(self, record: RawRecord) -> tuple[dt.datetime | None, bytes | None]:
-        """The record's timestamp, and its line when the checkpoint does not cover it (else None)."""
-        kind = self.kind
-        identity = kind.identity(record)
-        occurrence = self._occurrences.next(identity)  # counted over every record read, covered or not
-        legacy = (lambda: kind.legacy_identity(record)) if self._legacy else None
-        stamp = kind.timestamp(record)
-        if not self.cursor.admit(stamp, identity, legacy):
+        """The record's timestamp, and its line when the checkpoint does not cover it (else None): ``RecordWindow``."""
+        stamp, change = self.window.read(record)
+        if change is None:
             return stamp, None
-        event_id = kind.event_id(identity, occurrence) if self._with_id else None
-        return stamp, line_for(kind, self.fmt, record, event_id).encode()
+        return stamp, line_for(self.kind, self.fmt, record, change.event_id if self._with_id else None).encode()
 
     def append(self, data: bytes | bytearray) -> None:
         """Append ``data``; the output's end is taken from the file after the write, not counted.
@@ -199,7 +219,9 @@ class _Run:
 
     def commit(self, added: int) -> None:
         """Advance the checkpoint over what was appended; replacing it makes the output durable first."""
-        self.cursor.advance(self.checkpoint, self.end - self.checkpoint.output_bytes, added)
+        self.checkpoint.records += added
+        self.checkpoint.output_bytes = self.end
+        self.cursor.advance(self.checkpoint)
         self.checkpoint.output_tail = tail_digest(self.tail)
         save(self.path, self.checkpoint, before=lambda: sync(self.out))
         self.added += added
@@ -414,21 +436,17 @@ def _check_retention(kind: Kind, checkpoint: Checkpoint, accept_gap: bool, notif
                      now: dt.datetime) -> None:
     """A checkpoint further behind than Cortex keeps notifications may have missed records: stop (exit 8), or say so.
 
-    Behind is judged by the last poll that read its whole window (``polled_until``: everything up to it is
-    covered, however old the newest record), else, in a checkpoint that does not say, by the newest record.
+    The engine's rule (``_incremental.retention_gap``): behind is judged by the last complete poll
+    (``polled_until``), else, in a checkpoint that does not say, by the newest record.
     """
-    horizon = now - dt.timedelta(days=NOTIFICATION_RETENTION_DAYS)
-    marks = [moment for moment in (checkpoint.polled_until, checkpoint.newest) if moment is not None]
-    covered = max(marks) if marks else None
-    if not kind.retained or covered is None or covered >= horizon:
+    if not kind.retained:
         return
-    what = "last complete poll" if checkpoint.polled_until is not None else "newest record"
-    message = (f"a gap is possible: the checkpoint's {what} ({covered.isoformat()}) is older than "
-               f"the {NOTIFICATION_RETENTION_DAYS} days Cortex keeps {kind.noun}; records from then until "
-               f"{horizon.isoformat(timespec='seconds')} ({(horizon - covered).days} days or more) may be gone")
+    gap = retention_gap(kind.operation, checkpoint.polled_until, checkpoint.newest, now, NOTIFICATION_RETENTION_DAYS)
+    if gap is None:
+        return
     if not accept_gap:
-        raise CliError(f"{message}; rerun with --accept-gap to go on", EXIT_GAP)
-    notify(f"cortex-logs: warning: {message}")
+        raise CliError(f"{gap}; rerun with --accept-gap to go on", EXIT_GAP)
+    notify(f"cortex-logs: warning: {gap}")
 
 
 @dataclass(frozen=True)
@@ -444,6 +462,14 @@ class Exported:
     behind: dt.datetime | None = None
 
 
+def _resettle(client: CortexClient, kind: Kind, filters: Mapping[str, Any], run: _Run, lower: dt.datetime | None,
+              page_size: int | None, progress: Progress) -> None:
+    """Re-read the unsettled records from before the window (``lower``): the engine's one query (``resettle_query``)."""
+    query = resettle_query(kind.operation, filters, run.cursor, lower)
+    if query is not None:
+        run.resettle(kind.pager(client, query, page_size, None).raw_pages(), progress)
+
+
 def _frozen_now(now: Callable[[], dt.datetime] | None) -> dt.datetime:
     """Now, aware UTC, to the millisecond (what the wire says): the upper bound a run freezes for its query."""
     moment = (now or _client._now)().astimezone(dt.UTC)
@@ -456,7 +482,8 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                        notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
                        with_id: bool = False, accept_gap: bool = False, output_moved: bool = False,
                        locked: bool = False, now: Callable[[], dt.datetime] | None = None,
-                       say_behind: bool = True) -> Exported:
+                       say_behind: bool = True,
+                       settle: dt.timedelta = dt.timedelta(seconds=DEFAULT_SETTLE_SECONDS)) -> Exported:
     """Append the records the checkpoint does not cover to ``output``; say how many, and the newest.
 
     Each run re-reads the last ``lag`` before the newest record exported, for records that arrive late.
@@ -465,6 +492,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     a run asked nothing because the clock is behind its window (``--follow`` says it once).
     ``output_moved``: the checkpoint may belong to another ``--output`` (the file was moved there).
     ``locked``: the caller holds the checkpoint's lock (``hold_checkpoint``), as a follower does between polls.
+    ``settle``: how long a notification log or run that is not final yet is re-read for its next state.
     """
     _check_usage(kind, fmt, output, checkpoint, filters, max_pages)
     assert output is not None
@@ -476,6 +504,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     upper = until if until is not None else current
     reach = min(upper, current)  # what the query can cover: up to its bound, and never past the time it ran
     path = Path(checkpoint)
+    lag = effective_lag(op, filters, lag, settle)  # a filter hiding unsettled records: the whole settle window
     with contextlib.nullcontext() if locked else lock_checkpoint(path):
         state = load(path)
         if state is not None:  # refused before the output is created or touched
@@ -484,7 +513,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
         with locked_append(Path(output)) as out:
             state = _open_checkpoint(path, state, out, output, kind, fmt, query_of(filters), with_id, notify)
             _check_retention(kind, state, accept_gap, notify, current)
-            run = _Run(kind, fmt, out, path, state, lag, notify, reach)
+            run = _Run(kind, fmt, out, path, state, lag, notify, reach, settle_from=reach - settle)
             lower = run.cursor.floor() or since
             lower = within_utc(lower) if lower is not None else None
             if lower is not None and lower > upper:  # never ask for a window that ends before it starts
@@ -495,9 +524,10 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                            f"({upper.isoformat()}; the clock stepped back, or --since is ahead); polls ask again "
                            "once the clock is there")
                 return Exported(0, state.newest, behind=lower)
+            progress.start(kind.noun)
+            _resettle(client, kind, filters, run, lower, page_size, progress)
             bounded[op.lower_bound], bounded[op.upper_bound] = lower, upper
             records = kind.pager(client, bounded, page_size, max_pages)
-            progress.start(kind.noun)
             (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
             if max_pages is None and state.polled(reach):  # the whole window was read: all up to `reach` is covered
                 save(path, state)

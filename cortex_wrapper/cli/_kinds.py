@@ -17,11 +17,14 @@ from typing import Any
 from cortex_api_client.types import parse_datetime
 
 from .._client import CortexClient
+from .._cursor import Occurrences as Occurrences  # re-exported: the exporters number audit entries with it
+from .._cursor import event_id_of, identity_of
+from .._lifecycle import has_lifecycle
 from .._operations import OPERATIONS, Operation
 from .._pagination import SyncPager
 from .._registry import Presentation, presentation
 from .._response import parse_record
-from .._wire import RawRecord, compact_encoder
+from .._wire import RawRecord
 
 _JSON_TYPES: dict[str, dict[str, str]] = {
     "int": {"type": "integer"}, "number": {"type": "number"}, "bool": {"type": "boolean"},
@@ -109,11 +112,18 @@ class Kind:
         except (ValueError, OverflowError):
             return None
 
+    @cached_property
+    def lifecycle(self) -> bool:
+        """True when the records change after they are created (notification logs and runs: ``_lifecycle``)."""
+        return has_lifecycle(self.operation.operation_id)
+
     def identity(self, record: RawRecord) -> str:
-        """What tells two records apart: ``id:<id>``, else (audit entries) ``sha256:<content hash>``."""
-        if self.id_wire is not None:
-            return f"id:{record.data.get(self.id_wire)}"
-        return "sha256:" + content_hash(record.data)
+        """What tells two records, or two states of one, apart: ``id:<id>``, else ``sha256:<content hash>``.
+
+        Records that change get ``:<status>`` (``id:7:FAILED``: each state is its own); audit entries have no
+        id, their identity is the hash of their content (``_cursor.identity_of``).
+        """
+        return identity_of(self.operation, record.data)
 
     def legacy_identity(self, record: RawRecord) -> str:
         """The identity version 1 checkpoints wrote: for audit entries, a fingerprint of the model's form."""
@@ -124,42 +134,13 @@ class Kind:
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
     def event_id(self, identity: str, occurrence: int) -> str:
-        """The stable event id of the record with ``identity``: the API's id; for audit entries hash and occurrence.
+        """The stable event id of the record with ``identity``: its id and state, or for audit entries hash and occurrence.
 
-        ``occurrence`` counts identical entries (the same bot reading the same object in the same
-        millisecond) in the order they are read: ``<first 32 hex digits of the hash>-<occurrence>``.
+        ``_cursor.event_id_of``: ``7:FAILED`` (each state of a record that changes is its own event), or
+        ``<first 32 hex digits of the hash>-<occurrence>``, ``occurrence`` counting identical entries in the
+        order they are read.
         """
-        if identity.startswith("id:"):
-            return identity[3:]
-        return f"{identity.removeprefix('sha256:')[:EVENT_HASH_DIGITS]}-{occurrence}"
-
-
-EVENT_HASH_DIGITS = 32
-"""Hex digits of the content hash in an audit entry's event id: 128 bits."""
-
-
-_CANONICAL = compact_encoder(ensure_ascii=True, sort_keys=True)
-
-
-def content_hash(data: Mapping[str, Any]) -> str:
-    r"""SHA-256 (hex) of the record's canonical JSON: keys sorted, compact, ASCII (``\uXXXX`` escapes).
-
-    Computed from the record as sent, so anyone holding the record can recompute it.
-    """
-    return hashlib.sha256(_CANONICAL(data).encode()).hexdigest()
-
-
-class Occurrences:
-    """Numbers identical records in the order they are read (the occurrence of an audit entry's event id)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
-
-    def next(self, identity: str) -> int:
-        """How many records with ``identity`` came before this one."""
-        count = self._seen.get(identity, 0)
-        self._seen[identity] = count + 1
-        return count
+        return event_id_of(identity, occurrence)
 
 
 KINDS: dict[str, Kind] = {kind.command: kind for kind in map(Kind, OPERATIONS)}

@@ -4,7 +4,10 @@ The mapping is documented in the README ("Shipping to a SIEM"); the tests valida
 the published schemas (ECS 9.4.0 from Elastic's ``@elastic/ecs`` package, OCSF 1.5.0 from
 ``ocsf-json-schema``). Both carry the stable event id (``event.id``, ``metadata.uid``) and the record
 exactly as the API sent it (``event.original``, ``raw_data``); every wire field is also kept whole under
-the ``cortex`` namespace (ECS custom fields) or in ``unmapped`` (OCSF).
+the ``cortex`` namespace (ECS custom fields) or in ``unmapped`` (OCSF). A notification log or run changes
+after it is created: each state is its own event (event id ``<id>:<status>``), and the record's own id,
+shared by its states, is ``cortex.notification_log.id`` / ``cortex.notification_run.id`` (ECS) and
+``metadata.correlation_uid`` (OCSF), for a shipper that keeps the latest state of each record.
 
 * Audit entries are OCSF **Entity Management** (3004): a user or API key created, read, updated or
   deleted a catalog object (activity ids 1-4); in ECS, category ``configuration``.
@@ -187,11 +190,16 @@ def ecs_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _ocsf_template(command: str, original_time: bool, actor: str | None, ip: bool, detail: bool, message: bool) -> str:
-    """The OCSF event of ``command``'s records; ``actor``: None, ``"name"`` or ``"email"`` (it holds an ``@``)."""
+def _ocsf_template(command: str, original_time: bool, actor: str | None, ip: bool, detail: bool, message: bool,
+                   correlation: bool = False) -> str:
+    """The OCSF event of ``command``'s records; ``actor``: None, ``"name"`` or ``"email"`` (it holds an ``@``).
+
+    ``correlation``: the record has an id, which every state of it shares (``metadata.correlation_uid``).
+    """
     metadata: dict[str, Any] = {"version": OCSF_VERSION, "uid": _slot("id"), "log_name": _DATASET[command],
                                 "product": {"name": "Cortex", "vendor_name": "Cortex"},
-                                **({"original_time": _slot("original_time")} if original_time else {})}
+                                **({"original_time": _slot("original_time")} if original_time else {}),
+                                **({"correlation_uid": _slot("correlation")} if correlation else {})}
     event: dict[str, Any] = {"time": _slot("time"), "metadata": metadata, "severity_id": 1,
                              "severity": "Informational", "raw_data": _slot("original"),
                              "unmapped": {"cortex": _slot("data")}}
@@ -240,6 +248,8 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
         if (ip := _ip(data.get("ipAddress"))) is not None:
             values["ip"] = _q(ip)
     else:
+        if (record_id := data.get("id")) is not None:
+            values["correlation"] = _q(str(record_id))  # the record's own id: every state of it shares it
         status = data.get("status")
         status_id, status_name = _OCSF_STATUS.get(_outcome(status), (0, "Unknown"))
         values |= {"status_id": str(status_id), "status": _q(status_name), "status_code": _q(str(status))}
@@ -248,7 +258,7 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
         if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
             values["message"] = _q(message)
     template = _ocsf_template(command, original_time, None if not actor else "email" if "@" in actor else "name",
-                              ip is not None, detail is not None, message is not None)
+                              ip is not None, detail is not None, message is not None, "correlation" in values)
     return without_surrogates(template % values) + "\n"
 
 

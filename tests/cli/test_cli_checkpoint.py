@@ -91,7 +91,7 @@ def test_boundary_records_sharing_the_newest_timestamp(cli: Any, tmp_path: Path)
         assert incremental(cli, server, "notifications", output).code == 0
         checkpoint = load(Path(str(output) + ".ckpt"))
         assert checkpoint is not None
-        assert checkpoint.at_newest == Counter({"id:2": 1, "id:3": 1, "id:4": 1})
+        assert checkpoint.at_newest == Counter({"id:2:DELIVERED": 1, "id:3:DELIVERED": 1, "id:4:DELIVERED": 1})
         server.insert("notification_logs", [_log(5, NEWEST), _log(6, "2026-05-01T10:00:00.001Z")])
         assert incremental(cli, server, "notifications", output).code == 0
     assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3, 4, 5, 6]

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from cortex_wrapper.cli._checkpoint import Checkpoint, Cursor, load
+from cortex_wrapper._cursor import Cursor
+from cortex_wrapper.cli._checkpoint import Checkpoint, load
 
 from ..support.cli import (
     NO_RECORDS,
@@ -54,7 +55,7 @@ def test_event_ids_are_the_api_id_or_a_content_hash_and_occurrence(cli: Any, tmp
     assert sorted(json.loads(line)["_event_id"] for line in (tmp_path / "audit.jsonl").read_text().splitlines()) \
         == sorted(ids), "a plain export and an incremental run give each record the same id"
     header, *rows = notes.out.splitlines()
-    assert header.startswith("_event_id,") and [row.split(",")[0] for row in rows] == ["8", "7"]
+    assert header.startswith("_event_id,") and [row.split(",")[0] for row in rows] == ["8:DELIVERED", "7:DELIVERED"]
 
 
 def test_a_late_record_inside_the_window_is_exported_once(cli: Any, tmp_path: Path) -> None:
@@ -92,7 +93,7 @@ def test_a_version_1_audit_checkpoint_resumes_without_a_repeat(cli: Any, tmp_pat
     assert result.code == 0, result.err
     assert [r["objectIdentifier"] for r in jsonl(output.read_text())] == ["a", "b", "c"]
     checkpoint = load(Path(f"{output}.ckpt"))
-    assert checkpoint is not None and json.loads(Path(f"{output}.ckpt").read_text())["cortex_logs_checkpoint"] == 3
+    assert checkpoint is not None and json.loads(Path(f"{output}.ckpt").read_text())["cortex_logs_checkpoint"] == 4
     assert not checkpoint.legacy_identities
 
 
@@ -105,7 +106,7 @@ def test_the_window_keeps_only_its_own_identities_and_shrinks_past_the_bound() -
     cursor = Cursor(checkpoint, dt.timedelta(minutes=5), max_seen=3)
     for ident, moment in enumerate([_at(0), _at(6), _at(7), _at(8), _at(8)]):
         assert cursor.admit(moment, f"id:{ident}")
-    cursor.advance(checkpoint, 10, 5)
+    cursor.advance(checkpoint)
     # 10:00 is outside the 5 minutes before 10:08; 10:06..10:08 hold 4 > 3 identities: 10:06 goes too
     assert set(checkpoint.seen) == {"id:2", "id:3", "id:4"}
     assert checkpoint.covered_from == _at(7) == cursor.shrunk

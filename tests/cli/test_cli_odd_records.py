@@ -185,7 +185,7 @@ def test_offset_less_and_z_times_mix(cli: Any, tmp_path: Path) -> None:
         assert [r["id"] for r in jsonl(output.read_text())] == [1, 3, 2, 4, 5], "in UTC order"
         checkpoint = load(Path(f"{output}.ckpt"))
         assert checkpoint is not None
-        assert checkpoint.at_newest == Counter({"id:5": 1})
+        assert checkpoint.at_newest == Counter({"id:5:DELIVERED": 1})
         for fmt in ("jsonl", "csv", "table"):
             assert cli(*connection(server), "notifications", "--format", fmt).code == 0, fmt
         summary = cli(*connection(server), "summary", "--since", "2026-04-01", "--until", "2026-06-01")
@@ -229,7 +229,7 @@ def test_checkpoint_with_an_offset_less_newest_is_read_as_utc(cli: Any, tmp_path
     assert [record["id"] for record in jsonl(output.read_text())] == [1, 2, 3]
     checkpoint = load(Path(f"{output}.ckpt"))
     assert checkpoint is not None
-    assert checkpoint.at_newest == Counter({"id:3": 1})
+    assert checkpoint.at_newest == Counter({"id:3:DELIVERED": 1})
 
 
 # -- 5: lone surrogates (valid JSON escapes) ----------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from cortex_wrapper import CortexClient
+from cortex_wrapper import CortexClient, _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
 from cortex_wrapper.cli._follow import Stopped, follow
@@ -70,7 +70,9 @@ def test_copytruncate_between_the_open_and_the_append(cli: Any, tmp_path: Path, 
     with make_fake(**{**NO_RECORDS, "audit_log_count": 60, "notification_log_count": 60}) as fake:
         output, rotated = tmp_path / f"out.{fmt}", tmp_path / f"out.{fmt}.1"
         assert incremental_run(cli, fake, command, output, fmt=fmt).code == 0
-        fake.insert_newest(KINDS[command], 5)
+        fake.insert_newest(KINDS[command], 5)  # stamped in the next milliseconds of the wall clock
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+        monkeypatch.setattr(_client, "_now", lambda: later)  # every run below freezes a bound past them all
         expected = reference(cli, fake, command, tmp_path, fmt)
         real_open = vars(_incremental)["_open_checkpoint"]
 
@@ -213,7 +215,7 @@ def test_a_version_2_checkpoint_pinning_another_device_is_upgraded_without_a_rep
     assert f"dropped {len(torn)} bytes" in result.err
     assert len(jsonl(output.read_text())) == 402, "the two new records, nothing repeated"
     upgraded = json.loads(ckpt.read_text())
-    assert upgraded["cortex_logs_checkpoint"] == 3 and "output_file" not in upgraded
+    assert upgraded["cortex_logs_checkpoint"] == 4 and "output_file" not in upgraded
     assert upgraded["output_path"] == str(output)
 
 
@@ -229,7 +231,7 @@ def test_a_version_1_checkpoint_without_output_file_is_upgraded(cli: Any, fake: 
     result = incremental_run(cli, fake, "notifications", output, "--lag", "0")
     assert result.code == 0, result.err
     assert len(jsonl(output.read_text())) == 400
-    assert json.loads(ckpt.read_text())["cortex_logs_checkpoint"] == 3
+    assert json.loads(ckpt.read_text())["cortex_logs_checkpoint"] == 4
 
 
 def test_an_output_of_the_same_size_but_other_content_is_refused(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """Write ``export_golden.json``: the lines every export format writes for a set of records, byte for byte.
 
 ``python tests/cli/data/make_export_golden.py ROOT OUT`` imports ``cortex_wrapper`` from the tree at ROOT (the
-tree whose bytes are pinned: it was the commit before the export path lost its second and third CSV encoders)
+tree whose bytes are pinned: first the commit before the export path lost its second and third CSV encoders,
+then, once each state of a notification became its own event, the tree of that change, every difference checked
+to be the event ids of notifications (``<id>:<status>``) and OCSF's ``metadata.correlation_uid``)
 and writes OUT. ``tests/cli/test_cli_export_golden.py`` reads the file alone (input text and lines), so a change
 to the synthetic data or to this script leaves the pinned bytes as they are.
 """

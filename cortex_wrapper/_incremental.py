@@ -1,0 +1,525 @@
+"""Incremental reading for services: each new record, or new state of a record, exactly once, across restarts.
+
+::
+
+    reader = IncrementalReader(client, "notification_logs", FileCheckpointStore("logs.ckpt"))
+    for batch in reader.poll():          # one poll: the batches of what is new since the last commit
+        for change in batch:
+            handle(change.event_id, change.record.data)
+        batch.commit()                   # only now does the checkpoint move past these records
+
+The policy is in ``_Engine``, shared by the sync and async readers (which only fetch pages), and the cursor in
+``_cursor``, shared with ``cortex-logs --checkpoint``:
+
+* Each poll reads the late-arrival window (``lag`` before the newest record committed) up to now, frozen at the
+  poll's start; records the checkpoint covers are skipped. Notification logs and runs are read oldest first and
+  come a page per batch (the order is checked: a server that ignores ``orderBy`` makes the rest of the poll one
+  batch, sorted); audit entries come newest first, so a poll's window is one batch, sorted oldest first.
+* Notification logs and runs change after they are created (``_lifecycle``): each state is its own change (event
+  id ``<id>:<status>``), and a record committed in a state that is not final is re-read, by one query per poll
+  in the final statuses only, until it settles or ``settle`` passes.
+* ``commit`` saves the engine's state (JSON text) through the store: a poll that ends, or a process killed, before
+  a batch is committed gives that batch again at the next poll. A batch must be committed before the next one is
+  asked for.
+* A checkpoint further behind than Cortex keeps notifications (30 days, judged by the last complete poll) raises
+  ``RetentionGapError`` unless ``accept_gap``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from cortex_api_client.types import parse_datetime
+
+from . import _client
+from ._client import AsyncCortexClient, CortexClient
+from ._cursor import Cursor, Occurrences, Seen, Undated, event_id_of, identity_of
+from ._defaults import DEFAULT_LAG_SECONDS, POLL_RECORD_REFRESH_SECONDS
+from ._durable import atomic_text_file
+from ._errors import CortexError
+from ._lifecycle import DEFAULT_SETTLE_SECONDS, Unsettled, has_lifecycle, hides_unsettled, read_moment, resettle_filters
+from ._operations import OPERATIONS, Operation
+from ._registry import presentation
+from ._wire import RawRecord
+
+STATE_MAGIC = "cortex_incremental"
+STATE_VERSION = 1
+_UTC_MIN = dt.datetime.min.replace(tzinfo=dt.UTC)
+_UTC_MAX = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+class RetentionGapError(CortexError):
+    """The checkpoint's last complete poll is older than Cortex keeps notifications: records may be missing.
+
+    ``covered`` is that moment, ``horizon`` the oldest one Cortex still keeps. Pass ``accept_gap=True`` to go on.
+    """
+
+    def __init__(self, message: str, covered: dt.datetime | None = None, horizon: dt.datetime | None = None) -> None:
+        super().__init__(message)
+        self.covered, self.horizon = covered, horizon
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (str(self.args[0]), self.covered, self.horizon)
+
+
+class CheckpointStore(Protocol):
+    """Where a reader keeps its checkpoint: a JSON text, replaced whole on each commit.
+
+    ``load`` returns the text last saved, None when there is none yet; ``save`` must make it durable before it
+    returns (a crash after it must not give back the previous text), and replace it atomically.
+    """
+
+    def load(self) -> str | None:
+        """The text last saved, None when nothing was."""
+        ...
+
+    def save(self, state: str) -> None:
+        """Replace the stored text with ``state``, durably and atomically."""
+        ...
+
+
+class FileCheckpointStore:
+    """A checkpoint in a file, replaced atomically and durably (temporary file, fsync, rename, fsync of the directory)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"FileCheckpointStore({str(self.path)!r})"
+
+    def load(self) -> str | None:
+        """The file's text, None when it does not exist."""
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def save(self, state: str) -> None:
+        """Replace the file with ``state`` (an ``OSError`` names the file and leaves the old one whole)."""
+        with atomic_text_file(self.path) as write:
+            write(state)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One new record, or one new state of a record, as the API sent it.
+
+    ``event_id`` is stable (the same in any poll, process or ``cortex-logs`` export): ``<id>`` for records that
+    never change, ``<id>:<status>`` for notification logs and runs, the content hash and an occurrence for audit
+    entries. ``record_id`` is the API's id, shared by every state of a record (None for audit entries).
+    """
+
+    record: RawRecord
+    event_id: str
+    record_id: str | None
+    status: str | None
+    timestamp: dt.datetime | None
+
+
+@dataclass
+class Batch:
+    """Changes to handle, then ``commit``: the checkpoint covers them only once committed.
+
+    Iterate over it, or read ``changes``; ``len()`` says how many.
+    """
+
+    changes: list[Change]
+    _commit: Callable[[], None] = field(repr=False)
+    committed: bool = False
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self.changes)
+
+    def commit(self) -> None:
+        """Save the checkpoint past this batch (idempotent)."""
+        if not self.committed:
+            self._commit()
+            self.committed = True
+
+
+@dataclass
+class _State:
+    """The engine's checkpoint: the cursor's state, the query it belongs to and the last complete poll."""
+
+    operation: str
+    query: dict[str, Any]
+    newest: dt.datetime | None = None
+    seen: Seen = field(default_factory=dict)
+    covered_from: dt.datetime | None = None
+    undated: Undated = field(default_factory=Undated)
+    unsettled: Unsettled = field(default_factory=Unsettled)
+    legacy_identities: bool = False
+    polled_until: dt.datetime | None = None
+    records: int = 0
+
+    def to_text(self) -> str:
+        seen = sorted([key, moment.isoformat(), count] for key, (moment, count) in self.seen.items())
+        content = {
+            STATE_MAGIC: STATE_VERSION, "operation": self.operation, "query": self.query, "records": self.records,
+            "newest": _iso(self.newest), "covered_from": _iso(self.covered_from), "seen": seen,
+            **self.undated.to_json(), "unsettled": self.unsettled.to_json(), "polled_until": _iso(self.polled_until),
+        }
+        return json.dumps(content, separators=(",", ":")) + "\n"
+
+    @classmethod
+    def from_text(cls, text: str) -> _State:
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get(STATE_MAGIC) != STATE_VERSION:
+                raise ValueError(f"no '{STATE_MAGIC}': {STATE_VERSION} marker")
+            seen: Seen = {}
+            for key, moment, count in data["seen"]:
+                if not isinstance(key, str) or type(count) is not int or count < 1:
+                    raise ValueError("seen holds a bad entry")
+                seen[key] = (read_moment(moment), count)
+            return cls(str(data["operation"]), dict(data["query"]), _moment(data["newest"]), seen,
+                       _moment(data["covered_from"]), Undated.from_json(data["undated_ids"], data["undated_other"]),
+                       Unsettled.from_json(data["unsettled"]), False, _moment(data["polled_until"]),
+                       int(data["records"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not an incremental reader's checkpoint ({exc})") from None
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _moment(text: Any) -> dt.datetime | None:
+    return parse_datetime(text) if text is not None else None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        return _UTC_MAX if moment.year == dt.MAXYEAR else _UTC_MIN
+
+
+def query_of(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters as a checkpoint keeps them: JSON values (enum members by value), lists sorted."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return sorted((plain(item) for item in value), key=str)
+        return getattr(value, "value", value)
+
+    normalised: dict[str, Any] = json.loads(json.dumps({k: plain(v) for k, v in filters.items()}, sort_keys=True,
+                                                       default=str))
+    return normalised
+
+
+def retention_gap(operation: Operation[Any], polled_until: dt.datetime | None, newest: dt.datetime | None,
+                  now: dt.datetime, days: int | None = None) -> RetentionGapError | None:
+    """The gap error when a checkpoint is further behind than Cortex keeps ``operation``'s records, else None.
+
+    Behind is judged by the last poll that read its whole window (``polled_until``), else by the newest record.
+    ``days``: how long the records are kept (default: what the registry says; None there: for ever).
+    """
+    if days is None:
+        days = presentation(operation.spec).retention_days
+    marks = [moment for moment in (polled_until, newest) if moment is not None]
+    if days is None or not marks or max(marks) >= now - dt.timedelta(days=days):
+        return None
+    covered, horizon = max(marks), now - dt.timedelta(days=days)
+    what = "last complete poll" if polled_until is not None else "newest record"
+    return RetentionGapError(
+        f"a gap is possible: the checkpoint's {what} ({covered.isoformat()}) is older than the {days} days Cortex "
+        f"keeps these records; records from then until {horizon.isoformat(timespec='seconds')} "
+        f"({(horizon - covered).days} days or more) may be gone", covered, horizon)
+
+
+def effective_lag(operation: Operation[Any], filters: Mapping[str, Any], lag: dt.timedelta,
+                  settle: dt.timedelta) -> dt.timedelta:
+    """The window a poll re-reads: ``lag``, or the settle window when a filter hides unsettled records."""
+    if has_lifecycle(operation.operation_id) and hides_unsettled(operation.operation_id, filters):
+        return max(lag, settle)
+    return lag
+
+
+def resettle_query(operation: Operation[Any], filters: Mapping[str, Any], cursor: Cursor,
+                   lower: dt.datetime | None) -> dict[str, Any] | None:
+    """The query that re-reads the unsettled records from before the window (``lower``), None when none is needed.
+
+    The API filters neither by id nor by ``dateUpdated``: it spans from the oldest unsettled record's
+    ``dateCreated`` to the window's start, in the final statuses only, so the records still unsettled are not
+    sent at all: it costs one request whatever their number (plus a page per 1,000 records settled in that span).
+    """
+    oldest = cursor.unsettled.oldest()
+    if not has_lifecycle(operation.operation_id) or oldest is None or lower is None or oldest >= lower:
+        return None
+    narrowed = resettle_filters(operation.operation_id, filters)
+    if narrowed is None:
+        return None
+    ordering = {"order_by": "ASC"} if "order_by" in operation.params else {}
+    return {**narrowed, **ordering, operation.lower_bound: oldest, operation.upper_bound: lower}
+
+
+class RecordWindow:
+    """Which records of a poll are new: the per-record rule of ``IncrementalReader`` and ``cortex-logs --checkpoint``.
+
+    ``read`` admits a record of the window (identity, occurrence counted over every record read, the cursor's
+    verdict) and gives its ``Change``, or None when the checkpoint covers it; ``reread`` does the same for a
+    record of the unsettled re-read (a new state of an unsettled record only). ``legacy`` gives a record's
+    identity as version 1 checkpoints of ``cortex-logs`` wrote it (audit entries).
+    """
+
+    def __init__(self, operation: Operation[Any], cursor: Cursor,
+                 legacy: Callable[[RawRecord], str] | None = None) -> None:
+        self.operation, self.cursor, self.legacy = operation, cursor, legacy
+        self.time_field = operation.spec.time_field
+        self.id_wire = next((f.wire for f in operation.spec.fields if f.name == operation.id_field), None)
+        self.lifecycle = has_lifecycle(operation.operation_id)
+        self.occurrences = Occurrences()
+
+    def timestamp(self, record: RawRecord) -> dt.datetime | None:
+        """The record's time (``timestamp``, ``dateCreated``), None when it has none or UTC cannot hold it."""
+        value = record.data.get(self.time_field)
+        if not isinstance(value, str):
+            return None
+        try:
+            return parse_datetime(value)
+        except (ValueError, OverflowError):
+            return None
+
+    def read(self, record: RawRecord) -> tuple[dt.datetime | None, Change | None]:
+        """The record's time, and its change when it is new (else None)."""
+        identity = identity_of(self.operation, record.data)
+        occurrence = self.occurrences.next(identity)  # counted over every record read, covered or not
+        stamp = self.timestamp(record)
+        legacy = self.legacy
+        if not self.cursor.admit(stamp, identity, (lambda: legacy(record)) if legacy is not None else None):
+            return stamp, None
+        return stamp, self._change(record, identity, stamp, occurrence)
+
+    def reread(self, record: RawRecord) -> Change | None:
+        """The change of a record of the unsettled re-read, when it is a new state of an unsettled record."""
+        identity = identity_of(self.operation, record.data)
+        stamp = self.timestamp(record)
+        return self._change(record, identity, stamp, 0) if self.cursor.resettle(stamp, identity) else None
+
+    def _change(self, record: RawRecord, identity: str, stamp: dt.datetime | None, occurrence: int) -> Change:
+        data = record.data
+        status = data.get("status") if self.lifecycle else None
+        record_id = str(data.get(self.id_wire)) if self.id_wire is not None else None
+        return Change(record, event_id_of(identity, occurrence), record_id,
+                      status if isinstance(status, str) else None, stamp)
+
+
+@dataclass
+class _Query:
+    filters: dict[str, Any]
+    resettle: bool
+
+
+class _Engine:
+    """One poll's policy: the queries to send, which records are new, and what a commit saves. No I/O but the store."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.operation = op = reader.operation
+        self.ordered = "order_by" in op.params
+        text = reader.store.load()
+        state = _State.from_text(text) if text is not None else _State(op.operation_id, reader.query)
+        if (state.operation, state.query) != (op.operation_id, reader.query):
+            raise ValueError(f"the checkpoint belongs to {state.operation} with filters "
+                             f"{json.dumps(state.query, sort_keys=True)}, not to this reader's")
+        self.state, self.stored = state, text
+        now = (reader.now or _client._now)().astimezone(dt.UTC)
+        self.upper = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        gap = retention_gap(op, state.polled_until, state.newest, self.upper)
+        if gap is not None and not reader.accept_gap:
+            raise gap
+        lag = effective_lag(op, reader.filters, reader.lag, reader.settle)
+        self.cursor = Cursor(state, lag, upper=self.upper, operation_id=op.operation_id,
+                             settle_from=self.upper - reader.settle)
+        self.window = RecordWindow(op, self.cursor)
+        if self.ordered:
+            self.cursor.track()  # the identities each commit covers, should the pages turn out of order
+        self.latest: dt.datetime | None = None
+        self.buffer: list[Change] | None = None if self.ordered else []
+        self.pending: Batch | None = None
+        floor = self.cursor.floor() or reader.since
+        self.lower = _utc(floor) if floor is not None else None
+
+    def queries(self) -> list[_Query]:
+        """What this poll asks: the unsettled records' re-read (if any), then the window."""
+        op = self.operation
+        if self.lower is not None and self.lower > self.upper:
+            return []  # the clock is behind the checkpoint: ask nothing until it is there
+        queries = []
+        resettle = resettle_query(op, self.reader.filters, self.cursor, self.lower)
+        if resettle is not None:
+            queries.append(_Query(resettle, True))
+        ordering = {"order_by": "ASC"} if self.ordered else {}
+        window = {**self.reader.filters, **ordering, op.lower_bound: self.lower, op.upper_bound: self.upper}
+        queries.append(_Query(window, False))
+        return queries
+
+    def check_committed(self) -> None:
+        if self.pending is not None and not self.pending.committed:
+            raise RuntimeError("commit() the batch before asking for the next one (or stop this poll)")
+
+    def take(self, query: _Query, records: Sequence[RawRecord]) -> Batch | None:
+        """A page of ``query``: the batch of its new changes (None: nothing to hand over yet)."""
+        changes: list[Change] = []
+        for record in records:
+            if query.resettle:
+                if (change := self.window.reread(record)) is not None:
+                    changes.append(change)
+                continue
+            stamp, change = self.window.read(record)
+            if change is not None:
+                changes.append(change)
+            if self.buffer is None and stamp is not None:
+                if self.latest is not None and stamp < self.latest:
+                    self._out_of_order()
+                else:
+                    self.latest = stamp
+        if self.buffer is not None and not query.resettle:
+            self.buffer.extend(changes)
+            return None
+        return self._batch(changes)
+
+    def _out_of_order(self) -> None:
+        """The server does not send oldest first: commit the window the poll started from, buffer the rest.
+
+        What this poll admitted since its last commit (the record that showed it included) stays uncommitted.
+        """
+        self.cursor.held = True
+        self._save()
+        self.cursor.held = False
+        self.cursor.track(False)
+        self.buffer = []
+
+    def flush(self) -> Batch | None:
+        """The buffered changes of the window (audit entries, or pages out of order), oldest first."""
+        if not self.buffer:
+            return None
+        changes = sorted(self.buffer, key=lambda c: c.timestamp.timestamp() if c.timestamp else -float("inf"))
+        self.buffer = []
+        return self._batch(changes)
+
+    def _batch(self, changes: list[Change]) -> Batch | None:
+        if not changes:
+            self._save()  # the window moves on (nothing to hand over)
+            return None
+        batch = Batch(changes, lambda: self._commit(len(changes)))
+        self.pending = batch
+        return batch
+
+    def _commit(self, added: int) -> None:
+        self.state.records += added
+        self._save()
+
+    def _save(self) -> None:
+        self.cursor.advance(self.state)
+        self._write()
+
+    def _write(self) -> None:
+        text = self.state.to_text()
+        if text != self.stored:
+            self.reader.store.save(text)
+            self.stored = text
+
+    def finish(self, asked: bool) -> None:
+        """The poll read its whole window: note it (at most every ``POLL_RECORD_REFRESH_SECONDS``)."""
+        self.cursor.track(False)
+        self.cursor.advance(self.state)
+        stored = self.state.polled_until
+        if asked and (stored is None or (self.upper - stored).total_seconds() >= POLL_RECORD_REFRESH_SECONDS):
+            self.state.polled_until = self.upper
+        self._write()
+
+
+class _Reader:
+    """What both readers are configured with (the arguments are checked here, before any request)."""
+
+    def __init__(self, client: Any, operation: str, store: CheckpointStore, *, filters: Mapping[str, Any] | None,
+                 since: dt.datetime | None, lag: dt.timedelta, settle: dt.timedelta, page_size: int | None,
+                 accept_gap: bool, now: Callable[[], dt.datetime] | None) -> None:
+        by_name = {op.spec.method_name: op for op in OPERATIONS}
+        if operation not in by_name:
+            raise ValueError(f"operation must be one of {', '.join(sorted(by_name))}, got {operation!r}")
+        self.operation = op = by_name[operation]
+        self.filters = dict(filters or {})
+        for name in ("order_by", op.lower_bound, op.upper_bound):
+            if name in self.filters:
+                raise ValueError(f"filters: {name} is the reader's own (use since= for where a first poll starts)")
+        if lag < dt.timedelta(0) or settle <= dt.timedelta(0):
+            raise ValueError("lag must be 0 or more, and settle more than 0")
+        client._pager(op, {**self.filters, op.lower_bound: since}, page_size, None, None)  # checks every filter now
+        self.client, self.store, self.query = client, store, query_of(self.filters)
+        self.since, self.lag, self.settle, self.page_size = since, lag, settle, page_size
+        self.accept_gap, self.now = accept_gap, now
+
+
+_LAG = dt.timedelta(seconds=DEFAULT_LAG_SECONDS)
+_SETTLE = dt.timedelta(seconds=DEFAULT_SETTLE_SECONDS)
+
+
+class IncrementalReader(_Reader):
+    """Reads ``operation`` (``audit_logs``, ``notification_logs``, ``notification_runs``) incrementally.
+
+    Each ``poll()`` yields batches of what is new since the last commit; ``batch.commit()`` saves the checkpoint
+    through ``store`` once the caller has handled it. ``since`` is where a first poll starts (default: the
+    beginning); ``lag`` the late-arrival window re-read on every poll; ``settle`` how long a notification log or run
+    not yet final is re-read; ``accept_gap`` goes on past a ``RetentionGapError``; ``now`` is injectable for tests.
+    """
+
+    def __init__(self, client: CortexClient, operation: str, store: CheckpointStore, *,
+                 filters: Mapping[str, Any] | None = None, since: dt.datetime | None = None,
+                 lag: dt.timedelta = _LAG, settle: dt.timedelta = _SETTLE, page_size: int | None = None,
+                 accept_gap: bool = False, now: Callable[[], dt.datetime] | None = None) -> None:
+        super().__init__(client, operation, store, filters=filters, since=since, lag=lag, settle=settle,
+                         page_size=page_size, accept_gap=accept_gap, now=now)
+
+    def poll(self) -> Generator[Batch, None, None]:
+        """One poll: the batches of new records and states, each to be committed before the next is asked for."""
+        engine = _Engine(self)
+        queries = engine.queries()
+        for query in queries:
+            for page in self.client._pager(self.operation, query.filters, self.page_size, None, None).raw_pages():
+                batch = engine.take(query, page.items)
+                if batch is not None:
+                    yield batch
+                    engine.check_committed()
+            if not query.resettle and (batch := engine.flush()) is not None:
+                yield batch
+                engine.check_committed()
+        engine.finish(bool(queries))
+
+
+class AsyncIncrementalReader(_Reader):
+    """``IncrementalReader`` for ``AsyncCortexClient``: ``async for batch in reader.poll()``; the same policy."""
+
+    def __init__(self, client: AsyncCortexClient, operation: str, store: CheckpointStore, *,
+                 filters: Mapping[str, Any] | None = None, since: dt.datetime | None = None,
+                 lag: dt.timedelta = _LAG, settle: dt.timedelta = _SETTLE, page_size: int | None = None,
+                 accept_gap: bool = False, now: Callable[[], dt.datetime] | None = None) -> None:
+        super().__init__(client, operation, store, filters=filters, since=since, lag=lag, settle=settle,
+                         page_size=page_size, accept_gap=accept_gap, now=now)
+
+    async def poll(self) -> AsyncGenerator[Batch, None]:
+        """One poll: the batches of new records and states, each to be committed before the next is asked for."""
+        engine = _Engine(self)
+        queries = engine.queries()
+        for query in queries:
+            async for page in self.client._pager(self.operation, query.filters, self.page_size, None,
+                                                 None).raw_pages():
+                batch = engine.take(query, page.items)
+                if batch is not None:
+                    yield batch
+                    engine.check_committed()
+            if not query.resettle and (batch := engine.flush()) is not None:
+                yield batch
+                engine.check_committed()
+        engine.finish(bool(queries))
+
