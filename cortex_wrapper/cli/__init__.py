@@ -182,8 +182,9 @@ def _message(error: BaseException, args: argparse.Namespace) -> str:
 
 
 def _report(error: BaseException, args: argparse.Namespace, handler: ConsoleHandler) -> int:
-    """One line on stderr (a traceback first under --debug); the exit code."""
+    """One line on stderr (a traceback first under --debug), the last the command prints; the exit code."""
     code = exit_code(error)
+    handler.progress.end()  # a page fetch still in flight must not log its retry after this line
     stream = sys.stderr
     if args.debug:
         stream.write(handler.redact("".join(traceback.format_exception(error))))

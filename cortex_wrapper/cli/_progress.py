@@ -45,6 +45,7 @@ class Progress:
         self._waiting = ""
         self._shown = False
         self._last_draw = float("-inf")
+        self._ended = False
 
     def start(self, label: str) -> None:
         """Start counting records of ``label`` (e.g. ``audit log entries``)."""
@@ -75,9 +76,16 @@ class Progress:
         elif isinstance(event, RateLimitPause):
             self.waiting(event.seconds, "rate limited")
 
-    def note(self, line: str) -> None:
-        """Print ``line`` on its own (a warning), keeping the progress line below it."""
+    def end(self) -> None:
+        """The command has said how it ended: print nothing more (a page fetch still in flight may log a retry)."""
         with self._lock:
+            self._ended = True
+
+    def note(self, line: str) -> None:
+        """Print ``line`` on its own (a warning), keeping the progress line below it; nothing once ``end()`` ran."""
+        with self._lock:
+            if self._ended:
+                return
             if self._shown:
                 self.stream.write(_CLEAR)
             self.stream.write(line + "\n")

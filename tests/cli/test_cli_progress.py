@@ -143,3 +143,29 @@ def test_real_terminal_gets_a_progress_line(fake: FakeCortex) -> None:
     assert process.wait(timeout=60) == 0
     assert "notification runs:" in terminal and "rec/s" in terminal and "done in" in terminal
     assert TOKEN not in terminal
+
+
+def test_nothing_is_printed_after_the_outcome_of_the_command() -> None:
+    """A page fetch still in flight after Ctrl-C or an error may log a retry: it must not follow the last line."""
+    import argparse
+    import contextlib
+    import io
+    import logging
+
+    from cortex_wrapper.cli import _report
+    from cortex_wrapper.cli._progress import ConsoleHandler, Progress
+
+    stream = io.StringIO()
+    handler = ConsoleHandler(Progress(stream, enabled=False), quiet=False, debug=False, secrets=())
+    logger = logging.getLogger("cortex_wrapper")
+    logger.addHandler(handler)
+    try:
+        logger.warning("before the end: shown")
+        args = argparse.Namespace(debug=False, kind=None, base_url=None)
+        with contextlib.redirect_stderr(stream):
+            assert _report(KeyboardInterrupt(), args, handler) == 130
+        logger.warning("listNotificationLogs page 3: 503 server error; retry 1/5 in 0.50s")  # a straggler
+        handler.progress.note("cortex-logs: warning: a straggler's warning")
+    finally:
+        logger.removeHandler(handler)
+    assert stream.getvalue() == "cortex-logs: warning: before the end: shown\ncortex-logs: interrupted\n"
