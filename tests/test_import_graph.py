@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def _imports(path: Path, name: str, modules: set[str]) -> set[str]:
     return {module for module in found if module in modules and module != name}
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
     """Module -> the package modules it imports (a package's own ``__init__`` is not counted as its children's)."""
     paths = {_module_name(path): path for path in PACKAGE.rglob("*.py")}

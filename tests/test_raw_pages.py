@@ -102,6 +102,7 @@ def _list_texts(draw: st.DrawFn) -> str:
     return json.dumps(items, indent=1 if layout == "indented" else None, ensure_ascii=ascii_only)
 
 
+@pytest.mark.slow  # 150 property examples: over a second of CPU
 @settings(max_examples=150, database=None, deadline=None)
 @given(_list_texts(), st.sampled_from(["", " "]))
 @example('[{"a":"},{"}, {"b":1}]', "")  # a "},{" in a string and a spaced separator

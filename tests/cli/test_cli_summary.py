@@ -153,8 +153,9 @@ def test_since_past_the_retention_warns(cli: Any) -> None:
     result = cli("--sandbox", "notifications", "--since", "45d", "--max-pages", "1", "--page-size", "1")
     assert result.code == 0
     assert "reaches back past the 30 days Cortex keeps notification logs" in result.err
-    assert "reaches back" not in cli("--sandbox", "notifications", "--since", "20d", "--max-pages", "1").err
-    assert "reaches back" not in cli("--sandbox", "audit", "--since", "45d", "--max-pages", "1").err
+    assert "reaches back" not in cli("--sandbox", "notifications", "--since", "20d", "--max-pages", "1",
+                                     "--page-size", "1").err
+    assert "reaches back" not in cli("--sandbox", "audit", "--since", "45d", "--max-pages", "1", "--page-size", "1").err
 
 
 @pytest.mark.usefixtures("real_retention")
