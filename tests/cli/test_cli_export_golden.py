@@ -3,11 +3,14 @@
 ``data/export_golden.json`` holds, per record text, the lines each format wrote (for the long ECS and OCSF lines
 of many variants of one record, their SHA-256), and the record's identity (the audit content hash behind the
 event ids), made by ``data/make_export_golden.py`` from the tree that still had three CSV encoders.
-A file that an incremental export appends to must keep reading as one file: so no byte may change.
+A file that an incremental export appends to must keep reading as one file: so no byte may change. Under a newer
+spec that adds record fields (which the pinned bytes predate), the CSV lines gain a column each: they are then
+compared cell for cell, the added columns empty (``assert_csv_text``), so an additive spec needs no edit here.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -40,14 +43,34 @@ def _record(case: dict[str, Any]) -> RawRecord:
     return RawRecord(json.loads(case["text"]), case["text"])
 
 
+def assert_csv_text(command: str, with_id: bool, produced: str, pinned: str) -> None:
+    """``produced`` rows are the pinned ones: byte for byte under the pinned header; row by row, cell for cell, under a
+    newer header (a spec that added fields), the added columns empty for records that predate them."""
+    header, old = csv_header(KINDS[command], with_id), golden()["headers"][f"{command} {with_id}"]
+    if header == old:
+        assert produced == pinned
+        return
+    got = list(csv.DictReader(io.StringIO(header + produced, newline="")))
+    want = list(csv.DictReader(io.StringIO(old + pinned, newline="")))
+    assert len(got) == len(want) and want
+    for row, expected in zip(got, want, strict=True):
+        assert set(expected) <= set(row), "a pinned column is gone"
+        assert {name: row[name] for name in expected} == expected
+        assert all(row[name] == "" for name in row.keys() - expected.keys()), "a new column filled"
+
+
 @pytest.mark.parametrize("command", sorted(KINDS))
 def test_every_line_is_the_pinned_bytes(command: str) -> None:
     kind = KINDS[command]
     cases = _cases(command)
     assert len(cases) > 100 and {"csv", "jsonl --with-id", "ecs", "ocsf"} <= {f for c in cases for f in c["lines"]}
     assert sum("sha256" in case for case in cases) > 25
+    fields_now = {field.wire for field in kind.operation.spec.fields}
     for with_id in (False, True):
-        assert csv_header(kind, with_id) == golden()["headers"][f"{command} {with_id}"]
+        pinned = golden()["headers"][f"{command} {with_id}"]
+        [columns] = csv.reader(io.StringIO(pinned, newline=""))
+        if set(columns) >= fields_now:  # no field added since the bytes were pinned: the header is the same
+            assert csv_header(kind, with_id) == pinned
     for case in cases:
         record = _record(case)
         identity = kind.identity(record)
@@ -56,7 +79,11 @@ def test_every_line_is_the_pinned_bytes(command: str) -> None:
         for name, expected in case["lines"].items():
             fmt, _, option = name.partition(" ")
             with_id = option == "--with-id" or fmt in ("ecs", "ocsf")
-            assert line_for(kind, fmt, record, event_id if with_id else None) == expected, (name, case["text"])
+            produced = line_for(kind, fmt, record, event_id if with_id else None)
+            if fmt == "csv":
+                assert_csv_text(command, option == "--with-id", produced, expected)
+            else:
+                assert produced == expected, (name, case["text"])
         for fmt, digest in case.get("sha256", {}).items():  # long SIEM lines of the mappings' branches
             line = line_for(kind, fmt, record, event_id)
             assert hashlib.sha256(line.encode()).hexdigest() == digest, (fmt, case["text"], line)
@@ -72,8 +99,11 @@ def test_a_page_writes_the_pinned_lines_of_its_records(fmt: str) -> None:
         written: list[str] = []
         writer = LineWriter(kind, name, written.append, bool(option))
         writer.add_page(records, ids)
-        header = golden()["headers"][f"{command} {bool(option)}"] if name == "csv" else ""
-        assert "".join(written) == header + "".join(case["lines"][fmt] for case in cases)
+        if name == "csv":
+            assert written[0] == csv_header(kind, bool(option))
+            assert_csv_text(command, bool(option), "".join(written[1:]), "".join(c["lines"][fmt] for c in cases))
+        else:
+            assert "".join(written) == "".join(case["lines"][fmt] for case in cases)
         assert writer.count == len(cases)
 
 
@@ -94,3 +124,17 @@ def test_the_pinned_csv_reads_back_as_each_record() -> None:
             text = golden()["headers"][f"{command} False"] + case["lines"]["csv"]
             [row] = read_csv(kind, io.StringIO(text, newline=""))
             assert row == _named(json.loads(case["text"])), case["text"]
+
+
+def test_a_column_a_newer_spec_adds_is_compared_cell_for_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the nested suite of the additive-publication test sees it: one more field, so one more CSV column."""
+    pinned_header = golden()["headers"]["runs False"]
+    case = next(case for case in _cases("runs") if "csv" in case["lines"])
+    newer = pinned_header.replace(",_extra\n", ",channelNames,_extra\n")
+    monkeypatch.setitem(globals(), "csv_header", lambda kind, with_id=False: newer)
+    empty_cell = case["lines"]["csv"].rstrip("\n")
+    cut = empty_cell.rfind(",")
+    added = empty_cell[:cut] + "," + empty_cell[cut:] + "\n"  # an empty cell before _extra
+    assert_csv_text("runs", False, added, case["lines"]["csv"])
+    with pytest.raises(AssertionError, match="a new column filled"):
+        assert_csv_text("runs", False, empty_cell[:cut] + ",#payments" + empty_cell[cut:] + "\n", case["lines"]["csv"])

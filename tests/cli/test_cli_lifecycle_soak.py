@@ -134,7 +134,8 @@ def test_follow_exports_every_final_state_once_through_kills_faults_and_rotation
                 "--output", str(output), "--checkpoint", f"{output}.ckpt"]
         rotations = ["rename", "copytruncate"]
         rotated: list[Path] = []
-        while time.time() < timeline.end + 1.5:
+        deadline = timeline.end + 60  # a loaded machine starts the interpreter slowly: go on until both rotations
+        while time.time() < timeline.end + 1.5 or (rotations and time.time() < deadline):
             process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             time.sleep(rng.uniform(0.6, 1.6))  # the interpreter starts in ~0.5 s: killed before, during, after polls
             if rotations and rotations[0] == "rename" and output.exists():  # logrotate's rename and create, live
