@@ -1,7 +1,8 @@
 """What happens during a crawl, as typed events for ``on_event`` hooks (the CLI's progress line is one).
 
-A hook is called in the thread or task that fetched the page (a worker thread of the sync pager), so
-it must be quick and thread-safe; an exception it raises ends the crawl.
+``Retrying`` and ``RateLimitPause`` are reported from the thread or task that sends the request (a worker
+thread of the sync pager), ``PageFetched`` from the consumer's, as the page is parsed and handed over; so a
+hook must be quick and thread-safe. An exception it raises ends the crawl.
 """
 
 from __future__ import annotations
