@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import http.server
 import os
 import signal
 import socket
 import subprocess
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from cortex_wrapper.testing import FakeCortex, Outcome
 
 from ..support.cli import TOKEN, cli_argv, connection, make_fake, run_subprocess
 from ..support.operations import ROOT
+from ..support.servers import verbatim
 
 
 def one_error_line(err: str) -> str:
@@ -233,27 +232,9 @@ def test_token_never_leaks_anywhere(fake: FakeCortex, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_corrupt_gzip_body_exits_6_not_5(cli: Any) -> None:
     # the response was the problem, not the network (issue 10, item 11)
-    class CorruptGzip(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"\x1f\x8b\x08\x00 this is not a gzip stream"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CorruptGzip)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        result = cli("--base-url", f"http://127.0.0.1:{server.server_address[1]}", "--max-retries", "0", "audit")
-    finally:
-        server.shutdown()
-        server.server_close()
+    body = b"\x1f\x8b\x08\x00 this is not a gzip stream"
+    with verbatim(lambda path, query: (200, {"Content-Encoding": "gzip"}, body)) as url:
+        result = cli("--base-url", url, "--max-retries", "0", "audit")
     assert result.code == 6, result.err
     assert "Content-Encoding 'gzip'" in one_error_line(result.err)
 

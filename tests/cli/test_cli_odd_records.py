@@ -6,12 +6,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import http.server
 import io
 import json
 import math
 import os
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -41,6 +39,7 @@ from ..support.cli import (
     notification_log,
     server_texts,
 )
+from ..support.servers import Answer, verbatim
 
 _log = notification_log
 _audit = audit_entry
@@ -558,27 +557,11 @@ def serving_logs(texts: list[str]) -> Iterator[str]:
     logs = ('{"logs":[' + ",".join(texts) + f'],"page":0,"total":{len(texts)},"totalPages":1}}').encode()
     empty = json.dumps({LIST_KEYS["runs"]: [], "page": 0, "total": 0, "totalPages": 0}).encode()
 
-    class Verbatim(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            path, _, query = self.path.partition("?")
-            body = empty if path == PATHS["runs"] or "page=0" not in query.split("&") else logs
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(path: str, query: str) -> Answer:
+        return 200, {}, empty if path == PATHS["runs"] or "page=0" not in query.split("&") else logs
 
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Verbatim)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with verbatim(answer) as url:
+        yield url
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

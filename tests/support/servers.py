@@ -1,12 +1,20 @@
-"""Servers that misbehave in ways ``FakeCortex`` does not: httpx transports wrapping its in-process one.
+"""Servers that misbehave in ways ``FakeCortex`` does not.
 
-Pass one as ``CortexClient(token=fake.token, base_url="https://cortex.fake", transport=...)``; the fake's own
-behaviour (filters, pages, scripted faults) is unchanged, these only change what reaches it or what comes back.
+* httpx transports wrapping its in-process one: pass one as ``CortexClient(token=fake.token,
+  base_url="https://cortex.fake", transport=...)``; the fake's own behaviour (filters, pages, scripted faults) is
+  unchanged, these only change what reaches it or what comes back;
+* ``verbatim``: a real HTTP server on 127.0.0.1 answering each request with the bytes a function gives, for a
+  ``cortex-logs`` process, or for bodies the fake would never write (``NaN``, a corrupt gzip stream).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 
@@ -53,3 +61,35 @@ class InvertedWindowRefused(httpx.BaseTransport):
 def _moment(text: str | None) -> dt.datetime | None:
     """A bound as the client sends it (UTC, no offset), as an aware datetime."""
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC) if text else None
+
+
+Answer = tuple[int, dict[str, str], bytes]
+"""A response: status, headers (``Content-Length`` is added), body."""
+
+
+@contextlib.contextmanager
+def verbatim(answer: Callable[[str, str], Answer]) -> Iterator[str]:
+    """A server on 127.0.0.1 answering ``GET path?query`` with ``answer(path, query)`` as it is; its base URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            status, headers, body = answer(path, query)
+            self.send_response(status)
+            for name, value in {"Content-Type": "application/json", **headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
