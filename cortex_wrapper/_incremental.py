@@ -8,8 +8,9 @@
             handle(change.event_id, change.record.data)
         batch.commit()                   # only now does the checkpoint move past these records
 
-The policy is in ``_Engine``, shared by the sync and async readers (which only fetch pages), and the cursor in
-``_cursor``, shared with ``cortex-logs --checkpoint``:
+The policy is in ``_Engine``, shared by the sync and async readers (which only fetch pages), built on what
+``cortex-logs --checkpoint`` uses too: ``PollWindow`` (a poll's cursor, window and queries), ``RecordWindow``
+(which records are new), ``OrderCheck``, ``retention_gap`` and ``note_polled``, and the cursor in ``_cursor``:
 
 * Each poll reads the late-arrival window (``lag`` before the newest record committed) up to now, frozen at the
   poll's start; records the checkpoint covers are skipped. Notification logs and runs are read oldest first and
@@ -376,6 +377,19 @@ class PollWindow:
         return queries
 
 
+def note_polled(state: Any, upper: dt.datetime) -> bool:
+    """Note in ``state`` that a poll read its whole window, up to ``upper``; True when that is worth a write.
+
+    Coverage never shrinks (a clock stepped back gives a smaller ``upper``), and ``polled_until`` moves only once
+    what it says is ``POLL_RECORD_REFRESH_SECONDS`` old, or unknown: an idle poll costs no write.
+    """
+    stored = state.polled_until
+    if stored is not None and (upper - stored).total_seconds() < POLL_RECORD_REFRESH_SECONDS:
+        return False
+    state.polled_until = upper
+    return True
+
+
 class OrderCheck:
     """Whether a poll's pages do come oldest first, as they arrive (records without a time say nothing)."""
 
@@ -450,10 +464,7 @@ class _Engine:
 
         What this poll admitted since its last commit (the record that showed it included) stays uncommitted.
         """
-        self.cursor.held = True
-        self._save()
-        self.cursor.held = False
-        self.cursor.track(False)
+        self.cursor.fall_back(self._save)
         self.buffer = []
 
     def flush(self) -> Batch | None:
@@ -490,9 +501,8 @@ class _Engine:
         """The poll read its whole window: note it (at most every ``POLL_RECORD_REFRESH_SECONDS``)."""
         self.cursor.track(False)
         self.cursor.advance(self.state)
-        stored = self.state.polled_until
-        if asked and (stored is None or (self.upper - stored).total_seconds() >= POLL_RECORD_REFRESH_SECONDS):
-            self.state.polled_until = self.upper
+        if asked:
+            note_polled(self.state, self.upper)
         self._write()
 
 

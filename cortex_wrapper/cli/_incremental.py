@@ -2,6 +2,14 @@
 
 Design:
 
+* A poll's policy is the library's (``cortex_wrapper._incremental``), the one ``IncrementalReader`` follows:
+  ``PollWindow`` (the cursor over the checkpoint; the late-arrival window ``--lag``, widened to ``--settle``
+  for a filter that hides unsettled records; the frozen upper bound; asking nothing when the window would
+  start after it; the unsettled records' re-read and the window query), ``RecordWindow`` (which records are
+  new, and their event ids), ``OrderCheck``, ``retention_gap`` and ``note_polled``. What this module keeps
+  is the output: the lines of each format, the durable append with its rotation and copytruncate handling,
+  a newest-first window buffered in a temporary file, and a checkpoint file that holds the output's state
+  (``output_bytes``, ``output_tail``, ``output_path``) beside the cursor's, written in the order below.
 * The output (JSONL or CSV) only grows, oldest record first. The checkpoint (see ``_checkpoint``)
   records the output's length in bytes, the newest exported timestamp (``timestamp`` for audit
   logs, ``dateCreated`` for notifications and runs) and the identities of the records sharing it.
@@ -72,7 +80,7 @@ from .._client import CortexClient
 from .._cursor import Cursor
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._durable import fsync_directory
-from .._incremental import OrderCheck, PollWindow, RecordWindow, frozen_now, retention_gap
+from .._incremental import OrderCheck, PollWindow, RecordWindow, frozen_now, note_polled, retention_gap
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
@@ -254,10 +262,7 @@ class _Run:
         """The server does not send oldest first: commit the window the run started from, buffer the rest."""
         self.notify(f"cortex-logs: the server did not send {self.kind.noun} oldest first (orderBy=ASC ignored?): "
                     "buffering the rest of this run, appended oldest first and committed once at its end")
-        self.cursor.held = True
-        self.commit(0)  # what earlier pages committed no longer assumes that later pages are newer
-        self.cursor.held = False
-        self.cursor.track(False)
+        self.cursor.fall_back(lambda: self.commit(0))  # what earlier pages committed assumes no order now
         progress.advance(len(page.items), page.total)
         self.buffered(pages, progress, first=read, oldest_first=True)
 
@@ -509,7 +514,7 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                     run.resettle(pages, progress)
                 else:
                     (run.stream if kind.ordered else run.buffered)(pages, progress)
-            if max_pages is None and state.polled(reach):  # the whole window was read: all up to `reach` is covered
+            if max_pages is None and note_polled(state, reach):  # the whole window was read: all up to `reach` is covered
                 save(path, state)
     progress.finish()
     if run.cursor.shrunk is not None:
