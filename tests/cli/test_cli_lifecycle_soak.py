@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ import httpx
 import pytest
 
 from cortex_wrapper import CortexClient
-from cortex_wrapper.testing import FakeCortex, Faults, Lifecycle
+from cortex_wrapper.testing import FakeCortex, Faults, Lifecycle, Outcome
 
 from ..support.api import TOKEN, ScriptedFake, log_record
 from ..support.operations import ROOT
@@ -127,11 +127,12 @@ def copytruncate(output: Path, rotated: Path) -> None:
         stream.truncate(0)
 
 
-def follow_with_kills(argv: list[str], output: Path, rng: random.Random, until: float,
-                      token: str = TOKEN) -> list[Path]:
+def follow_with_kills(argv: list[str], output: Path, rng: random.Random, until: float, token: str = TOKEN,
+                      done: Callable[[list[Path]], bool] | None = None) -> list[Path]:
     """Run the follower, SIGKILL it at random points and restart it until ``until``, rotating its output both ways
-    once (rename and create while it runs, copytruncate between runs); then let it run and stop it with SIGTERM.
-    The rotated files, oldest first."""
+    once (rename and create while it runs, copytruncate between runs); then let it run (2.5 s, or until ``done``
+    says the files hold what they should: at most 30 s more) and stop it with SIGTERM. The rotated files, oldest
+    first."""
     env = {**os.environ, "CORTEX_API_TOKEN": token}
     rotations = ["rename", "copytruncate"]
     rotated: list[Path] = []
@@ -152,6 +153,9 @@ def follow_with_kills(argv: list[str], output: Path, rng: random.Random, until: 
             rotations.pop(0)
     process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(2.5)  # the last states settle into the output
+    deadline = time.time() + 30
+    while done is not None and not done([*rotated, output]) and time.time() < deadline:
+        time.sleep(0.2)  # a loaded machine: the follower is still catching up
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err.decode()
@@ -229,17 +233,29 @@ def test_follow_against_a_settling_fake_cortex_through_kills_faults_and_rotation
     fake = FakeCortex(lifecycle=Lifecycle(delay=(0.3, 3.0), late_share=0.0, supplied=True),
                       faults=faults, page_cache_bytes=0, seed=seed)
     fake.on_request = lambda request: creations.apply(fake)
+    fake.script(Outcome(429, retry_after=0), 503, "drop")  # each kind at least once, whatever the timing
     output = tmp_path / "logs.jsonl"
+
+    def served() -> dict[str, str]:
+        with CortexClient(fake.token, base_url=fake.url, requests_per_minute=None, max_retries=20) as client:
+            return {str(record.data["id"]): str(record.data["status"])
+                    for page in client.notification_logs(page_size=1000).raw_pages() for record in page.items}
+
+    def done(files: list[Path]) -> bool:
+        if time.time() < creations.end:
+            return False
+        creations.apply(fake)
+        lines, _ = exported_states([path for path in files if path.exists()])
+        return {str(line["id"]): line["status"] for line in lines} == served()
+
     with fake:
         argv = [sys.executable, "-m", "cortex_wrapper.cli", "--base-url", fake.url, "--max-retries", "3", "--quiet",
                 "notifications", "--follow", "--interval", "200ms", "--lag", "1s", "--page-size", "7",
                 "--output", str(output), "--checkpoint", f"{output}.ckpt"]
-        rotated = follow_with_kills(argv, output, rng, creations.end, fake.token)
+        rotated = follow_with_kills(argv, output, rng, creations.end, fake.token, done)
         stats = fake.stats
         fake.set_faults(Faults())
-        with CortexClient(fake.token, base_url=fake.url, requests_per_minute=None) as client:
-            finals = {str(record.data["id"]): str(record.data["status"])
-                      for page in client.notification_logs(page_size=1000).raw_pages() for record in page.items}
+        finals = served()
     assert creations.events == [], "every record was created"
     assert stats.by_status.get(429) and stats.by_status.get(503) and stats.dropped, "faults of each kind"
     assert {"DELIVERED", "FAILED", "IGNORED"} & set(finals.values()) and len(finals) >= 30
