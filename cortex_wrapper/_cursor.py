@@ -308,6 +308,18 @@ class Cursor:
         self._tracking = on
         self._pending.clear()
 
+    def fall_back(self, save: Callable[[], None]) -> None:
+        """The pages did not come oldest first: ``save`` the checkpoint ``held`` (``_hold``), then stop tracking.
+
+        The rest of the poll is buffered and committed once, in order, by the caller.
+        """
+        self.held = True
+        try:
+            save()
+        finally:
+            self.held = False
+        self.track(False)
+
     def _hold(self, checkpoint: CursorState) -> None:
         """The window where the run started, and every identity the run committed: nothing assumes an order.
 

@@ -8,8 +8,9 @@
             handle(change.event_id, change.record.data)
         batch.commit()                   # only now does the checkpoint move past these records
 
-The policy is in ``_Engine``, shared by the sync and async readers (which only fetch pages), and the cursor in
-``_cursor``, shared with ``cortex-logs --checkpoint``:
+The policy is in ``_Engine``, shared by the sync and async readers (which only fetch pages), built on what
+``cortex-logs --checkpoint`` uses too: ``PollWindow`` (a poll's cursor, window and queries), ``RecordWindow``
+(which records are new), ``OrderCheck``, ``retention_gap`` and ``note_polled``, and the cursor in ``_cursor``:
 
 * Each poll reads the late-arrival window (``lag`` before the newest record committed) up to now, frozen at the
   poll's start; records the checkpoint covers are skipped. Notification logs and runs are read oldest first and
@@ -315,8 +316,94 @@ class RecordWindow:
 
 @dataclass
 class _Query:
+    """One query of a poll: its filters (bounds and order included), and whether it is the unsettled re-read."""
+
     filters: dict[str, Any]
     resettle: bool
+
+
+def frozen_now(now: Callable[[], dt.datetime] | None = None) -> dt.datetime:
+    """Now, aware UTC, to the millisecond (what the wire says): the upper bound a poll freezes before it asks."""
+    moment = (now or _client._now)().astimezone(dt.UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+@dataclass
+class PollWindow:
+    """One poll's window, the rule of ``IncrementalReader`` and ``cortex-logs --checkpoint`` alike.
+
+    ``open`` makes the cursor over a checkpoint's state (the late-arrival window ``lag``, widened to ``settle``
+    when a filter hides unsettled records; unsettled records older than ``settle`` before ``reach`` expire) and
+    places the window: from the cursor's floor (else ``since``; clamped to what UTC holds) to ``upper``, frozen.
+    ``reach`` is what the poll can cover (``upper``, or now when an ``until`` lies ahead). ``queries`` are what
+    the poll sends: none when the window would start after it ends (the clock stepped back), else the unsettled
+    records' re-read (if any), then the window, oldest first where the API can order.
+    """
+
+    operation: Operation[Any]
+    filters: Mapping[str, Any]
+    cursor: Cursor
+    lower: dt.datetime | None
+    upper: dt.datetime
+
+    @classmethod
+    def open(cls, operation: Operation[Any], state: Any, filters: Mapping[str, Any], *, lag: dt.timedelta,
+             settle: dt.timedelta, since: dt.datetime | None, upper: dt.datetime,
+             reach: dt.datetime | None = None) -> PollWindow:
+        """The window of a poll over ``state`` (a ``CursorState``), up to ``upper``."""
+        reach = upper if reach is None else reach
+        lifecycle = has_lifecycle(operation.operation_id)
+        cursor = Cursor(state, effective_lag(operation, filters, lag, settle), upper=reach,
+                        operation_id=operation.operation_id, settle_from=reach - settle if lifecycle else None)
+        floor = cursor.floor() or since
+        return cls(operation, filters, cursor, _utc(floor) if floor is not None else None, upper)
+
+    @property
+    def behind(self) -> bool:
+        """The window would start after its end: the poll asks nothing."""
+        return self.lower is not None and self.lower > self.upper
+
+    def queries(self) -> list[_Query]:
+        """What this poll asks: the unsettled records' re-read (if any), then the window."""
+        if self.behind:
+            return []
+        op, queries = self.operation, []
+        resettle = resettle_query(op, self.filters, self.cursor, self.lower)
+        if resettle is not None:
+            queries.append(_Query(resettle, True))
+        ordering = {"order_by": "ASC"} if "order_by" in op.params else {}
+        queries.append(_Query({**self.filters, **ordering, op.lower_bound: self.lower, op.upper_bound: self.upper},
+                              False))
+        return queries
+
+
+def note_polled(state: Any, upper: dt.datetime) -> bool:
+    """Note in ``state`` that a poll read its whole window, up to ``upper``; True when that is worth a write.
+
+    Coverage never shrinks (a clock stepped back gives a smaller ``upper``), and ``polled_until`` moves only once
+    what it says is ``POLL_RECORD_REFRESH_SECONDS`` old, or unknown: an idle poll costs no write.
+    """
+    stored = state.polled_until
+    if stored is not None and (upper - stored).total_seconds() < POLL_RECORD_REFRESH_SECONDS:
+        return False
+    state.polled_until = upper
+    return True
+
+
+class OrderCheck:
+    """Whether a poll's pages do come oldest first, as they arrive (records without a time say nothing)."""
+
+    def __init__(self) -> None:
+        self.latest: dt.datetime | None = None
+
+    def holds(self, stamp: dt.datetime | None) -> bool:
+        """False at the first record older than one seen before it."""
+        if stamp is None:
+            return True
+        if self.latest is not None and stamp < self.latest:
+            return False
+        self.latest = stamp
+        return True
 
 
 class _Engine:
@@ -332,36 +419,23 @@ class _Engine:
             raise ValueError(f"the checkpoint belongs to {state.operation} with filters "
                              f"{json.dumps(state.query, sort_keys=True)}, not to this reader's")
         self.state, self.stored = state, text
-        now = (reader.now or _client._now)().astimezone(dt.UTC)
-        self.upper = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        self.upper = frozen_now(reader.now)
         gap = retention_gap(op, state.polled_until, state.newest, self.upper)
         if gap is not None and not reader.accept_gap:
             raise gap
-        lag = effective_lag(op, reader.filters, reader.lag, reader.settle)
-        self.cursor = Cursor(state, lag, upper=self.upper, operation_id=op.operation_id,
-                             settle_from=self.upper - reader.settle)
-        self.window = RecordWindow(op, self.cursor)
+        self.window = PollWindow.open(op, state, reader.filters, lag=reader.lag, settle=reader.settle,
+                                      since=reader.since, upper=self.upper)
+        self.cursor, self.lower = self.window.cursor, self.window.lower
+        self.records = RecordWindow(op, self.cursor)
         if self.ordered:
             self.cursor.track()  # the identities each commit covers, should the pages turn out of order
-        self.latest: dt.datetime | None = None
+        self.order = OrderCheck()
         self.buffer: list[Change] | None = None if self.ordered else []
         self.pending: Batch | None = None
-        floor = self.cursor.floor() or reader.since
-        self.lower = _utc(floor) if floor is not None else None
 
     def queries(self) -> list[_Query]:
-        """What this poll asks: the unsettled records' re-read (if any), then the window."""
-        op = self.operation
-        if self.lower is not None and self.lower > self.upper:
-            return []  # the clock is behind the checkpoint: ask nothing until it is there
-        queries = []
-        resettle = resettle_query(op, self.reader.filters, self.cursor, self.lower)
-        if resettle is not None:
-            queries.append(_Query(resettle, True))
-        ordering = {"order_by": "ASC"} if self.ordered else {}
-        window = {**self.reader.filters, **ordering, op.lower_bound: self.lower, op.upper_bound: self.upper}
-        queries.append(_Query(window, False))
-        return queries
+        """What this poll asks (``PollWindow.queries``)."""
+        return self.window.queries()
 
     def check_committed(self) -> None:
         if self.pending is not None and not self.pending.committed:
@@ -372,17 +446,14 @@ class _Engine:
         changes: list[Change] = []
         for record in records:
             if query.resettle:
-                if (change := self.window.reread(record)) is not None:
+                if (change := self.records.reread(record)) is not None:
                     changes.append(change)
                 continue
-            stamp, change = self.window.read(record)
+            stamp, change = self.records.read(record)
             if change is not None:
                 changes.append(change)
-            if self.buffer is None and stamp is not None:
-                if self.latest is not None and stamp < self.latest:
-                    self._out_of_order()
-                else:
-                    self.latest = stamp
+            if self.buffer is None and not self.order.holds(stamp):
+                self._out_of_order()
         if self.buffer is not None and not query.resettle:
             self.buffer.extend(changes)
             return None
@@ -393,10 +464,7 @@ class _Engine:
 
         What this poll admitted since its last commit (the record that showed it included) stays uncommitted.
         """
-        self.cursor.held = True
-        self._save()
-        self.cursor.held = False
-        self.cursor.track(False)
+        self.cursor.fall_back(self._save)
         self.buffer = []
 
     def flush(self) -> Batch | None:
@@ -433,9 +501,8 @@ class _Engine:
         """The poll read its whole window: note it (at most every ``POLL_RECORD_REFRESH_SECONDS``)."""
         self.cursor.track(False)
         self.cursor.advance(self.state)
-        stored = self.state.polled_until
-        if asked and (stored is None or (self.upper - stored).total_seconds() >= POLL_RECORD_REFRESH_SECONDS):
-            self.state.polled_until = self.upper
+        if asked:
+            note_polled(self.state, self.upper)
         self._write()
 
 

@@ -7,6 +7,7 @@ served through FakeCortex: replacing a record with its next state is a transitio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import random
@@ -26,7 +27,8 @@ from cortex_wrapper import (
     IncrementalReader,
     RetentionGapError,
 )
-from cortex_wrapper.testing import FakeCortex
+from cortex_wrapper._errors import CortexError
+from cortex_wrapper.testing import FakeCortex, Faults, Lifecycle
 
 from .support.api import BASE, TOKEN, ScriptedFake, audit_record, iso, log_record, run_record
 
@@ -360,3 +362,96 @@ def run_poll(reader: Any, consumer: Consumer, kill_after: int | None) -> None:
             index += 1
 
     asyncio.run(run())
+
+
+class Settling:
+    """A lifecycle FakeCortex over an injected wall clock: notification logs created as the clock moves (seeded
+    settle delays of minutes to hours), some of them reaching the API late, inside the window, and a few set by
+    hand (``update``); 429, 503 and dropped connections from ``Faults``."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.now = NOW - dt.timedelta(days=1)
+        self.fake = FakeCortex(
+            seed=seed, wall_clock=lambda: self.now.timestamp(), sleep=lambda seconds: None, page_cache_bytes=0,
+            lifecycle=Lifecycle(delay=(60.0, 6 * 3600.0), late_share=0.0, supplied=True),
+            faults=Faults(seed=seed, error_rate=0.05, error_statuses=(503,), rate_limit_rate=0.05, drop_rate=0.03),
+        )
+        self.ids: set[int] = set()
+        self.lates: set[int] = set()
+
+    def step(self, minutes: int) -> None:
+        """``minutes`` pass: new records are created now, one arrives late, one just created is set by hand."""
+        self.now += dt.timedelta(minutes=minutes)
+        created_now = [int(str(record["id"])) for record in
+                       self.fake.insert_newest("notification_logs", self.rng.choice([0, 1, 2, 3]))]
+        self.ids.update(created_now)
+        if self.rng.random() < 0.3:  # created minutes ago, served only now: late, but inside the window
+            late = max(self.ids, default=0) + 1  # insert_newest goes on after it
+            created = self.now - dt.timedelta(minutes=self.rng.choice([3, 14]))
+            settles = created + dt.timedelta(minutes=self.rng.choice([5, 40, 200]))
+            self.fake.insert("notification_logs", [log_record(late, dateCreated=iso(created),
+                                                              dateUpdated=iso(settles), status="FAILED")])
+            self.ids.add(late)
+            self.lates.add(late)
+        if created_now and self.rng.random() < 0.2:  # READY still (the shortest delay is a minute): ignored
+            self.fake.update("notification_logs", created_now[0], status="IGNORED", ignoredReason="DISABLED")
+
+    def finals(self) -> dict[str, str]:
+        """Every record's state once all have settled, as the fake serves it then."""
+        self.now += dt.timedelta(days=1)
+        client = CortexClient(self.fake.token, base_url=BASE, transport=self.fake.transport(),
+                              requests_per_minute=None, sleep=lambda seconds: None, max_retries=50)
+        with client:
+            records = [record for page in client.notification_logs(page_size=1000).raw_pages()
+                       for record in page.items]
+        self.now -= dt.timedelta(days=1)
+        return {str(record.data["id"]): str(record.data["status"]) for record in records}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_lifecycle_soak_against_a_settling_fake_cortex(mode: str, seed: int) -> None:
+    world = Settling(seed)
+    rng = random.Random(seed)
+    consumer = Consumer()
+    settings: dict[str, Any] = {"base_url": BASE, "transport": world.fake.transport(), "requests_per_minute": None,
+                                "concurrency": 1, "max_retries": 2}
+    if mode == "sync":
+        client: Any = CortexClient(world.fake.token, sleep=lambda seconds: None, **settings)
+    else:
+        async def asleep(seconds: float) -> None:
+            return None
+        client = AsyncCortexClient(world.fake.token, sleep=asleep, **settings)
+    since = world.now - dt.timedelta(hours=1)
+    end = world.now + dt.timedelta(hours=12)
+    while world.now <= end:
+        world.step(rng.choice([5, 10, 20]))
+        reader = reader_for(mode, client, "notification_logs", consumer, now=lambda m=world.now: m, page_size=7,
+                            lag=dt.timedelta(minutes=30), since=since)
+        with contextlib.suppress(httpx.HTTPError, CortexError):  # a transient failure past the retries
+            run_poll(reader, consumer, rng.choice([None, None, 0, 1, 2]))
+    world.now += dt.timedelta(hours=8)  # every record settled (the longest delay is 6 hours)
+    quiet = 0
+    for _ in range(40):  # polls until four in a row read their whole window
+        reader = reader_for(mode, client, "notification_logs", consumer, now=lambda m=world.now: m, page_size=7,
+                            lag=dt.timedelta(minutes=30))
+        try:
+            run_poll(reader, consumer, None)
+            quiet += 1
+        except (httpx.HTTPError, CortexError):
+            quiet = 0
+        if quiet == 4:
+            break
+    assert quiet == 4
+    stats = world.fake.stats
+    assert stats.by_status.get(429) and stats.by_status.get(503) and stats.dropped, "faults of each kind"
+    finals = world.finals()
+    consumer.load()
+    lines = consumer.output
+    assert len(lines) == len(set(lines)), "no state twice"
+    assert {ident: status for ident, status in lines} == finals, "every record ends in its final state"
+    assert len(finals) >= 40 and {"DELIVERED", "FAILED", "IGNORED"} <= set(finals.values()), "records settled"
+    assert world.lates and {str(ident) for ident in world.lates} <= set(finals), "some arrived late"
+    assert len([line for line in lines if line[1] == finals[line[0]]]) == len(finals), "each final state once"

@@ -66,7 +66,6 @@ from typing import Any
 from cortex_api_client.types import parse_datetime
 
 from .._cursor import Seen, Undated
-from .._defaults import POLL_RECORD_REFRESH_SECONDS
 from .._lifecycle import Unsettled
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_USAGE, CliError
@@ -123,18 +122,6 @@ class Checkpoint:
             "polled_until": self.polled_until.isoformat() if self.polled_until else None,
             "unsettled": self.unsettled.to_json(),
         }
-
-    def polled(self, upper: dt.datetime) -> bool:
-        """Note that a run read its whole window, up to ``upper``; True when the file should be written for it.
-
-        Coverage never shrinks (a clock stepped back gives a smaller ``upper``), and the file is worth a
-        write only when what it says is ``POLL_RECORD_REFRESH_SECONDS`` old, or unknown.
-        """
-        stored = self.polled_until
-        if stored is not None and (upper - stored).total_seconds() < POLL_RECORD_REFRESH_SECONDS:
-            return False
-        self.polled_until = upper
-        return True
 
     @classmethod
     def from_json(cls, data: Any, path: Path) -> Checkpoint:

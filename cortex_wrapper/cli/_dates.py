@@ -20,7 +20,6 @@ DATE_HELP = (
     "relative (30m, 12h, 7d, 2w: that long before now) or absolute (2026-11-01, 2026-11-01T12:00:00, "
     "with an offset or Z; no offset means UTC), within the years 1 to 9999 in UTC"
 )
-UTC_MIN = dt.datetime.min.replace(tzinfo=dt.UTC)
 UTC_MAX = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
@@ -75,18 +74,6 @@ def parse_duration(text: str) -> dt.timedelta:
         return dt.timedelta(milliseconds=amount) if unit == "ms" else dt.timedelta(**{_UNITS[unit]: amount})
     except OverflowError:
         raise argparse.ArgumentTypeError(f"{text!r} is out of range") from None
-
-
-def within_utc(moment: dt.datetime) -> dt.datetime:
-    """``moment`` in UTC, or the first or last moment UTC holds when it lies beyond them.
-
-    A record may carry ``9999-12-31T23:30:00-01:00``, which is past the year 9999 in UTC, where the API's
-    date parameters cannot reach; as a lower bound ``UTC_MAX`` still lets every later record through.
-    """
-    try:
-        return moment.astimezone(dt.UTC)
-    except OverflowError:
-        return UTC_MAX if moment.year == dt.MAXYEAR else UTC_MIN
 
 
 def now_utc() -> dt.datetime:

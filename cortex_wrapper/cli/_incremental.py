@@ -2,6 +2,14 @@
 
 Design:
 
+* A poll's policy is the library's (``cortex_wrapper._incremental``), the one ``IncrementalReader`` follows:
+  ``PollWindow`` (the cursor over the checkpoint; the late-arrival window ``--lag``, widened to ``--settle``
+  for a filter that hides unsettled records; the frozen upper bound; asking nothing when the window would
+  start after it; the unsettled records' re-read and the window query), ``RecordWindow`` (which records are
+  new, and their event ids), ``OrderCheck``, ``retention_gap`` and ``note_polled``. What this module keeps
+  is the output: the lines of each format, the durable append with its rotation and copytruncate handling,
+  a newest-first window buffered in a temporary file, and a checkpoint file that holds the output's state
+  (``output_bytes``, ``output_tail``, ``output_path``) beside the cursor's, written in the order below.
 * The output (JSONL or CSV) only grows, oldest record first. The checkpoint (see ``_checkpoint``)
   records the output's length in bytes, the newest exported timestamp (``timestamp`` for audit
   logs, ``dateCreated`` for notifications and runs) and the identities of the records sharing it.
@@ -68,16 +76,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .. import _client
 from .._client import CortexClient
 from .._cursor import Cursor
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._durable import fsync_directory
-from .._incremental import RecordWindow, effective_lag, resettle_query, retention_gap
+from .._incremental import OrderCheck, PollWindow, RecordWindow, frozen_now, note_polled, retention_gap
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
-from ._dates import within_utc
 from ._durable import (
     AppendFile,
     FileLock,
@@ -136,13 +142,11 @@ def hold_checkpoint(kind: Kind, fmt: str, output: str | None, checkpoint: str, f
 class _Run:
     """One incremental run: the open output, its checkpoint, the cursor."""
 
-    def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint, lag: dt.timedelta,
-                 notify: Callable[[str], None], upper: dt.datetime | None = None,
-                 settle_from: dt.datetime | None = None) -> None:
+    def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint, cursor: Cursor,
+                 notify: Callable[[str], None]) -> None:
         self.kind, self.fmt, self.out, self.path, self.checkpoint = kind, fmt, out, path, checkpoint
         self.notify = notify
-        self.cursor = Cursor(checkpoint, lag, upper=upper, operation_id=kind.operation.operation_id,
-                             settle_from=settle_from if kind.lifecycle else None)
+        self.cursor = cursor  # the poll's (``PollWindow``)
         with_id = checkpoint.with_id
         self.csv_header = csv_header(kind, with_id).encode() if fmt == "csv" else b""
         self.header = self.csv_header if checkpoint.output_bytes == 0 else b""
@@ -233,17 +237,13 @@ class _Run:
         the checkpoint goes back to where the run started (``Cursor.held``) and the rest is buffered.
         """
         pages = iter(pages)
-        latest: dt.datetime | None = None
+        order = OrderCheck()
         self.cursor.track()
         for page in pages:
             read = [self.read(item) for item in page.items]
-            for stamp, _ in read:
-                if stamp is None:
-                    continue
-                if latest is not None and stamp < latest:
-                    self._out_of_order(page, read, pages, progress)
-                    return
-                latest = stamp
+            if not all([order.holds(stamp) for stamp, _ in read]):
+                self._out_of_order(page, read, pages, progress)
+                return
             chunk, added = bytearray(self.header), 0
             for _, line in read:
                 if line is not None:
@@ -262,10 +262,7 @@ class _Run:
         """The server does not send oldest first: commit the window the run started from, buffer the rest."""
         self.notify(f"cortex-logs: the server did not send {self.kind.noun} oldest first (orderBy=ASC ignored?): "
                     "buffering the rest of this run, appended oldest first and committed once at its end")
-        self.cursor.held = True
-        self.commit(0)  # what earlier pages committed no longer assumes that later pages are newer
-        self.cursor.held = False
-        self.cursor.track(False)
+        self.cursor.fall_back(lambda: self.commit(0))  # what earlier pages committed assumes no order now
         progress.advance(len(page.items), page.total)
         self.buffered(pages, progress, first=read, oldest_first=True)
 
@@ -462,20 +459,6 @@ class Exported:
     behind: dt.datetime | None = None
 
 
-def _resettle(client: CortexClient, kind: Kind, filters: Mapping[str, Any], run: _Run, lower: dt.datetime | None,
-              page_size: int | None, progress: Progress) -> None:
-    """Re-read the unsettled records from before the window (``lower``): the engine's one query (``resettle_query``)."""
-    query = resettle_query(kind.operation, filters, run.cursor, lower)
-    if query is not None:
-        run.resettle(kind.pager(client, query, page_size, None).raw_pages(), progress)
-
-
-def _frozen_now(now: Callable[[], dt.datetime] | None) -> dt.datetime:
-    """Now, aware UTC, to the millisecond (what the wire says): the upper bound a run freezes for its query."""
-    moment = (now or _client._now)().astimezone(dt.UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
 def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str,
                        output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
                        page_size: int | None, max_pages: int | None, progress: Progress,
@@ -500,11 +483,10 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     ordering = {"order_by": "ASC"} if kind.ordered else {}
     bounded = {**filters, **ordering, op.lower_bound: since, op.upper_bound: until}
     kind.pager(client, bounded, page_size, max_pages)  # check every argument before touching a file
-    current = _frozen_now(now)
+    current = frozen_now(now)
     upper = until if until is not None else current
     reach = min(upper, current)  # what the query can cover: up to its bound, and never past the time it ran
     path = Path(checkpoint)
-    lag = effective_lag(op, filters, lag, settle)  # a filter hiding unsettled records: the whole settle window
     with contextlib.nullcontext() if locked else lock_checkpoint(path):
         state = load(path)
         if state is not None:  # refused before the output is created or touched
@@ -513,10 +495,11 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
         with locked_append(Path(output)) as out:
             state = _open_checkpoint(path, state, out, output, kind, fmt, query_of(filters), with_id, notify)
             _check_retention(kind, state, accept_gap, notify, current)
-            run = _Run(kind, fmt, out, path, state, lag, notify, reach, settle_from=reach - settle)
-            lower = run.cursor.floor() or since
-            lower = within_utc(lower) if lower is not None else None
-            if lower is not None and lower > upper:  # never ask for a window that ends before it starts
+            window = PollWindow.open(op, state, filters, lag=lag, settle=settle, since=since, upper=upper, reach=reach)
+            run = _Run(kind, fmt, out, path, state, window.cursor, notify)
+            queries, lower = window.queries(), window.lower
+            if not queries:  # never ask for a window that ends before it starts
+                assert lower is not None
                 if until is not None:
                     return Exported(0, state.newest)  # the checkpoint is already past --until: nothing to export
                 if say_behind:
@@ -525,11 +508,13 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                            "once the clock is there")
                 return Exported(0, state.newest, behind=lower)
             progress.start(kind.noun)
-            _resettle(client, kind, filters, run, lower, page_size, progress)
-            bounded[op.lower_bound], bounded[op.upper_bound] = lower, upper
-            records = kind.pager(client, bounded, page_size, max_pages)
-            (run.stream if kind.ordered else run.buffered)(records.raw_pages(), progress)
-            if max_pages is None and state.polled(reach):  # the whole window was read: all up to `reach` is covered
+            for query in queries:
+                pages = kind.pager(client, query.filters, page_size, None if query.resettle else max_pages).raw_pages()
+                if query.resettle:
+                    run.resettle(pages, progress)
+                else:
+                    (run.stream if kind.ordered else run.buffered)(pages, progress)
+            if max_pages is None and note_polled(state, reach):  # the whole window was read: all up to `reach` is covered
                 save(path, state)
     progress.finish()
     if run.cursor.shrunk is not None:
