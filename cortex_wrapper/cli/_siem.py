@@ -156,17 +156,19 @@ def _is_email(text: str) -> bool:
     return _EMAIL.fullmatch(text) is not None
 
 
-def _actor_type(data: Mapping[str, Any], actor: str) -> str:
-    """``cortex.actor.type``: ``human``, ``api_key``, ``integration``, ``anonymous`` or ``service``.
+@functools.lru_cache(maxsize=1024)  # a tenant's audit log repeats a few actors
+def _actor(actor: str, served: Any) -> tuple[str, str, bool]:
+    """The actor's JSON text, its type (``cortex.actor.type``) and whether it is a valid email address.
 
-    Cortex's ``actorType`` when the record carries it; else a human when ``actorIdentifier`` is an email
-    address (Cortex names a signed-in user by their email) and ``service`` (an API key, an integration or an
-    anonymous caller: the record does not say which) when it is not.
+    The type is ``human``, ``api_key``, ``integration``, ``anonymous`` or ``service``: Cortex's ``actorType``
+    (``served``) when the record carries it; else a human when ``actorIdentifier`` is an email address (Cortex
+    names a signed-in user by their email), and ``service`` (an API key, an integration or an anonymous
+    caller: the record does not say which) when it is not.
     """
-    served = data.get("actorType")
+    valid = _is_email(actor)
     if type(served) is str and served in _SERVED_ACTOR_TYPES:
-        return _SERVED_ACTOR_TYPES[served]
-    return "human" if _is_email(actor) else "service"
+        return _q(actor), _SERVED_ACTOR_TYPES[served], valid
+    return _q(actor), "human" if valid else "service", valid
 
 
 _IAM = {"API_KEY": "admin", "PERSONAL_API_KEY": "admin", "TOKEN": "admin", "TEAM": "group"}
@@ -250,9 +252,8 @@ def ecs_line(kind: Kind, record: RawRecord, event_id: str) -> str:
         values["category"], values["type"] = _ecs_audit_class(str(data.get("objectType")), action)
         values["action"] = _q(action.lower())
         if (actor := _text(data.get("actorIdentifier"))) is not None:
-            values["actor"] = _q(actor)
-            values["actor_type"] = _q(_actor_type(data, actor))
-            valid = _is_email(actor)
+            values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
+            values["actor_type"] = _q(actor_type)
         if (ip := _ip(data.get("ipAddress"))) is not None:
             values["ip"] = _q(ip)
     elif siem in ("notification_log", "notification_run"):
@@ -361,6 +362,7 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
         values["original_time"] = _q(when)
     actor = ip = detail = message = recipient = None
     actor_kind = None
+    valid = False
     if siem == "audit":
         action = str(data.get("action"))
         activity, name = _OCSF_ACTIVITY.get(action, (99, action))
@@ -369,10 +371,9 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
         values |= {"activity_id": str(activity), "activity_name": _q(name), "type_uid": str(300400 + activity),
                    "entity": _q(str(data.get("objectIdentifier")))}
         if actor := _text(data.get("actorIdentifier")):
-            values["actor"] = _q(actor)
-            actor_type = _actor_type(data, actor)
+            values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
             if actor_type == "human":
-                actor_kind = "email" if _is_email(actor) else "human"
+                actor_kind = "email" if valid else "human"
             else:
                 actor_kind = "app"
                 values["actor_type"] = _q(_ACTOR_TYPE_NAMES[actor_type])
