@@ -1,16 +1,20 @@
 """``--format ecs`` and ``--format ocsf``: each record as an Elastic Common Schema or OCSF event, one per line.
 
-The mapping is documented in the README ("Shipping to a SIEM"); the tests validate every event against
-the published schemas (ECS 9.4.0 from Elastic's ``@elastic/ecs`` package, OCSF 1.5.0 from
-``ocsf-json-schema``). Both carry the stable event id (``event.id``, ``metadata.uid``) and the record
-exactly as the API sent it (``event.original``, ``raw_data``); every wire field is also kept whole under
-the ``cortex`` namespace (ECS custom fields) or in ``unmapped`` (OCSF). A notification log or run changes
-after it is created: each state is its own event (event id ``<id>:<status>``), and the record's own id,
-shared by its states, is ``cortex.notification_log.id`` / ``cortex.notification_run.id`` (ECS) and
-``metadata.correlation_uid`` (OCSF), for a shipper that keeps the latest state of each record.
+The mapping is documented field by field in docs/siem.md; the tests validate every event against the published
+schemas (ECS 9.4.0 from Elastic's ``@elastic/ecs`` package, OCSF 1.5.0 from ``ocsf-json-schema``). Both carry
+the stable event id (``event.id``, ``metadata.uid``) and the record, whole and with its field names as sent,
+under the ``cortex`` namespace (ECS custom fields, ``cortex.<dataset>``) or in ``unmapped.cortex`` (OCSF);
+``--original keep`` adds the record's text as sent (``event.original``, ``raw_data``). What the mapping
+follows is the registry's (``Presentation.siem``, ``dataset``): an operation with ``siem="generic"`` gets
+generic events. The CLI's options (``Kind.siem``: ``--original``, ``--tenant``, ``event.created``) fill the
+rest. A notification log or run changes after it is created: each state is its own event (event id
+``<id>:<status>``), and the record's own id, shared by its states, is ``cortex.notification_log.id`` /
+``cortex.notification_run.id`` (ECS) and ``metadata.correlation_uid`` (OCSF), for a shipper that keeps the
+latest state of each record.
 
 * Audit entries are OCSF **Entity Management** (3004): a user or API key created, read, updated or
-  deleted a catalog object (activity ids 1-4); in ECS, category ``configuration``.
+  deleted a catalog object (activity ids 1-4); in ECS, category ``configuration``, or ``iam`` for API keys,
+  tokens (type ``admin``) and teams (``group``), as Elastic's integrations file them.
 * Notification logs and runs have no OCSF class of their own (Email Activity would misdescribe Slack,
   Teams and webhooks; System Activity classes need a device). They are the OCSF **Base Event** (0),
   which OCSF defines for events no class describes: time, status (``status_id`` from the delivery
