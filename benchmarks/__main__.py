@@ -88,9 +88,9 @@ def table(results: dict[str, Any], command: str) -> str:
                      f"({figures['records_per_cpu_second']:,.0f} records per CPU second; {figures['ratio']:.2f}x "
                      f"the minimal loop, least of each {figures['ratio_of_least']:.2f}x)",
                      f"<= {budget:g} us", ok(figures["us_per_record"] <= budget)))
-    for command, figures in results["sizes"].items():
+    for kind, figures in results["sizes"].items():
         b = figures["bytes"]
-        rows.append((f"Event size, bytes per event, {command} (as sent: {b['jsonl']:.0f})",
+        rows.append((f"Event size, bytes per event, {kind} (as sent: {b['jsonl']:.0f})",
                      f"ECS {b['ecs drop']:.0f} drop, {b['ecs keep']:.0f} keep; OCSF {b['ocsf drop']:.0f} drop, "
                      f"{b['ocsf keep']:.0f} keep ({b['ecs drop'] / b['jsonl']:.1f}x and {b['ocsf drop'] / b['jsonl']:.1f}x "
                      f"the record with drop, {figures['records']:,} records)", "drop < keep",
