@@ -380,7 +380,7 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
                 actor_kind = "email" if valid else "human"
             else:
                 actor_kind = "app"
-                values["actor_type"] = _q(_ACTOR_TYPE_NAMES[actor_type])
+                values["actor_type"] = _ACTOR_TYPE_NAMES[actor_type]
         if (ip := _ip(data.get("ipAddress"))) is not None:
             values["ip"] = _q(ip)
     elif siem in ("notification_log", "notification_run"):
@@ -404,8 +404,9 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
     return without_surrogates(template % values) + "\n"
 
 
-_ACTOR_TYPE_NAMES = {"api_key": "API key", "integration": "Integration", "anonymous": "Anonymous", "service": "Service"}
-"""OCSF ``actor.user.type`` (``type_id`` 99 Other) of a non-human actor."""
+_ACTOR_TYPE_NAMES = {"api_key": _q("API key"), "integration": _q("Integration"), "anonymous": _q("Anonymous"),
+                     "service": _q("Service")}
+"""OCSF ``actor.user.type`` (``type_id`` 99 Other) of a non-human actor, as JSON."""
 
 
 def ocsf_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
