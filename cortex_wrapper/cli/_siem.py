@@ -228,8 +228,12 @@ def _ecs_template(siem: str, actor: str | None, ip: bool, email: bool, reason: b
     return _compiled(document)
 
 
-def _common(kind: Kind, record: RawRecord, event_id: str, values: dict[str, str]) -> tuple[str, bool, bool, bool]:
-    """Fill the values every event has; the mapping's name and whether tenant, created and original are set."""
+def _common(kind: Kind, record: RawRecord, event_id: str, values: dict[str, str],
+            ecs: bool = True) -> tuple[str, bool, bool, bool]:
+    """Fill the values every event has; the mapping's name and whether tenant, created and original are set.
+
+    ``ecs``: the event has ``event.created`` (OCSF's has no export time).
+    """
     options = kind.siem
     presentation = kind.presentation
     dataset = presentation.dataset or f"cortex.{kind.command}"
@@ -237,7 +241,7 @@ def _common(kind: Kind, record: RawRecord, event_id: str, values: dict[str, str]
                "key": _q(dataset.removeprefix("cortex."))}
     if options.tenant is not None:
         values["tenant"] = _q(options.tenant)
-    if options.created:
+    if options.created and ecs:
         values["created"] = _created()
     if options.original:
         values["original"] = _q(record.text)
@@ -361,7 +365,7 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
     """The record as an OCSF event, Entity Management (audit entries) or Base Event (the rest): one line."""
     data = record.data
     values = {"time": str(int(_moment(kind, data).timestamp() * 1000))}
-    siem, tenant, _, original = _common(kind, record, event_id, values)
+    siem, tenant, _, original = _common(kind, record, event_id, values, ecs=False)
     if original_time := type(when := data.get(kind.time_field)) is str:
         values["original_time"] = _q(when)
     actor = ip = detail = message = recipient = None
