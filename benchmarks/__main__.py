@@ -20,10 +20,10 @@ from cortex_wrapper._defaults import DEFAULT_PAGE_SIZE
 from . import scenarios
 
 FULL: dict[str, Any] = {"latency_records": 100_000, "rate_limit": 300, "rate_windows": 3, "memory": (100_000, 1_000_000),
-        "parse_pages": 10, "export_records": 50_000, "export_page_size": DEFAULT_PAGE_SIZE, "export_repeat": 9, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50},
+        "parse_pages": 10, "export_records": 50_000, "size_records": 2_000, "export_page_size": DEFAULT_PAGE_SIZE, "export_repeat": 9, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50},
         "unsettled": {"counts": (0, 1_000, 10_000), "polls": 20}}
 SMOKE: dict[str, Any] = {"latency_records": 3_000, "rate_limit": 20, "rate_windows": 2, "memory": (2_000, 6_000), "parse_pages": 2,
-         "export_records": 600, "export_page_size": 200, "export_repeat": 1, "follow": {"records": 6, "seconds": 1.0, "idle_polls": 6, "latency": 0.01},
+         "export_records": 600, "size_records": 50, "export_page_size": 200, "export_repeat": 1, "follow": {"records": 6, "seconds": 1.0, "idle_polls": 6, "latency": 0.01},
          "unsettled": {"counts": (0, 20, 200), "polls": 2}}
 EXPORT_BUDGETS_US = {"jsonl": 15.0, "csv": 15.0, "ecs": 20.0, "ocsf": 20.0}
 """CPU per exported record of the whole ``cortex-logs`` process, start-up subtracted, at most. One API token gets
@@ -46,6 +46,7 @@ def run(sizes: dict[str, Any], latency: scenarios.Latency, factor: float) -> dic
         "memory": scenarios.memory(*sizes["memory"]),
         "parse": scenarios.parse_cost(sizes["parse_pages"]),
         "export": scenarios.export_path(sizes["export_records"], sizes["export_page_size"], sizes["export_repeat"]),
+        "sizes": scenarios.event_sizes(sizes["size_records"]),
         "follow": scenarios.follow_mode(**sizes["follow"]),
         "unsettled": scenarios.unsettled_polls(**sizes["unsettled"]),
     }
@@ -87,6 +88,13 @@ def table(results: dict[str, Any], command: str) -> str:
                      f"({figures['records_per_cpu_second']:,.0f} records per CPU second; {figures['ratio']:.2f}x "
                      f"the minimal loop, least of each {figures['ratio_of_least']:.2f}x)",
                      f"<= {budget:g} us", ok(figures["us_per_record"] <= budget)))
+    for kind, figures in results["sizes"].items():
+        b = figures["bytes"]
+        rows.append((f"Event size, bytes per event, {kind} (as sent: {b['jsonl']:.0f})",
+                     f"ECS {b['ecs drop']:.0f} drop, {b['ecs keep']:.0f} keep; OCSF {b['ocsf drop']:.0f} drop, "
+                     f"{b['ocsf keep']:.0f} keep ({b['ecs drop'] / b['jsonl']:.1f}x and {b['ocsf drop'] / b['jsonl']:.1f}x "
+                     f"the record with drop, {figures['records']:,} records)", "drop < keep",
+                     ok(b["ecs drop"] < b["ecs keep"] and b["ocsf drop"] < b["ocsf keep"])))
     follow = results["follow"]
     rows.append(("Follow mode, median creation-to-fsync delay / (interval/2 + round trip)",
                  f"{follow['delay_ratio_to_bound']:.2f}x ({follow['median_delay_seconds']:.3f}s vs "
@@ -175,6 +183,10 @@ and wall-clock ratios (scenario 1) suffer most. Scenarios (`benchmarks/scenarios
    process per poll, against the median of 25 bare httpx GETs plus `json.loads` of the same late-arrival window
    (the least any poller re-reading it does). The target allows 3x: that request, its validation, and reading the checkpoint (an idle
    poll replaces no checkpoint and fsyncs nothing; with `--status-file`, each poll would also replace that file).
+7. **Event size**: mean bytes per line of the sandbox's records (2,000 of each kind) as sent (JSONL) and as
+   ECS and OCSF events with `--original drop` (the default: one copy of the record, under `cortex.*` or
+   `unmapped.cortex`) and `--original keep` (its text in `event.original` or `raw_data` too), with a tenant and
+   `event.created` as the CLI writes them. Not timed: `event_sizes` only counts bytes.
 """
 
 if __name__ == "__main__":

@@ -353,6 +353,40 @@ def export_path(records: int, page_size: int = DEFAULT_PAGE_SIZE, repeat: int = 
     return figures
 
 
+# -- event sizes: bytes per ECS/OCSF event, --original keep and drop ----------------------------------------
+
+def event_sizes(records: int) -> dict[str, Any]:
+    """Mean bytes per line of each record kind: as sent (JSONL), and ECS and OCSF with ``--original keep``/``drop``.
+
+    The records are the sandbox's (``generate_records``, seeded, without the attributes the API never serves);
+    the events carry a tenant and ``event.created``, as the CLI writes them.
+    """
+    import dataclasses
+
+    from cortex_wrapper._wire import RawRecord
+    from cortex_wrapper.cli._formats import line_for
+    from cortex_wrapper.cli._kinds import KINDS, SiemOptions
+    from cortex_wrapper.testing import generate_records
+
+    figures: dict[str, Any] = {}
+    for command, source in (("audit", "audit_logs"), ("notifications", "notification_logs"),
+                            ("runs", "notification_runs")):
+        kind = KINDS[command]
+        hidden = kind.presentation.internal_fields
+        texts = [json.dumps({k: v for k, v in r.items() if k not in hidden}, separators=(",", ":"))
+                 for r in generate_records(source, records, seed=7)]
+        raws = [RawRecord(json.loads(text), text) for text in texts]
+        sizes: dict[str, float] = {"jsonl": statistics.fmean(len(text.encode()) + 1 for text in texts)}
+        for original in ("drop", "keep"):
+            options = SiemOptions(original=original == "keep", tenant="api.getcortexapp.com", created=True)
+            siem_kind = dataclasses.replace(kind, siem=options)
+            for fmt in ("ecs", "ocsf"):
+                sizes[f"{fmt} {original}"] = statistics.fmean(
+                    len(line_for(siem_kind, fmt, raw, f"{i}:DELIVERED").encode()) for i, raw in enumerate(raws))
+        figures[command] = {"records": records, "bytes": sizes}
+    return figures
+
+
 # -- follow mode: records arriving while cortex-logs --follow polls ---------------------------------------
 
 class _Synced:

@@ -50,13 +50,14 @@ def field_mapping(field: Field) -> dict[str, Any]:
 
 
 def cortex_mappings() -> dict[str, Any]:
-    """``cortex``'s mapping: one object per dataset (``cortex.audit``), a property per record field."""
+    """``cortex``'s mapping: an object per dataset (``cortex.audit``), a property per field; ``cortex.actor.type``."""
     datasets = {}
     for spec in OPERATIONS:
         dataset = presentation(spec).dataset
         assert dataset is not None
         fields = sorted(spec.fields, key=lambda f: f.wire)
         datasets[dataset.removeprefix("cortex.")] = {"properties": {f.wire: field_mapping(f) for f in fields}}
+    datasets["actor"] = {"properties": {"type": dict(KEYWORD)}}  # cortex.actor.type: what acted (cli._siem)
     return {"properties": dict(sorted(datasets.items()))}
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from cortex_api_client.operations import ENUM_SITES
 
-from cortex_wrapper.cli import _sandbox, main
+from cortex_wrapper.cli import _sandbox, _siem, main
 from cortex_wrapper.cli._kinds import KINDS
 from cortex_wrapper.testing._pools import API_KEYS
 
@@ -108,13 +108,13 @@ def sample_path(directory: Path, command: str, fmt: str) -> Path:
 
 @contextlib.contextmanager
 def pinned_sandbox_clock(moment: dt.datetime = NOW) -> Iterator[None]:
-    """The sandbox's records as they stand at ``moment``, for the duration."""
-    before = _sandbox.wall_clock
-    _sandbox.wall_clock = moment.timestamp
+    """The sandbox's records as they stand at ``moment``, exported at ``moment`` (``event.created``)."""
+    before, exported = _sandbox.wall_clock, _siem.export_clock
+    _sandbox.wall_clock = _siem.export_clock = moment.timestamp
     try:
         yield
     finally:
-        _sandbox.wall_clock = before
+        _sandbox.wall_clock, _siem.export_clock = before, exported
 
 
 def export(command: str, fmt: str, work: Path) -> list[dict[str, Any]]:

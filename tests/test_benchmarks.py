@@ -36,8 +36,9 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[
 
 def test_every_scenario_runs_and_reports(smoke: tuple[str, dict[str, Any]]) -> None:
     text, figures = smoke
-    assert set(figures) == {"latency_bound", "rate_bound", "memory", "parse", "export", "follow", "unsettled"}
-    for scenario in ("Latency-bound export", "Rate-bound export", "Memory", "Parse cost", "Export path",
+    assert set(figures) == {"latency_bound", "rate_bound", "memory", "parse", "export", "sizes", "follow",
+                            "unsettled"}
+    for scenario in ("Latency-bound export", "Rate-bound export", "Memory", "Parse cost", "Export path", "Event size",
                      "Follow mode, median creation-to-fsync delay", "Follow mode, CPU per idle poll",
                      "Idle poll with 200 unsettled records"):
         assert scenario in text
@@ -103,3 +104,13 @@ def test_the_follow_scenario_exports_each_record_once_and_times_it(smoke: tuple[
 def test_an_idle_poll_with_unsettled_records_costs_one_request_more(smoke: tuple[str, dict[str, Any]]) -> None:
     _, figures = smoke
     assert {count: f["requests_per_poll"] for count, f in figures["unsettled"].items()} == {"0": 1, "20": 2, "200": 2}
+
+
+def test_the_size_scenario_counts_bytes_of_keep_and_drop(smoke: tuple[str, dict[str, Any]]) -> None:
+    sizes = smoke[1]["sizes"]
+    assert set(sizes) == {"audit", "notifications", "runs"}
+    for figures in sizes.values():
+        b = figures["bytes"]
+        assert figures["records"] == bench.SMOKE["size_records"]
+        # keep adds the record's text (escaped, so at least as long as the line as sent, less its newline)
+        assert b["ecs keep"] - b["ecs drop"] >= b["jsonl"] - 1 and b["ocsf keep"] - b["ocsf drop"] >= b["jsonl"] - 1

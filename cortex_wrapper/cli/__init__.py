@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import sys
 import traceback
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,6 +56,7 @@ from ._exitcodes import (
 from ._export import export
 from ._follow import follow, stop_on_signals
 from ._incremental import export_incremental
+from ._kinds import SiemOptions
 from ._progress import ConsoleHandler, Progress
 from ._session import console, is_tty, open_client, stdout
 from ._summary import render_json, render_table, summarize
@@ -92,6 +95,8 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             for description in held:
                 sys.stderr.write(f"cortex-logs: alert: {description}\n")
             return EXIT_ALERT if held else EXIT_OK
+        args.kind = dataclasses.replace(args.kind, siem=SiemOptions(
+            original=args.original == "keep", tenant=_tenant(args), created=True))
         filters = filters_of(args, args.kind)
         _check_follow(args)
         if args.follow:
@@ -125,6 +130,16 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             sys.stderr.write("cortex-logs: no runs matched; the server hides runs that delivered nothing (failed "
                              "ones usually did) unless you pass --no-delivered-only\n")
     return EXIT_OK
+
+
+def _tenant(args: argparse.Namespace) -> str:
+    """``--tenant``, else ``sandbox`` (``--sandbox``: its port changes every run), else the base URL's host."""
+    if args.tenant:
+        return str(args.tenant)
+    if args.sandbox:
+        return "sandbox"
+    base = args.base_url or os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
+    return urllib.parse.urlsplit(base).hostname or str(base)
 
 
 def _settle(args: argparse.Namespace) -> dt.timedelta:

@@ -12,7 +12,7 @@ from .._params import Param
 from ._alerts import parse_condition
 from ._dates import DATE_HELP, parse_duration, parse_when
 from ._exitcodes import EXIT_USAGE, describe_exit_codes
-from ._kinds import KINDS, Kind
+from ._kinds import KINDS, ORIGINAL_CHOICES, Kind
 
 PROG = "cortex-logs"
 FORMATS = ("jsonl", "csv", "table", "ecs", "ocsf")
@@ -188,6 +188,12 @@ def _add_export(sub: Any, kind: Kind) -> None:
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="output format (default jsonl, the records as sent); ecs and ocsf: one Elastic Common "
                         "Schema or OCSF event per line, with the stable event id and the record as sent")
+    parser.add_argument("--original", choices=ORIGINAL_CHOICES, default="drop",
+                        help="ecs and ocsf: keep the record as sent in event.original / raw_data too (default drop: "
+                        "the mapped fields and the record under cortex.* / unmapped.cortex hold it)")
+    parser.add_argument("--tenant", metavar="NAME",
+                        help="ecs and ocsf: the Cortex tenant, as organization.id/name and metadata.tenant_uid "
+                        "(default: the base URL's host; 'sandbox' with --sandbox)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE instead of stdout ('-'): a regular file is replaced atomically, keeping its "
                         "mode (through a symlink, its target); a device or FIFO is written in place; appended to "

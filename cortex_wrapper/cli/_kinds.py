@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -32,11 +32,29 @@ _JSON_TYPES: dict[str, dict[str, str]] = {
 }
 
 
+ORIGINAL_CHOICES = ("drop", "keep")
+"""``--original``: whether ECS/OCSF events also carry the record as sent (``event.original``, ``raw_data``)."""
+
+
+@dataclass(frozen=True)
+class SiemOptions:
+    """What ``--format ecs`` and ``ocsf`` add to each event beyond the record's mapping (``cli._siem``)."""
+
+    original: bool = False
+    """``--original keep``: the record as sent, in ``event.original`` (ECS) and ``raw_data`` (OCSF)."""
+    tenant: str | None = None
+    """The Cortex tenant (``--tenant``, else the base URL's host): ``organization.*``, ``metadata.tenant_uid``."""
+    created: bool = False
+    """Stamp ``event.created`` with the export time (``cli._siem.export_clock``); off for pinned bytes."""
+
+
 @dataclass(frozen=True)
 class Kind:
     """One record kind the CLI exports (a subcommand): an operation of the table, as the registry presents it."""
 
     operation: Operation[Any]
+    siem: SiemOptions = field(default_factory=SiemOptions)
+    """The options of its ECS and OCSF events (the CLI sets them from ``--original`` and ``--tenant``)."""
 
     @cached_property
     def presentation(self) -> Presentation:

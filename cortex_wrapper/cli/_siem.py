@@ -1,16 +1,20 @@
 """``--format ecs`` and ``--format ocsf``: each record as an Elastic Common Schema or OCSF event, one per line.
 
-The mapping is documented in the README ("Shipping to a SIEM"); the tests validate every event against
-the published schemas (ECS 9.4.0 from Elastic's ``@elastic/ecs`` package, OCSF 1.5.0 from
-``ocsf-json-schema``). Both carry the stable event id (``event.id``, ``metadata.uid``) and the record
-exactly as the API sent it (``event.original``, ``raw_data``); every wire field is also kept whole under
-the ``cortex`` namespace (ECS custom fields) or in ``unmapped`` (OCSF). A notification log or run changes
-after it is created: each state is its own event (event id ``<id>:<status>``), and the record's own id,
-shared by its states, is ``cortex.notification_log.id`` / ``cortex.notification_run.id`` (ECS) and
-``metadata.correlation_uid`` (OCSF), for a shipper that keeps the latest state of each record.
+The mapping is documented field by field in docs/siem.md; the tests validate every event against the published
+schemas (ECS 9.4.0 from Elastic's ``@elastic/ecs`` package, OCSF 1.5.0 from ``ocsf-json-schema``). Both carry
+the stable event id (``event.id``, ``metadata.uid``) and the record, whole and with its field names as sent,
+under the ``cortex`` namespace (ECS custom fields, ``cortex.<dataset>``) or in ``unmapped.cortex`` (OCSF);
+``--original keep`` adds the record's text as sent (``event.original``, ``raw_data``). What the mapping
+follows is the registry's (``Presentation.siem``, ``dataset``): an operation with ``siem="generic"`` gets
+generic events. The CLI's options (``Kind.siem``: ``--original``, ``--tenant``, ``event.created``) fill the
+rest. A notification log or run changes after it is created: each state is its own event (event id
+``<id>:<status>``), and the record's own id, shared by its states, is ``cortex.notification_log.id`` /
+``cortex.notification_run.id`` (ECS) and ``metadata.correlation_uid`` (OCSF), for a shipper that keeps the
+latest state of each record.
 
 * Audit entries are OCSF **Entity Management** (3004): a user or API key created, read, updated or
-  deleted a catalog object (activity ids 1-4); in ECS, category ``configuration``.
+  deleted a catalog object (activity ids 1-4); in ECS, category ``configuration``, or ``iam`` for API keys,
+  tokens (type ``admin``) and teams (``group``), as Elastic's integrations file them.
 * Notification logs and runs have no OCSF class of their own (Email Activity would misdescribe Slack,
   Teams and webhooks; System Activity classes need a device). They are the OCSF **Base Event** (0),
   which OCSF defines for events no class describes: time, status (``status_id`` from the delivery
@@ -27,9 +31,11 @@ import ipaddress
 import json
 import json.encoder
 import re
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from cortex_api_client.operations import SPEC_VERSIONS
 from cortex_api_client.types import parse_datetime
 
 from .._wire import RawRecord
@@ -38,6 +44,8 @@ from ._kinds import Kind
 
 ECS_VERSION = "9.4.0"
 """The ECS version the events conform to (``ecs.version``), as Elastic's ``@elastic/ecs`` package publishes it."""
+PRODUCT_VERSION = SPEC_VERSIONS[-1]
+"""``metadata.product.version``: the newest Cortex API documentation the client was generated from."""
 OCSF_VERSION = "1.5.0"
 """The OCSF schema version the events conform to (``metadata.version``)."""
 
@@ -69,10 +77,12 @@ def _ip(text: Any) -> str | None:
 
 @functools.lru_cache(maxsize=1024)  # a tenant's audit log repeats a few addresses; parsing one costs ~3 us
 def _normal_ip(text: str) -> str | None:
+    """The address as sent when it is an IP address (``::ffff:203.0.113.7`` stays so), else None."""
     try:
-        return str(ipaddress.ip_address(text))
+        ipaddress.ip_address(text)
     except ValueError:
         return None
+    return text
 
 
 def _outcome(status: Any) -> str:
@@ -124,62 +134,151 @@ def _compiled(event: Mapping[str, Any]) -> str:
     return _SLOT.sub(lambda found: f"%({found[1]})s", to_json(event).replace("%", "%%"))
 
 
-@functools.cache
-def _ecs_template(command: str, actor: str | None, ip: bool, email: bool, reason: bool, message: bool,
-                  recipient: bool) -> str:
-    """The ECS event of ``command``'s records; ``actor``: None, ``"name"`` or ``"email"`` (it holds an ``@``)."""
-    event: dict[str, Any] = {"kind": "event", "id": _slot("id"), "dataset": _DATASET[command], "provider": "cortex",
-                             "module": "cortex", "original": _slot("original")}
+export_clock: Callable[[], float] = time.time
+"""The export time of ``event.created`` (seconds since the epoch); ``scripts/samples.py`` pins it."""
+_CREATED: list[Any] = [None, ""]
+
+
+def _created() -> str:
+    """``event.created``: now, by ``export_clock``, in UTC to the millisecond (formatted once a millisecond)."""
+    milliseconds = int(export_clock() * 1000)
+    if milliseconds != _CREATED[0]:
+        moment = dt.datetime.fromtimestamp(milliseconds / 1000, dt.UTC)
+        _CREATED[:] = [milliseconds, _q(moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"))]
+    return str(_CREATED[1])
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+"""An address ``user.email`` and OCSF's ``email_t`` both take (``alice@localhost`` and ``Bob <b@x.com>`` are not)."""
+_SERVED_ACTOR_TYPES = {"OAUTH2": "human", "API_KEY": "api_key", "PERSONAL_API_KEY": "api_key",
+                       "BACKSTAGE": "integration", "ANONYMOUS": "anonymous"}
+"""Cortex's ``actorType`` (the audit filters' values) as ``cortex.actor.type``, when a record carries it."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_email(text: str) -> bool:
+    return _EMAIL.fullmatch(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)  # a tenant's audit log repeats a few actors
+def _actor(actor: str, served: Any) -> tuple[str, str, bool]:
+    """The actor's JSON text, its type (``cortex.actor.type``) and whether it is a valid email address.
+
+    The type is ``human``, ``api_key``, ``integration``, ``anonymous`` or ``service``: Cortex's ``actorType``
+    (``served``) when the record carries it; else a human when ``actorIdentifier`` is an email address (Cortex
+    names a signed-in user by their email), and ``service`` (an API key, an integration or an anonymous
+    caller: the record does not say which) when it is not.
+    """
+    valid = _is_email(actor)
+    if type(served) is str and served in _SERVED_ACTOR_TYPES:
+        return _q(actor), _SERVED_ACTOR_TYPES[served], valid
+    return _q(actor), "human" if valid else "service", valid
+
+
+_IAM = {"API_KEY": "admin", "PERSONAL_API_KEY": "admin", "TOKEN": "admin", "TEAM": "group"}
+"""Object types whose changes are identity and access management in ECS (as Elastic's GitHub and Okta
+integrations file API-key and token changes under ``iam``/``admin`` and team changes under ``iam``/``group``)."""
+_IAM_VERB = {"CREATE": "creation", "UPDATE": "change", "DELETE": "deletion"}
+
+
+@functools.lru_cache(maxsize=256)
+def _ecs_audit_class(object_type: str, action: str) -> tuple[str, str]:
+    """``event.category`` and ``event.type`` (as JSON) of an audit entry."""
+    if (iam := _IAM.get(object_type)) is not None:
+        verb = _IAM_VERB.get(action)
+        return to_json(["iam"]), to_json([iam, verb] if verb else [iam])
+    return to_json(["configuration"]), to_json([_ECS_AUDIT_TYPE.get(action, "info")])
+
+
+def _meta(command: str, tenant: bool, created: bool, original: bool) -> dict[str, Any]:
+    event: dict[str, Any] = {"kind": "event", "id": _slot("id"), "dataset": _slot("dataset"), "provider": "cortex",
+                             "module": "cortex", **({"created": _slot("created")} if created else {}),
+                             **({"original": _slot("original")} if original else {})}
     document: dict[str, Any] = {"@timestamp": _slot("timestamp"), "ecs": {"version": ECS_VERSION}, "event": event}
-    if command == "audit":
-        event |= {"category": ["configuration"], "type": [_slot("type")], "action": _slot("action"),
+    if tenant:
+        document["organization"] = {"id": _slot("tenant"), "name": _slot("tenant")}
+    return document
+
+
+@functools.cache
+def _ecs_template(siem: str, actor: str | None, ip: bool, email: bool, reason: bool, message: bool,
+                  recipient: bool, tenant: bool = False, created: bool = False, original: bool = False) -> str:
+    """The ECS event of ``siem``'s records; ``actor``: None, ``"name"`` or ``"email"`` (a valid address)."""
+    document = _meta(siem, tenant, created, original)
+    event = document["event"]
+    cortex: dict[str, Any] = {_slot("key"): _slot("data")}
+    if siem == "audit":
+        event |= {"category": _slot("category"), "type": _slot("type"), "action": _slot("action"),
                   "outcome": "success"}
         if actor is not None:
             document["user"] = {"name": _slot("actor"), **({"email": _slot("actor")} if actor == "email" else {})}
             document["related"] = {"user": [_slot("actor")], **({"ip": [_slot("ip")]} if ip else {})}
+            cortex["actor"] = {"type": _slot("actor_type")}
         if ip:
             document["source"] = {"ip": _slot("ip")}
             document.setdefault("related", {"ip": [_slot("ip")]})
-    else:
+    elif siem in ("notification_log", "notification_run"):
         event |= {"category": ["api", "email"] if email else ["api"], "type": ["info"], "outcome": _slot("outcome"),
                   "action": _slot("action"), **({"reason": _slot("reason")} if reason else {})}
         if message:
             document["message"] = _slot("message")
         if recipient:
             document["related"] = {"user": [_slot("recipient")]}
-    document["cortex"] = {_CORTEX_KEY[command]: _slot("data")}
+    document["cortex"] = cortex
     return _compiled(document)
+
+
+def _common(kind: Kind, record: RawRecord, event_id: str, values: dict[str, str],
+            ecs: bool = True) -> tuple[str, bool, bool, bool]:
+    """Fill the values every event has; the mapping's name and whether tenant, created and original are set.
+
+    ``ecs``: the event has ``event.created`` (OCSF's has no export time).
+    """
+    options = kind.siem
+    presentation = kind.presentation
+    dataset = presentation.dataset or f"cortex.{kind.command}"
+    values |= {"id": _q(event_id), "data": to_json(record.data), "dataset": _q(dataset),
+               "key": _q(dataset.removeprefix("cortex."))}
+    if options.tenant is not None:
+        values["tenant"] = _q(options.tenant)
+    if options.created and ecs:
+        values["created"] = _created()
+    if options.original:
+        values["original"] = _q(record.text)
+    return presentation.siem, options.tenant is not None, options.created, options.original
 
 
 def ecs_line(kind: Kind, record: RawRecord, event_id: str) -> str:
     """The record as an ECS event: one line of JSON."""
     data = record.data
-    command = kind.command
-    values = {"timestamp": _q(_ecs_timestamp(kind, data)), "id": _q(event_id), "original": _q(record.text),
-              "data": to_json(data)}
+    values = {"timestamp": _q(_ecs_timestamp(kind, data))}
+    siem, tenant, created, original = _common(kind, record, event_id, values)
     actor = ip = reason = message = recipient = None
-    email = False
-    if command == "audit":
+    email = valid = False
+    if siem == "audit":
         action = str(data.get("action"))
-        values["type"] = _q(_ECS_AUDIT_TYPE.get(action, "info"))
+        values["category"], values["type"] = _ecs_audit_class(str(data.get("objectType")), action)
         values["action"] = _q(action.lower())
         if (actor := _text(data.get("actorIdentifier"))) is not None:
-            values["actor"] = _q(actor)
+            values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
+            values["actor_type"] = _q(actor_type)
         if (ip := _ip(data.get("ipAddress"))) is not None:
             values["ip"] = _q(ip)
-    else:
+    elif siem in ("notification_log", "notification_run"):
         status = data.get("status")
         email = data.get("medium") == "EMAIL"
         values["outcome"] = _q(_outcome(status))
-        values["action"] = _q(f"notification-{'run' if command == 'runs' else 'delivery'}-{str(status).lower()}")
+        values["action"] = _q(f"notification-{'run' if siem == 'notification_run' else 'delivery'}-"
+                              f"{str(status).lower()}")
         if reason := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
             values["reason"] = _q(reason)
         if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
             values["message"] = _q(message)
         if recipient := _text(data.get("recipientEmail")):
             values["recipient"] = _q(recipient)
-    template = _ecs_template(command, None if actor is None else "email" if "@" in actor else "name", ip is not None,
-                             email, reason is not None, message is not None, recipient is not None)
+    template = _ecs_template(siem, None if actor is None else "email" if valid else "name", ip is not None,
+                             email, reason is not None, message is not None, recipient is not None, tenant, created,
+                             original)
     return without_surrogates(template % values) + "\n"
 
 
@@ -189,40 +288,73 @@ def ecs_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
     return event
 
 
-@functools.cache
-def _ocsf_template(command: str, original_time: bool, actor: str | None, ip: bool, detail: bool, message: bool,
-                   correlation: bool = False) -> str:
-    """The OCSF event of ``command``'s records; ``actor``: None, ``"name"`` or ``"email"`` (it holds an ``@``).
+_ENTITY_TYPE = {"TEAM": (3, "Group")}
+"""OCSF's Managed Entity ``type_id`` of an object type; any other is 99 Other, ``type`` the object type."""
 
-    ``correlation``: the record has an id, which every state of it shares (``metadata.correlation_uid``).
+
+@functools.lru_cache(maxsize=256)
+def _entity_type(object_type: str) -> tuple[str, str]:
+    type_id, _ = _ENTITY_TYPE.get(object_type, (99, object_type))
+    return str(type_id), _q(object_type)
+
+
+@functools.cache
+def _ocsf_template(siem: str, original_time: bool, actor: str | None, ip: bool, detail: bool, message: bool,
+                   correlation: bool = False, tenant: bool = False, original: bool = False,
+                   recipient: bool = False) -> str:
+    """The OCSF event of ``siem``'s records.
+
+    ``actor``: None, ``"human"`` (``"email"`` with a valid address) or ``"app"`` (API keys, integrations and
+    other non-human callers, named in ``actor.app_name`` too); ``correlation``: the record has an id, which
+    every state of it shares (``metadata.correlation_uid``).
     """
-    metadata: dict[str, Any] = {"version": OCSF_VERSION, "uid": _slot("id"), "log_name": _DATASET[command],
-                                "product": {"name": "Cortex", "vendor_name": "Cortex"},
+    metadata: dict[str, Any] = {"version": OCSF_VERSION, "uid": _slot("id"), "log_name": _slot("dataset"),
+                                "log_provider": "cortex-logs",
+                                "product": {"name": "Cortex", "vendor_name": "Cortex", "version": PRODUCT_VERSION},
+                                **({"tenant_uid": _slot("tenant")} if tenant else {}),
                                 **({"original_time": _slot("original_time")} if original_time else {}),
                                 **({"correlation_uid": _slot("correlation")} if correlation else {})}
     event: dict[str, Any] = {"time": _slot("time"), "metadata": metadata, "severity_id": 1,
-                             "severity": "Informational", "raw_data": _slot("original"),
+                             "severity": "Informational", **({"raw_data": _slot("original")} if original else {}),
                              "unmapped": {"cortex": _slot("data")}}
-    if command == "audit":
+    observables: list[dict[str, Any]] = []
+    if siem == "audit":
         event |= {"class_uid": 3004, "class_name": "Entity Management", "category_uid": 3,
                   "category_name": "Identity & Access Management", "activity_id": _slot("activity_id"),
                   "activity_name": _slot("activity_name"), "type_uid": _slot("type_uid"), "status_id": 1,
                   "status": "Success",
-                  "entity": {"name": _slot("entity"), "uid": _slot("entity"), "type": _slot("entity_type")}}
+                  "entity": {"name": _slot("entity"), "uid": _slot("entity"), "type": _slot("entity_type"),
+                             "type_id": _slot("entity_type_id")}}
         if actor is not None:
-            event["actor"] = {"user": {"name": _slot("actor"),
-                                       **({"email_addr": _slot("actor")} if actor == "email" else {})}}
+            user = {"name": _slot("actor"), "type_id": 1 if actor != "app" else 99,
+                    "type": "User" if actor != "app" else _slot("actor_type")}
+            if actor == "email":
+                user["email_addr"] = _slot("actor")
+            event["actor"] = {"user": user, **({"app_name": _slot("actor")} if actor == "app" else {})}
+            observables.append({"name": "actor.user.name", "type_id": 4, "type": "User Name", "value": _slot("actor")})
+            if actor == "email":
+                observables.append({"name": "actor.user.email_addr", "type_id": 5, "type": "Email Address",
+                                    "value": _slot("actor")})
         if ip:
             event["src_endpoint"] = {"ip": _slot("ip")}
+            observables.append({"name": "src_endpoint.ip", "type_id": 2, "type": "IP Address", "value": _slot("ip")})
     else:
+        notification = siem in ("notification_log", "notification_run")
         event |= {"class_uid": 0, "class_name": "Base Event", "category_uid": 0, "category_name": "Uncategorized",
-                  "activity_id": 99, "activity_name": "Notification run" if command == "runs" else "Notification",
-                  "type_uid": 99, "status_id": _slot("status_id"), "status": _slot("status"),
-                  "status_code": _slot("status_code")}
+                  "activity_id": 99 if notification else 0,
+                  "activity_name": "Notification run" if siem == "notification_run" else "Notification"
+                  if notification else "Unknown", "type_uid": 99 if notification else 0}
+        if notification:
+            event |= {"status_id": _slot("status_id"), "status": _slot("status"), "status_code": _slot("status_code")}
         if detail:
             event["status_detail"] = _slot("detail")
         if message:
             event["message"] = _slot("message")
+        if recipient:
+            observables.append({"name": "unmapped.cortex.recipientEmail", "type_id": 5, "type": "Email Address",
+                                "value": _slot("recipient")})
+    if observables:
+        event["observables"] = observables
     return _compiled(event)
 
 
@@ -230,36 +362,55 @@ _OCSF_STATUS = {"success": (1, "Success"), "failure": (2, "Failure")}
 
 
 def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
-    """The record as an OCSF event, Entity Management (audit entries) or Base Event (notifications): one line."""
+    """The record as an OCSF event, Entity Management (audit entries) or Base Event (the rest): one line."""
     data = record.data
-    command = kind.command
-    values = {"time": str(int(_moment(kind, data).timestamp() * 1000)), "id": _q(event_id),
-              "original": _q(record.text), "data": to_json(data)}
+    values = {"time": str(int(_moment(kind, data).timestamp() * 1000))}
+    siem, tenant, _, original = _common(kind, record, event_id, values, ecs=False)
     if original_time := type(when := data.get(kind.time_field)) is str:
         values["original_time"] = _q(when)
-    actor = ip = detail = message = None
-    if command == "audit":
+    actor = ip = detail = message = recipient = None
+    actor_kind = None
+    valid = False
+    if siem == "audit":
         action = str(data.get("action"))
         activity, name = _OCSF_ACTIVITY.get(action, (99, action))
+        object_type = str(data.get("objectType"))
+        values["entity_type_id"], values["entity_type"] = _entity_type(object_type)
         values |= {"activity_id": str(activity), "activity_name": _q(name), "type_uid": str(300400 + activity),
-                   "entity": _q(str(data.get("objectIdentifier"))), "entity_type": _q(str(data.get("objectType")))}
+                   "entity": _q(str(data.get("objectIdentifier")))}
         if actor := _text(data.get("actorIdentifier")):
-            values["actor"] = _q(actor)
+            values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
+            if actor_type == "human":
+                actor_kind = "email" if valid else "human"
+            else:
+                actor_kind = "app"
+                values["actor_type"] = _ACTOR_TYPE_NAMES[actor_type]
         if (ip := _ip(data.get("ipAddress"))) is not None:
             values["ip"] = _q(ip)
-    else:
+    elif siem in ("notification_log", "notification_run"):
         if (record_id := data.get("id")) is not None:
             values["correlation"] = _q(str(record_id))  # the record's own id: every state of it shares it
         status = data.get("status")
-        status_id, status_name = _OCSF_STATUS.get(_outcome(status), (0, "Unknown"))
+        status_id, status_name = _OCSF_STATUS.get(_outcome(status), (99, str(status)))
         values |= {"status_id": str(status_id), "status": _q(status_name), "status_code": _q(str(status))}
         if detail := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
             values["detail"] = _q(detail)
         if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
             values["message"] = _q(message)
-    template = _ocsf_template(command, original_time, None if not actor else "email" if "@" in actor else "name",
-                              ip is not None, detail is not None, message is not None, "correlation" in values)
+        if (recipient := _text(data.get("recipientEmail"))) is not None and _is_email(recipient):
+            values["recipient"] = _q(recipient)
+        else:
+            recipient = None
+    elif (record_id := data.get(kind.id_wire or "id")) is not None:
+        values["correlation"] = _q(str(record_id))
+    template = _ocsf_template(siem, original_time, actor_kind, ip is not None, detail is not None,
+                              message is not None, "correlation" in values, tenant, original, recipient is not None)
     return without_surrogates(template % values) + "\n"
+
+
+_ACTOR_TYPE_NAMES = {"api_key": _q("API key"), "integration": _q("Integration"), "anonymous": _q("Anonymous"),
+                     "service": _q("Service")}
+"""OCSF ``actor.user.type`` (``type_id`` 99 Other) of a non-human actor, as JSON."""
 
 
 def ocsf_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:

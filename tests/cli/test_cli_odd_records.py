@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -25,6 +26,7 @@ from cortex_wrapper.cli import _formats
 from cortex_wrapper.cli._checkpoint import load
 from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, line_for, read_csv
 from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
+from cortex_wrapper.cli._kinds import SiemOptions
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
 
@@ -514,7 +516,7 @@ def _odd_value(fmt: str, line: str, kind_key: str = "audit") -> Any:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("with_id", [False, True])
 def test_odd_numbers_make_valid_json_in_every_format(fmt: str, number: str, with_id: bool) -> None:
-    kind = CLI_KINDS["audit"]
+    kind = dataclasses.replace(CLI_KINDS["audit"], siem=SiemOptions(original=True))  # --original keep
     text = _odd_audit_text(number)
     raw = RawRecord(json.loads(text), text)
     event_id = "e-1" if with_id or fmt in ("ecs", "ocsf") else None

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import ipaddress
@@ -29,8 +30,9 @@ import pytest
 from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
 
 from cortex_wrapper._wire import RawRecord
+from cortex_wrapper.cli import _siem
 from cortex_wrapper.cli._formats import line_for
-from cortex_wrapper.cli._kinds import KINDS
+from cortex_wrapper.cli._kinds import KINDS, Kind, SiemOptions
 from cortex_wrapper.cli._siem import ECS_VERSION, OCSF_VERSION, ecs_event, ocsf_event
 from cortex_wrapper.testing import Faults, generate_records
 
@@ -41,9 +43,25 @@ ECS_PACKAGE = ROOT / "tests" / "schemas" / "node_modules" / "@elastic" / "ecs"
 SAMPLES = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs"}
 
 
+EDGE_ACTORS = ("alice@localhost", "Bob <bob@example.com>", "ci-deploy-key", "pat-alice", "backstage-plugin")
+EDGE_IPS = ("::ffff:203.0.113.7", "not-an-ip", "gateway.internal", "2001:db8::1")
+
+
+def kept(command: str) -> Kind:
+    """The kind as the CLI sets it up with ``--original keep --tenant acme`` (and ``event.created``)."""
+    return dataclasses.replace(KINDS[command], siem=SiemOptions(original=True, tenant="acme", created=True))
+
+
 def sample(command: str, count: int = 300) -> list[RawRecord]:
     records = generate_records(SAMPLES[command], count, seed=41, run_count=50 if command == "notifications" else 0)
     odd = [{**records[0], "ipAddress": "not-an-ip"}, {k: v for k, v in records[-1].items() if k != "dateCreated"}]
+    if command == "audit":  # the edge actors and addresses, on API-key and team objects too
+        odd += [{**records[i % count], "actorIdentifier": actor, "ipAddress": ip, "objectType": object_type}
+                for i, (actor, ip, object_type) in enumerate(zip(EDGE_ACTORS * 4, EDGE_IPS * 5,
+                                                                  ("API_KEY", "TEAM", "SERVICE") * 7, strict=False))]
+        odd.append({**records[-1], "actorType": "API_KEY", "actorIdentifier": "terraform-provider"})
+    else:
+        odd.append({**records[-1], "status": "IGNORED", "recipientEmail": "alice@localhost"})
     return [RawRecord(r, json.dumps(r)) for r in (*records, *odd)]
 
 
@@ -61,10 +79,12 @@ def ocsf_validator(class_name: str) -> jsonschema.Draft202012Validator:
 def test_every_ocsf_event_validates_against_its_class(command: str) -> None:
     expected_class = "entity_management" if command == "audit" else "base_event"
     for index, record in enumerate(sample(command)):
-        event = ocsf_event(KINDS[command], record, f"id-{index}")
-        errors = [e.message for e in ocsf_validator(expected_class).iter_errors(event)]
-        assert not errors, (record.data, errors[:3])
-        assert event["metadata"]["uid"] == f"id-{index}" and event["raw_data"] == record.text
+        for kind in (KINDS[command], kept(command)):
+            event = ocsf_event(kind, record, f"id-{index}")
+            errors = [e.message for e in ocsf_validator(expected_class).iter_errors(event)]
+            assert not errors, (record.data, errors[:3])
+            assert event["metadata"]["uid"] == f"id-{index}"
+            assert event.get("raw_data") == (record.text if kind.siem.original else None)
 
 
 def test_the_ocsf_schema_is_strict_enough_to_fail() -> None:
@@ -157,7 +177,7 @@ def ecs_problems(document: dict[str, Any]) -> list[str]:
 @pytest.mark.parametrize("command", list(SAMPLES))
 def test_every_ecs_event_is_made_of_ecs_fields_of_their_types(command: str) -> None:
     for index, record in enumerate(sample(command)):
-        document = ecs_event(KINDS[command], record, f"id-{index}")
+        document = ecs_event(kept(command), record, f"id-{index}")
         assert not ecs_problems(document), (record.data, ecs_problems(document)[:3])
         assert document["event"]["id"] == f"id-{index}" and document["event"]["original"] == record.text
 
@@ -233,7 +253,7 @@ def test_an_event_of_a_record_with_nan_or_1e400_is_strict_json_and_still_valid(f
     base = sample(command, 1)[0].data
     text = json.dumps(base)[:-1] + ', "ratio": NaN, "limits": [1e400, -Infinity], "nested": {"x": Infinity}}'
     record = RawRecord(json.loads(text), text)
-    line = line_for(KINDS[command], fmt, record, "id-odd")
+    line = line_for(kept(command), fmt, record, "id-odd")
     event = json.loads(line, parse_constant=no_constant)
     odd = {"ratio": "NaN", "limits": ["Infinity", "-Infinity"], "nested": {"x": "Infinity"}}
     if fmt == "ecs":
@@ -245,3 +265,103 @@ def test_an_event_of_a_record_with_nan_or_1e400_is_strict_json_and_still_valid(f
 
 
 ECS_KEYS = {"audit": "audit", "notifications": "notification_log", "runs": "notification_run"}
+
+
+# -- what detection rules key on (edge actors, tenants, statuses) ---------------------------------------------
+
+
+def _audit(**fields: Any) -> RawRecord:
+    data = {"timestamp": "2025-02-07T18:03:09.412Z", "action": "CREATE", "objectType": "SERVICE",
+            "objectIdentifier": "svc", "actorIdentifier": "alice@example.com", "ipAddress": "203.0.113.7", **fields}
+    return RawRecord(data, json.dumps(data))
+
+
+@pytest.mark.parametrize(("actor", "email", "actor_type"), [
+    ("alice@example.com", "alice@example.com", "human"), ("alice@localhost", None, "service"),
+    ("Bob <bob@example.com>", None, "service"), ("ci-deploy-key", None, "service")])
+def test_an_email_is_only_a_valid_address_and_the_actor_type_says_who_acted(actor: str, email: str | None,
+                                                                           actor_type: str) -> None:
+    ecs = ecs_event(kept("audit"), _audit(actorIdentifier=actor), "x")
+    ocsf = ocsf_event(kept("audit"), _audit(actorIdentifier=actor), "x")
+    assert ecs["user"].get("email") == email and ecs["user"]["name"] == actor
+    assert ecs["cortex"]["actor"]["type"] == actor_type
+    assert ocsf["actor"]["user"].get("email_addr") == email and ocsf["actor"]["user"]["name"] == actor
+    assert ocsf["actor"].get("app_name") == (None if actor_type == "human" else actor)
+    names = {o["name"] for o in ocsf["observables"]}
+    assert names == {"actor.user.name", "src_endpoint.ip", *(["actor.user.email_addr"] if email else [])}
+
+
+def test_cortex_actor_type_is_taken_from_the_record_when_it_carries_it() -> None:
+    for served, expected in (("API_KEY", "api_key"), ("PERSONAL_API_KEY", "api_key"), ("BACKSTAGE", "integration"),
+                             ("ANONYMOUS", "anonymous"), ("OAUTH2", "human")):
+        record = _audit(actorType=served, actorIdentifier="pat-alice")
+        assert ecs_event(kept("audit"), record, "x")["cortex"]["actor"]["type"] == expected
+        assert ("app_name" in ocsf_event(kept("audit"), record, "x")["actor"]) == (expected != "human")
+
+
+@pytest.mark.parametrize(("object_type", "action", "category", "types"), [
+    ("API_KEY", "CREATE", ["iam"], ["admin", "creation"]), ("API_KEY", "DELETE", ["iam"], ["admin", "deletion"]),
+    ("TEAM", "UPDATE", ["iam"], ["group", "change"]), ("TEAM", "READ", ["iam"], ["group"]),
+    ("SERVICE", "CREATE", ["configuration"], ["creation"])])
+def test_api_key_and_team_changes_are_iam_events(object_type: str, action: str, category: list[str],
+                                                 types: list[str]) -> None:
+    event = ecs_event(kept("audit"), _audit(objectType=object_type, action=action), "x")["event"]
+    assert (event["category"], event["type"]) == (category, types)
+    entity = ocsf_event(kept("audit"), _audit(objectType=object_type, action=action), "x")["entity"]
+    assert (entity["type_id"], entity["type"]) == ((3 if object_type == "TEAM" else 99), object_type)
+
+
+@pytest.mark.parametrize("ip", ["::ffff:203.0.113.7", "2001:0db8::0001", "203.0.113.7"])
+def test_addresses_are_kept_as_sent(ip: str) -> None:
+    assert ecs_event(kept("audit"), _audit(ipAddress=ip), "x")["source"]["ip"] == ip
+    assert ocsf_event(kept("audit"), _audit(ipAddress=ip), "x")["src_endpoint"]["ip"] == ip
+
+
+def test_a_non_ip_address_is_left_out_of_the_ip_fields_and_kept_in_the_record() -> None:
+    ecs = ecs_event(kept("audit"), _audit(ipAddress="gateway.internal"), "x")
+    assert "source" not in ecs and "ip" not in ecs["related"] and ecs["cortex"]["audit"]["ipAddress"] == "gateway.internal"
+
+
+def test_tenant_export_time_and_product_are_on_every_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_siem, "export_clock", lambda: 1_700_000_000.5)
+    ecs = ecs_event(kept("audit"), _audit(), "x")
+    assert ecs["organization"] == {"id": "acme", "name": "acme"}
+    assert ecs["event"]["created"] == "2023-11-14T22:13:20.500Z"
+    metadata = ocsf_event(kept("audit"), _audit(), "x")["metadata"]
+    assert metadata["tenant_uid"] == "acme" and metadata["log_provider"] == "cortex-logs"
+    assert metadata["product"]["version"] == _siem.PRODUCT_VERSION
+
+
+@pytest.mark.parametrize("status", ["IGNORED", "READY", "CREATED"])
+def test_a_status_neither_success_nor_failure_is_ocsf_other_with_the_source_value(status: str) -> None:
+    record = sample("notifications", 1)[0]
+    data = {**record.data, "status": status}
+    event = ocsf_event(kept("notifications"), RawRecord(data, json.dumps(data)), "x")
+    assert (event["status_id"], event["status"], event["status_code"]) == (99, status, status)
+
+
+@pytest.mark.parametrize("fmt", ["ecs", "ocsf"])
+def test_original_drop_leaves_one_copy_of_the_record(fmt: str) -> None:
+    record = _audit()
+    dropped, kept_line = line_for(KINDS["audit"], fmt, record, "x"), line_for(kept("audit"), fmt, record, "x")
+    assert dropped.count('"objectIdentifier"') == 1 and kept_line.count("objectIdentifier") == 2
+    assert "original" not in json.loads(dropped).get("event", {}) and "raw_data" not in json.loads(dropped)
+
+
+def test_an_operation_with_the_generic_mapping_gets_generic_events() -> None:
+    generic = dataclasses.replace(kept("runs"), operation=KINDS["runs"].operation)
+    generic.__dict__["presentation"] = dataclasses.replace(generic.presentation, siem="generic", dataset="cortex.gitops")
+    record = sample("runs", 1)[0]
+    ecs = ecs_event(generic, record, "x")
+    assert ecs["event"]["dataset"] == "cortex.gitops" and ecs["cortex"]["gitops"] == record.data
+    assert "category" not in ecs["event"] and not ecs_problems(ecs)
+    ocsf = ocsf_event(generic, record, "x")
+    assert ocsf["class_uid"] == 0 and ocsf["unmapped"]["cortex"] == record.data
+    assert not list(ocsf_validator("base_event").iter_errors(ocsf))
+
+
+def test_the_cli_sets_tenant_and_original(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    cli("--sandbox", "audit", "--since", "2d", "--format", "ecs", "--original", "keep", "--output", str(out))
+    event = json.loads(out.read_text().splitlines()[0])
+    assert event["organization"]["id"] == "sandbox" and "original" in event["event"] and "created" in event["event"]
