@@ -395,7 +395,7 @@ class Settling:
             self.ids.add(late)
             self.lates.add(late)
         if created_now and self.rng.random() < 0.2:  # READY still (the shortest delay is a minute): ignored
-            self.fake.update("notification_logs", created_now[0], status="IGNORED", ignoredReason="DISABLED")
+            self.fake.update("notification_logs", created_now[0], status="IGNORED", ignoredReason="CHANNEL_DISABLED")
 
     def finals(self) -> dict[str, str]:
         """Every record's state once all have settled, as the fake serves it then."""
