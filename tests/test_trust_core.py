@@ -99,14 +99,14 @@ def _threads() -> list[threading.Thread]:
 def test_no_request_starts_after_the_consumer_breaks() -> None:
     requests: list[int] = []
     lock = threading.Lock()
-    page_2_asked = threading.Event()
+    later_page_asked = threading.Event()
 
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
         with lock:
             requests.append(page)
-        if page == 2:
-            page_2_asked.set()
+        if page >= 2:
+            later_page_asked.set()
         if page <= 1:  # pages 0 and 1 answer; the pages planned after them wait out a 30 s 429
             return ScriptedFake("audit_logs", [audit_record(i) for i in range(40)])(request)
         return httpx.Response(429, headers={"Retry-After": "30"}, json={"title": "Too Many Requests"})
@@ -116,7 +116,9 @@ def test_no_request_starts_after_the_consumer_breaks() -> None:
                           requests_per_minute=None)  # the default, interruptible sleep
     for count, _ in enumerate(client.audit_logs(), start=1):
         if count == 11:  # the first record of page 1: pages 2 and 3 are in flight
-            assert page_2_asked.wait(timeout=5)  # sent by now, however slowly the worker threads are scheduled
+            # one of them is sent by now, however slowly the worker threads are scheduled (not always page 2:
+            # a 429 on page 3 pauses the whole client, so page 2 may be waiting out that pause instead)
+            assert later_page_asked.wait(timeout=5)
             break
     workers = [t for t in _threads() if t not in before]
     for thread in workers:
@@ -125,7 +127,7 @@ def test_no_request_starts_after_the_consumer_breaks() -> None:
     assert not [t for t in workers if t.is_alive()], "pager threads still running after the consumer stopped"
     with lock:
         after_break = list(requests)
-    assert {0, 1, 2} <= set(after_break) <= {0, 1, 2, 3}  # nothing beyond the pages planned before the break
+    assert {0, 1} < set(after_break) <= {0, 1, 2, 3}  # a later page was asked, none beyond those planned
     assert len(after_break) <= 4 + 2  # each page once, and at most one retry started before the break
     client.close()
 
