@@ -20,6 +20,13 @@ is another. ``newest`` is the timestamp of the newest record exported (offset-le
 year 9999 is exported, and the cursor stays at the bound (its identity is kept in ``seen`` with its own
 timestamp, so it does not repeat).
 
+``output_head`` (optional: absent in older files, read as null) is set only while the checkpoint covers no byte
+of the output (a first run, or the first after a rotation): the length and the SHA-256 of the first bytes (up to
+``TAIL_BYTES``) that the run is about to append there, saved before it appends them. A run killed before its
+first commit leaves those bytes uncovered; when logrotate's copytruncate then copies them away and empties the
+output, the next run finds the copy by them and cuts them, as it cuts a torn tail after what a checkpoint
+covers (else they would be exported twice: in the copy, and again in the new file).
+
 ``polled_until`` (optional: absent in older files, read as unknown) is the upper bound of the last run
 that read its whole window: everything up to it is covered, however old ``newest`` is, and the
 retention check (exit 8) is judged by it. An idle run rewrites the file for it only once it is
@@ -101,6 +108,8 @@ class Checkpoint:
     """The upper bound of the last run that read its whole window (None: not known, an older checkpoint)."""
     unsettled: Unsettled = field(default_factory=Unsettled)
     """The records exported in a state that is not final, re-read until they settle (empty before version 4)."""
+    output_head: tuple[int, str] | None = None
+    """While ``output_bytes`` is 0: the length and ``tail_digest`` of the first bytes a run appends (None: none)."""
     stored: str | None = field(default=None, compare=False, repr=False)
     """The file's text as last read or written: ``save`` leaves a file that already holds it alone."""
 
@@ -121,6 +130,7 @@ class Checkpoint:
             "seen": seen, "legacy_identities": self.legacy_identities, **self.undated.to_json(),
             "polled_until": self.polled_until.isoformat() if self.polled_until else None,
             "unsettled": self.unsettled.to_json(),
+            "output_head": list(self.output_head) if self.output_head is not None else None,
         }
 
     @classmethod
@@ -175,6 +185,13 @@ class Checkpoint:
         if not isinstance(path, str) or not isinstance(tail, str) or not re.fullmatch("[0-9a-f]{64}", tail):
             raise ValueError("output_path or output_tail is not a path and a SHA-256")
         self.output_path, self.output_tail = path, tail
+        head = data.get("output_head")  # absent in files written before it was
+        if head is not None:
+            length, digest = head
+            if type(length) is not int or not 0 < length <= TAIL_BYTES or not isinstance(digest, str) \
+                    or not re.fullmatch("[0-9a-f]{64}", digest):
+                raise ValueError("output_head is not a length and a SHA-256")
+            self.output_head = (length, digest)
         if data[MAGIC] >= 4:
             self.unsettled = Unsettled.from_json(data["unsettled"])
 

@@ -197,34 +197,53 @@ class _Run:
         if not data:
             return
         if self.end and size(self.out) == 0:
-            self._rotated()
             data = self.csv_header + data
+            self._rotated(data)
+        elif self.end == 0:
+            self._mark_head(data)
         end = append(self.out, data)
         if end != self.end + len(data):
             if end != len(data):
                 raise CliError(f"{self.out.path} changed outside cortex-logs during this run (it ended at "
                                f"{end - len(data)} bytes instead of {self.end}); restore it or start a new checkpoint")
-            self._rotated()
             if self.csv_header:
-                truncate(self.out, 0)
                 data = self.csv_header + data
+                self._rotated(data)
+                truncate(self.out, 0)
                 end = append(self.out, data)
+            else:
+                self._rotated(data)
         self.tail = (self.tail + bytes(data[-TAIL_BYTES:]))[-TAIL_BYTES:]
         self.end = end
 
-    def _rotated(self) -> None:
-        """The output was emptied in place during this run: the checkpoint now covers it from its start."""
+    def _rotated(self, first: bytes | bytearray) -> None:
+        """The output was emptied in place during this run: the checkpoint now covers it from its start.
+
+        ``first``: what the run appends to the emptied file first (``_mark_head``).
+        """
         self.notify(f"cortex-logs: {self.out.path} was emptied while this run appended to it (copytruncate?); "
                     "continuing from its start")
         self.end, self.tail = 0, b""
         self.checkpoint.output_bytes = 0
         self.checkpoint.output_tail = tail_digest(b"")
-        save(self.path, self.checkpoint, before=lambda: sync(self.out))  # as of the last commit, in the new file
+        self._mark_head(first)  # as of the last commit, in the new file
+
+    def _mark_head(self, first: bytes | bytearray) -> None:
+        """Save, before the first append to an output the checkpoint covers none of, what that append begins with.
+
+        Should the run die before its commit and copytruncate copy those bytes away, the next run finds the
+        copy by them (``_rotated_away``) and cuts them: they would be exported again.
+        """
+        head = bytes(first[:TAIL_BYTES])
+        self.checkpoint.output_head = (len(head), tail_digest(head))
+        save(self.path, self.checkpoint, before=lambda: sync(self.out))
 
     def commit(self, added: int) -> None:
         """Advance the checkpoint over what was appended; replacing it makes the output durable first."""
         self.checkpoint.records += added
         self.checkpoint.output_bytes = self.end
+        if self.end:
+            self.checkpoint.output_head = None  # what the checkpoint covers now finds a copy (``_rotated_away``)
         self.cursor.advance(self.checkpoint)
         self.checkpoint.output_tail = tail_digest(self.tail)
         save(self.path, self.checkpoint, before=lambda: sync(self.out))
@@ -330,13 +349,23 @@ def _holds(out: AppendFile, checkpoint: Checkpoint) -> bool:
     return tail_digest(read_at(out, max(0, covered - TAIL_BYTES), min(covered, TAIL_BYTES))) == checkpoint.output_tail
 
 
+def _begins_with(out: AppendFile, head: tuple[int, str]) -> bool:
+    """Whether ``out`` begins with the bytes ``head`` (their length, ``tail_digest``) describes."""
+    length, digest = head
+    return size(out) >= length and tail_digest(read_at(out, 0, length)) == digest
+
+
 def _rotated_away(output: Path, checkpoint: Checkpoint) -> Path | None:
-    """The output as logrotate renamed it (``out.jsonl.1``), if it is still there, with a torn tail to cut.
+    """The output as logrotate renamed or copied it (``out.jsonl.1``), if it is still there, with a torn tail to cut.
 
     It is a regular file of the directory whose name starts as the output's does (up to its first dot) and
     which holds what the checkpoint covers (``_holds``) and more (an interrupted run's tail); for a version 2
-    checkpoint, the file with its inode.
+    checkpoint, the file with its inode. A checkpoint that covers no byte knows the file only by the first bytes
+    a run appended to it (``output_head``): without them, there is none to find.
     """
+    head = checkpoint.output_head if checkpoint.output_bytes == 0 else None
+    if checkpoint.output_bytes == 0 and head is None:
+        return None
     stem = output.name.partition(".")[0] or output.name
     try:
         entries = [entry for entry in os.scandir(output.resolve().parent) if entry.name.startswith(stem)]
@@ -355,7 +384,8 @@ def _rotated_away(output: Path, checkpoint: Checkpoint) -> Path | None:
         except OSError:
             continue
         try:
-            if _holds(AppendFile(fd, Path(entry.path)), checkpoint):
+            candidate = AppendFile(fd, Path(entry.path))
+            if _begins_with(candidate, head) if head is not None else _holds(candidate, checkpoint):
                 return Path(entry.path)
         except CliError:
             continue
@@ -371,16 +401,22 @@ def _after_rotation(path: Path, out: AppendFile, output: str, checkpoint: Checkp
     The old file keeps what was committed (a torn tail an interrupted run left there is cut, when the old
     file is still in the directory); the checkpoint now covers the new file, from its start.
     """
-    old = _rotated_away(Path(output), checkpoint)
-    if old is not None:
-        with locked_append(old) as old_out:
-            truncate(old_out, checkpoint.output_bytes)
-        notify(f"cortex-logs: repaired {old} (rotated): dropped the tail an interrupted run left after the checkpoint")
+    _repair_rotated(output, checkpoint, notify)
     notify(f"cortex-logs: {output} was rotated (it is empty: logrotate's create or copytruncate); "
            "continuing from its start")
     checkpoint.output_bytes = 0
     checkpoint.output_tail = tail_digest(b"")
     save(path, checkpoint, before=lambda: _sync_new(out))  # the new output may be logrotate's
+
+
+def _repair_rotated(output: str, checkpoint: Checkpoint, notify: Callable[[str], None]) -> None:
+    """Cut from the output's rotated copy, when it is still there, what an interrupted run left after the checkpoint."""
+    old = _rotated_away(Path(output), checkpoint)
+    if old is not None:
+        with locked_append(old) as old_out:
+            truncate(old_out, checkpoint.output_bytes)
+        notify(f"cortex-logs: repaired {old} (rotated): dropped the tail an interrupted run left after the checkpoint")
+    checkpoint.output_head = None
 
 
 def _check_output_path(path: Path, checkpoint: Checkpoint, output: str, moved: bool) -> None:
@@ -418,6 +454,9 @@ def _open_checkpoint(path: Path, checkpoint: Checkpoint | None, out: AppendFile,
             truncate(out, covered)
             notify(f"cortex-logs: repaired {output}: dropped {found - covered} bytes "
                    "that an interrupted run left after the last checkpoint")
+        elif found == 0 and checkpoint.output_head is not None:  # killed before its first commit, then copytruncate
+            _repair_rotated(output, checkpoint, notify)
+        checkpoint.output_head = None
         checkpoint.output_tail = tail_digest(read_at(out, max(0, covered - TAIL_BYTES), min(covered, TAIL_BYTES)))
         save(path, checkpoint, before=lambda: sync(out))  # only when upgraded or moved: else it is unchanged
     elif found == 0:

@@ -128,12 +128,12 @@ def copytruncate(output: Path, rotated: Path) -> None:
 
 
 def follow_with_kills(argv: list[str], output: Path, rng: random.Random, until: float, token: str = TOKEN,
-                      done: Callable[[list[Path]], bool] | None = None,
-                      covered: Callable[[], bool] | None = None) -> list[Path]:
+                      done: Callable[[list[Path]], bool] | None = None) -> list[Path]:
     """Run the follower, SIGKILL it at random points and restart it until ``until``, rotating its output both ways
     once (rename and create while it runs, copytruncate between runs); then let it run (2.5 s, or until ``done``
     says the files hold what they should: at most 30 s more) and stop it with SIGTERM. The rotated files, oldest
-    first. ``covered``: copytruncate only once it says so."""
+    first. The copytruncate may strike before the checkpoint covers any byte of the file: a run killed before its
+    first commit there leaves uncommitted lines for the copy."""
     env = {**os.environ, "CORTEX_API_TOKEN": token}
     rotations = ["rename", "copytruncate"]
     rotated: list[Path] = []
@@ -149,7 +149,7 @@ def follow_with_kills(argv: list[str], output: Path, rng: random.Random, until: 
         process.send_signal(signal.SIGKILL)
         _, err = process.communicate(timeout=30)
         assert b"Traceback" not in err, err.decode()
-        if rotations == ["copytruncate"] and output.exists() and output.stat().st_size and (covered is None or covered()):
+        if rotations == ["copytruncate"] and output.exists() and output.stat().st_size:
             rotated.append(output.with_name(f"{output.name}.{len(rotated) + 1}"))
             copytruncate(output, rotated[-1])
             rotations.pop(0)
@@ -185,10 +185,7 @@ def test_follow_exports_every_final_state_once_through_kills_faults_and_rotation
         argv = [sys.executable, "-m", "cortex_wrapper.cli", "--base-url", url, "--max-retries", "3", "--quiet",
                 "notifications", "--follow", "--interval", "200ms", "--lag", "1s", "--page-size", "7",
                 "--output", str(output), "--checkpoint", f"{output}.ckpt"]
-        checkpoint = Path(f"{output}.ckpt")
-        # as below: copytruncate only once the checkpoint covers bytes of this file (the CLI's known gap otherwise)
-        rotated = follow_with_kills(argv, output, rng, timeline.end + 1.5, covered=lambda: checkpoint.exists()
-                                    and json.loads(checkpoint.read_text())["output_bytes"] > 0)
+        rotated = follow_with_kills(argv, output, rng, timeline.end + 1.5)
     lines, twice = exported_states([*rotated, output])
     assert twice == [], f"no state twice: {twice}"
     latest = {line["id"]: line["status"] for line in lines}
@@ -257,12 +254,7 @@ def test_follow_against_a_settling_fake_cortex_through_kills_faults_and_rotation
         argv = [sys.executable, "-m", "cortex_wrapper.cli", "--base-url", fake.url, "--max-retries", "3", "--quiet",
                 "notifications", "--follow", "--interval", "200ms", "--lag", "1s", "--page-size", "7",
                 "--output", str(output), "--checkpoint", f"{output}.ckpt"]
-        checkpoint = Path(f"{output}.ckpt")
-        # copytruncate once the checkpoint covers bytes of this file: with none covered, a killed run's uncommitted
-        # tail copied away is not recognised, and is exported again (a known gap of the CLI)
-        rotated = follow_with_kills(argv, output, rng, creations.end, fake.token, done,
-                                    lambda: checkpoint.exists()
-                                    and json.loads(checkpoint.read_text())["output_bytes"] > 0)
+        rotated = follow_with_kills(argv, output, rng, creations.end, fake.token, done)
         stats = fake.stats
         fake.set_faults(Faults())
         finals = served()

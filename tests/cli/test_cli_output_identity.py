@@ -105,7 +105,7 @@ def test_copytruncate_between_two_page_commits(cli: Any, tmp_path: Path, monkeyp
         nonlocal saves
         REAL_SAVE(path, checkpoint, before)
         saves += 1
-        if saves == 4:  # the empty checkpoint, then three pages committed: rotate before the fourth
+        if saves == 5:  # the empty checkpoint, the first append's head, three pages committed: rotate before the fourth
             copytruncate(output, rotated)
 
     with make_fake(**{**NO_RECORDS, "notification_log_count": 100}) as fake:
@@ -155,6 +155,76 @@ def test_copytruncate_between_the_look_at_the_file_and_the_write(cli: Any, tmp_p
     header = header_of(fmt, expected)
     assert old.count(b"\n") == 40 + (fmt == "csv") and new.startswith(header)
     assert old + new[len(header):] == expected, "nothing lost, nothing repeated"
+
+
+class Killed(KeyboardInterrupt):
+    """A run stopped where it stands, between an append and its commit (as SIGKILL would; exit 130 in process)."""
+
+
+def _kill_after_append(monkeypatch: pytest.MonkeyPatch, at: int) -> Callable[[], None]:
+    """Make the ``at``-th append of the next run its last: the bytes reach the file, no commit follows.
+
+    Returns the function that puts the real append back.
+    """
+    real_append = vars(_incremental)["append"]
+    appends = 0
+
+    def append(out: Any, data: bytes | bytearray) -> int:
+        nonlocal appends
+        appends += 1
+        end: int = real_append(out, data)
+        if appends == at:
+            raise Killed
+        return end
+
+    monkeypatch.setattr(_incremental, "append", append)
+    return lambda: monkeypatch.setattr(_incremental, "append", real_append)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("command", ["notifications", "audit"])
+def test_a_killed_first_run_copied_away_by_copytruncate_is_not_exported_twice(
+        cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, fmt: str) -> None:
+    # the checkpoint covers no byte of the output yet: the first run appends, is killed before it commits, and
+    # logrotate's copytruncate copies those uncommitted lines away before the next run, which exports them again
+    output, rotated = tmp_path / f"out.{fmt}", tmp_path / f"out.{fmt}.1"
+    with make_fake(**{**NO_RECORDS, "audit_log_count": 60, "notification_log_count": 60}) as fake:
+        expected = reference(cli, fake, command, tmp_path, fmt, "--page-size", "20")
+        restore_append = _kill_after_append(monkeypatch, 1)
+        assert incremental_run(cli, fake, command, output, "--page-size", "20", fmt=fmt).code == 130
+        restore_append()
+        killed = output.read_bytes()
+        assert killed.count(b"\n") >= 20, "the killed run left its uncommitted lines in the output"
+        copytruncate(output, rotated)
+        result = incremental_run(cli, fake, command, output, "--page-size", "20", fmt=fmt)
+        assert result.code == 0, result.err
+    assert f"repaired {rotated}" in result.err
+    assert rotated.read_bytes() == b"", "the copy held only lines no checkpoint covered: cut, as a torn tail is"
+    assert output.read_bytes() == expected, "each record exported once"
+
+
+def test_a_killed_run_right_after_a_rotation_copied_away_is_not_exported_twice(
+        cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same at the start of the second file: a rotation, then a run killed before its first commit there
+    output = tmp_path / "out.jsonl"
+    first, second = tmp_path / "out.jsonl.1", tmp_path / "out.jsonl.2"
+    with make_fake(**{**NO_RECORDS, "notification_log_count": 40}) as fake:
+        assert incremental_run(cli, fake, "notifications", output, "--page-size", "20").code == 0
+        output.rename(first)  # logrotate's rename and create
+        output.touch()
+        fake.insert_newest("notification_logs", 30)
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+        monkeypatch.setattr(_client, "_now", lambda: later)  # every run below freezes a bound past them all
+        expected = reference(cli, fake, "notifications", tmp_path, "jsonl", "--page-size", "20")
+        restore_append = _kill_after_append(monkeypatch, 1)
+        assert incremental_run(cli, fake, "notifications", output, "--page-size", "20").code == 130
+        restore_append()
+        assert output.read_bytes().count(b"\n") >= 10, "the killed run left its uncommitted lines in the output"
+        copytruncate(output, second)
+        result = incremental_run(cli, fake, "notifications", output, "--page-size", "20")
+        assert result.code == 0, result.err
+    assert second.read_bytes() == b""
+    assert first.read_bytes() + output.read_bytes() == expected, "nothing lost, nothing repeated"
 
 
 def test_a_file_that_grew_under_the_run_is_refused(cli: Any, fake: FakeCortex, tmp_path: Path,
