@@ -8,14 +8,15 @@
             handle(change.event_id, change.record.data)
         batch.commit()                   # only now does the checkpoint move past these records
 
-The policy is in ``_Engine``, shared by the sync and async readers (which only fetch pages), built on what
-``cortex-logs --checkpoint`` uses too: ``PollWindow`` (a poll's cursor, window and queries), ``RecordWindow``
+The policy is in ``Engine``, which the sync and async readers (they fetch pages and hold a list) and
+``cortex-logs --checkpoint`` (it writes lines, holds them in a temporary file and keeps the output's state in its
+checkpoint) drive alike. It is built on ``PollWindow`` (a poll's cursor, window and queries), ``RecordWindow``
 (which records are new), ``OrderCheck``, ``retention_gap`` and ``note_polled``, and the cursor in ``_cursor``:
 
 * Each poll reads the late-arrival window (``lag`` before the newest record committed) up to now, frozen at the
   poll's start; records the checkpoint covers are skipped. Notification logs and runs are read oldest first and
   come a page per batch (the order is checked: a server that ignores ``orderBy`` makes the rest of the poll one
-  batch, sorted); audit entries come newest first, so a poll's window is one batch, sorted oldest first.
+  batch, sorted by time); audit entries come newest first, so a poll's window is one batch, in reverse.
 * Notification logs and runs change after they are created (``_lifecycle``): each state is its own change (event
   id ``<id>:<status>``), and a record committed in a state that is not final is re-read, by one query per poll
   in the final statuses only, until it settles or ``settle`` passes.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -315,7 +317,7 @@ class RecordWindow:
 
 
 @dataclass
-class _Query:
+class Query:
     """One query of a poll: its filters (bounds and order included), and whether it is the unsettled re-read."""
 
     filters: dict[str, Any]
@@ -363,16 +365,16 @@ class PollWindow:
         """The window would start after its end: the poll asks nothing."""
         return self.lower is not None and self.lower > self.upper
 
-    def queries(self) -> list[_Query]:
+    def queries(self) -> list[Query]:
         """What this poll asks: the unsettled records' re-read (if any), then the window."""
         if self.behind:
             return []
         op, queries = self.operation, []
         resettle = resettle_query(op, self.filters, self.cursor, self.lower)
         if resettle is not None:
-            queries.append(_Query(resettle, True))
+            queries.append(Query(resettle, True))
         ordering = {"order_by": "ASC"} if "order_by" in op.params else {}
-        queries.append(_Query({**self.filters, **ordering, op.lower_bound: self.lower, op.upper_bound: self.upper},
+        queries.append(Query({**self.filters, **ordering, op.lower_bound: self.lower, op.upper_bound: self.upper},
                               False))
         return queries
 
@@ -406,104 +408,92 @@ class OrderCheck:
         return True
 
 
-class _Engine:
-    """One poll's policy: the queries to send, which records are new, and what a commit saves. No I/O but the store."""
+class Engine:
+    """One poll's policy over a checkpoint's state, for ``IncrementalReader`` and ``cortex-logs --checkpoint`` alike.
 
-    def __init__(self, reader: _Reader) -> None:
-        self.reader = reader
-        self.operation = op = reader.operation
-        self.ordered = "order_by" in op.params
-        text = reader.store.load()
-        state = _State.from_text(text) if text is not None else _State(op.operation_id, reader.query)
-        if (state.operation, state.query) != (op.operation_id, reader.query):
-            raise ValueError(f"the checkpoint belongs to {state.operation} with filters "
-                             f"{json.dumps(state.query, sort_keys=True)}, not to this reader's")
-        self.state, self.stored = state, text
-        self.upper = frozen_now(reader.now)
-        gap = retention_gap(op, state.polled_until, state.newest, self.upper)
-        if gap is not None and not reader.accept_gap:
-            raise gap
-        self.window = PollWindow.open(op, state, reader.filters, lag=reader.lag, settle=reader.settle,
-                                      since=reader.since, upper=self.upper)
+    It decides the queries (``PollWindow``), which records are new (``take``), whether they are handed over page by
+    page or held to the end of the query (``holds``: audit entries, which come newest first, and the rest of a poll
+    whose pages turned out of order) and in which order they then go (``oldest_first``), and what a commit records
+    (``commit``, ``finish``). It does no I/O: ``save`` writes ``state`` where the caller keeps it, the caller holds
+    what it buffers (a list, a temporary file) and writes what it exports.
+    """
+
+    def __init__(self, operation: Operation[Any], state: Any, filters: Mapping[str, Any], *, lag: dt.timedelta,
+                 settle: dt.timedelta, since: dt.datetime | None, upper: dt.datetime, save: Callable[[], None],
+                 reach: dt.datetime | None = None, legacy: Callable[[RawRecord], str] | None = None) -> None:
+        self.operation, self.state, self.save = operation, state, save
+        self.upper = upper
+        self.reach = upper if reach is None else reach
+        self.window = PollWindow.open(operation, state, filters, lag=lag, settle=settle, since=since, upper=upper,
+                                      reach=self.reach)
         self.cursor, self.lower = self.window.cursor, self.window.lower
-        self.records = RecordWindow(op, self.cursor)
+        self.records = RecordWindow(operation, self.cursor, legacy)
+        self.ordered = "order_by" in operation.params
+        self.out_of_order = False
         if self.ordered:
             self.cursor.track()  # the identities each commit covers, should the pages turn out of order
         self.order = OrderCheck()
-        self.buffer: list[Change] | None = None if self.ordered else []
-        self.pending: Batch | None = None
 
-    def queries(self) -> list[_Query]:
-        """What this poll asks (``PollWindow.queries``)."""
+    def queries(self) -> list[Query]:
+        """What this poll asks (``PollWindow.queries``): none when the window would start after it ends."""
         return self.window.queries()
 
-    def check_committed(self) -> None:
-        if self.pending is not None and not self.pending.committed:
-            raise RuntimeError("commit() the batch before asking for the next one (or stop this poll)")
+    def holds(self, query: Query) -> bool:
+        """Whether the changes of ``query`` are held to its end (then ``oldest_first``), not committed page by page."""
+        return not query.resettle and (not self.ordered or self.out_of_order)
 
-    def take(self, query: _Query, records: Sequence[RawRecord]) -> Batch | None:
-        """A page of ``query``: the batch of its new changes (None: nothing to hand over yet)."""
+    def take(self, query: Query, records: Sequence[RawRecord]) -> list[Change]:
+        """The new changes among a page of ``query``'s records (the order is checked as they come)."""
         changes: list[Change] = []
-        for record in records:
-            if query.resettle:
+        if query.resettle:
+            for record in records:
                 if (change := self.records.reread(record)) is not None:
                     changes.append(change)
-                continue
+            return changes
+        for record in records:
             stamp, change = self.records.read(record)
             if change is not None:
                 changes.append(change)
-            if self.buffer is None and not self.order.holds(stamp):
-                self._out_of_order()
-        if self.buffer is not None and not query.resettle:
-            self.buffer.extend(changes)
-            return None
-        return self._batch(changes)
+            if self.ordered and not self.out_of_order and not self.order.holds(stamp):
+                self._fall_back()
+        return changes
 
-    def _out_of_order(self) -> None:
-        """The server does not send oldest first: commit the window the poll started from, buffer the rest.
+    def _fall_back(self) -> None:
+        """The server does not send oldest first: save the window the poll started from, hold the rest.
 
-        What this poll admitted since its last commit (the record that showed it included) stays uncommitted.
+        What this poll admitted since its last commit (the page that showed it included) stays uncommitted.
         """
-        self.cursor.fall_back(self._save)
-        self.buffer = []
+        self.out_of_order = True
+        self.cursor.fall_back(lambda: self.commit(0))
 
-    def flush(self) -> Batch | None:
-        """The buffered changes of the window (audit entries, or pages out of order), oldest first."""
-        if not self.buffer:
-            return None
-        changes = sorted(self.buffer, key=lambda c: c.timestamp.timestamp() if c.timestamp else -float("inf"))
-        self.buffer = []
-        return self._batch(changes)
+    def oldest_first(self, stamps: Sequence[float]) -> Sequence[int]:
+        """The order to hand held changes over in, as indexes into their ``stamps`` (``stamp_of``), in arrival order.
 
-    def _batch(self, changes: list[Change]) -> Batch | None:
-        if not changes:
-            self._save()  # the window moves on (nothing to hand over)
-            return None
-        batch = Batch(changes, lambda: self._commit(len(changes)))
-        self.pending = batch
-        return batch
+        Newest-first pages are reversed; pages out of order are sorted by time (undated records first).
+        """
+        count = len(stamps)
+        if self.out_of_order:
+            return sorted(range(count), key=stamps.__getitem__)
+        return range(count - 1, -1, -1)
 
-    def _commit(self, added: int) -> None:
+    def commit(self, added: int) -> None:
+        """The caller made ``added`` changes durable: record everything handed over so far, and ``save``."""
         self.state.records += added
-        self._save()
-
-    def _save(self) -> None:
         self.cursor.advance(self.state)
-        self._write()
+        self.save()
 
-    def _write(self) -> None:
-        text = self.state.to_text()
-        if text != self.stored:
-            self.reader.store.save(text)
-            self.stored = text
-
-    def finish(self, asked: bool) -> None:
-        """The poll read its whole window: note it (at most every ``POLL_RECORD_REFRESH_SECONDS``)."""
+    def finish(self, complete: bool) -> None:
+        """The poll ended; ``complete``: it read its whole window (noted at most every ``POLL_RECORD_REFRESH_SECONDS``)."""
         self.cursor.track(False)
         self.cursor.advance(self.state)
-        if asked:
-            note_polled(self.state, self.upper)
-        self._write()
+        if complete:
+            note_polled(self.state, self.reach)
+        self.save()
+
+
+def stamp_of(change: Change) -> float:
+    """A change's time as ``Engine.oldest_first`` sorts it: POSIX seconds, undated records first."""
+    return change.timestamp.timestamp() if change.timestamp is not None else -math.inf
 
 
 class _Reader:
@@ -526,6 +516,57 @@ class _Reader:
         self.client, self.store, self.query = client, store, query_of(self.filters)
         self.since, self.lag, self.settle, self.page_size = since, lag, settle, page_size
         self.accept_gap, self.now = accept_gap, now
+
+    def _engine(self) -> Engine:
+        """A poll's engine over the stored checkpoint (``RetentionGapError`` when it is too far behind)."""
+        op = self.operation
+        text = self.store.load()
+        state = _State.from_text(text) if text is not None else _State(op.operation_id, self.query)
+        if (state.operation, state.query) != (op.operation_id, self.query):
+            raise ValueError(f"the checkpoint belongs to {state.operation} with filters "
+                             f"{json.dumps(state.query, sort_keys=True)}, not to this reader's")
+        upper = frozen_now(self.now)
+        gap = retention_gap(op, state.polled_until, state.newest, upper)
+        if gap is not None and not self.accept_gap:
+            raise gap
+        stored = [text]
+
+        def save() -> None:
+            text = state.to_text()
+            if text != stored[0]:
+                self.store.save(text)
+                stored[0] = text
+
+        return Engine(op, state, self.filters, lag=self.lag, settle=self.settle, since=self.since, upper=upper,
+                       save=save)
+
+
+def _handed(engine: Engine, query: Query, changes: list[Change], held: list[Change]) -> Batch | None:
+    """What a page's ``changes`` give the caller now: a batch to commit, or nothing (held, or none: saved)."""
+    if engine.holds(query):
+        held.extend(changes)
+        return None
+    return _batch(engine, changes)
+
+
+def _held(engine: Engine, held: list[Change]) -> Batch | None:
+    """The changes held to the end of a query, oldest first, as one batch (nothing when there are none)."""
+    order = engine.oldest_first([stamp_of(change) for change in held])
+    batch = _batch(engine, [held[index] for index in order]) if held else None
+    held.clear()
+    return batch
+
+
+def _batch(engine: Engine, changes: list[Change]) -> Batch | None:
+    if not changes:
+        engine.commit(0)  # the window moves on (nothing to hand over)
+        return None
+    return Batch(changes, lambda: engine.commit(len(changes)))
+
+
+def _check_committed(batch: Batch) -> None:
+    if not batch.committed:
+        raise RuntimeError("commit() the batch before asking for the next one (or stop this poll)")
 
 
 _LAG = dt.timedelta(seconds=DEFAULT_LAG_SECONDS)
@@ -550,17 +591,16 @@ class IncrementalReader(_Reader):
 
     def poll(self) -> Generator[Batch, None, None]:
         """One poll: the batches of new records and states, each to be committed before the next is asked for."""
-        engine = _Engine(self)
+        engine, held = self._engine(), list[Change]()
         queries = engine.queries()
         for query in queries:
             for page in self.client._pager(self.operation, query.filters, self.page_size, None, None).raw_pages():
-                batch = engine.take(query, page.items)
-                if batch is not None:
+                if (batch := _handed(engine, query, engine.take(query, page.items), held)) is not None:
                     yield batch
-                    engine.check_committed()
-            if not query.resettle and (batch := engine.flush()) is not None:
+                    _check_committed(batch)
+            if (batch := _held(engine, held)) is not None:
                 yield batch
-                engine.check_committed()
+                _check_committed(batch)
         engine.finish(bool(queries))
 
 
@@ -576,17 +616,18 @@ class AsyncIncrementalReader(_Reader):
 
     async def poll(self) -> AsyncGenerator[Batch, None]:
         """One poll: the batches of new records and states, each to be committed before the next is asked for."""
-        engine = _Engine(self)
+        engine, held = self._engine(), list[Change]()
         queries = engine.queries()
         for query in queries:
             async for page in self.client._pager(self.operation, query.filters, self.page_size, None,
                                                  None).raw_pages():
-                batch = engine.take(query, page.items)
-                if batch is not None:
+                if (batch := _handed(engine, query, engine.take(query, page.items), held)) is not None:
                     yield batch
-                    engine.check_committed()
-            if not query.resettle and (batch := engine.flush()) is not None:
+                    _check_committed(batch)
+            if (batch := _held(engine, held)) is not None:
                 yield batch
-                engine.check_committed()
+                _check_committed(batch)
         engine.finish(bool(queries))
+
+
 

@@ -2,14 +2,17 @@
 
 Design:
 
-* A poll's policy is the library's (``cortex_wrapper._incremental``), the one ``IncrementalReader`` follows:
-  ``PollWindow`` (the cursor over the checkpoint; the late-arrival window ``--lag``, widened to ``--settle``
-  for a filter that hides unsettled records; the frozen upper bound; asking nothing when the window would
-  start after it; the unsettled records' re-read and the window query), ``RecordWindow`` (which records are
-  new, and their event ids), ``OrderCheck``, ``retention_gap`` and ``note_polled``. What this module keeps
-  is the output: the lines of each format, the durable append with its rotation and copytruncate handling,
-  a newest-first window buffered in a temporary file, and a checkpoint file that holds the output's state
-  (``output_bytes``, ``output_tail``, ``output_path``) beside the cursor's, written in the order below.
+* A poll is driven by the library's engine (``cortex_wrapper._incremental.Engine``), the one
+  ``IncrementalReader`` runs: the queries (the late-arrival window ``--lag``, widened to ``--settle`` for a
+  filter that hides unsettled records; the frozen upper bound; asking nothing when the window would start
+  after it; the unsettled records' re-read), which records are new and their event ids (``take``), whether
+  they are committed page by page or held to the end of a query and in which order (``holds``,
+  ``oldest_first``), the order check and its fall back, what a commit records and the last complete poll
+  (``commit``, ``finish``), and ``retention_gap``. What this module keeps is the output: the lines of each
+  format, the durable append with its rotation and copytruncate handling, what is held kept in a temporary
+  file (a newest-first window may not fit in memory), and the engine's store: a checkpoint file that holds the
+  output's state (``output_bytes``, ``output_tail``, ``output_path``, ``output_head``) beside the engine's,
+  written in the order below.
 * The output (JSONL or CSV) only grows, oldest record first. The checkpoint (see ``_checkpoint``)
   records the output's length in bytes, the newest exported timestamp (``timestamp`` for audit
   logs, ``dateCreated`` for notifications and runs) and the identities of the records sharing it.
@@ -66,7 +69,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import math
 import os
 import stat
 import tempfile
@@ -74,15 +76,13 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .._client import CortexClient
-from .._cursor import Cursor
 from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._durable import fsync_directory
-from .._incremental import OrderCheck, PollWindow, RecordWindow, frozen_now, note_polled, retention_gap
+from .._incremental import Change, Engine, Query, frozen_now, retention_gap, stamp_of
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
-from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
 from ._durable import (
     AppendFile,
@@ -139,14 +139,53 @@ def hold_checkpoint(kind: Kind, fmt: str, output: str | None, checkpoint: str, f
     return lock_checkpoint(Path(checkpoint))
 
 
-class _Run:
-    """One incremental run: the open output, its checkpoint, the cursor."""
+class _Held:
+    """Lines held to the end of a query (``Engine.holds``), in an anonymous temporary file beside the output.
 
-    def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint, cursor: Cursor,
-                 notify: Callable[[str], None]) -> None:
+    A newest-first window may not fit in memory: only each line's offset and time stay there.
+    """
+
+    def __init__(self, output: AppendFile) -> None:
+        self.label = f"a temporary file beside {output.path}"
+        with naming(self.label):  # in the output's directory: a full disk names the output's
+            self.file = tempfile.TemporaryFile(dir=Path(output.path).resolve().parent)  # noqa: SIM115 - closed below
+        self.offsets, self.stamps = array("q"), array("d")
+
+    def keep(self, stamp: float, line: bytes) -> None:
+        """Hold ``line`` (its time: ``stamp_of``)."""
+        with naming(self.label):
+            self.offsets.append(self.file.tell())
+            self.stamps.append(stamp)
+            self.file.write(line)
+
+    def lines(self, order: Iterable[int]) -> Iterator[bytes]:
+        """The held lines in ``order`` (indexes, in the order they were kept)."""
+        end = self.file.tell()
+        offsets = self.offsets
+        for index in order:
+            stop = offsets[index + 1] if index + 1 < len(offsets) else end
+            with naming(self.label):
+                self.file.seek(offsets[index])
+                line = self.file.read(stop - offsets[index])
+            yield line
+
+    def close(self) -> None:
+        """Drop the file (it has no name: closing it frees its space)."""
+        self.file.close()
+
+
+class _Run:
+    """One incremental run: the engine's poll (``_incremental.Engine``) over the checkpoint, written to the output.
+
+    The engine decides which records are new, what is held and in which order it goes, and when a commit may be
+    recorded; this class turns changes into lines, appends them (rotations included) and saves the checkpoint
+    with the output's state (``save``: the engine's store).
+    """
+
+    def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint,
+                 window: dict[str, Any], notify: Callable[[str], None]) -> None:
         self.kind, self.fmt, self.out, self.path, self.checkpoint = kind, fmt, out, path, checkpoint
         self.notify = notify
-        self.cursor = cursor  # the poll's (``PollWindow``)
         with_id = checkpoint.with_id
         self.csv_header = csv_header(kind, with_id).encode() if fmt == "csv" else b""
         self.header = self.csv_header if checkpoint.output_bytes == 0 else b""
@@ -155,34 +194,59 @@ class _Run:
         self.added = 0
         self._with_id = needs_event_id(fmt, with_id)
         legacy = checkpoint.legacy_identities and kind.id_wire is None
-        self.window = RecordWindow(kind.operation, self.cursor, kind.legacy_identity if legacy else None)
+        self.engine = Engine(kind.operation, checkpoint, save=self.save,
+                              legacy=kind.legacy_identity if legacy else None, **window)
+        self.cursor = self.engine.cursor
 
-    def resettle(self, pages: Iterator[Any], progress: Progress) -> None:
-        """Records re-read from before the window (final states only): append the new states of unsettled ones.
+    def query(self, query: Query, pages: Iterator[Any], progress: Progress) -> None:
+        """Export what is new in ``query``'s pages: page by page, or held to its end (``Engine.holds``)."""
+        engine, held = self.engine, None
+        try:
+            for page in pages:
+                changes = engine.take(query, page.items)
+                if engine.holds(query):
+                    if held is None:
+                        if engine.ordered:
+                            self.notify(f"cortex-logs: the server did not send {self.kind.noun} oldest first "
+                                        "(orderBy=ASC ignored?): buffering the rest of this run, appended oldest "
+                                        "first and committed once at its end")
+                        held = _Held(self.out)
+                    for change in changes:
+                        held.keep(stamp_of(change), self._line(change))
+                else:
+                    self._write(bytearray().join(self._line(change) for change in changes), len(changes))
+                progress.advance(len(page.items), page.total)
+            if held is not None:
+                self._write_held(held)
+        finally:
+            if held is not None:
+                held.close()
+        if self.header and not query.resettle:  # a CSV output the window added nothing to still gets its header
+            self._write(bytearray(), 0)
 
-        Committed page by page; the order within this span does not matter (each line is a state change of a
-        record already exported, and the cursor does not move).
-        """
-        for page in pages:
-            chunk, added = bytearray(), 0
-            for record in page.items:
-                change = self.window.reread(record)
-                if change is not None:
-                    chunk += line_for(self.kind, self.fmt, record, change.event_id if self._with_id else None).encode()
-                    added += 1
-            if added:
+    def _line(self, change: Change) -> bytes:
+        return line_for(self.kind, self.fmt, change.record, change.event_id if self._with_id else None).encode()
+
+    def _write(self, chunk: bytearray, added: int) -> None:
+        """Append ``chunk`` (``added`` lines; a new output's CSV header first) and commit it."""
+        if chunk or self.header:
+            chunk[:0] = self.header
+            self.header = b""
+            self.append(chunk)
+        self.commit(added)
+
+    def _write_held(self, held: _Held) -> None:
+        """Append the held lines in the engine's order, in chunks, and commit them once."""
+        count = len(held.stamps)
+        chunk = bytearray()
+        for line in held.lines(self.engine.oldest_first(held.stamps)):
+            chunk += line
+            if len(chunk) >= COPY_CHUNK:
                 chunk[:0] = self.header
                 self.header = b""
                 self.append(chunk)
-                self.commit(added)
-            progress.advance(len(page.items), page.total)
-
-    def read(self, record: RawRecord) -> tuple[dt.datetime | None, bytes | None]:
-        """The record's timestamp, and its line when the checkpoint does not cover it (else None): ``RecordWindow``."""
-        stamp, change = self.window.read(record)
-        if change is None:
-            return stamp, None
-        return stamp, line_for(self.kind, self.fmt, record, change.event_id if self._with_id else None).encode()
+                chunk.clear()
+        self._write(chunk, count)
 
     def append(self, data: bytes | bytearray) -> None:
         """Append ``data``; the output's end is taken from the file after the write, not counted.
@@ -239,96 +303,23 @@ class _Run:
         save(self.path, self.checkpoint, before=lambda: sync(self.out))
 
     def commit(self, added: int) -> None:
-        """Advance the checkpoint over what was appended; replacing it makes the output durable first."""
-        self.checkpoint.records += added
-        self.checkpoint.output_bytes = self.end
-        if self.end:
-            self.checkpoint.output_head = None  # what the checkpoint covers now finds a copy (``_rotated_away``)
-        self.cursor.advance(self.checkpoint)
-        self.checkpoint.output_tail = tail_digest(self.tail)
-        save(self.path, self.checkpoint, before=lambda: sync(self.out))
+        """The appended lines are the checkpoint's: the engine records them, and ``save`` makes the output durable."""
+        self.engine.commit(added)
         self.added += added
 
-    def stream(self, pages: Iterator[Any], progress: Progress) -> None:
-        """Oldest first: append and commit page by page, while the pages do come oldest first.
+    def save(self) -> None:
+        """The engine's store: the checkpoint, covering the output as appended so far, once that is durable.
 
-        Each page is checked before it is committed. At the first record older than one read before it,
-        the checkpoint goes back to where the run started (``Cursor.held``) and the rest is buffered.
+        Everything appended is committed by then: the engine saves at a commit, at a fall back (which follows
+        commits only) and at the end of the poll.
         """
-        pages = iter(pages)
-        order = OrderCheck()
-        self.cursor.track()
-        for page in pages:
-            read = [self.read(item) for item in page.items]
-            if not all([order.holds(stamp) for stamp, _ in read]):
-                self._out_of_order(page, read, pages, progress)
-                return
-            chunk, added = bytearray(self.header), 0
-            for _, line in read:
-                if line is not None:
-                    chunk += line
-                    added += 1
-            self.header = b""
-            self.append(chunk)
-            self.commit(added)
-            progress.advance(len(page.items), page.total)
-        if self.header:
-            self.append(self.header)
-            self.commit(0)
+        checkpoint = self.checkpoint
+        checkpoint.output_bytes = self.end
+        if self.end:
+            checkpoint.output_head = None  # what the checkpoint covers now finds a copy (``_rotated_away``)
+        checkpoint.output_tail = tail_digest(self.tail)
+        save(self.path, checkpoint, before=lambda: sync(self.out))
 
-    def _out_of_order(self, page: Any, read: list[tuple[dt.datetime | None, bytes | None]], pages: Iterator[Any],
-                      progress: Progress) -> None:
-        """The server does not send oldest first: commit the window the run started from, buffer the rest."""
-        self.notify(f"cortex-logs: the server did not send {self.kind.noun} oldest first (orderBy=ASC ignored?): "
-                    "buffering the rest of this run, appended oldest first and committed once at its end")
-        self.cursor.fall_back(lambda: self.commit(0))  # what earlier pages committed assumes no order now
-        progress.advance(len(page.items), page.total)
-        self.buffered(pages, progress, first=read, oldest_first=True)
-
-    def buffered(self, pages: Iterator[Any], progress: Progress, *,
-                 first: Iterable[tuple[dt.datetime | None, bytes | None]] = (), oldest_first: bool = False) -> None:
-        """Newest first: buffer the window, then append it reversed and commit once.
-
-        ``first``: records already read (timestamp, line); ``oldest_first``: append sorted by timestamp
-        (undated records first), for pages that came in no known order.
-        """
-        label = f"a temporary file beside {self.out.path}"
-        with naming(label):  # an anonymous file in the output's directory: a full disk names the output's
-            buffer = tempfile.TemporaryFile(dir=Path(self.out.path).resolve().parent)  # noqa: SIM115 - closed below
-        with buffer:
-            offsets, stamps = array("q"), array("d")
-
-            def keep(stamp: dt.datetime | None, line: bytes | None) -> None:
-                if line is not None:
-                    offsets.append(buffer.tell())
-                    stamps.append(stamp.timestamp() if stamp is not None else -math.inf)
-                    buffer.write(line)
-
-            with naming(label):
-                for stamp, line in first:
-                    keep(stamp, line)
-            for page in pages:
-                with naming(label):
-                    for item in page.items:
-                        keep(*self.read(item))
-                progress.advance(len(page.items), page.total)
-            offsets.append(buffer.tell())
-            count = len(offsets) - 1
-            order = sorted(range(count), key=stamps.__getitem__) if oldest_first else range(count - 1, -1, -1)
-            self._append_in(buffer, offsets, order, label)
-        self.commit(count)
-
-    def _append_in(self, buffer: IO[bytes], offsets: array[int], order: Iterable[int], label: str) -> None:
-        """Append the buffered lines in ``order`` (indexes into ``offsets``), in chunks."""
-        chunk = bytearray(self.header)
-        for index in order:
-            with naming(label):
-                buffer.seek(offsets[index])
-                chunk += buffer.read(offsets[index + 1] - offsets[index])
-            if len(chunk) >= COPY_CHUNK:
-                self.append(chunk)
-                chunk.clear()
-        self.append(chunk)
 
 def _sync_new(out: AppendFile) -> None:
     """Make an output that may have just been created durable, its directory entry included."""
@@ -534,9 +525,9 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
         with locked_append(Path(output)) as out:
             state = _open_checkpoint(path, state, out, output, kind, fmt, query_of(filters), with_id, notify)
             _check_retention(kind, state, accept_gap, notify, current)
-            window = PollWindow.open(op, state, filters, lag=lag, settle=settle, since=since, upper=upper, reach=reach)
-            run = _Run(kind, fmt, out, path, state, window.cursor, notify)
-            queries, lower = window.queries(), window.lower
+            window = {"filters": filters, "lag": lag, "settle": settle, "since": since, "upper": upper, "reach": reach}
+            run = _Run(kind, fmt, out, path, state, window, notify)
+            queries, lower = run.engine.queries(), run.engine.lower
             if not queries:  # never ask for a window that ends before it starts
                 assert lower is not None
                 if until is not None:
@@ -549,12 +540,8 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
             progress.start(kind.noun)
             for query in queries:
                 pages = kind.pager(client, query.filters, page_size, None if query.resettle else max_pages).raw_pages()
-                if query.resettle:
-                    run.resettle(pages, progress)
-                else:
-                    (run.stream if kind.ordered else run.buffered)(pages, progress)
-            if max_pages is None and note_polled(state, reach):  # the whole window was read: all up to `reach` is covered
-                save(path, state)
+                run.query(query, pages, progress)
+            run.engine.finish(max_pages is None)  # the whole window was read: all up to `reach` is covered
     progress.finish()
     if run.cursor.shrunk is not None:
         notify(f"cortex-logs: the late-arrival window holds over {run.cursor.max_seen:,} records; it now starts at "
