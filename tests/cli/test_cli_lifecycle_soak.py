@@ -194,11 +194,16 @@ def test_follow_exports_every_final_state_once_through_kills_faults_and_rotation
     assert sum(1 for (_, status) in states if status != "READY") == len(timeline.plan), "each final state once"
 
 
+HELD = 3
+"""How many records a ``Creations`` keeps READY until the follower exported them so."""
+
+
 class Creations:
     """What happens to a lifecycle FakeCortex over ``span`` seconds from ``start``, applied as requests come
     (``on_request``): records are created now (``insert_newest``: READY, settling after a seeded delay of 0.3 to
     3 s), some reach the API up to 0.4 s late (inside ``--lag``; they settle at their own ``dateUpdated``), and a
-    few just created are set FAILED by hand (``update``)."""
+    few just created are set FAILED by hand (``update``). The first ``HELD`` created now stay READY until the test
+    sees them exported so (``release``): a follower slowed by a loaded machine still sees some records change."""
 
     def __init__(self, seed: int, start: float, span: float = 4.0) -> None:
         rng = random.Random(seed)
@@ -207,6 +212,14 @@ class Creations:
         self.end = start + span + 3.5
         self.lock = threading.Lock()
         self.ids = 0
+        self.held: list[int] = []  # the first records created now stay READY until exported so (``release``)
+
+    def release(self, fake: FakeCortex, exported_ready: set[str]) -> None:
+        """Let the held records that were exported READY fail."""
+        with self.lock:
+            for ident in [ident for ident in self.held if str(ident) in exported_ready]:
+                self.held.remove(ident)
+                fake.update("notification_logs", ident, status="FAILED", failedReason="CLIENT_ERROR")
 
     def apply(self, fake: FakeCortex) -> None:
         """Apply what is due by now."""
@@ -221,7 +234,10 @@ class Creations:
                     continue
                 record = fake.insert_newest("notification_logs")[0]
                 self.ids = max(self.ids, int(str(record["id"])))
-                if what == "hand":
+                if what == "now" and len(self.held) < HELD:  # however slowly the follower starts on a loaded
+                    self.held.append(int(str(record["id"])))  # machine, some records are seen before they settle
+                    fake.update("notification_logs", self.held[-1], status="READY")
+                elif what == "hand":
                     fake.update("notification_logs", int(str(record["id"])), status="FAILED",
                                 failedReason="CLIENT_ERROR")
 
@@ -248,7 +264,8 @@ def test_follow_against_a_settling_fake_cortex_through_kills_faults_and_rotation
             return False
         creations.apply(fake)
         lines, _ = exported_states([path for path in files if path.exists()])
-        return {str(line["id"]): line["status"] for line in lines} == served()
+        creations.release(fake, {str(line["id"]) for line in lines if line["status"] == "READY"})
+        return not creations.held and {str(line["id"]): line["status"] for line in lines} == served()
 
     with fake:
         argv = [sys.executable, "-m", "cortex_wrapper.cli", "--base-url", fake.url, "--max-retries", "3", "--quiet",
