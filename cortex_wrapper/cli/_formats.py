@@ -39,7 +39,7 @@ from cortex_api_client.types import parse_datetime
 
 from .._params import SURROGATE
 from .._wire import ABSENT, RawRecord
-from ._json import escape_surrogates
+from ._json import escape_surrogates, record_json
 from ._json import to_json as to_json  # the JSON of every format, long imported from here
 from ._kinds import Kind
 from ._siem import MAPPINGS
@@ -52,33 +52,13 @@ _NEEDS_QUOTES = re.compile('[",\r\n]')
 """A CSV cell holding any of these is quoted (its quotes doubled)."""
 
 
-_JSON_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)', re.DOTALL)
-"""A JSON string (skipped whole), or one of the tokens Python's json reads but JSON lacks (group 1)."""
-
-
-def _may_hold_constant(text: str) -> bool:
-    return "NaN" in text or "Infinity" in text  # two scans at C speed; a hit in a string costs only a closer look
-
-
-def without_constants(text: str) -> str:
-    """JSON text with each ``NaN``, ``Infinity`` or ``-Infinity`` token (outside strings) written as a string."""
-    return _JSON_CONSTANT.sub(lambda found: f'"{found[1]}"' if found[1] else found[0], text)
-
-
 EVENT_ID = "_event_id"
 """The key (JSONL) and column (CSV) of a record's stable event id, with ``--with-id``."""
-_NOT_ONE_LINE = re.compile("[\n\r\ud800-\udfff]")
 
 
 def jsonl_line(record: RawRecord, event_id: str | None = None) -> str:
     """The record's JSON text as sent, on one line of UTF-8; ``event_id`` first, as ``"_event_id"``, if given."""
-    text = record.text
-    if _NOT_ONE_LINE.search(text):
-        # a raw CR or LF in JSON text is whitespace between tokens, and a raw lone surrogate can only stand
-        # in a string: a space, and the surrogate's escape, keep the value
-        text = escape_surrogates(text.replace("\r", " ").replace("\n", " "))
-    if _may_hold_constant(text):  # NaN or Infinity as sent: not JSON; written as to_json writes the value
-        text = without_constants(text)
+    text = record_json(record)
     if event_id is not None:
         key = f'{{"{EVENT_ID}":{to_json(event_id)}'
         text = key + ("," + text[1:] if record.data else "}")
@@ -119,9 +99,16 @@ def _csv_field(cell: str) -> str:
     return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
 
 
-def _csv_row(cells: Iterable[str]) -> str:
-    """One CSV row. ``csv.writer`` would leave a lone CR bare (its line terminator is LF): this quotes it."""
-    return ",".join(map(_csv_field, cells)) + "\n"
+def _csv_row(cells: Sequence[str]) -> str:
+    """One CSV row. ``csv.writer`` would leave a lone CR bare (its line terminator is LF): this quotes it.
+
+    Most rows need no quote: joined as they are, they hold no quote, CR or LF and only the separators' commas
+    (a few scans at C speed, where a look at each cell costs a call per cell; BENCHMARKS.md, CSV of runs).
+    """
+    row = ",".join(cells)
+    if '"' in row or "\n" in row or "\r" in row or row.count(",") != len(cells) - 1:
+        row = ",".join(map(_csv_field, cells))
+    return row + "\n"
 
 
 def csv_header(kind: Kind, with_id: bool = False) -> str:
@@ -143,6 +130,9 @@ def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None)
             cells.append("")
             continue
         present += 1
+        if category == "text" and type(value) is str and value and (value.isascii() or not SURROGATE.search(value)):
+            cells.append(value)  # ``_csv_cell`` of the commonest cell, without the call
+            continue
         cell = _csv_cell(category, value)
         if cell is None:
             misfits[name] = value

@@ -39,7 +39,7 @@ from cortex_api_client.operations import SPEC_VERSIONS
 from cortex_api_client.types import parse_datetime
 
 from .._wire import RawRecord
-from ._json import to_json, without_surrogates
+from ._json import siem_record_json, to_json, without_surrogates
 from ._kinds import Kind
 
 ECS_VERSION = "9.4.0"
@@ -237,7 +237,7 @@ def _common(kind: Kind, record: RawRecord, event_id: str, values: dict[str, str]
     options = kind.siem
     presentation = kind.presentation
     dataset = presentation.dataset or f"cortex.{kind.command}"
-    values |= {"id": _q(event_id), "data": to_json(record.data), "dataset": _q(dataset),
+    values |= {"id": _q(event_id), "data": siem_record_json(record), "dataset": _q(dataset),
                "key": _q(dataset.removeprefix("cortex."))}
     if options.tenant is not None:
         values["tenant"] = _q(options.tenant)
