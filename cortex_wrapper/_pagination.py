@@ -16,12 +16,12 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 import httpx
+from cortex_api_client.operations import OperationSpec
 
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
 from ._enums import report_unknown_enums, warn_unknown
 from ._errors import BadRequestError, NotFoundError
 from ._events import Event, PageFetched
-from ._operations import Operation
 from ._params import Pairs
 from ._response import Page, parse_page, parse_raw_page
 from ._wire import RawRecord, column
@@ -82,17 +82,17 @@ class Crawl(Generic[T]):
     """
 
     def __init__(
-        self, operation: Operation[Any], pairs: Pairs, *, page_size: int, max_pages: int | None, concurrency: int,
+        self, operation: OperationSpec[Any], pairs: Pairs, *, page_size: int, max_pages: int | None, concurrency: int,
         raw: bool = False, emit: Callable[[Event], None] | None = None,
     ) -> None:
         self.operation = operation
         self._emit = emit
-        self.parse: Callable[[Operation[Any], Any], Page[T]] = parse_raw_page if raw else parse_page  # type: ignore[assignment]
+        self.parse: Callable[[OperationSpec[Any], Any], Page[T]] = parse_raw_page if raw else parse_page  # type: ignore[assignment]
         """Models (``parse_page``), or ``RawRecord`` items (``parse_raw_page``) for ``raw_pages()``."""
         self._keys: Callable[[list[Any]], list[Any]] | None = None
         """The ids of a page's items (None: records without ids)."""
-        if (id_field := operation.id_field) is not None:
-            wire_id = next(f.wire for f in operation.spec.fields if f.name == id_field)
+        id_field, wire_id = operation.id_field, operation.id_wire
+        if id_field is not None and wire_id is not None:
             if raw:
                 self._keys = lambda items: column([item.data for item in items], wire_id, None)
             else:

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import cortex_api_client.models as _models
 import httpx
+from cortex_api_client.operations import OperationSpec
 
 from ._defaults import ERROR_EXCERPT_CHARS, SECRET_HEADERS
 from ._errors import (
@@ -25,7 +26,7 @@ from ._errors import (
     RateLimitError,
     ServerError,
 )
-from ._operations import Operation
+from ._operations import parse_function
 from ._wire import RawRecord, RecordCheck, split_body
 
 T = TypeVar("T")
@@ -208,16 +209,19 @@ def _check_types(model: Any) -> None:
                 _check_types(element)
 
 
-def parse_record(operation: Operation[Any], raw: dict[str, Any]) -> Any:
-    """Parse and type-check one record; nulls (for optional fields) are retried as absent."""
+def parse_record(parse: Callable[[dict[str, Any]], R], raw: dict[str, Any]) -> R:
+    """Parse one record with ``parse`` (the model's ``from_dict``) and type-check it.
+
+    Nulls (for optional fields) are retried as absent.
+    """
     try:
-        item = operation.parse_item(raw)
+        item = parse(raw)
         _check_types(item)
     except (KeyError, TypeError, ValueError, AttributeError):
         cleaned = _without_nulls(raw)
         if cleaned == raw:
             raise
-        item = operation.parse_item(cleaned)
+        item = parse(cleaned)
         _check_types(item)
     return item
 
@@ -225,7 +229,7 @@ def parse_record(operation: Operation[Any], raw: dict[str, Any]) -> Any:
 _checks: dict[str, RecordCheck] = {}
 
 
-def record_check(operation: Operation[Any]) -> RecordCheck:
+def record_check(operation: OperationSpec[Any]) -> RecordCheck:
     """The check of ``operation``'s wire records (``raw_pages()``), built once per operation.
 
     As strict as the model parse, without building a model: it falls back on ``parse_record`` for what it cannot
@@ -233,7 +237,8 @@ def record_check(operation: Operation[Any]) -> RecordCheck:
     """
     check = _checks.get(operation.operation_id)
     if check is None:
-        check = _checks[operation.operation_id] = RecordCheck(operation.spec, functools.partial(parse_record, operation))
+        check = _checks[operation.operation_id] = RecordCheck(
+            operation, functools.partial(parse_record, parse_function(operation)))
     return check
 
 
@@ -244,7 +249,7 @@ def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> i
     return value
 
 
-def parse_page(operation: Operation[Any], response: httpx.Response) -> Page[Any]:
+def parse_page(operation: OperationSpec[Any], response: httpx.Response) -> Page[Any]:
     """Parse a 2xx page into models; ``CortexResponseError`` if it is not what the spec says.
 
     Unknown enum values are recorded by the models (``cortex_api_client.types.UNKNOWN_ENUM_VALUES``);
@@ -259,14 +264,15 @@ def parse_page(operation: Operation[Any], response: httpx.Response) -> Page[Any]
     try:  # the common case, one record after another; a record that does not fit is judged again, with its index
         if not all(type(raw) is dict for raw in raw_items):
             raise TypeError("an item is not an object")
-        items = [parse_record(operation, raw) for raw in raw_items]
+        parse = parse_function(operation)
+        items = [parse_record(parse, raw) for raw in raw_items]
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
-        items = [_checked(operation, index, raw, response, body, functools.partial(parse_record, operation))
+        items = [_checked(operation, index, raw, response, body, functools.partial(parse_record, parse_function(operation)))
                  for index, raw in enumerate(raw_items)]
     return _page(items, body, response)
 
 
-def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[RawRecord]:
+def parse_raw_page(operation: OperationSpec[Any], response: httpx.Response) -> Page[RawRecord]:
     """Parse a 2xx page into ``RawRecord`` items, each validated as ``parse_page`` validates a model.
 
     The same bodies are accepted, and the same errors raised, as by ``parse_page``; the records keep
@@ -293,7 +299,7 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
     return _page(records, envelope, response)
 
 
-def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],
+def _checked(operation: OperationSpec[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],
              parse: Callable[[dict[str, Any]], R]) -> R:
     """``parse(raw)``: item ``index`` of the page, or the ``CortexResponseError`` that says why it does not fit."""
     name = operation.operation_id
@@ -331,7 +337,7 @@ _BY_STATUS: dict[int, type[CortexAPIError]] = {
 
 
 def api_error(
-    operation: Operation[Any], response: httpx.Response, *, retry_after: float | None = None, note: str = ""
+    operation: OperationSpec[Any], response: httpx.Response, *, retry_after: float | None = None, note: str = ""
 ) -> CortexAPIError:
     """The typed exception for an error response, with the API's type, message and request id."""
     status = response.status_code

@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from cortex_api_client.operations import NOTIFICATION_RUNS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cortex_wrapper import AuditLogResponse, NotificationLog, NotificationRun, RawRecord
 from cortex_wrapper._defaults import DEDUPE_WINDOW_PAGES
-from cortex_wrapper._operations import NOTIFICATION_RUNS
 from cortex_wrapper._pagination import Crawl
 from cortex_wrapper._response import Page
 
@@ -226,7 +226,8 @@ def test_server_ignoring_page_but_echoing_its_number_ends_in_bounded_requests(
 
 @pytest.mark.slow
 def test_crawl_memory_does_not_grow_with_pages() -> None:
-    from cortex_wrapper._operations import NOTIFICATION_LOGS
+    from cortex_api_client.operations import NOTIFICATION_LOGS
+
     from cortex_wrapper._pagination import Crawl
     from cortex_wrapper._response import Page
 

@@ -43,11 +43,11 @@ from .._defaults import FOLLOW_MAX_BACKOFF_SECONDS, FOLLOW_MAX_RETRY_AFTER_SECON
 from .._errors import CortexConnectionError, CortexResponseError, RateLimitError, ServerError
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._retry import doubled
+from ._commands import Command as Kind
 from ._dates import UTC_MAX
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_OK, exit_code
 from ._incremental import export_incremental, hold_checkpoint
-from ._kinds import Kind
 from ._progress import Progress
 
 TRANSIENT = (RateLimitError, ServerError, CortexConnectionError, CortexResponseError)

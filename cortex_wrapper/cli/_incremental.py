@@ -84,6 +84,7 @@ from .._incremental import OrderCheck, PollWindow, RecordWindow, frozen_now, not
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._wire import RawRecord
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
+from ._commands import Command as Kind
 from ._durable import (
     AppendFile,
     FileLock,
@@ -97,7 +98,6 @@ from ._durable import (
 )
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
-from ._kinds import Kind
 from ._progress import Progress
 
 COPY_CHUNK = 1 << 20

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from cortex_wrapper._wire import RawRecord
+from cortex_wrapper.cli._commands import COMMANDS
 from cortex_wrapper.cli._formats import LineWriter, csv_header, line_for, read_csv
-from cortex_wrapper.cli._kinds import KINDS
 
 GOLDEN = Path(__file__).parent / "data" / "export_golden.json"
 
@@ -46,7 +46,7 @@ def _record(case: dict[str, Any]) -> RawRecord:
 def assert_csv_text(command: str, with_id: bool, produced: str, pinned: str) -> None:
     """``produced`` rows are the pinned ones: byte for byte under the pinned header; row by row, cell for cell, under a
     newer header (a spec that added fields), the added columns empty for records that predate them."""
-    header, old = csv_header(KINDS[command], with_id), golden()["headers"][f"{command} {with_id}"]
+    header, old = csv_header(COMMANDS[command], with_id), golden()["headers"][f"{command} {with_id}"]
     if header == old:
         assert produced == pinned
         return
@@ -59,13 +59,13 @@ def assert_csv_text(command: str, with_id: bool, produced: str, pinned: str) -> 
         assert all(row[name] == "" for name in row.keys() - expected.keys()), "a new column filled"
 
 
-@pytest.mark.parametrize("command", sorted(KINDS))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_line_is_the_pinned_bytes(command: str) -> None:
-    kind = KINDS[command]
+    kind = COMMANDS[command]
     cases = _cases(command)
     assert len(cases) > 100 and {"csv", "jsonl --with-id", "ecs", "ocsf"} <= {f for c in cases for f in c["lines"]}
     assert sum("sha256" in case for case in cases) > 25
-    fields_now = {field.wire for field in kind.operation.spec.fields}
+    fields_now = {field.wire for field in kind.operation.fields}
     for with_id in (False, True):
         pinned = golden()["headers"][f"{command} {with_id}"]
         [columns] = csv.reader(io.StringIO(pinned, newline=""))
@@ -92,7 +92,7 @@ def test_every_line_is_the_pinned_bytes(command: str) -> None:
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "ecs", "ocsf", "jsonl --with-id", "csv --with-id"])
 def test_a_page_writes_the_pinned_lines_of_its_records(fmt: str) -> None:
     name, _, option = fmt.partition(" ")
-    for command, kind in KINDS.items():
+    for command, kind in COMMANDS.items():
         cases = [case for case in _cases(command) if fmt in case["lines"]]
         records = [_record(case) for case in cases]
         ids = [kind.event_id(case["identity"], 0) if option or name in ("ecs", "ocsf") else None for case in cases]
@@ -119,7 +119,7 @@ def _named(value: Any) -> Any:
 
 
 def test_the_pinned_csv_reads_back_as_each_record() -> None:
-    for command, kind in KINDS.items():
+    for command, kind in COMMANDS.items():
         for case in (case for case in _cases(command) if "csv" in case["lines"]):
             text = golden()["headers"][f"{command} False"] + case["lines"]["csv"]
             [row] = read_csv(kind, io.StringIO(text, newline=""))

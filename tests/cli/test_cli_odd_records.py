@@ -21,12 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cortex_wrapper._operations import parse_function
 from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli import _formats
 from cortex_wrapper.cli._checkpoint import load
+from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
+from cortex_wrapper.cli._commands import SiemOptions
 from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, line_for, read_csv
-from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
-from cortex_wrapper.cli._kinds import SiemOptions
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
 
@@ -53,7 +54,7 @@ def _run(ident: int, stamp: str, **fields: Any) -> dict[str, Any]:
 
 
 def models(command: str, records: list[dict[str, Any]]) -> list[Any]:
-    parse = CLI_KINDS[command].operation.parse_item
+    parse = parse_function(CLI_COMMANDS[command].operation)
     return [parse(record) for record in records]
 
 
@@ -71,7 +72,7 @@ def read_back(path_or_text: Path | str, command: str, fmt: str) -> list[dict[str
     text = path_or_text.read_text(encoding="utf-8") if isinstance(path_or_text, Path) else path_or_text
     if fmt == "jsonl":
         return jsonl(text)
-    return list(read_csv(CLI_KINDS[command], io.StringIO(text, newline="")))
+    return list(read_csv(CLI_COMMANDS[command], io.StringIO(text, newline="")))
 
 
 def one_error_line(err: str) -> str:
@@ -205,7 +206,7 @@ def test_table_shows_offset_less_times_as_utc(cli: Any) -> None:
 @pytest.mark.usefixtures("not_utc")
 def test_table_writer_reads_offset_less_wire_times_as_utc() -> None:
     out: list[str] = []
-    writer = TableWriter(CLI_KINDS["audit"], out.append)
+    writer = TableWriter(CLI_COMMANDS["audit"], out.append)
     writer.add(_audit("svc", "2026-05-01T10:00:00"))
     writer.add(_audit("svc", "2026-05-01T10:00:00+02:00"))
     writer.close()
@@ -266,7 +267,7 @@ def test_lone_surrogates_export_losslessly(cli: Any, tmp_path: Path, fmt: str) -
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_lone_surrogates_in_fields_the_schema_lacks(fmt: str) -> None:
-    kind = CLI_KINDS["audit"]
+    kind = CLI_COMMANDS["audit"]
     record = {**_audit("svc", "2026-05-01T09:00:00+00:00"), f"future{ODD}": [ODD, READABLE]}
     raw = RawRecord(record, json.dumps(record, ensure_ascii=False))  # a raw lone surrogate in the text
     text = (csv_header(kind) if fmt == "csv" else "") + line_for(kind, fmt, raw)
@@ -415,7 +416,7 @@ def test_csv_keeps_a_bare_carriage_return(cli: Any) -> None:
 
 def test_csv_written_before_still_reads_the_same() -> None:
     """Rows from earlier versions (no schema field in ``_extra``) read as they did: appended files stay whole."""
-    kind = CLI_KINDS["audit"]
+    kind = CLI_COMMANDS["audit"]
     header = ",".join([*kind.columns, EXTRA_COLUMN])
     row = '2026-05-01T09:00:00+00:00,UPDATE,,,svc,"""quoted""","{""fakeFutureField"":1}"'
     assert [*read_csv(kind, io.StringIO(f"{header}\n{row}\n", newline=""))] == [
@@ -436,7 +437,7 @@ _CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats
                 max_size=5))
 def test_csv_rows_read_back_losslessly_and_a_page_writes_them(records: list[dict[str, Any]]) -> None:
     """The one CSV encoder, any values in any field: ``read_csv`` gives the records back, quoting and ``_extra`` included."""
-    kind = CLI_KINDS["audit"]
+    kind = CLI_COMMANDS["audit"]
     raws = [RawRecord(record, "{}") for record in records]
     written: list[str] = []
     _formats.LineWriter(kind, "csv", written.append).add_page(raws, [None] * len(raws))
@@ -463,7 +464,7 @@ def test_csv_rows_read_back_losslessly_and_a_page_writes_them(records: list[dict
 @pytest.mark.parametrize("event_id", [None, "e-1"])
 def test_each_odd_value_goes_to_its_cell_or_to_extra(odd: dict[str, Any], to_extra: set[str],
                                                      event_id: str | None) -> None:
-    kind = CLI_KINDS["runs"]
+    kind = CLI_COMMANDS["runs"]
     record = {"id": 1, "seqNo": 0, "notificationType": "WEEKLY_REPORT", "medium": "EMAIL", "status": "COMPLETED",
               "deliveredCount": 1, "summary": "run 1, \"quoted\"", "dateCreated": "2026-05-01T09:00:00Z", **odd}
     header = csv_header(kind, event_id is not None)
@@ -516,7 +517,7 @@ def _odd_value(fmt: str, line: str, kind_key: str = "audit") -> Any:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("with_id", [False, True])
 def test_odd_numbers_make_valid_json_in_every_format(fmt: str, number: str, with_id: bool) -> None:
-    kind = dataclasses.replace(CLI_KINDS["audit"], siem=SiemOptions(original=True))  # --original keep
+    kind = dataclasses.replace(CLI_COMMANDS["audit"], siem=SiemOptions(original=True))  # --original keep
     text = _odd_audit_text(number)
     raw = RawRecord(json.loads(text), text)
     event_id = "e-1" if with_id or fmt in ("ecs", "ocsf") else None
