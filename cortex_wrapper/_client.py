@@ -35,7 +35,7 @@ from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidP
 from ._events import Event, EventHook, RateLimitPause, Retrying
 from ._logs import setup_from_environment
 from ._operations import params_of, query
-from ._pagination import AsyncPager, Cancelled, Crawl, Fetched, SyncPager
+from ._pagination import AsyncPager, Cancelled, Crawl, Fetched, Parse, SyncPager
 from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
 from ._response import undecodable
@@ -333,7 +333,7 @@ class _BaseClient:
         return retry.wait
 
     def _crawl(self, operation: OperationSpec[T], filters: Mapping[str, Any], page_size: int | None,
-               max_pages: int | None, extra_query: Mapping[str, Any] | None = None) -> Callable[[bool], Crawl[Any]]:
+               max_pages: int | None, extra_query: Mapping[str, Any] | None = None) -> Callable[[Parse[Any]], Crawl[Any]]:
         """Check every argument now; return a factory of crawls (the upper bound is frozen when one starts)."""
         size = self.page_size if page_size is None else check_page_size(page_size)
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
@@ -350,10 +350,10 @@ class _BaseClient:
         frozen = upper is None
         concurrency = self.concurrency
 
-        def make(raw: bool = False) -> Crawl[Any]:
+        def make(parse: Parse[Any]) -> Crawl[Any]:
             extra = [(params_of(operation)[operation.upper_bound].wire, format_datetime(_now()))] if frozen else []
             return Crawl(operation, pairs + extra, page_size=size, max_pages=max_pages, concurrency=concurrency,
-                         raw=raw, emit=self._emit)
+                         parse=parse, emit=self._emit)
 
         return make
 

@@ -23,10 +23,10 @@ from .._client import CortexClient
 from .._cursor import Occurrences as Occurrences  # re-exported: the exporters number audit entries with it
 from .._cursor import event_id_of, identity_of
 from .._lifecycle import has_lifecycle
-from .._operations import params_of, parse_function
+from .._operations import params_of
 from .._pagination import SyncPager
 from .._registry import Presentation, presentation
-from .._response import parse_record
+from .._response import to_model
 from .._wire import RawRecord
 
 _JSON_TYPES: dict[str, dict[str, str]] = {
@@ -149,7 +149,7 @@ class Command:
         """The identity version 1 checkpoints wrote: for audit entries, a fingerprint of the model's form."""
         if self.id_wire is not None:
             return self.identity(record)
-        model = parse_record(parse_function(self.operation), record.data)
+        model = to_model(self.operation, record.data)
         canonical = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
