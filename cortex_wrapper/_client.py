@@ -243,13 +243,13 @@ class _BaseClient:
         """A new client of this type, through its constructor, with ``options`` and this one's pool, token and limiter."""
         raise NotImplementedError
 
-    def _http_client(self, http_client: Any, kind: type[httpx.Client] | type[httpx.AsyncClient], transport: Any,
+    def _http_client(self, http_client: Any, client_class: type[httpx.Client] | type[httpx.AsyncClient], transport: Any,
                      verify: ssl.SSLContext | str | bool, proxy: str | None) -> Any:
         """The user's ``http_client`` (never closed nor changed by this client), else one of our own."""
         if http_client is None:
-            return kind(**self._httpx_options(transport, verify, proxy))
-        if not isinstance(http_client, kind):
-            raise CortexConfigError(f"http_client must be an httpx.{kind.__name__}, not {type(http_client).__name__}")
+            return client_class(**self._httpx_options(transport, verify, proxy))
+        if not isinstance(http_client, client_class):
+            raise CortexConfigError(f"http_client must be an httpx.{client_class.__name__}, not {type(http_client).__name__}")
         if transport is not None or verify is not True or proxy is not None:
             raise CortexConfigError("pass transport, verify and proxy to your http_client, not beside it")
         self._owns_http = False

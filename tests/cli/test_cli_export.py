@@ -46,14 +46,14 @@ def test_jsonl_round_trips_every_record_and_field(cli: Any, fake: FakeCortex, co
 def test_csv_round_trips_every_record_and_field(cli: Any, fake: FakeCortex, command: str) -> None:
     result = cli(*connection(fake), command, "--format", "csv", *EXTRA_OPTIONS[command])
     assert result.code == 0, result.err
-    kind = CLI_COMMANDS[command]
+    cmd = CLI_COMMANDS[command]
     header = next(csv.reader(io.StringIO(result.out)))
-    assert header == [*kind.columns, EXTRA_COLUMN]
-    assert set(header[:-1]) == set(kind.properties)
+    assert header == [*cmd.columns, EXTRA_COLUMN]
+    assert set(header[:-1]) == set(cmd.properties)
     expected = server_records(fake, command, **SERVER_PARAMS[command])
     served_fields = {name for record in expected for name in record}
     assert served_fields - set(header) == {"fakeFutureField"}, "a column for every field served but the undocumented"
-    exported = list(read_csv(kind, io.StringIO(result.out, newline="")))
+    exported = list(read_csv(cmd, io.StringIO(result.out, newline="")))
     assert models(command, exported) == models(command, expected)
     field, value = UNKNOWN[command]
     assert any(record[field] == value for record in exported)
@@ -73,10 +73,10 @@ def test_table_is_aligned_and_truncated(cli: Any, fake: FakeCortex, command: str
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert len(lines) == 2 + 30
-    kind = CLI_COMMANDS[command]
-    assert lines[0].split() == list(kind.table_columns)
+    cmd = CLI_COMMANDS[command]
+    assert lines[0].split() == list(cmd.table_columns)
     rule = list(re.finditer(r"-+", lines[1]))
-    assert len(rule) == len(kind.table_columns)
+    assert len(rule) == len(cmd.table_columns)
     assert all(len(part.group()) <= CELL_WIDTH for part in rule)
     for line in lines[2:]:
         assert all(line[part.start() - 2:part.start()] == "  " for part in rule[1:] if part.start() < len(line))

@@ -48,7 +48,7 @@ EDGE_IPS = ("::ffff:203.0.113.7", "not-an-ip", "gateway.internal", "2001:db8::1"
 
 
 def kept(command: str) -> Command:
-    """The kind as the CLI sets it up with ``--original keep --tenant acme`` (and ``event.created``)."""
+    """The command as the CLI sets it up with ``--original keep --tenant acme`` (and ``event.created``)."""
     return dataclasses.replace(COMMANDS[command], siem=SiemOptions(original=True, tenant="acme", created=True))
 
 
@@ -79,12 +79,12 @@ def ocsf_validator(class_name: str) -> jsonschema.Draft202012Validator:
 def test_every_ocsf_event_validates_against_its_class(command: str) -> None:
     expected_class = "entity_management" if command == "audit" else "base_event"
     for index, record in enumerate(sample(command)):
-        for kind in (COMMANDS[command], kept(command)):
-            event = ocsf_event(kind, record, f"id-{index}")
+        for cmd in (COMMANDS[command], kept(command)):
+            event = ocsf_event(cmd, record, f"id-{index}")
             errors = [e.message for e in ocsf_validator(expected_class).iter_errors(event)]
             assert not errors, (record.data, errors[:3])
             assert event["metadata"]["uid"] == f"id-{index}"
-            assert event.get("raw_data") == (record.text if kind.siem.original else None)
+            assert event.get("raw_data") == (record.text if cmd.siem.original else None)
 
 
 def test_the_ocsf_schema_is_strict_enough_to_fail() -> None:
@@ -96,10 +96,10 @@ def test_the_ocsf_schema_is_strict_enough_to_fail() -> None:
 
 
 def test_audit_actions_are_entity_management_activities() -> None:
-    kind = COMMANDS["audit"]
+    cmd = COMMANDS["audit"]
     base = sample("audit", 1)[0].data
     for action, activity in (("CREATE", 1), ("READ", 2), ("UPDATE", 3), ("DELETE", 4), ("ARCHIVE", 99)):
-        event = ocsf_event(kind, RawRecord({**base, "action": action}, "{}"), "x")
+        event = ocsf_event(cmd, RawRecord({**base, "action": action}, "{}"), "x")
         assert (event["activity_id"], event["type_uid"]) == (activity, 300400 + activity)
         assert ocsf_validator("entity_management").is_valid(event)
 
@@ -130,23 +130,23 @@ def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def _fits(definition: dict[str, Any], value: Any) -> bool:
-    kind = definition["type"]
-    if kind in ("keyword", "constant_keyword", "wildcard", "match_only_text", "text"):
+    field_type = definition["type"]
+    if field_type in ("keyword", "constant_keyword", "wildcard", "match_only_text", "text"):
         return isinstance(value, str)
-    if kind in ("long", "integer", "short", "byte", "unsigned_long"):
+    if field_type in ("long", "integer", "short", "byte", "unsigned_long"):
         return type(value) is int
-    if kind in ("float", "double", "scaled_float", "half_float"):
+    if field_type in ("float", "double", "scaled_float", "half_float"):
         return type(value) in (int, float)
-    if kind == "boolean":
+    if field_type == "boolean":
         return type(value) is bool
     try:
-        if kind == "date":
+        if field_type == "date":
             return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
-        if kind == "ip":
+        if field_type == "ip":
             return isinstance(value, str) and bool(ipaddress.ip_address(value))
     except ValueError:
         return False
-    return kind in ("object", "flattened", "nested")
+    return field_type in ("object", "flattened", "nested")
 
 
 def ecs_problems(document: dict[str, Any]) -> list[str]:
