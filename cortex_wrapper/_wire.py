@@ -255,7 +255,7 @@ class _Shape:
         """Raise why ``record`` does not fit, naming the first field that does not, in the table's order.
 
         ``KeyError(path)`` for a required field absent or null, ``TypeError`` for a value of another type,
-        ``ValueError`` (or ``OverflowError``) from ``parse_datetime`` for a time that does not parse. A field of
+        ``ValueError`` (or ``OverflowError``), as ``parse_datetime`` raises it, for a time that does not parse. A field of
         a nested item is named by its path (``notificationObjects[1].id``).
         """
         for f in self.fields:
@@ -268,7 +268,10 @@ class _Shape:
             if type(value) not in allowed:
                 raise TypeError(f"{f.wire} is {type(value).__name__}, not {_TYPE_NAMES[f.value_type]}")
             if f.wire in self.dates:
-                parse_datetime(value)
+                try:
+                    parse_datetime(value)
+                except (ValueError, OverflowError) as exc:  # the same class of error, naming the field
+                    raise _base_class(exc)(f"{f.wire}: {exc}") from None
             shape = self.items.get(f.wire)
             for index, item in enumerate(value if shape is not None else ()):
                 where = f"{f.wire}[{index}]"
@@ -278,8 +281,8 @@ class _Shape:
                     shape.check(item)  # type: ignore[union-attr]  # not None when there are items
                 except KeyError as exc:
                     raise KeyError(f"{where}.{exc.args[0]}") from None
-                except (TypeError, ValueError, OverflowError) as exc:
-                    raise type(exc)(f"{where}.{exc}") from None
+                except (TypeError, ValueError, OverflowError) as exc:  # the same class of error, its path prefixed
+                    raise _base_class(exc)(f"{where}.{exc}") from None
 
     def record_enums(self, records: Sequence[Mapping[str, Any]]) -> None:
         """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come."""
@@ -305,6 +308,11 @@ def _all_parse(values: list[str]) -> bool:
     except (ValueError, OverflowError):
         return False
     return True
+
+
+def _base_class(error: Exception) -> type[Exception]:
+    """``TypeError``, ``OverflowError`` or ``ValueError``: the one ``error`` is (a subclass may take other arguments)."""
+    return next(cls for cls in (TypeError, OverflowError, ValueError) if isinstance(error, cls))
 
 
 class RecordCheck:

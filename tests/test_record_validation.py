@@ -65,12 +65,19 @@ def test_a_nested_items_defect_is_named_by_its_path(mode: str) -> None:
     assert "(TypeError: notificationObjects[1].name is int, not str)" in mistyped
     not_object = refusal(PARSERS[mode], NOTIFICATION_RUNS, {**run_record(1), "notificationObjects": [good, None]})
     assert "(TypeError: notificationObjects[1] is NoneType, not an object)" in not_object
+    fields = tuple(  # a nested time field, as a future document may add: its error keeps its class
+        dataclasses.replace(f, items=tuple(dataclasses.replace(i, value_type="datetime") if i.wire == "url" else i
+                                           for i in f.items)) if f.wire == "notificationObjects" else f
+        for f in NOTIFICATION_RUNS.fields)
+    timed = dataclasses.replace(NOTIFICATION_RUNS, fields=fields)
+    late = refusal(PARSERS[mode], timed, {**run_record(1), "notificationObjects": [{**good, "url": "yesterday"}]})
+    assert "(ValueError: notificationObjects[0].url: Invalid isoformat string: 'yesterday')" in late
 
 
 @pytest.mark.parametrize("mode", PARSERS)
 def test_a_time_that_does_not_parse_says_why(mode: str) -> None:
     message = refusal(PARSERS[mode], AUDIT_LOGS, {**audit_record(1), "timestamp": "2025-13-01T00:00:00Z"})
-    assert "item 0 does not match the spec (ValueError: month must be in 1..12)" in message
+    assert "item 0 does not match the spec (ValueError: timestamp: month must be in 1..12)" in message
 
 
 def test_nulls_of_optional_fields_read_as_absent_and_a_null_required_field_is_missing() -> None:
