@@ -324,8 +324,9 @@ class SyncPager(Generic[T]):
     def raw_pages(self) -> Generator[Page[RawRecord], None, None]:
         """``pages()``, with each record as the API sent it (``RawRecord``: its JSON text and decoded data).
 
-        Every record is validated as strictly as a model would be; none is built. For exporters that
-        must keep records exactly as sent (keys, order, timestamp text, unknown fields and values).
+        Every record is validated as ``pages()`` validates it (against the operation table); none is built.
+        For exporters that must keep records exactly as sent (keys, order, timestamp text, unknown fields and
+        values).
         """
         return self._crawl(self._make_crawl(parse_raw_page))
 
@@ -397,7 +398,7 @@ class AsyncPager(Generic[T]):
         return self._crawl(self._make_crawl(parse_page))
 
     def raw_pages(self) -> AsyncGenerator[Page[RawRecord], None]:
-        """``pages()``, with each record as the API sent it (``RawRecord``), validated as a model would be."""
+        """``pages()``, with each record as the API sent it (``RawRecord``), validated as ``pages()`` validates it."""
         return self._crawl(self._make_crawl(parse_raw_page))
 
     async def _judged(self, crawl: Crawl[R], number: int, fetched: Fetched) -> Page[R] | None:
