@@ -24,10 +24,10 @@ from typing import Any
 
 import httpx
 from cortex_api_client.models import AuditLogResponse
+from cortex_api_client.operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, OperationSpec
 
 from cortex_wrapper import CortexClient
 from cortex_wrapper._defaults import DEFAULT_CONCURRENCY, DEFAULT_PAGE_SIZE
-from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS, Operation
 from cortex_wrapper._response import parse_page
 from cortex_wrapper.cli import _durable
 from cortex_wrapper.cli._follow import Stopped, follow
@@ -227,7 +227,7 @@ def _load_all(bodies: list[bytes]) -> None:
         json.loads(body)
 
 
-def _parse_all(operation: Operation[Any], responses: list[httpx.Response]) -> None:
+def _parse_all(operation: OperationSpec[Any], responses: list[httpx.Response]) -> None:
     for response in responses:
         parse_page(operation, response)
 
@@ -364,25 +364,25 @@ def event_sizes(records: int) -> dict[str, Any]:
     import dataclasses
 
     from cortex_wrapper._wire import RawRecord
+    from cortex_wrapper.cli._commands import COMMANDS, SiemOptions
     from cortex_wrapper.cli._formats import line_for
-    from cortex_wrapper.cli._kinds import KINDS, SiemOptions
     from cortex_wrapper.testing import generate_records
 
     figures: dict[str, Any] = {}
     for command, source in (("audit", "audit_logs"), ("notifications", "notification_logs"),
                             ("runs", "notification_runs")):
-        kind = KINDS[command]
-        hidden = kind.presentation.internal_fields
+        exporter = COMMANDS[command]
+        hidden = exporter.presentation.internal_fields
         texts = [json.dumps({k: v for k, v in r.items() if k not in hidden}, separators=(",", ":"))
                  for r in generate_records(source, records, seed=7)]
         raws = [RawRecord(json.loads(text), text) for text in texts]
         sizes: dict[str, float] = {"jsonl": statistics.fmean(len(text.encode()) + 1 for text in texts)}
         for original in ("drop", "keep"):
             options = SiemOptions(original=original == "keep", tenant="api.getcortexapp.com", created=True)
-            siem_kind = dataclasses.replace(kind, siem=options)
+            siem_command = dataclasses.replace(exporter, siem=options)
             for fmt in ("ecs", "ocsf"):
                 sizes[f"{fmt} {original}"] = statistics.fmean(
-                    len(line_for(siem_kind, fmt, raw, f"{i}:DELIVERED").encode()) for i, raw in enumerate(raws))
+                    len(line_for(siem_command, fmt, raw, f"{i}:DELIVERED").encode()) for i, raw in enumerate(raws))
         figures[command] = {"records": records, "bytes": sizes}
     return figures
 
@@ -491,7 +491,7 @@ def follow_mode(records: int, seconds: float, interval: float = 0.5, idle_polls:
     from unittest import mock
 
     from cortex_wrapper.cli import _incremental
-    from cortex_wrapper.cli._kinds import KINDS
+    from cortex_wrapper.cli._commands import COMMANDS
     from cortex_wrapper.cli._progress import Progress
 
     rng = random.Random(seed)
@@ -506,7 +506,7 @@ def follow_mode(records: int, seconds: float, interval: float = 0.5, idle_polls:
         # the follower's fsync, timed (``_incremental`` calls ``_durable.sync`` by that name)
         with mock.patch.object(_incremental, "sync", synced), \
                 CortexClient(served.token, served.url, requests_per_minute=None) as client:
-            code = follow(client, KINDS["notifications"], {}, fmt="jsonl", output=str(output),
+            code = follow(client, COMMANDS["notifications"], {}, fmt="jsonl", output=str(output),
                           checkpoint=f"{output}.ckpt", since=None, page_size=None,
                           progress=Progress(io.StringIO(), enabled=False), notify=notes.append, redact=str,
                           lag=dt.timedelta(minutes=5), with_id=False, interval=interval, status_file=None,

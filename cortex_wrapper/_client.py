@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overloa
 
 import httpx
 from cortex_api_client.client_methods import AsyncOperations, ExtraQuery, SyncOperations
+from cortex_api_client.operations import DateLike as DateLike  # the public name: defined once, by the table
 from cortex_api_client.operations import OperationSpec, Record
 
 from . import _defaults
@@ -33,8 +34,8 @@ from ._config import (
 from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidParameterError, RateLimitError
 from ._events import Event, EventHook, RateLimitPause, Retrying
 from ._logs import setup_from_environment
-from ._operations import Operation, operation_of
-from ._pagination import AsyncPager, Cancelled, Crawl, Fetched, SyncPager
+from ._operations import params_of, query
+from ._pagination import AsyncPager, Cancelled, Crawl, Fetched, Parse, SyncPager
 from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
 from ._response import undecodable
@@ -55,8 +56,6 @@ EnumFilter = str | enum.Enum | Iterable[str | enum.Enum] | None
 """One value or several: enum members or their string values."""
 TextFilter = str | Iterable[str] | None
 IdFilter = int | Iterable[int] | None
-DateLike = dt.datetime | dt.date | str | None
-"""A datetime (aware: converted to UTC; naive: taken as UTC), a date, or an ISO-8601 string."""
 
 
 def _now() -> dt.datetime:
@@ -65,7 +64,7 @@ def _now() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def _label(operation: Operation[Any], filters: Mapping[str, Any], page_size: int | None, max_pages: int | None) -> str:
+def _label(operation: OperationSpec[Any], filters: Mapping[str, Any], page_size: int | None, max_pages: int | None) -> str:
     """What a pager's repr shows: the operation and the arguments given (never the token, which is no argument)."""
     given = {name: value for name, value in filters.items() if value is not None}
     given.update({k: v for k, v in (("page_size", page_size), ("max_pages", max_pages)) if v is not None})
@@ -244,13 +243,13 @@ class _BaseClient:
         """A new client of this type, through its constructor, with ``options`` and this one's pool, token and limiter."""
         raise NotImplementedError
 
-    def _http_client(self, http_client: Any, kind: type[httpx.Client] | type[httpx.AsyncClient], transport: Any,
+    def _http_client(self, http_client: Any, client_class: type[httpx.Client] | type[httpx.AsyncClient], transport: Any,
                      verify: ssl.SSLContext | str | bool, proxy: str | None) -> Any:
         """The user's ``http_client`` (never closed nor changed by this client), else one of our own."""
         if http_client is None:
-            return kind(**self._httpx_options(transport, verify, proxy))
-        if not isinstance(http_client, kind):
-            raise CortexConfigError(f"http_client must be an httpx.{kind.__name__}, not {type(http_client).__name__}")
+            return client_class(**self._httpx_options(transport, verify, proxy))
+        if not isinstance(http_client, client_class):
+            raise CortexConfigError(f"http_client must be an httpx.{client_class.__name__}, not {type(http_client).__name__}")
         if transport is not None or verify is not True or proxy is not None:
             raise CortexConfigError("pass transport, verify and proxy to your http_client, not beside it")
         self._owns_http = False
@@ -333,14 +332,14 @@ class _BaseClient:
             return 0.0
         return retry.wait
 
-    def _crawl(self, operation: Operation[T], filters: Mapping[str, Any], page_size: int | None,
-               max_pages: int | None, extra_query: Mapping[str, Any] | None = None) -> Callable[[bool], Crawl[Any]]:
+    def _crawl(self, operation: OperationSpec[T], filters: Mapping[str, Any], page_size: int | None,
+               max_pages: int | None, extra_query: Mapping[str, Any] | None = None) -> Callable[[Parse[Any]], Crawl[Any]]:
         """Check every argument now; return a factory of crawls (the upper bound is frozen when one starts)."""
         size = self.page_size if page_size is None else check_page_size(page_size)
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
             raise InvalidParameterError("max_pages", f"must be an int >= 1 or None, got {max_pages!r}")
         lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
-        pairs = operation.query(filters, extra_query, self._where(operation), frozen=upper is None)
+        pairs = query(operation, filters, extra_query, self._where(operation), frozen=upper is None)
         if lower is not None and upper is not None:
             low, high = to_utc(operation.lower_bound, lower), to_utc(operation.upper_bound, upper)
             if low > high:
@@ -351,16 +350,16 @@ class _BaseClient:
         frozen = upper is None
         concurrency = self.concurrency
 
-        def make(raw: bool = False) -> Crawl[Any]:
-            extra = [(operation.params[operation.upper_bound].wire, format_datetime(_now()))] if frozen else []
+        def make(parse: Parse[Any]) -> Crawl[Any]:
+            extra = [(params_of(operation)[operation.upper_bound].wire, format_datetime(_now()))] if frozen else []
             return Crawl(operation, pairs + extra, page_size=size, max_pages=max_pages, concurrency=concurrency,
-                         raw=raw, emit=self._emit)
+                         parse=parse, emit=self._emit)
 
         return make
 
-    def _where(self, operation: Operation[Any]) -> str:
+    def _where(self, operation: OperationSpec[Any]) -> str:
         """The public method an error names: ``CortexClient.audit_logs``."""
-        return f"{type(self).__name__}.{operation.spec.method_name}"
+        return f"{type(self).__name__}.{operation.method_name}"
 
 
 class CortexClient(SyncOperations, _BaseClient):
@@ -427,9 +426,8 @@ class CortexClient(SyncOperations, _BaseClient):
     def _pager(self, operation: OperationSpec[T], filters: Mapping[str, Any], page_size: int | None,
                max_pages: int | None, extra_query: ExtraQuery | None) -> SyncPager[T]:
         """The lazy pager of ``operation`` (the generated operation methods call it; arguments are checked now)."""
-        served = operation_of(operation)
-        return SyncPager(self._crawl(served, filters, page_size, max_pages, extra_query), self._fetch,
-                         _label(served, filters, page_size, max_pages))
+        return SyncPager(self._crawl(operation, filters, page_size, max_pages, extra_query), self._fetch,
+                         _label(operation, filters, page_size, max_pages))
 
     def _wait(self, crawl: Crawl[Any], seconds: float) -> None:
         """Wait ``seconds`` (ended early when the crawl is cancelled); raise ``Cancelled`` if it is."""
@@ -535,9 +533,8 @@ class AsyncCortexClient(AsyncOperations, _BaseClient):
     def _pager(self, operation: OperationSpec[T], filters: Mapping[str, Any], page_size: int | None,
                max_pages: int | None, extra_query: ExtraQuery | None) -> AsyncPager[T]:
         """The lazy pager of ``operation`` (the generated operation methods call it; arguments are checked now)."""
-        served = operation_of(operation)
-        return AsyncPager(self._crawl(served, filters, page_size, max_pages, extra_query), self._fetch,
-                         _label(served, filters, page_size, max_pages))
+        return AsyncPager(self._crawl(operation, filters, page_size, max_pages, extra_query), self._fetch,
+                         _label(operation, filters, page_size, max_pages))
 
     async def _send(self, path: str, params: tuple[tuple[str, str], ...]) -> Outcome:
         if self._http.is_closed:

@@ -111,10 +111,10 @@ def check_number(
     upper = sys.float_info.max if maximum is None else maximum
     # compared, never converted (float(10**400) raises OverflowError); NaN and infinity fail the comparison
     if isinstance(value, bool) or not isinstance(value, kinds) or not minimum <= value <= upper:  # type: ignore[operator]
-        kind = "an int" if integer else "a number"
+        what = "an int" if integer else "a number"
         extra = " or None" if allow_none else ""
         bound = f" and <= {maximum:g}" if maximum is not None else ""
-        raise CortexConfigError(f"{name} must be {kind} >= {minimum:g}{bound}{extra}, got {value!r:.80}")
+        raise CortexConfigError(f"{name} must be {what} >= {minimum:g}{bound}{extra}, got {value!r:.80}")
 
 
 def check_page_size(value: object, parameter: str = "page_size") -> int:
@@ -177,8 +177,8 @@ def _default_tls_context(cafile: str | None, capath: str | None) -> ssl.SSLConte
 def check_transport(transport: object, method: str) -> None:
     """Raise ``CortexConfigError`` unless ``transport`` is None or has ``method`` (the sync or async httpx hook)."""
     if transport is not None and not callable(getattr(transport, method, None)):
-        kind = "httpx.AsyncBaseTransport" if method == "handle_async_request" else "httpx.BaseTransport"
-        raise CortexConfigError(f"transport must be an {kind} (with {method}()), not {type(transport).__name__}")
+        expected = "httpx.AsyncBaseTransport" if method == "handle_async_request" else "httpx.BaseTransport"
+        raise CortexConfigError(f"transport must be an {expected} (with {method}()), not {type(transport).__name__}")
 
 
 def check_callable(name: str, value: Any, *, allow_none: bool = False) -> None:

@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from cortex_api_client.operations import OperationSpec
+
 from ._defaults import MAX_SEEN_IDENTITIES
 from ._lifecycle import Unsettled, base_identity, has_lifecycle, is_final, state_key, state_of, status_of
-from ._operations import Operation
 from ._wire import compact_encoder
 
 _ID = re.compile(r"id:(-?[1-9][0-9]*|0)")
@@ -50,29 +51,17 @@ class Occurrences:
         self._seen[identity] = count + 1
         return count
 
-def identity_of(operation: Operation[Any], data: Mapping[str, Any]) -> str:
+def identity_of(operation: OperationSpec[Any], data: Mapping[str, Any]) -> str:
     """What tells two records, or two states of one, apart: ``id:<id>``, else ``sha256:<content hash>``.
 
     Records that change get ``:<status>`` (``id:7:FAILED``: each state is its own); audit entries have no id,
     their identity is the hash of their content (identical entries share it: ``Occurrences`` tells them apart).
     """
-    wire = _id_wire(operation)
+    wire = operation.id_wire
     if wire is not None:
         base = f"id:{data.get(wire)}"
         return state_key(base, status_of(data)) if has_lifecycle(operation.operation_id) else base
     return "sha256:" + content_hash(data)
-
-
-_ID_WIRES: dict[str, str | None] = {}
-
-
-def _id_wire(operation: Operation[Any]) -> str | None:
-    """The wire name of ``operation``'s record id (``id``), None when its records have none (looked up once)."""
-    key = operation.operation_id
-    if key not in _ID_WIRES:
-        name = operation.id_field
-        _ID_WIRES[key] = next(f.wire for f in operation.spec.fields if f.name == name) if name else None
-    return _ID_WIRES[key]
 
 
 def event_id_of(identity: str, occurrence: int) -> str:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from cortex_api_client.operations import OPERATIONS, OperationSpec
 from cortex_api_client.types import parse_datetime
 
 from . import _client
@@ -47,7 +48,7 @@ from ._defaults import DEFAULT_LAG_SECONDS, POLL_RECORD_REFRESH_SECONDS
 from ._durable import atomic_text_file
 from ._errors import CortexError
 from ._lifecycle import DEFAULT_SETTLE_SECONDS, Unsettled, has_lifecycle, hides_unsettled, read_moment, resettle_filters
-from ._operations import OPERATIONS, Operation
+from ._operations import params_of
 from ._registry import presentation
 from ._wire import RawRecord
 
@@ -219,7 +220,7 @@ def query_of(filters: Mapping[str, Any]) -> dict[str, Any]:
     return normalised
 
 
-def retention_gap(operation: Operation[Any], polled_until: dt.datetime | None, newest: dt.datetime | None,
+def retention_gap(operation: OperationSpec[Any], polled_until: dt.datetime | None, newest: dt.datetime | None,
                   now: dt.datetime, days: int | None = None) -> RetentionGapError | None:
     """The gap error when a checkpoint is further behind than Cortex keeps ``operation``'s records, else None.
 
@@ -227,7 +228,7 @@ def retention_gap(operation: Operation[Any], polled_until: dt.datetime | None, n
     ``days``: how long the records are kept (default: what the registry says; None there: for ever).
     """
     if days is None:
-        days = presentation(operation.spec).retention_days
+        days = presentation(operation).retention_days
     marks = [moment for moment in (polled_until, newest) if moment is not None]
     if days is None or not marks or max(marks) >= now - dt.timedelta(days=days):
         return None
@@ -239,7 +240,7 @@ def retention_gap(operation: Operation[Any], polled_until: dt.datetime | None, n
         f"({(horizon - covered).days} days or more) may be gone", covered, horizon)
 
 
-def effective_lag(operation: Operation[Any], filters: Mapping[str, Any], lag: dt.timedelta,
+def effective_lag(operation: OperationSpec[Any], filters: Mapping[str, Any], lag: dt.timedelta,
                   settle: dt.timedelta) -> dt.timedelta:
     """The window a poll re-reads: ``lag``, or the settle window when a filter hides unsettled records."""
     if has_lifecycle(operation.operation_id) and hides_unsettled(operation.operation_id, filters):
@@ -247,7 +248,7 @@ def effective_lag(operation: Operation[Any], filters: Mapping[str, Any], lag: dt
     return lag
 
 
-def resettle_query(operation: Operation[Any], filters: Mapping[str, Any], cursor: Cursor,
+def resettle_query(operation: OperationSpec[Any], filters: Mapping[str, Any], cursor: Cursor,
                    lower: dt.datetime | None) -> dict[str, Any] | None:
     """The query that re-reads the unsettled records from before the window (``lower``), None when none is needed.
 
@@ -261,7 +262,7 @@ def resettle_query(operation: Operation[Any], filters: Mapping[str, Any], cursor
     narrowed = resettle_filters(operation.operation_id, filters)
     if narrowed is None:
         return None
-    ordering = {"order_by": "ASC"} if "order_by" in operation.params else {}
+    ordering = {"order_by": "ASC"} if "order_by" in params_of(operation) else {}
     return {**narrowed, **ordering, operation.lower_bound: oldest, operation.upper_bound: lower}
 
 
@@ -274,11 +275,11 @@ class RecordWindow:
     identity as version 1 checkpoints of ``cortex-logs`` wrote it (audit entries).
     """
 
-    def __init__(self, operation: Operation[Any], cursor: Cursor,
+    def __init__(self, operation: OperationSpec[Any], cursor: Cursor,
                  legacy: Callable[[RawRecord], str] | None = None) -> None:
         self.operation, self.cursor, self.legacy = operation, cursor, legacy
-        self.time_field = operation.spec.time_field
-        self.id_wire = next((f.wire for f in operation.spec.fields if f.name == operation.id_field), None)
+        self.time_field = operation.time_field
+        self.id_wire = operation.id_wire
         self.lifecycle = has_lifecycle(operation.operation_id)
         self.occurrences = Occurrences()
 
@@ -342,14 +343,14 @@ class PollWindow:
     records' re-read (if any), then the window, oldest first where the API can order.
     """
 
-    operation: Operation[Any]
+    operation: OperationSpec[Any]
     filters: Mapping[str, Any]
     cursor: Cursor
     lower: dt.datetime | None
     upper: dt.datetime
 
     @classmethod
-    def open(cls, operation: Operation[Any], state: Any, filters: Mapping[str, Any], *, lag: dt.timedelta,
+    def open(cls, operation: OperationSpec[Any], state: Any, filters: Mapping[str, Any], *, lag: dt.timedelta,
              settle: dt.timedelta, since: dt.datetime | None, upper: dt.datetime,
              reach: dt.datetime | None = None) -> PollWindow:
         """The window of a poll over ``state`` (a ``CursorState``), up to ``upper``."""
@@ -373,7 +374,7 @@ class PollWindow:
         resettle = resettle_query(op, self.filters, self.cursor, self.lower)
         if resettle is not None:
             queries.append(Query(resettle, True))
-        ordering = {"order_by": "ASC"} if "order_by" in op.params else {}
+        ordering = {"order_by": "ASC"} if "order_by" in params_of(op) else {}
         queries.append(Query({**self.filters, **ordering, op.lower_bound: self.lower, op.upper_bound: self.upper},
                               False))
         return queries
@@ -418,7 +419,7 @@ class Engine:
     what it buffers (a list, a temporary file) and writes what it exports.
     """
 
-    def __init__(self, operation: Operation[Any], state: Any, filters: Mapping[str, Any], *, lag: dt.timedelta,
+    def __init__(self, operation: OperationSpec[Any], state: Any, filters: Mapping[str, Any], *, lag: dt.timedelta,
                  settle: dt.timedelta, since: dt.datetime | None, upper: dt.datetime, save: Callable[[], None],
                  reach: dt.datetime | None = None, legacy: Callable[[RawRecord], str] | None = None) -> None:
         self.operation, self.state, self.save = operation, state, save
@@ -428,7 +429,7 @@ class Engine:
                                       reach=self.reach)
         self.cursor, self.lower = self.window.cursor, self.window.lower
         self.records = RecordWindow(operation, self.cursor, legacy)
-        self.ordered = "order_by" in operation.params
+        self.ordered = "order_by" in params_of(operation)
         self.out_of_order = False
         if self.ordered:
             self.cursor.track()  # the identities each commit covers, should the pages turn out of order
@@ -502,7 +503,7 @@ class _Reader:
     def __init__(self, client: Any, operation: str, store: CheckpointStore, *, filters: Mapping[str, Any] | None,
                  since: dt.datetime | None, lag: dt.timedelta, settle: dt.timedelta, page_size: int | None,
                  accept_gap: bool, now: Callable[[], dt.datetime] | None) -> None:
-        by_name = {op.spec.method_name: op for op in OPERATIONS}
+        by_name = {op.method_name: op for op in OPERATIONS}
         if operation not in by_name:
             raise ValueError(f"operation must be one of {', '.join(sorted(by_name))}, got {operation!r}")
         self.operation = op = by_name[operation]

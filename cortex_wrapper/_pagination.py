@@ -16,12 +16,12 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 import httpx
+from cortex_api_client.operations import OperationSpec
 
 from ._defaults import DEDUPE_WINDOW_PAGES, PROBE_PAGE_DISTANCE
 from ._enums import report_unknown_enums, warn_unknown
 from ._errors import BadRequestError, NotFoundError
 from ._events import Event, PageFetched
-from ._operations import Operation
 from ._params import Pairs
 from ._response import Page, parse_page, parse_raw_page
 from ._wire import RawRecord, column
@@ -33,6 +33,10 @@ logger = logging.getLogger("cortex_wrapper")
 
 OUT_OF_RANGE = (BadRequestError, NotFoundError)
 """How a server that reads ``page`` may refuse a page past the end (400 and 422 are ``BadRequestError``)."""
+
+
+Parse = Callable[[OperationSpec[Any], httpx.Response], Page[T]]
+"""A page parser of ``_response`` (``parse_page``, ``parse_raw_page``): what the pager passes its crawl."""
 
 
 class Cancelled(Exception):
@@ -82,21 +86,25 @@ class Crawl(Generic[T]):
     """
 
     def __init__(
-        self, operation: Operation[Any], pairs: Pairs, *, page_size: int, max_pages: int | None, concurrency: int,
-        raw: bool = False, emit: Callable[[Event], None] | None = None,
+        self, operation: OperationSpec[Any], pairs: Pairs, *, page_size: int, max_pages: int | None, concurrency: int,
+        parse: Parse[T] = parse_page, emit: Callable[[Event], None] | None = None,
     ) -> None:
         self.operation = operation
         self._emit = emit
-        self.parse: Callable[[Operation[Any], Any], Page[T]] = parse_raw_page if raw else parse_page  # type: ignore[assignment]
-        """Models (``parse_page``), or ``RawRecord`` items (``parse_raw_page``) for ``raw_pages()``."""
+        self.parse = parse
+        """The page parser the pager passed in: models (``parse_page``), or ``RawRecord`` items (``parse_raw_page``)."""
         self._keys: Callable[[list[Any]], list[Any]] | None = None
         """The ids of a page's items (None: records without ids)."""
-        if (id_field := operation.id_field) is not None:
-            wire_id = next(f.wire for f in operation.spec.fields if f.name == id_field)
-            if raw:
-                self._keys = lambda items: column([item.data for item in items], wire_id, None)
-            else:
-                self._keys = lambda items: list(map(attrgetter(id_field), items))
+        id_field, wire_id = operation.id_field, operation.id_wire
+        if id_field is not None and wire_id is not None:
+            by_attribute = attrgetter(id_field)
+
+            def keys(items: list[Any]) -> list[Any]:
+                if items and type(items[0]) is RawRecord:
+                    return column([item.data for item in items], wire_id, None)
+                return list(map(by_attribute, items))
+
+            self._keys = keys
         self._pairs = pairs
         self.page_size = page_size
         self.max_pages = max_pages
@@ -114,9 +122,10 @@ class Crawl(Generic[T]):
     def received(self, number: int, fetched: Fetched) -> Page[T]:
         """The page of an accepted response: parsed, its drift warned about and reported (``PageFetched``).
 
-        The one home of parsing, called by the pagers in the consumer's thread or task as each page is handed
-        over: fetches only send, wait and retry, so they overlap better, and a drift warning points at the
-        consumer's line. ``CortexResponseError`` when the body is not what the spec says.
+        The one home of parsing and drift warnings, called by the pagers in the consumer's thread or task as each
+        page is handed over, with the parse function the pager passed in (``self.parse``): fetches only send, wait
+        and retry, so they overlap better, and a drift warning points at the consumer's line.
+        ``CortexResponseError`` when the body is not what the spec says.
         """
         name = self.operation.operation_id
         page = dataclasses.replace(self.parse(self.operation, fetched.response), retries=fetched.retries,
@@ -295,7 +304,7 @@ class SyncPager(Generic[T]):
     no further request starts and every wait of the crawl ends at once.
     """
 
-    def __init__(self, make_crawl: Callable[[bool], Crawl[Any]], fetch: Fetch[Any], label: str = "") -> None:
+    def __init__(self, make_crawl: Callable[[Parse[Any]], Crawl[Any]], fetch: Fetch[Any], label: str = "") -> None:
         self._make_crawl = make_crawl
         self._fetch = fetch
         self._label = label
@@ -310,15 +319,16 @@ class SyncPager(Generic[T]):
 
     def pages(self) -> Generator[Page[T], None, None]:
         """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
-        return self._crawl(self._make_crawl(False))
+        return self._crawl(self._make_crawl(parse_page))
 
     def raw_pages(self) -> Generator[Page[RawRecord], None, None]:
         """``pages()``, with each record as the API sent it (``RawRecord``: its JSON text and decoded data).
 
-        Every record is validated as strictly as a model would be; none is built. For exporters that
-        must keep records exactly as sent (keys, order, timestamp text, unknown fields and values).
+        Every record is validated as ``pages()`` validates it (against the operation table); none is built.
+        For exporters that must keep records exactly as sent (keys, order, timestamp text, unknown fields and
+        values).
         """
-        return self._crawl(self._make_crawl(True))
+        return self._crawl(self._make_crawl(parse_raw_page))
 
     def _judged(self, crawl: Crawl[R], number: int, fetched: Fetched) -> Page[R] | None:
         page = crawl.received(number, fetched)
@@ -366,7 +376,7 @@ class AsyncPager(Generic[T]):
     cancelled scope) leaves no task behind and starts no further request.
     """
 
-    def __init__(self, make_crawl: Callable[[bool], Crawl[Any]], fetch: AsyncFetch[Any], label: str = "") -> None:
+    def __init__(self, make_crawl: Callable[[Parse[Any]], Crawl[Any]], fetch: AsyncFetch[Any], label: str = "") -> None:
         self._make_crawl = make_crawl
         self._fetch = fetch
         self._label = label
@@ -385,11 +395,11 @@ class AsyncPager(Generic[T]):
 
     def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in order: the first at once, then the rest fetched ``concurrency`` at a time."""
-        return self._crawl(self._make_crawl(False))
+        return self._crawl(self._make_crawl(parse_page))
 
     def raw_pages(self) -> AsyncGenerator[Page[RawRecord], None]:
-        """``pages()``, with each record as the API sent it (``RawRecord``), validated as a model would be."""
-        return self._crawl(self._make_crawl(True))
+        """``pages()``, with each record as the API sent it (``RawRecord``), validated as ``pages()`` validates it."""
+        return self._crawl(self._make_crawl(parse_raw_page))
 
     async def _judged(self, crawl: Crawl[R], number: int, fetched: Fetched) -> Page[R] | None:
         page = crawl.received(number, fetched)

@@ -11,7 +11,6 @@ import difflib
 import enum
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from cortex_api_client.operations import Parameter
@@ -24,78 +23,49 @@ from ._warn import warn_at_caller
 Pairs = list[tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class Param:
-    """One query parameter of an operation, as the operation table describes it."""
+def choices(param: Parameter) -> tuple[str, ...]:
+    """Every value some doc version lists, for an enum parameter (examples, for an open one); else ``()``."""
+    return ENUM_SITES[param.site].values if param.site else ()
 
-    spec: Parameter
 
-    @property
-    def wire(self) -> str:
-        """The name on the wire (``actorIpAddresses``)."""
-        return self.spec.wire
+def encode_param(param: Parameter, value: Any) -> Pairs:
+    """Check ``value`` for the table's ``param`` and return its (wire name, text) pairs; ``[]`` for None.
 
-    @property
-    def name(self) -> str:
-        """The Python keyword argument (``actor_ip_addresses``)."""
-        return self.spec.name
+    Enum values must be listed by some doc version (one only older versions list warns), datetimes are
+    sent in UTC, ids are int64, text is non-empty and sendable; a list sends each value once, in order.
+    Using a parameter the docs deprecate warns (``DeprecatedFilterWarning``).
+    """
+    if value is None:
+        return []
+    if param.deprecated:
+        warn_at_caller(DeprecatedFilterWarning(
+            param.name, f"the Cortex docs mark the parameter {param.wire} deprecated; it is sent anyway, "
+            "but the API may stop honouring it"))
+    if param.many:
+        texts = dict.fromkeys(_one(param, v) for v in _as_list(param.name, value))  # each value once, in order
+        return [(param.wire, text) for text in texts]
+    return [(param.wire, _one(param, value))]
 
-    @property
-    def value_type(self) -> str:
-        """``enum``, ``str``, ``int``, ``datetime`` or ``bool``."""
-        return self.spec.value_type
 
-    @property
-    def many(self) -> bool:
-        """Whether it takes a list (sent as repeated keys)."""
-        return self.spec.many
-
-    @property
-    def site(self) -> str | None:
-        """The enum site (``operationId.parameter``), for an enum parameter or an open one."""
-        return self.spec.site
-
-    @property
-    def deprecated(self) -> bool:
-        """Whether the docs mark it ``deprecated: true`` (using it warns)."""
-        return self.spec.deprecated
-
-    def choices(self) -> tuple[str, ...]:
-        """Every value some doc version lists, for an enum parameter (examples, for an open one)."""
-        return ENUM_SITES[self.site].values if self.site else ()
-
-    def encode(self, value: Any) -> Pairs:
-        """Check ``value`` and return its (wire name, text) pairs; ``[]`` for None."""
-        if value is None:
-            return []
-        if self.spec.deprecated:
-            warn_at_caller(DeprecatedFilterWarning(
-                self.name, f"the Cortex docs mark the parameter {self.wire} deprecated; it is sent anyway, "
-                "but the API may stop honouring it"))
-        if self.many:
-            texts = dict.fromkeys(self._one(v) for v in _as_list(self.name, value))  # each value once, in order
-            return [(self.wire, text) for text in texts]
-        return [(self.wire, self._one(value))]
-
-    def _one(self, value: Any) -> str:
-        if self.value_type == "enum":
-            return _enum_value(self, value)
-        if self.value_type == "datetime":
-            return format_datetime(to_utc(self.name, value))
-        if self.value_type == "bool":
-            if not isinstance(value, bool):
-                raise InvalidParameterError(self.name, f"must be True or False, got {value!r}")
-            return "true" if value else "false"
-        if self.value_type == "int":
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT64:
-                raise InvalidParameterError(self.name, f"each value must be an int id from 0 to 2**63-1, got {value!r}")
-            return str(value)
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidParameterError(self.name, f"each value must be a non-empty str, got {value!r}")
-        reason = unsendable(value)
-        if reason is not None:
-            raise InvalidParameterError(self.name, f"{reason}, got {value!r}")
-        return value
+def _one(param: Parameter, value: Any) -> str:
+    if param.value_type == "enum":
+        return _enum_value(param, value)
+    if param.value_type == "datetime":
+        return format_datetime(to_utc(param.name, value))
+    if param.value_type == "bool":
+        if not isinstance(value, bool):
+            raise InvalidParameterError(param.name, f"must be True or False, got {value!r}")
+        return "true" if value else "false"
+    if param.value_type == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT64:
+            raise InvalidParameterError(param.name, f"each value must be an int id from 0 to 2**63-1, got {value!r}")
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidParameterError(param.name, f"each value must be a non-empty str, got {value!r}")
+    reason = unsendable(value)
+    if reason is not None:
+        raise InvalidParameterError(param.name, f"{reason}, got {value!r}")
+    return value
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -137,20 +107,20 @@ def _as_list(name: str, value: Any) -> Iterator[Any]:
     yield from value
 
 
-def _enum_value(param: Param, value: Any) -> str:
+def _enum_value(param: Parameter, value: Any) -> str:
     raw = value.value if isinstance(value, enum.Enum) else value
-    choices = param.choices()
+    listed = choices(param)
     if not isinstance(raw, str):
         raise InvalidParameterError(
-            param.name, f"must be one of {', '.join(choices)}; got {value!r}", choices
+            param.name, f"must be one of {', '.join(listed)}; got {value!r}", listed
         )
     assert param.site is not None
     entry = ENUM_SITES[param.site]
     if raw not in entry.listed_in:
-        close = difflib.get_close_matches(raw.upper(), choices, n=3, cutoff=0.5)
+        close = difflib.get_close_matches(raw.upper(), listed, n=3, cutoff=0.5)
         hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise InvalidParameterError(
-            param.name, f"{raw!r} is not a value any Cortex doc version lists; {hint}valid: {', '.join(choices)}", choices
+            param.name, f"{raw!r} is not a value any Cortex doc version lists; {hint}valid: {', '.join(listed)}", listed
         )
     versions = entry.listed_in[raw]
     newest = entry.documented_in[-1] if entry.documented_in else None

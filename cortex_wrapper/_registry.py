@@ -103,7 +103,7 @@ def _noun(spec: OperationSpec[Any]) -> str:
 
 def _table_columns(spec: OperationSpec[Any]) -> tuple[str, ...]:
     time = spec.time_field if any(f.wire == spec.time_field for f in spec.fields) else None
-    ident = next((f.wire for f in spec.fields if f.name == spec.id_field), None) if spec.id_field else None
+    ident = spec.id_wire
     first = [name for name in (time, ident) if name is not None]
     rest = [f.wire for f in spec.fields if f.value_type in _TABLE_FIELD_TYPES and f.wire not in first]
     return tuple([*first, *rest][:TABLE_COLUMNS])

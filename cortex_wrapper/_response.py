@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import types
-import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import cortex_api_client.models as _models
 import httpx
+from cortex_api_client.operations import OperationSpec
 
 from ._defaults import ERROR_EXCERPT_CHARS, SECRET_HEADERS
 from ._errors import (
@@ -25,7 +23,7 @@ from ._errors import (
     RateLimitError,
     ServerError,
 )
-from ._operations import Operation
+from ._operations import parse_function
 from ._wire import RawRecord, RecordCheck, split_body
 
 T = TypeVar("T")
@@ -148,93 +146,45 @@ def _without_nulls(value: Any, depth: int = 3) -> Any:
     return value
 
 
-_PLAIN = (str, int, float, bool)
-_Plan = tuple[tuple[tuple[str, frozenset[type]], ...], tuple[str, ...]]
-_plans: dict[type, _Plan] = {}
+_checks: dict[OperationSpec[Any], RecordCheck] = {}
 
 
-def _typed_fields(cls: type) -> _Plan:
-    """A generated model's fields of plain JSON types, each with the exact types allowed; and its nested lists."""
-    plan = _plans.get(cls)
-    if plan is None:
-        plan = _plans[cls] = _plan_of(cls)
-    return plan
-
-
-class _ModelNames(dict[str, Any]):
-    """The models package as a namespace that imports a model when a type hint names it (the package is lazy)."""
-
-    def __missing__(self, name: str) -> Any:
-        try:
-            return getattr(_models, name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-
-def _plan_of(cls: type) -> _Plan:
-    import attrs  # on the first parse of each model, not at import: the models themselves need it then
-
-    hints = typing.get_type_hints(cls, localns=_ModelNames())
-    plain, nested = [], []
-    for field in attrs.fields(cls):
-        hint = hints[field.name]
-        union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
-        options = typing.get_args(hint) if union else (hint,)
-        if any(option in _PLAIN for option in options):
-            allowed = {option for option in options if isinstance(option, type)}
-            if float in allowed:
-                allowed.add(int)
-            plain.append((field.name, frozenset(allowed)))
-        elif any(typing.get_origin(option) is list for option in options):
-            nested.append(field.name)
-    return tuple(plain), tuple(nested)
-
-
-def _check_types(model: Any) -> None:
-    """Raise ``TypeError`` unless every plain field holds its spec type (an int is not 1.0, True or None).
-
-    The generated ``from_dict`` converts dates and enums but passes other values through unchecked.
-    """
-    plain, nested = _typed_fields(type(model))
-    for name, allowed in plain:
-        value = getattr(model, name)
-        if type(value) not in allowed:
-            expected = " or ".join(sorted(t.__name__ for t in allowed if t.__name__ != "Unset"))
-            raise TypeError(f"{name} is {type(value).__name__}, not {expected}")
-    for name in nested:
-        value = getattr(model, name)
-        if type(value) is list:
-            for element in value:
-                _check_types(element)
-
-
-def parse_record(operation: Operation[Any], raw: dict[str, Any]) -> Any:
-    """Parse and type-check one record; nulls (for optional fields) are retried as absent."""
-    try:
-        item = operation.parse_item(raw)
-        _check_types(item)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        cleaned = _without_nulls(raw)
-        if cleaned == raw:
-            raise
-        item = operation.parse_item(cleaned)
-        _check_types(item)
-    return item
-
-
-_checks: dict[str, RecordCheck] = {}
-
-
-def record_check(operation: Operation[Any]) -> RecordCheck:
-    """The check of ``operation``'s wire records (``raw_pages()``), built once per operation.
-
-    As strict as the model parse, without building a model: it falls back on ``parse_record`` for what it cannot
-    vouch for.
-    """
-    check = _checks.get(operation.operation_id)
+def record_check(operation: OperationSpec[Any]) -> RecordCheck:
+    """The validation of ``operation``'s records (``_wire.RecordCheck``), built once per operation."""
+    check = _checks.get(operation)
     if check is None:
-        check = _checks[operation.operation_id] = RecordCheck(operation.spec, functools.partial(parse_record, operation))
+        check = _checks[operation] = RecordCheck(operation)
     return check
+
+
+def to_model(operation: OperationSpec[Any], data: dict[str, Any]) -> Any:
+    """The model of a record ``RecordCheck`` accepted: the model's ``from_dict``, nulls read as absent."""
+    return parse_function(operation)(_nulls_dropped(data))
+
+
+def _nulls_dropped(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without its nulls (nested ones too): a null optional field reads as absent, as the check reads it."""
+    if any(value is None or type(value) in (list, dict) for value in data.values()):
+        cleaned: dict[str, Any] = _without_nulls(data)
+        return cleaned
+    return data
+
+
+def _validated(operation: OperationSpec[Any], datas: list[Any], response: httpx.Response,
+               body: Mapping[str, Any]) -> bool:
+    """Check a page's records (``RecordCheck``); ``CortexResponseError`` naming the first that does not fit.
+
+    Returns whether some record holds a null (read as absent).
+    """
+    check = record_check(operation)
+    try:  # the common case, every record at once; a page that does not fit is judged again, record by record
+        if not set(map(type, datas)) <= {dict}:
+            raise TypeError("an item is not an object")
+        return check.page(datas)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
+        for index, data in enumerate(datas):
+            _checked(operation, index, data, response, body, check)
+    return True
 
 
 def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> int:
@@ -244,11 +194,11 @@ def _int_field(body: Mapping[str, Any], key: str, response: httpx.Response) -> i
     return value
 
 
-def parse_page(operation: Operation[Any], response: httpx.Response) -> Page[Any]:
+def parse_page(operation: OperationSpec[Any], response: httpx.Response) -> Page[Any]:
     """Parse a 2xx page into models; ``CortexResponseError`` if it is not what the spec says.
 
-    Unknown enum values are recorded by the models (``cortex_api_client.types.UNKNOWN_ENUM_VALUES``);
-    the client reports them.
+    Each record is validated as ``parse_raw_page`` validates it (``RecordCheck``), then built. Unknown enum
+    values are recorded (``cortex_api_client.types.UNKNOWN_ENUM_VALUES``); the pager reports them.
     """
     body = json_body(response)
     if not isinstance(body, dict):
@@ -256,18 +206,18 @@ def parse_page(operation: Operation[Any], response: httpx.Response) -> Page[Any]
     raw_items = body.get(operation.list_key)
     if not isinstance(raw_items, list):
         raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response, body=body)
-    try:  # the common case, one record after another; a record that does not fit is judged again, with its index
-        if not all(type(raw) is dict for raw in raw_items):
-            raise TypeError("an item is not an object")
-        items = [parse_record(operation, raw) for raw in raw_items]
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
-        items = [_checked(operation, index, raw, response, body, functools.partial(parse_record, operation))
+    nulls = _validated(operation, raw_items, response, body)
+    parse = parse_function(operation)
+    try:
+        items = [parse(_nulls_dropped(raw)) for raw in raw_items] if nulls else list(map(parse, raw_items))
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):  # a model stricter than the check
+        items = [_checked(operation, index, raw, response, body, functools.partial(to_model, operation))
                  for index, raw in enumerate(raw_items)]
     return _page(items, body, response)
 
 
-def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[RawRecord]:
-    """Parse a 2xx page into ``RawRecord`` items, each validated as ``parse_page`` validates a model.
+def parse_raw_page(operation: OperationSpec[Any], response: httpx.Response) -> Page[RawRecord]:
+    """Parse a 2xx page into ``RawRecord`` items, each validated as ``parse_page`` validates it (``RecordCheck``).
 
     The same bodies are accepted, and the same errors raised, as by ``parse_page``; the records keep
     the text they came in.
@@ -281,19 +231,11 @@ def parse_raw_page(operation: Operation[Any], response: httpx.Response) -> Page[
     if records is None:
         raise response_error(f"{operation.operation_id}: no {operation.list_key!r} list in the body", response,
                              body=envelope)
-    check = record_check(operation)
-    try:
-        datas = [record.data for record in records]
-        if not set(map(type, datas)) <= {dict}:
-            raise TypeError("an item is not an object")
-        check.page(datas)
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
-        for index, record in enumerate(records):
-            _checked(operation, index, record.data, response, envelope, check)
+    _validated(operation, [record.data for record in records], response, envelope)
     return _page(records, envelope, response)
 
 
-def _checked(operation: Operation[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],
+def _checked(operation: OperationSpec[Any], index: int, raw: Any, response: httpx.Response, body: Mapping[str, Any],
              parse: Callable[[dict[str, Any]], R]) -> R:
     """``parse(raw)``: item ``index`` of the page, or the ``CortexResponseError`` that says why it does not fit."""
     name = operation.operation_id
@@ -331,7 +273,7 @@ _BY_STATUS: dict[int, type[CortexAPIError]] = {
 
 
 def api_error(
-    operation: Operation[Any], response: httpx.Response, *, retry_after: float | None = None, note: str = ""
+    operation: OperationSpec[Any], response: httpx.Response, *, retry_after: float | None = None, note: str = ""
 ) -> CortexAPIError:
     """The typed exception for an error response, with the API's type, message and request id."""
     status = response.status_code

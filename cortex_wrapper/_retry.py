@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from cortex_api_client.operations import OperationSpec
 
 from ._defaults import BACKOFF_INITIAL, BACKOFF_MAX, RETRYABLE_STATUSES
 from ._errors import CortexConnectionError, CortexTimeoutError
-from ._operations import Operation
 from ._response import api_error, json_body, masked, response_error
 
 
@@ -111,7 +111,7 @@ class RetryPolicy:
         ceiling = min(doubled(BACKOFF_INITIAL, attempt, BACKOFF_MAX), self.max_retry_wait)
         return ceiling * (0.5 + self._rng.random() / 2)
 
-    def on_response(self, operation: Operation[Any], response: httpx.Response, attempt: int) -> Retry | None:
+    def on_response(self, operation: OperationSpec[Any], response: httpx.Response, attempt: int) -> Retry | None:
         """None to accept a 2xx; a ``Retry``; or raise the typed error."""
         status = response.status_code
         if 200 <= status < 300:

@@ -1,16 +1,16 @@
-"""Records as the API sent them (``RawRecord``): split out of a page body with their own text, then validated.
+"""Records as the API sent them (``RawRecord``), and the one validation of a record (``RecordCheck``).
 
 ``pager.raw_pages()`` yields these instead of models, for consumers that must keep every record exactly
 as it came (an audit-log exporter): same keys, same order, same timestamp text, unknown fields and enum
-values as sent. Each is still checked against the spec, as strictly as the models check it:
+values as sent. Each is still checked against the spec:
 
 * ``split_body`` walks the page's top-level JSON object with the standard library's decoder and takes
   each record of the list with the span of text it came in, at about the cost of ``json.loads``;
 * ``RecordCheck`` accepts a record whose every field has its spec type (required fields present,
-  timestamps that parse, enum fields text) without building a model, and records unknown enum values in
-  ``UNKNOWN_ENUM_VALUES`` as the models do. Anything it cannot vouch for (a nested object, a field of
-  the wrong type) goes through the model parse, which raises the same error it raises for ``pages()``.
-  So a body is accepted by ``raw_pages()`` exactly when ``pages()`` accepts it.
+  timestamps that parse, nested items' fields too), from the operation table's fields, and records unknown
+  enum values in ``UNKNOWN_ENUM_VALUES`` as the models do; for a record it refuses it raises the error that
+  names the field. It is the only validation of a record: ``pages()`` runs it before building the models,
+  so a body is accepted by ``raw_pages()`` exactly when ``pages()`` accepts it, with the same error.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from itertools import chain, repeat
 from typing import Any, ClassVar
 
 from cortex_api_client.operations import ENUM_SITES, Field, OperationSpec
-from cortex_api_client.types import UNKNOWN_ENUM_VALUES
+from cortex_api_client.types import UNKNOWN_ENUM_VALUES, parse_datetime
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*").match  # JSON's insignificant whitespace, as json.decoder skips it
 _DECODER = json.JSONDecoder()
@@ -150,8 +150,12 @@ def _scan_list(text: str, index: int) -> tuple[list[RawRecord], int]:
 
 _TYPES: dict[str, frozenset[type]] = {
     "str": frozenset({str}), "enum": frozenset({str}), "datetime": frozenset({str}), "int": frozenset({int}),
-    "number": frozenset({int, float}), "bool": frozenset({bool}),
+    "number": frozenset({int, float}), "bool": frozenset({bool}), "array": frozenset({list}),
+    "object": frozenset({dict}),
 }
+"""The JSON types (as ``json.loads`` gives them) a non-null value of each field type may have."""
+_TYPE_NAMES = {"str": "str", "enum": "str", "datetime": "str", "int": "int", "number": "float or int", "bool": "bool",
+               "array": "list", "object": "dict"}
 
 
 class _Absent:
@@ -200,53 +204,85 @@ def _enum_values() -> dict[str, frozenset[str]]:
 
 
 class _Shape:
-    """What the fast check knows of one object schema: each field's types, and the nested arrays' item shapes."""
+    """What the table says of one object schema: each field's types, the required ones, the nested items' shapes."""
 
     def __init__(self, fields: Sequence[Field], known: Mapping[str, frozenset[str]]) -> None:
-        self.types: dict[str, frozenset[type]] = {}
+        self.fields = tuple(fields)
+        self.types: dict[str, frozenset[type]] = {}  # the types a present, non-null value may have
         self.items: dict[str, _Shape] = {}  # arrays of objects: their items' shape
-        self.opaque: set[str] = set()  # other nested values: only the model parse checks them
         self.required = frozenset(f.wire for f in fields if f.required)
         self.dates = frozenset(f.wire for f in fields if f.value_type == "datetime")
         self.enums: dict[str, tuple[str, frozenset[str]]] = {}
         for f in fields:
-            if f.value_type in _TYPES:
-                allowed = _TYPES[f.value_type]
-                self.types[f.wire] = allowed if f.required else allowed | {type(None)}
-            elif f.value_type == "array" and f.items:
+            if f.value_type == "array" and f.items:
                 self.items[f.wire] = _Shape(f.items, known)
-            else:
-                self.opaque.add(f.wire)
+            self.types[f.wire] = _TYPES[f.value_type]
             site = ENUM_SITES.get(f.site) if f.site else None
             if f.value_type == "enum" and site is not None and site.class_name is not None and site.class_name in known:
                 self.enums[f.wire] = (site.class_name, known[site.class_name])
 
     def accepts_all(self, records: Sequence[dict[str, Any]]) -> bool:
-        """True when every record (a dict) has each field's type, its required fields and times that parse.
+        """True when every record (a dict) has each field's type, its required fields and times that parse."""
+        return self.scan(records) is not None
 
+    def scan(self, records: Sequence[dict[str, Any]]) -> bool | None:
+        """Whether some field of ``records`` (nested ones too) holds a null; None when a record does not fit.
+
+        A record (a dict) fits when it has each field's type, its required fields and times that parse.
         Field by field: a pass over each column at C speed, not a loop per record.
         """
-        for wire in self.opaque:
-            if wire in self.required or any(map(dict.__contains__, records, repeat(wire, len(records)))):
-                return False
+        nulls = False
         for wire, allowed in self.types.items():
             found = take_column(records, wire)
-            if not self._column_fits(wire, found, allowed):
-                return False
+            null = type(None) in found.types
+            if not found.types - {type(None)} <= allowed or (wire in self.required and (found.absent or null)):
+                return None
+            nulls = nulls or null
             if wire in self.dates and not _all_parse([v for v in found.values if type(v) is str]):
-                return False
-        for wire, shape in self.items.items():
-            found = take_column(records, wire)
-            if not self._column_fits(wire, found, frozenset({list})):
-                return False
-            nested = list(chain.from_iterable(v for v in found.values if v is not ABSENT))
-            if not set(map(type, nested)) <= {dict} or not shape.accepts_all(nested):
-                return False
-        return True
+                return None
+            shape = self.items.get(wire)
+            if shape is not None:
+                nested = list(chain.from_iterable(v for v in found.values if type(v) is list))
+                if not set(map(type, nested)) <= {dict}:
+                    return None
+                inner = shape.scan(nested)
+                if inner is None:
+                    return None
+                nulls = nulls or inner
+        return nulls
 
-    def _column_fits(self, wire: str, found: Column, allowed: frozenset[type]) -> bool:
-        """True when every value of the column has an allowed type, and none is absent if the field is required."""
-        return found.types <= allowed and not (found.absent and wire in self.required)
+    def check(self, record: dict[str, Any]) -> None:
+        """Raise why ``record`` does not fit, naming the first field that does not, in the table's order.
+
+        ``KeyError(path)`` for a required field absent or null, ``TypeError`` for a value of another type,
+        ``ValueError`` (or ``OverflowError``), as ``parse_datetime`` raises it, for a time that does not parse. A field of
+        a nested item is named by its path (``notificationObjects[1].id``).
+        """
+        for f in self.fields:
+            value = record.get(f.wire)
+            if value is None:
+                if f.wire in self.required:
+                    raise KeyError(f.wire)
+                continue
+            allowed = self.types[f.wire]
+            if type(value) not in allowed:
+                raise TypeError(f"{f.wire} is {type(value).__name__}, not {_TYPE_NAMES[f.value_type]}")
+            if f.wire in self.dates:
+                try:
+                    parse_datetime(value)
+                except (ValueError, OverflowError) as exc:  # the same class of error, naming the field
+                    raise _base_class(exc)(f"{f.wire}: {exc}") from None
+            shape = self.items.get(f.wire)
+            for index, item in enumerate(value if shape is not None else ()):
+                where = f"{f.wire}[{index}]"
+                if type(item) is not dict:
+                    raise TypeError(f"{where} is {type(item).__name__}, not an object")
+                try:
+                    shape.check(item)  # type: ignore[union-attr]  # not None when there are items
+                except KeyError as exc:
+                    raise KeyError(f"{where}.{exc.args[0]}") from None
+                except (TypeError, ValueError, OverflowError) as exc:  # the same class of error, its path prefixed
+                    raise _base_class(exc)(f"{where}.{exc}") from None
 
     def record_enums(self, records: Sequence[Mapping[str, Any]]) -> None:
         """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come."""
@@ -274,28 +310,39 @@ def _all_parse(values: list[str]) -> bool:
     return True
 
 
-class RecordCheck:
-    """The fast check of one operation's records against its fields in the operation table.
+def _base_class(error: Exception) -> type[Exception]:
+    """``TypeError``, ``OverflowError`` or ``ValueError``: the one ``error`` is (a subclass may take other arguments)."""
+    return next(cls for cls in (TypeError, OverflowError, ValueError) if isinstance(error, cls))
 
-    It accepts a record when its every field has its spec type (nested arrays of objects included),
-    its required fields are present and its timestamps parse; anything else goes to the model parse.
+
+class RecordCheck:
+    """The one validation of an operation's records: against its fields in the operation table.
+
+    A record is accepted when every field has its spec type (nested arrays of objects included), its
+    required fields are present and not null, and its timestamps parse (as ``parse_datetime`` parses them);
+    its unknown enum values are then recorded in ``UNKNOWN_ENUM_VALUES``, as the models record them. Both
+    ``pages()`` (which then builds the models) and ``raw_pages()`` judge records here, so they accept the
+    same records and raise the same error for the same record.
     """
 
-    def __init__(self, spec: OperationSpec[Any], full_parse: Callable[[dict[str, Any]], object]) -> None:
+    def __init__(self, spec: OperationSpec[Any]) -> None:
         self._shape = _Shape(spec.fields, _enum_values())
-        self._full_parse = full_parse
 
-    def __call__(self, data: Any) -> None:
-        """Accept ``data`` or raise what the model parse raises for it (``KeyError``, ``TypeError``, ``ValueError``)."""
-        if not isinstance(data, dict) or not self._shape.accepts_all([data]):
-            self._full_parse(data)
-            return
+    def __call__(self, data: dict[str, Any]) -> None:
+        """Accept ``data`` or raise why not (``KeyError``, ``TypeError``, ``ValueError``: ``_Shape.check``)."""
+        if not self._shape.accepts_all([data]):
+            self._shape.check(data)
         self._shape.record_enums([data])
 
-    def page(self, records: Sequence[dict[str, Any]]) -> None:
-        """``self(record)`` for each of a page's records (dicts): field by field when every one fits."""
-        if self._shape.accepts_all(records):
+    def page(self, records: Sequence[dict[str, Any]]) -> bool:
+        """``self(record)`` for each of a page's records (dicts), field by field when every one fits.
+
+        Returns whether some record holds a null (so its model must be built with nulls read as absent).
+        """
+        nulls = self._shape.scan(records)
+        if nulls is not None:
             self._shape.record_enums(records)
-            return
+            return nulls
         for data in records:
             self(data)
+        return True  # not reached for a page that does not fit: one of the records raised

@@ -31,7 +31,7 @@ from typing import Any
 from cortex_api_client.operations import ENUM_SITES
 
 from cortex_wrapper.cli import _sandbox, _siem, main
-from cortex_wrapper.cli._kinds import KINDS
+from cortex_wrapper.cli._commands import COMMANDS
 from cortex_wrapper.testing._pools import API_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ Record = Mapping[str, Any]
 
 def unlisted(command: str, record: Record) -> bool:
     """True when a field of ``record`` holds an enum value that no doc version lists."""
-    for field in KINDS[command].operation.spec.fields:
+    for field in COMMANDS[command].operation.fields:
         site = ENUM_SITES.get(field.site) if field.site else None
         value = record.get(field.wire)
         if site is not None and not site.open and isinstance(value, str) and value not in site.values:
@@ -133,12 +133,12 @@ def choose(command: str, records: Sequence[Record]) -> list[int]:
     """The positions of the records each choice of ``CHOICES[command]`` picks, in time order."""
     chosen: list[int] = []
     for what, matches in CHOICES[command]:
-        index = next((i for i, r in enumerate(records) if i not in chosen and r.get(KINDS[command].time_field)
+        index = next((i for i, r in enumerate(records) if i not in chosen and r.get(COMMANDS[command].time_field)
                       and matches(r)), None)
         if index is None:
             raise SystemExit(f"no {command} record in the sandbox's window is {what}: change CHOICES")
         chosen.append(index)
-    return sorted(chosen, key=lambda i: (str(records[i][KINDS[command].time_field]), i))
+    return sorted(chosen, key=lambda i: (str(records[i][COMMANDS[command].time_field]), i))
 
 
 def render(events: Sequence[Mapping[str, Any]]) -> str:

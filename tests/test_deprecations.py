@@ -10,16 +10,18 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import cortex_api_client.client_methods
 import httpx
 import operation_table
 import pytest
 import reconcile
 import semver
+from cortex_api_client.operations import NOTIFICATION_RUNS, OperationSpec
 
 import cortex_wrapper
 from cortex_wrapper import CortexClient, CortexError, DeprecatedFilterWarning
-from cortex_wrapper._operations import NOTIFICATION_RUNS
-from cortex_wrapper._params import Param
+from cortex_wrapper._operations import encode, params_of
+from cortex_wrapper.cli import _commands
 from cortex_wrapper.cli import main as cli_main
 
 from .support.operations import ROOT
@@ -68,18 +70,25 @@ def test_the_operation_table_carries_the_flag() -> None:
 
 
 @pytest.fixture
-def deprecated_search_query(monkeypatch: pytest.MonkeyPatch) -> Iterator[Param]:
-    """``search_query`` of notification runs, as the table would describe it once the docs deprecate it."""
-    param = Param(dataclasses.replace(NOTIFICATION_RUNS.params["search_query"].spec, deprecated=True))
-    monkeypatch.setitem(NOTIFICATION_RUNS.params, "search_query", param)
-    yield param
+def deprecated_search_query(monkeypatch: pytest.MonkeyPatch) -> Iterator[OperationSpec[Any]]:
+    """Notification runs as the table would describe them once the docs deprecate ``search_query``.
+
+    The generated client methods and the CLI's command read this table entry, as they read the real one.
+    """
+    parameters = tuple(dataclasses.replace(p, deprecated=True) if p.name == "search_query" else p
+                       for p in NOTIFICATION_RUNS.parameters)
+    spec = dataclasses.replace(NOTIFICATION_RUNS, parameters=parameters)
+    monkeypatch.setattr(cortex_api_client.client_methods, "NOTIFICATION_RUNS", spec)
+    command = _commands.COMMANDS["runs"]
+    monkeypatch.setitem(_commands.COMMANDS, "runs", dataclasses.replace(command, operation=spec))
+    yield spec
 
 
 def _empty_page(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"runs": [], "page": 0, "totalPages": 0, "total": 0})
 
 
-def test_using_a_deprecated_filter_warns_at_the_callers_line(deprecated_search_query: Param) -> None:
+def test_using_a_deprecated_filter_warns_at_the_callers_line(deprecated_search_query: OperationSpec[Any]) -> None:
     with CortexClient("ctx-token-for-tests", "https://cortex.test", transport=httpx.MockTransport(_empty_page),
                       requests_per_minute=None) as client, pytest.warns(DeprecatedFilterWarning) as caught:
         line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
@@ -91,7 +100,8 @@ def test_using_a_deprecated_filter_warns_at_the_callers_line(deprecated_search_q
     assert warning.message.parameter == "search_query" and "searchQuery deprecated" in str(warning.message)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        NOTIFICATION_RUNS.encode({"delivered_only": True})  # another filter: no warning
+        encode(deprecated_search_query, {"delivered_only": True})  # another filter: no warning
+    assert params_of(deprecated_search_query)["search_query"].deprecated
 
 
 def test_the_warning_is_a_deprecation_warning_of_the_package() -> None:
@@ -100,7 +110,7 @@ def test_the_warning_is_a_deprecation_warning_of_the_package() -> None:
     assert "DeprecatedFilterWarning" in cortex_wrapper.__all__
 
 
-def test_help_and_cortex_logs_help_mark_it(deprecated_search_query: Param, capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_and_cortex_logs_help_mark_it(deprecated_search_query: OperationSpec[Any], capsys: pytest.CaptureFixture[str]) -> None:
     doc = copy.deepcopy(RECONCILED)
     next(p for p in runs(doc)["parameters"] if p["name"] == "searchQuery")["deprecated"] = True
     [row] = [row for row in operation_table.describe(doc, set()) if row.operation_id == "listNotificationRuns"]

@@ -10,14 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
+from cortex_api_client.operations import NOTIFICATION_RUNS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cortex_wrapper import AuditLogResponse, NotificationLog, NotificationRun, RawRecord
 from cortex_wrapper._defaults import DEDUPE_WINDOW_PAGES
-from cortex_wrapper._operations import NOTIFICATION_RUNS
 from cortex_wrapper._pagination import Crawl
-from cortex_wrapper._response import Page
+from cortex_wrapper._response import Page, parse_page, parse_raw_page
 
 from .support.api import RECORD, Harness, ScriptedFake, audit_record, error_response, iso, log_record, run_record
 
@@ -226,7 +226,8 @@ def test_server_ignoring_page_but_echoing_its_number_ends_in_bounded_requests(
 
 @pytest.mark.slow
 def test_crawl_memory_does_not_grow_with_pages() -> None:
-    from cortex_wrapper._operations import NOTIFICATION_LOGS
+    from cortex_api_client.operations import NOTIFICATION_LOGS
+
     from cortex_wrapper._pagination import Crawl
     from cortex_wrapper._response import Page
 
@@ -316,7 +317,8 @@ def _dedupe_one_at_a_time(pages: list[list[int]], window: int) -> list[list[int]
 def test_deduplication_keeps_what_one_record_at_a_time_would(pages: list[list[int]], mode: str) -> None:
     # page_size 2, concurrency 1: a window of 2 * (1 + DEDUPE_WINDOW_PAGES) ids, small enough to evict often
     raw = mode != "models"
-    crawl: Crawl[Any] = Crawl(NOTIFICATION_RUNS, [], page_size=2, max_pages=None, concurrency=1, raw=raw)
+    crawl: Crawl[Any] = Crawl(NOTIFICATION_RUNS, [], page_size=2, max_pages=None, concurrency=1,
+                                parse=parse_raw_page if raw else parse_page)
     window = 2 * (1 + DEDUPE_WINDOW_PAGES)
 
     def item(ident: int) -> Any:
@@ -330,7 +332,8 @@ def test_deduplication_keeps_what_one_record_at_a_time_would(pages: list[list[in
 
 
 def test_a_page_kept_whole_is_passed_on_as_it_came_and_one_that_loses_a_record_is_a_copy() -> None:
-    crawl: Crawl[Any] = Crawl(NOTIFICATION_RUNS, [], page_size=2, max_pages=None, concurrency=1, raw=True)
+    crawl: Crawl[Any] = Crawl(NOTIFICATION_RUNS, [], page_size=2, max_pages=None, concurrency=1,
+                                parse=parse_raw_page)
 
     def page(*ids: int) -> Page[RawRecord]:
         return Page([RawRecord({"id": ident}, "{}") for ident in ids], 0, 9, 9, request_id="r")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import inspect
 
+from cortex_api_client.operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS
+
 import cortex_wrapper
 from cortex_wrapper import AsyncCortexClient, CortexClient, _defaults
-from cortex_wrapper._operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS
+from cortex_wrapper._operations import params_of
 
 PUBLIC = [
     "SPEC_SHA256", "SPEC_VERSIONS", "AsyncCortexClient", "AsyncPager", "AuditLogResponse", "AuthenticationError",
@@ -44,6 +46,15 @@ def test_every_public_name_is_documented() -> None:
             assert inspect.getdoc(obj), name
 
 
+def test_date_like_is_defined_once_by_the_operation_table() -> None:
+    import datetime as dt
+
+    import cortex_api_client.operations
+
+    assert cortex_wrapper.DateLike is cortex_api_client.operations.DateLike
+    assert set(cortex_wrapper.DateLike.__args__) == {dt.datetime, dt.date, str}
+
+
 def test_exception_tree() -> None:
     errors = [getattr(cortex_wrapper, n) for n in PUBLIC if n.endswith("Error")]
     assert all(issubclass(e, cortex_wrapper.CortexError) for e in errors)
@@ -75,8 +86,8 @@ def test_methods_take_every_spec_filter_in_snake_case() -> None:
         for cls in (CortexClient, AsyncCortexClient):
             params = inspect.signature(getattr(cls, method)).parameters
             keywords = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY]
-            assert set(keywords) == set(operation.params) | {"page_size", "max_pages", "extra_query"}, method
-    assert "search_query" in NOTIFICATION_RUNS.params and "delivered_only" in NOTIFICATION_RUNS.params
+            assert set(keywords) == set(params_of(operation)) | {"page_size", "max_pages", "extra_query"}, method
+    assert "search_query" in params_of(NOTIFICATION_RUNS) and "delivered_only" in params_of(NOTIFICATION_RUNS)
 
 
 def test_testing_and_cli_public_names_are_documented() -> None:

@@ -8,10 +8,10 @@ import time
 
 import httpx
 import pytest
+from cortex_api_client.operations import AUDIT_LOGS
 
 from cortex_wrapper import CortexAPIError, CortexConnectionError, CortexTimeoutError, RateLimitError, ServerError
 from cortex_wrapper._defaults import BACKOFF_MAX
-from cortex_wrapper._operations import AUDIT_LOGS
 from cortex_wrapper._ratelimit import RateLimiter
 from cortex_wrapper._retry import Retry, RetryPolicy, doubled, parse_retry_after
 

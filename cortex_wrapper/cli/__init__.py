@@ -36,7 +36,9 @@ from .._defaults import (
 )
 from .._errors import InvalidParameterError, NotFoundError
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
+from .._operations import params_of
 from ._args import build_parser, filters_of, option_name
+from ._commands import SiemOptions
 from ._dates import now_utc
 from ._durable import output_file
 from ._exitcodes import (
@@ -56,7 +58,6 @@ from ._exitcodes import (
 from ._export import export
 from ._follow import follow, stop_on_signals
 from ._incremental import export_incremental
-from ._kinds import SiemOptions
 from ._progress import ConsoleHandler, Progress
 from ._session import console, is_tty, open_client, stdout
 from ._summary import render_json, render_table, summarize
@@ -84,7 +85,7 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
     if since is not None and until is not None and since > until:
         raise CliError(f"--since {args.since.text} is after --until {args.until.text}: the window is empty", EXIT_USAGE)
     with open_client(args, handler) as client:
-        if args.kind is None:
+        if args.export is None:
             summary = summarize(client, since=since or now, until=until or now, top=args.top,
                                 page_size=args.page_size, max_pages=args.max_pages, progress=progress)
             text = render_json(summary.report) if args.format == "json" else render_table(summary.report)
@@ -95,13 +96,13 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             for description in held:
                 sys.stderr.write(f"cortex-logs: alert: {description}\n")
             return EXIT_ALERT if held else EXIT_OK
-        args.kind = dataclasses.replace(args.kind, siem=SiemOptions(
+        args.export = dataclasses.replace(args.export, siem=SiemOptions(
             original=args.original == "keep", tenant=_tenant(args), created=True))
-        filters = filters_of(args, args.kind)
+        filters = filters_of(args, args.export)
         _check_follow(args)
         if args.follow:
             interval = args.interval.total_seconds() if args.interval is not None else DEFAULT_FOLLOW_INTERVAL_SECONDS
-            return follow(client, args.kind, filters, fmt=args.format, output=args.output,
+            return follow(client, args.export, filters, fmt=args.format, output=args.output,
                           checkpoint=args.checkpoint, since=since, page_size=args.page_size, progress=progress,
                           notify=lambda line: None if args.quiet else progress.note(line), redact=handler.redact,
                           lag=args.lag if args.lag is not None else dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
@@ -110,7 +111,7 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
         if args.checkpoint:
             notify = (lambda line: None) if args.quiet else progress.note
             lag = {} if args.lag is None else {"lag": args.lag}
-            export_incremental(client, args.kind, filters, fmt=args.format, output=args.output,
+            export_incremental(client, args.export, filters, fmt=args.format, output=args.output,
                                checkpoint=args.checkpoint, since=since, until=until, page_size=args.page_size,
                                max_pages=args.max_pages, progress=progress, notify=notify, with_id=args.with_id,
                                accept_gap=args.accept_gap, output_moved=args.output_moved, settle=_settle(args), **lag)
@@ -122,11 +123,11 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
         if args.output_moved:
             raise CliError("--output-moved needs --checkpoint (it lets a checkpoint follow its moved output)",
                            EXIT_USAGE)
-        op = args.kind.operation
+        op = args.export.operation
         bounded = {**filters, op.lower_bound: since, op.upper_bound: until}
-        count = export(client, args.kind, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
+        count = export(client, args.export, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
                        max_pages=args.max_pages, progress=progress, with_id=args.with_id)
-        if count == 0 and "delivered_only" in op.params and "delivered_only" not in filters and not args.quiet:
+        if count == 0 and "delivered_only" in params_of(op) and "delivered_only" not in filters and not args.quiet:
             sys.stderr.write("cortex-logs: no runs matched; the server hides runs that delivered nothing (failed "
                              "ones usually did) unless you pass --no-delivered-only\n")
     return EXIT_OK
@@ -155,7 +156,7 @@ def _settle(args: argparse.Namespace) -> dt.timedelta:
 def _warn_retention(args: argparse.Namespace, since: dt.datetime | None, now: dt.datetime) -> None:
     """Say so when ``--since`` reaches past what Cortex keeps of notification logs and runs."""
     horizon = now - dt.timedelta(days=NOTIFICATION_RETENTION_DAYS)
-    notifications = args.kind is None or args.kind.retained
+    notifications = args.export is None or args.export.retained
     if notifications and since is not None and since < horizon and not args.quiet:
         sys.stderr.write(f"cortex-logs: warning: --since reaches back past the {NOTIFICATION_RETENTION_DAYS} days "
                          f"Cortex keeps notification logs and runs: nothing before {horizon.isoformat()} comes back\n")
@@ -183,7 +184,7 @@ def _check_follow(args: argparse.Namespace) -> None:
 
 def _message(error: BaseException, args: argparse.Namespace) -> str:
     if isinstance(error, InvalidParameterError):  # the library names its keyword; the CLI names the option
-        return f"{option_name(args.kind, error.parameter)}: {error.reason}"
+        return f"{option_name(args.export, error.parameter)}: {error.reason}"
     text = str(error)
     if isinstance(error, NotFoundError):
         base = args.base_url or os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
@@ -226,10 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error (2), already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    records_on_terminal = args.kind is not None and args.output in (None, "-") and is_tty(stdout())
+    records_on_terminal = args.export is not None and args.output in (None, "-") and is_tty(stdout())
     progress = Progress(sys.stderr, enabled=not args.quiet and is_tty(sys.stderr) and not records_on_terminal)
     with console(progress, quiet=args.quiet, debug=args.debug,
-                 option=lambda parameter: option_name(args.kind, parameter)) as handler:
+                 option=lambda parameter: option_name(args.export, parameter)) as handler:
         try:
             with stop_on_signals() if getattr(args, "follow", False) else contextlib.nullcontext():
                 code = _run(args, progress, handler)

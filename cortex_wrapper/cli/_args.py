@@ -1,4 +1,4 @@
-"""The argument parser: global options, one subcommand per record kind (filters derived from the spec), summary."""
+"""The argument parser: global options, one export subcommand per served operation (filters derived from the spec), summary."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import argparse
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from cortex_api_client.operations import Parameter
+
 from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
-from .._params import Param
+from .._operations import params_of
+from .._params import choices
 from ._alerts import parse_condition
+from ._commands import COMMANDS, ORIGINAL_CHOICES, Command
 from ._dates import DATE_HELP, parse_duration, parse_when
 from ._exitcodes import EXIT_USAGE, describe_exit_codes
-from ._kinds import KINDS, ORIGINAL_CHOICES, Kind
 
 PROG = "cortex-logs"
 FORMATS = ("jsonl", "csv", "table", "ecs", "ocsf")
@@ -125,11 +128,11 @@ def _add_global_options(parser: argparse.ArgumentParser, *, nested: bool) -> Non
                        help="run against a built-in fake Cortex with seeded data (no token, no network)")
 
 
-def _enum_help(param: Param) -> str:
-    return "one of: " + ", ".join(param.choices())
+def _enum_help(param: Parameter) -> str:
+    return "one of: " + ", ".join(choices(param))
 
 
-def _list_type(param: Param) -> Callable[[str], list[Any]]:
+def _list_type(param: Parameter) -> Callable[[str], list[Any]]:
     """One option value as a list: enums split on commas, ids as ints, text as is."""
 
     def convert(text: str) -> list[Any]:
@@ -143,15 +146,15 @@ def _list_type(param: Param) -> Callable[[str], list[Any]]:
     return convert
 
 
-def _add_filter(group: argparse._ArgumentGroup, name: str, param: Param) -> None:
-    api = f"(API parameter {param.wire}" + (", DEPRECATED by the Cortex docs)" if param.spec.deprecated else ")")
+def _add_filter(group: argparse._ArgumentGroup, name: str, param: Parameter) -> None:
+    api = f"(API parameter {param.wire}" + (", DEPRECATED by the Cortex docs)" if param.deprecated else ")")
     if param.value_type == "bool":
         group.add_argument(f"--{kebab(name)}", dest=name, action=argparse.BooleanOptionalAction, default=None,
                            help=f"default: the server's {api}")
         return
     what = _enum_help(param) if param.value_type == "enum" else {"int": "an id", "str": "text"}.get(param.value_type, param.value_type)
-    if param.value_type != "enum" and param.choices():  # an open enum: its listed values are examples
-        what += ", e.g. " + ", ".join(param.choices())
+    if param.value_type != "enum" and choices(param):  # an open enum: its listed values are examples
+        what += ", e.g. " + ", ".join(choices(param))
     if param.many:
         flags = dict.fromkeys((f"--{kebab(singular(name))}", f"--{kebab(name)}"))
         extra = "repeatable, or comma-separated" if param.value_type == "enum" else "repeatable"
@@ -163,9 +166,9 @@ def _add_filter(group: argparse._ArgumentGroup, name: str, param: Param) -> None
                        help=f"{what} {api}")
 
 
-def _add_window(parser: argparse.ArgumentParser, kind: Kind | None, *, since_default: str | None) -> None:
-    low = [f"--{kebab(kind.operation.lower_bound)}"] if kind else []
-    high = [f"--{kebab(kind.operation.upper_bound)}"] if kind else []
+def _add_window(parser: argparse.ArgumentParser, command: Command | None, *, since_default: str | None) -> None:
+    low = [f"--{kebab(command.operation.lower_bound)}"] if command else []
+    high = [f"--{kebab(command.operation.upper_bound)}"] if command else []
     when = "records at or after WHEN" + (f" (default {since_default})" if since_default else "")
     parser.add_argument("--since", *low, dest="since", type=parse_when, metavar="WHEN",
                         default=parse_when(since_default) if since_default else None, help=when)
@@ -178,12 +181,12 @@ def _add_paging(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-pages", type=positive, metavar="N", help="stop after N pages")
 
 
-def _add_export(sub: Any, kind: Kind) -> None:
+def _add_export(sub: Any, command: Command) -> None:
     parser = sub.add_parser(
-        kind.command, help=f"export {kind.noun}", description=f"Export {kind.noun} ({kind.operation.operation_id}).",
+        command.command, help=f"export {command.noun}", description=f"Export {command.noun} ({command.operation.operation_id}).",
         epilog=EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_window(parser, kind, since_default=None)
+    _add_window(parser, command, since_default=None)
     _add_paging(parser)
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="output format (default jsonl, the records as sent); ecs and ocsf: one Elastic Common "
@@ -206,9 +209,9 @@ def _add_export(sub: Any, kind: Kind) -> None:
     parser.add_argument("--lag", type=parse_duration, metavar="DURATION", default=None,
                         help="with --checkpoint: re-read this far back before the newest record exported, for "
                         f"records that arrive late (default {int(DEFAULT_LAG_SECONDS // 60)}m; 0 turns it off)")
-    if kind.lifecycle:
+    if command.lifecycle:
         parser.add_argument("--settle", type=parse_duration, metavar="DURATION", default=None,
-                            help=f"with --checkpoint: re-read a {kind.noun.removesuffix('s')} exported in a state that "
+                            help=f"with --checkpoint: re-read a {command.noun.removesuffix('s')} exported in a state that "
                             "is not final (READY, CREATED) until it changes, for this long after it was created; each "
                             f"new status is exported once (default {int(DEFAULT_SETTLE_SECONDS // 3600)}h)")
     parser.add_argument("--follow", action="store_true",
@@ -224,13 +227,13 @@ def _add_export(sub: Any, kind: Kind) -> None:
     parser.add_argument("--with-id", action="store_true",
                         help="add each record's stable event id (_event_id): the API's id, or for audit entries "
                         "a content hash and occurrence; the same whichever run exports the record")
-    filters = parser.add_argument_group(f"filters (the {kind.operation.operation_id} parameters)")
-    op = kind.operation
-    for name, param in op.params.items():
+    filters = parser.add_argument_group(f"filters (the {command.operation.operation_id} parameters)")
+    op = command.operation
+    for name, param in params_of(op).items():
         if name not in (op.lower_bound, op.upper_bound):
             _add_filter(filters, name, param)
     _add_global_options(parser, nested=True)
-    parser.set_defaults(kind=kind)
+    parser.set_defaults(export=command)
 
 
 def _add_summary(sub: Any) -> None:
@@ -254,7 +257,7 @@ def _add_summary(sub: Any) -> None:
                         "run_status or run_failed_reason must be a documented value; a channel is free text, "
                         "not checked")
     _add_global_options(parser, nested=True)
-    parser.set_defaults(kind=None)
+    parser.set_defaults(export=None)
 
 
 def build_parser() -> Parser:
@@ -263,29 +266,29 @@ def build_parser() -> Parser:
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_global_options(parser, nested=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
-    for kind in KINDS.values():
-        _add_export(sub, kind)
+    for command in COMMANDS.values():
+        _add_export(sub, command)
     _add_summary(sub)
     return parser
 
 
-def option_name(kind: Kind | None, parameter: str) -> str:
+def option_name(command: Command | None, parameter: str) -> str:
     """The option that sets a client keyword argument (``statuses`` -> ``--status``)."""
-    param = kind.operation.params.get(parameter) if kind is not None else None
+    param = params_of(command.operation).get(parameter) if command is not None else None
     if param is not None and param.many:
         parameter = singular(parameter)
-    elif kind is not None and parameter == kind.operation.lower_bound:
+    elif command is not None and parameter == command.operation.lower_bound:
         parameter = "since"
-    elif kind is not None and parameter == kind.operation.upper_bound:
+    elif command is not None and parameter == command.operation.upper_bound:
         parameter = "until"
     return f"--{kebab(parameter)}"
 
 
-def filters_of(args: argparse.Namespace, kind: Kind) -> dict[str, Any]:
+def filters_of(args: argparse.Namespace, command: Command) -> dict[str, Any]:
     """The filter arguments given on the command line (dates excluded), by Python name."""
-    op = kind.operation
+    op = command.operation
     return {
         name: getattr(args, name)
-        for name in op.params
+        for name in params_of(op)
         if name not in (op.lower_bound, op.upper_bound) and getattr(args, name, None) is not None
     }

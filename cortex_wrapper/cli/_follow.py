@@ -43,11 +43,11 @@ from .._defaults import FOLLOW_MAX_BACKOFF_SECONDS, FOLLOW_MAX_RETRY_AFTER_SECON
 from .._errors import CortexConnectionError, CortexResponseError, RateLimitError, ServerError
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from .._retry import doubled
+from ._commands import Command
 from ._dates import UTC_MAX
 from ._durable import atomic_text_file
 from ._exitcodes import EXIT_OK, exit_code
 from ._incremental import export_incremental, hold_checkpoint
-from ._kinds import Kind
 from ._progress import Progress
 
 TRANSIENT = (RateLimitError, ServerError, CortexConnectionError, CortexResponseError)
@@ -146,7 +146,7 @@ def _later(moment: dt.datetime, seconds: float) -> dt.datetime:
         return UTC_MAX
 
 
-def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str, output: str | None,
+def follow(client: CortexClient, command: Command, filters: Mapping[str, Any], *, fmt: str, output: str | None,
            checkpoint: str, since: dt.datetime | None, page_size: int | None, progress: Progress,
            notify: Callable[[str], None], redact: Callable[[str], str], lag: dt.timedelta, with_id: bool,
            interval: float, status_file: str | None, wait: Callable[[float], None] = time.sleep,
@@ -157,8 +157,8 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
 
     The checkpoint stays locked until the follower ends: a second one on it exits at once.
     """
-    lock = hold_checkpoint(kind, fmt, output, checkpoint, filters)
-    status = Status(kind.command, str(output), interval, started_at=now())
+    lock = hold_checkpoint(command, fmt, output, checkpoint, filters)
+    status = Status(command.command, str(output), interval, started_at=now())
     status_path = Path(status_file) if status_file else None
     behind = False  # the clock is behind the checkpoint's window, and the follower has said so
     try:
@@ -168,7 +168,7 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
             started = clock()
             delay = interval
             try:
-                done = export_incremental(client, kind, filters, fmt=fmt, output=output, checkpoint=checkpoint,
+                done = export_incremental(client, command, filters, fmt=fmt, output=output, checkpoint=checkpoint,
                                           since=since, until=None, page_size=page_size, max_pages=None,
                                           progress=progress, notify=notify, lag=lag, with_id=with_id,
                                           accept_gap=accept_gap, now=now, say_behind=not behind,
@@ -194,7 +194,7 @@ def follow(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt:
             if status_path is not None:
                 write_status(status_path, status, now())
             if status.consecutive_failures == 0:
-                notify(f"cortex-logs: poll {status.polls}: {status.records_last_poll} new {kind.noun}, newest "
+                notify(f"cortex-logs: poll {status.polls}: {status.records_last_poll} new {command.noun}, newest "
                        f"{_iso(status.newest_record) or 'none yet'}")
             wait(remaining)
     except Stopped:

@@ -11,7 +11,7 @@ stops an export:
   ``NaN``, ``Infinity`` and ``-Infinity`` tokens, which Python's json reads but JSON lacks, are written as
   strings (``"NaN"``); a number past a double's range (``1e400``) is JSON and stays as sent. With
   ``--with-id`` the record's stable event id comes first, as ``"_event_id"``.
-* CSV has a fixed header: every property of the record schema (``Kind.columns``) plus ``_extra``, a
+* CSV has a fixed header: every property of the record schema (``Command.columns``) plus ``_extra``, a
   JSON object (escaped as in JSONL) of the fields no column holds exactly (``_event_id`` first with
   ``--with-id``). A column holds the wire value: text as sent (quoted when it holds ``"``, ``,``, CR or
   LF; timestamps as sent), integers in decimal, booleans as ``true``/``false``, arrays and objects
@@ -39,9 +39,9 @@ from cortex_api_client.types import parse_datetime
 
 from .._params import SURROGATE
 from .._wire import ABSENT, RawRecord
+from ._commands import Command
 from ._json import escape_surrogates, record_json
 from ._json import to_json as to_json  # the JSON of every format, long imported from here
-from ._kinds import Kind
 from ._siem import MAPPINGS
 
 EXTRA_COLUMN = "_extra"
@@ -80,7 +80,7 @@ def _is_json_column(schema: Mapping[str, Any]) -> bool:
 
 
 def _csv_cell(category: str, value: Any) -> str | None:
-    """``value``'s cell in a column of ``category`` (``Kind.csv_plan``); None when no cell holds it exactly.
+    """``value``'s cell in a column of ``category`` (``Command.csv_plan``); None when no cell holds it exactly.
 
     What a cell holds reads back (``_parse_cell``) as the value: text that is not empty and holds no lone
     surrogate, an int, a bool, and (``json``) any value but null. Anything else goes to ``_extra``.
@@ -111,12 +111,12 @@ def _csv_row(cells: Sequence[str]) -> str:
     return row + "\n"
 
 
-def csv_header(kind: Kind, with_id: bool = False) -> str:
+def csv_header(command: Command, with_id: bool = False) -> str:
     """The header line: ``_event_id`` (with ``with_id``), the schema's properties and ``_extra``."""
-    return _csv_row([*([EVENT_ID] if with_id else []), *kind.columns, EXTRA_COLUMN])
+    return _csv_row([*([EVENT_ID] if with_id else []), *command.columns, EXTRA_COLUMN])
 
 
-def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None) -> str:
+def csv_line(command: Command, record: Mapping[str, Any], event_id: str | None = None) -> str:
     """One record (its wire data) as a CSV row under ``csv_header``: values no cell holds exactly go to ``_extra``.
 
     The one CSV encoder: every CSV line an export writes comes from here.
@@ -124,7 +124,7 @@ def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None)
     cells = [] if event_id is None else [event_id]
     misfits: dict[str, Any] = {}
     present = 0
-    for name, category in kind.csv_plan:
+    for name, category in command.csv_plan:
         value = record.get(name, ABSENT)
         if value is ABSENT:
             cells.append("")
@@ -139,7 +139,7 @@ def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None)
             cell = ""
         cells.append(cell)
     # _extra: the fields no column holds (in the record's order), then the values no cell holds (columns' order)
-    extra = {key: value for key, value in record.items() if key not in kind.properties} if present < len(record) else {}
+    extra = {key: value for key, value in record.items() if key not in command.properties} if present < len(record) else {}
     extra.update(misfits)
     cells.append(to_json(extra) if extra else "")
     return _csv_row(cells)
@@ -148,21 +148,21 @@ def csv_line(kind: Kind, record: Mapping[str, Any], event_id: str | None = None)
 def _parse_cell(schema: Mapping[str, Any], text: str) -> Any:
     if _is_json_column(schema):
         return json.loads(text)
-    kind = schema.get("type")
-    if kind == "integer":
+    json_type = schema.get("type")
+    if json_type == "integer":
         return int(text)
-    if kind == "boolean":
+    if json_type == "boolean":
         return text == "true"
     return text
 
 
-def read_csv(kind: Kind, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+def read_csv(command: Command, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """Parse a CSV export back into wire-form dicts (the inverse of ``csv_line``; open files with ``newline=""``)."""
     for row in csv.DictReader(lines):
         record = {
-            name: _parse_cell(kind.properties[name], text)
+            name: _parse_cell(command.properties[name], text)
             for name, text in row.items()
-            if name in kind.properties and text != ""
+            if name in command.properties and text != ""
         }  # an _event_id column is the exporter's, not the record's
         if row.get(EXTRA_COLUMN):
             record.update(json.loads(row[EXTRA_COLUMN]))
@@ -208,9 +208,9 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: S
 class TableWriter:
     """A readable table: a chosen set of columns, long cells truncated; widths from the first rows."""
 
-    def __init__(self, kind: Kind, write: Callable[[str], object]) -> None:
-        self.columns = [name for name in kind.table_columns if name in kind.properties]
-        self._schemas = [kind.properties[name] for name in self.columns]
+    def __init__(self, command: Command, write: Callable[[str], object]) -> None:
+        self.columns = [name for name in command.table_columns if name in command.properties]
+        self._schemas = [command.properties[name] for name in self.columns]
         self._write = write
         self._sample: list[list[str]] = []
         self._widths: list[int] | None = None
@@ -245,24 +245,24 @@ class TableWriter:
 class LineWriter:
     """JSONL or CSV to a text stream: the header first (CSV), then one line per record."""
 
-    def __init__(self, kind: Kind, fmt: str, write: Callable[[str], object], with_id: bool = False) -> None:
-        self.kind = kind
+    def __init__(self, command: Command, fmt: str, write: Callable[[str], object], with_id: bool = False) -> None:
+        self.command = command
         self.fmt = fmt
         self._write = write
         self.count = 0
         if fmt == "csv":
-            write(csv_header(kind, with_id))
+            write(csv_header(command, with_id))
         self.with_ids = needs_event_id(fmt, with_id)
 
     def add(self, record: RawRecord, event_id: str | None = None) -> None:
         """Add one record (with its event id under ``--with-id``)."""
         self.count += 1
-        self._write(line_for(self.kind, self.fmt, record, event_id))
+        self._write(line_for(self.command, self.fmt, record, event_id))
 
     def add_page(self, records: Sequence[RawRecord], event_ids: Sequence[str | None]) -> None:
         """Add a page of records (each with its event id, or None) in one write."""
-        kind, fmt = self.kind, self.fmt
-        self._write("".join([line_for(kind, fmt, record, event_id)
+        command, fmt = self.command, self.fmt
+        self._write("".join([line_for(command, fmt, record, event_id)
                              for record, event_id in zip(records, event_ids, strict=True)]))
         self.count += len(records)
 
@@ -275,21 +275,21 @@ def needs_event_id(fmt: str, with_id: bool) -> bool:
     return with_id or fmt in MAPPINGS
 
 
-def line_for(kind: Kind, fmt: str, record: RawRecord, event_id: str | None = None) -> str:
+def line_for(command: Command, fmt: str, record: RawRecord, event_id: str | None = None) -> str:
     """One record as a JSONL, CSV, ECS or OCSF line (the SIEM formats need ``event_id``)."""
     if fmt == "jsonl":
         return jsonl_line(record, event_id)
     if fmt == "csv":
-        return csv_line(kind, record.data, event_id)
+        return csv_line(command, record.data, event_id)
     assert event_id is not None
-    return MAPPINGS[fmt](kind, record, event_id)
+    return MAPPINGS[fmt](command, record, event_id)
 
 
 class _Table:
     """``TableWriter`` taking records as they come (the table shows their data)."""
 
-    def __init__(self, kind: Kind, write: Callable[[str], object]) -> None:
-        self._table = TableWriter(kind, write)
+    def __init__(self, command: Command, write: Callable[[str], object]) -> None:
+        self._table = TableWriter(command, write)
 
     @property
     def count(self) -> int:
@@ -310,6 +310,6 @@ class _Table:
         self._table.close()
 
 
-def writer_for(kind: Kind, fmt: str, write: Callable[[str], object], with_id: bool = False) -> _Table | LineWriter:
+def writer_for(command: Command, fmt: str, write: Callable[[str], object], with_id: bool = False) -> _Table | LineWriter:
     """The writer of ``fmt`` (jsonl, csv or table)."""
-    return _Table(kind, write) if fmt == "table" else LineWriter(kind, fmt, write, with_id)
+    return _Table(command, write) if fmt == "table" else LineWriter(command, fmt, write, with_id)

@@ -51,7 +51,7 @@ Design:
   (``Exported.behind``): the next poll tries again. A run that read its whole window records its upper bound (``polled_until``):
   the retention check (exit 8) is judged by the last complete poll, not by the newest record, so a
   quiet filter (``--status FAILED``) polled every minute never looks like a gap.
-* Records are written as the API sent them (``raw_pages()``), each validated as a model would be.
+* Records are written as the API sent them (``raw_pages()``), each checked against the operation table's fields.
 * Notifications and runs are read oldest first (``orderBy=ASC``) and committed page by page, so a
   killed run keeps every page it committed. The order is checked as the pages arrive, before each
   commit: at the first record older than one before it (a server that ignores ``orderBy``), the
@@ -84,6 +84,7 @@ from .._durable import fsync_directory
 from .._incremental import Change, Engine, Query, frozen_now, retention_gap, stamp_of
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
+from ._commands import Command
 from ._durable import (
     AppendFile,
     FileLock,
@@ -97,7 +98,6 @@ from ._durable import (
 )
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
 from ._formats import csv_header, line_for, needs_event_id
-from ._kinds import Kind
 from ._progress import Progress
 
 COPY_CHUNK = 1 << 20
@@ -110,7 +110,7 @@ def query_of(filters: Mapping[str, Any]) -> dict[str, Any]:
     return normalised
 
 
-def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any],
+def _check_usage(command: Command, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any],
                  max_pages: int | None) -> None:
     if not output or output == "-":
         raise CliError("--checkpoint needs --output FILE (the export is appended to it)", EXIT_USAGE)
@@ -123,8 +123,8 @@ def _check_usage(kind: Kind, fmt: str, output: str | None, checkpoint: str, filt
             raise CliError(f"{option} {path}: no such directory")
     if filters.get("order_by") not in (None, "ASC"):
         raise CliError("--checkpoint exports oldest first: drop --order-by", EXIT_USAGE)
-    if max_pages is not None and not kind.ordered:
-        raise CliError(f"--max-pages with --checkpoint would leave a gap in {kind.noun} (newest first)", EXIT_USAGE)
+    if max_pages is not None and not command.ordered:
+        raise CliError(f"--max-pages with --checkpoint would leave a gap in {command.noun} (newest first)", EXIT_USAGE)
 
 
 def lock_checkpoint(path: Path) -> FileLock:
@@ -133,9 +133,9 @@ def lock_checkpoint(path: Path) -> FileLock:
                                           "follower per checkpoint")
 
 
-def hold_checkpoint(kind: Kind, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any]) -> FileLock:
+def hold_checkpoint(command: Command, fmt: str, output: str | None, checkpoint: str, filters: Mapping[str, Any]) -> FileLock:
     """The checkpoint's lock for a follower to hold until it ends (the usage is checked first)."""
-    _check_usage(kind, fmt, output, checkpoint, filters, None)
+    _check_usage(command, fmt, output, checkpoint, filters, None)
     return lock_checkpoint(Path(checkpoint))
 
 
@@ -182,20 +182,20 @@ class _Run:
     with the output's state (``save``: the engine's store).
     """
 
-    def __init__(self, kind: Kind, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint,
+    def __init__(self, command: Command, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint,
                  window: dict[str, Any], notify: Callable[[str], None]) -> None:
-        self.kind, self.fmt, self.out, self.path, self.checkpoint = kind, fmt, out, path, checkpoint
+        self.command, self.fmt, self.out, self.path, self.checkpoint = command, fmt, out, path, checkpoint
         self.notify = notify
         with_id = checkpoint.with_id
-        self.csv_header = csv_header(kind, with_id).encode() if fmt == "csv" else b""
+        self.csv_header = csv_header(command, with_id).encode() if fmt == "csv" else b""
         self.header = self.csv_header if checkpoint.output_bytes == 0 else b""
         self.end = checkpoint.output_bytes  # where the output ends: what was appended since the open included
         self.tail = read_at(out, max(0, self.end - TAIL_BYTES), min(self.end, TAIL_BYTES))
         self.added = 0
         self._with_id = needs_event_id(fmt, with_id)
-        legacy = checkpoint.legacy_identities and kind.id_wire is None
-        self.engine = Engine(kind.operation, checkpoint, save=self.save,
-                              legacy=kind.legacy_identity if legacy else None, **window)
+        legacy = checkpoint.legacy_identities and command.id_wire is None
+        self.engine = Engine(command.operation, checkpoint, save=self.save,
+                              legacy=command.legacy_identity if legacy else None, **window)
         self.cursor = self.engine.cursor
 
     def query(self, query: Query, pages: Iterator[Any], progress: Progress) -> None:
@@ -207,7 +207,7 @@ class _Run:
                 if engine.holds(query):
                     if held is None:
                         if engine.ordered:
-                            self.notify(f"cortex-logs: the server did not send {self.kind.noun} oldest first "
+                            self.notify(f"cortex-logs: the server did not send {self.command.noun} oldest first "
                                         "(orderBy=ASC ignored?): buffering the rest of this run, appended oldest "
                                         "first and committed once at its end")
                         held = _Held(self.out)
@@ -225,7 +225,7 @@ class _Run:
             self._write(bytearray(), 0)
 
     def _line(self, change: Change) -> bytes:
-        return line_for(self.kind, self.fmt, change.record, change.event_id if self._with_id else None).encode()
+        return line_for(self.command, self.fmt, change.record, change.event_id if self._with_id else None).encode()
 
     def _write(self, chunk: bytearray, added: int) -> None:
         """Append ``chunk`` (``added`` lines; a new output's CSV header first) and commit it."""
@@ -420,7 +420,7 @@ def _check_output_path(path: Path, checkpoint: Checkpoint, output: str, moved: b
                    EXIT_USAGE)
 
 
-def _open_checkpoint(path: Path, checkpoint: Checkpoint | None, out: AppendFile, output: str, kind: Kind, fmt: str,
+def _open_checkpoint(path: Path, checkpoint: Checkpoint | None, out: AppendFile, output: str, command: Command, fmt: str,
                      query: dict[str, Any], with_id: bool, notify: Callable[[str], None]) -> Checkpoint:
     """The checkpoint (created empty on a first run) with the output repaired to the length it covers.
 
@@ -434,7 +434,7 @@ def _open_checkpoint(path: Path, checkpoint: Checkpoint | None, out: AppendFile,
         if found:
             raise CliError(f"{output} already holds data that checkpoint {path} does not cover; "
                            "export to a new file, or pass the checkpoint that wrote it")
-        checkpoint = Checkpoint(kind.command, fmt, query, with_id=with_id)
+        checkpoint = Checkpoint(command.command, fmt, query, with_id=with_id)
         checkpoint.output_path, checkpoint.output_tail = where, tail_digest(b"")
         save(path, checkpoint, before=lambda: _sync_new(out))  # a first run's new output
         return checkpoint
@@ -459,16 +459,16 @@ def _open_checkpoint(path: Path, checkpoint: Checkpoint | None, out: AppendFile,
     return checkpoint
 
 
-def _check_retention(kind: Kind, checkpoint: Checkpoint, accept_gap: bool, notify: Callable[[str], None],
+def _check_retention(command: Command, checkpoint: Checkpoint, accept_gap: bool, notify: Callable[[str], None],
                      now: dt.datetime) -> None:
     """A checkpoint further behind than Cortex keeps notifications may have missed records: stop (exit 8), or say so.
 
     The engine's rule (``_incremental.retention_gap``): behind is judged by the last complete poll
     (``polled_until``), else, in a checkpoint that does not say, by the newest record.
     """
-    if not kind.retained:
+    if not command.retained:
         return
-    gap = retention_gap(kind.operation, checkpoint.polled_until, checkpoint.newest, now, NOTIFICATION_RETENTION_DAYS)
+    gap = retention_gap(command.operation, checkpoint.polled_until, checkpoint.newest, now, NOTIFICATION_RETENTION_DAYS)
     if gap is None:
         return
     if not accept_gap:
@@ -489,7 +489,7 @@ class Exported:
     behind: dt.datetime | None = None
 
 
-def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, Any], *, fmt: str,
+def export_incremental(client: CortexClient, command: Command, filters: Mapping[str, Any], *, fmt: str,
                        output: str | None, checkpoint: str, since: dt.datetime | None, until: dt.datetime | None,
                        page_size: int | None, max_pages: int | None, progress: Progress,
                        notify: Callable[[str], None], lag: dt.timedelta = dt.timedelta(seconds=DEFAULT_LAG_SECONDS),
@@ -507,12 +507,12 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     ``locked``: the caller holds the checkpoint's lock (``hold_checkpoint``), as a follower does between polls.
     ``settle``: how long a notification log or run that is not final yet is re-read for its next state.
     """
-    _check_usage(kind, fmt, output, checkpoint, filters, max_pages)
+    _check_usage(command, fmt, output, checkpoint, filters, max_pages)
     assert output is not None
-    op = kind.operation
-    ordering = {"order_by": "ASC"} if kind.ordered else {}
+    op = command.operation
+    ordering = {"order_by": "ASC"} if command.ordered else {}
     bounded = {**filters, **ordering, op.lower_bound: since, op.upper_bound: until}
-    kind.pager(client, bounded, page_size, max_pages)  # check every argument before touching a file
+    command.pager(client, bounded, page_size, max_pages)  # check every argument before touching a file
     current = frozen_now(now)
     upper = until if until is not None else current
     reach = min(upper, current)  # what the query can cover: up to its bound, and never past the time it ran
@@ -520,13 +520,13 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
     with contextlib.nullcontext() if locked else lock_checkpoint(path):
         state = load(path)
         if state is not None:  # refused before the output is created or touched
-            state.check(path, kind.command, fmt, query_of(filters), with_id)
+            state.check(path, command.command, fmt, query_of(filters), with_id)
             _check_output_path(path, state, output, output_moved)
         with locked_append(Path(output)) as out:
-            state = _open_checkpoint(path, state, out, output, kind, fmt, query_of(filters), with_id, notify)
-            _check_retention(kind, state, accept_gap, notify, current)
+            state = _open_checkpoint(path, state, out, output, command, fmt, query_of(filters), with_id, notify)
+            _check_retention(command, state, accept_gap, notify, current)
             window = {"filters": filters, "lag": lag, "settle": settle, "since": since, "upper": upper, "reach": reach}
-            run = _Run(kind, fmt, out, path, state, window, notify)
+            run = _Run(command, fmt, out, path, state, window, notify)
             queries, lower = run.engine.queries(), run.engine.lower
             if not queries:  # never ask for a window that ends before it starts
                 assert lower is not None
@@ -537,9 +537,9 @@ def export_incremental(client: CortexClient, kind: Kind, filters: Mapping[str, A
                            f"({upper.isoformat()}; the clock stepped back, or --since is ahead); polls ask again "
                            "once the clock is there")
                 return Exported(0, state.newest, behind=lower)
-            progress.start(kind.noun)
+            progress.start(command.noun)
             for query in queries:
-                pages = kind.pager(client, query.filters, page_size, None if query.resettle else max_pages).raw_pages()
+                pages = command.pager(client, query.filters, page_size, None if query.resettle else max_pages).raw_pages()
                 run.query(query, pages, progress)
             run.engine.finish(max_pages is None)  # the whole window was read: all up to `reach` is covered
     progress.finish()

@@ -6,7 +6,7 @@ the stable event id (``event.id``, ``metadata.uid``) and the record, whole and w
 under the ``cortex`` namespace (ECS custom fields, ``cortex.<dataset>``) or in ``unmapped.cortex`` (OCSF);
 ``--original keep`` adds the record's text as sent (``event.original``, ``raw_data``). What the mapping
 follows is the registry's (``Presentation.siem``, ``dataset``): an operation with ``siem="generic"`` gets
-generic events. The CLI's options (``Kind.siem``: ``--original``, ``--tenant``, ``event.created``) fill the
+generic events. The CLI's options (``Command.siem``: ``--original``, ``--tenant``, ``event.created``) fill the
 rest. A notification log or run changes after it is created: each state is its own event (event id
 ``<id>:<status>``), and the record's own id, shared by its states, is ``cortex.notification_log.id`` /
 ``cortex.notification_run.id`` (ECS) and ``metadata.correlation_uid`` (OCSF), for a shipper that keeps the
@@ -39,8 +39,8 @@ from cortex_api_client.operations import SPEC_VERSIONS
 from cortex_api_client.types import parse_datetime
 
 from .._wire import RawRecord
+from ._commands import Command
 from ._json import siem_record_json, to_json, without_surrogates
-from ._kinds import Kind
 
 ECS_VERSION = "9.4.0"
 """The ECS version the events conform to (``ecs.version``), as Elastic's ``@elastic/ecs`` package publishes it."""
@@ -66,9 +66,9 @@ def _utc(text: Any) -> dt.datetime | None:
         return None
 
 
-def _moment(kind: Kind, data: Mapping[str, Any]) -> dt.datetime:
+def _moment(command: Command, data: Mapping[str, Any]) -> dt.datetime:
     """When the record happened, in UTC: its time field, else its last update, else now (undated records)."""
-    return _utc(data.get(kind.time_field)) or _utc(data.get("dateUpdated")) or dt.datetime.now(dt.UTC)
+    return _utc(data.get(command.time_field)) or _utc(data.get("dateUpdated")) or dt.datetime.now(dt.UTC)
 
 
 def _ip(text: Any) -> str | None:
@@ -97,17 +97,17 @@ _UTC_MILLISECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0
 """A time written as ECS's ``@timestamp`` is: in UTC, to the millisecond, ``Z``."""
 
 
-def _ecs_timestamp(kind: Kind, data: Mapping[str, Any]) -> str:
+def _ecs_timestamp(command: Command, data: Mapping[str, Any]) -> str:
     """``@timestamp``: when the record happened (``_moment``), in UTC to the millisecond.
 
     A time field already in that form (as Cortex writes times) is the text itself, once it parses. Needed:
     formatting the time was a tenth of an ECS line's instructions, and without this, the templates below and
     ``compact_encoder`` audit ECS took 27-35 us a record, over the 20 us budget (BENCHMARKS.md).
     """
-    text = data.get(kind.time_field)
+    text = data.get(command.time_field)
     if type(text) is str and _UTC_MILLISECONDS.fullmatch(text) and _utc(text) is not None:
         return text
-    return _moment(kind, data).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _moment(command, data).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # -- the events, as templates ----------------------------------------------------------------------------------
@@ -228,15 +228,15 @@ def _ecs_template(siem: str, actor: str | None, ip: bool, email: bool, reason: b
     return _compiled(document)
 
 
-def _common(kind: Kind, record: RawRecord, event_id: str, values: dict[str, str],
+def _common(command: Command, record: RawRecord, event_id: str, values: dict[str, str],
             ecs: bool = True) -> tuple[str, bool, bool, bool]:
     """Fill the values every event has; the mapping's name and whether tenant, created and original are set.
 
     ``ecs``: the event has ``event.created`` (OCSF's has no export time).
     """
-    options = kind.siem
-    presentation = kind.presentation
-    dataset = presentation.dataset or f"cortex.{kind.command}"
+    options = command.siem
+    presentation = command.presentation
+    dataset = presentation.dataset or f"cortex.{command.command}"
     values |= {"id": _q(event_id), "data": siem_record_json(record), "dataset": _q(dataset),
                "key": _q(dataset.removeprefix("cortex."))}
     if options.tenant is not None:
@@ -248,11 +248,11 @@ def _common(kind: Kind, record: RawRecord, event_id: str, values: dict[str, str]
     return presentation.siem, options.tenant is not None, options.created, options.original
 
 
-def ecs_line(kind: Kind, record: RawRecord, event_id: str) -> str:
+def ecs_line(command: Command, record: RawRecord, event_id: str) -> str:
     """The record as an ECS event: one line of JSON."""
     data = record.data
-    values = {"timestamp": _q(_ecs_timestamp(kind, data))}
-    siem, tenant, created, original = _common(kind, record, event_id, values)
+    values = {"timestamp": _q(_ecs_timestamp(command, data))}
+    siem, tenant, created, original = _common(command, record, event_id, values)
     actor = ip = reason = message = recipient = None
     email = valid = False
     if siem == "audit":
@@ -282,9 +282,9 @@ def ecs_line(kind: Kind, record: RawRecord, event_id: str) -> str:
     return without_surrogates(template % values) + "\n"
 
 
-def ecs_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
+def ecs_event(command: Command, record: RawRecord, event_id: str) -> dict[str, Any]:
     """The record as an ECS event: its line (``ecs_line``), parsed."""
-    event: dict[str, Any] = json.loads(ecs_line(kind, record, event_id))
+    event: dict[str, Any] = json.loads(ecs_line(command, record, event_id))
     return event
 
 
@@ -361,12 +361,12 @@ def _ocsf_template(siem: str, original_time: bool, actor: str | None, ip: bool, 
 _OCSF_STATUS = {"success": (1, "Success"), "failure": (2, "Failure")}
 
 
-def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
+def ocsf_line(command: Command, record: RawRecord, event_id: str) -> str:
     """The record as an OCSF event, Entity Management (audit entries) or Base Event (the rest): one line."""
     data = record.data
-    values = {"time": str(int(_moment(kind, data).timestamp() * 1000))}
-    siem, tenant, _, original = _common(kind, record, event_id, values, ecs=False)
-    if original_time := type(when := data.get(kind.time_field)) is str:
+    values = {"time": str(int(_moment(command, data).timestamp() * 1000))}
+    siem, tenant, _, original = _common(command, record, event_id, values, ecs=False)
+    if original_time := type(when := data.get(command.time_field)) is str:
         values["original_time"] = _q(when)
     actor = ip = detail = message = recipient = None
     actor_kind = None
@@ -401,7 +401,7 @@ def ocsf_line(kind: Kind, record: RawRecord, event_id: str) -> str:
             values["recipient"] = _q(recipient)
         else:
             recipient = None
-    elif (record_id := data.get(kind.id_wire or "id")) is not None:
+    elif (record_id := data.get(command.id_wire or "id")) is not None:
         values["correlation"] = _q(str(record_id))
     template = _ocsf_template(siem, original_time, actor_kind, ip is not None, detail is not None,
                               message is not None, "correlation" in values, tenant, original, recipient is not None)
@@ -413,11 +413,11 @@ _ACTOR_TYPE_NAMES = {"api_key": _q("API key"), "integration": _q("Integration"),
 """OCSF ``actor.user.type`` (``type_id`` 99 Other) of a non-human actor, as JSON."""
 
 
-def ocsf_event(kind: Kind, record: RawRecord, event_id: str) -> dict[str, Any]:
+def ocsf_event(command: Command, record: RawRecord, event_id: str) -> dict[str, Any]:
     """The record as an OCSF event: its line (``ocsf_line``), parsed."""
-    event: dict[str, Any] = json.loads(ocsf_line(kind, record, event_id))
+    event: dict[str, Any] = json.loads(ocsf_line(command, record, event_id))
     return event
 
 
-MAPPINGS: dict[str, Callable[[Kind, RawRecord, str], str]] = {"ecs": ecs_line, "ocsf": ocsf_line}
+MAPPINGS: dict[str, Callable[[Command, RawRecord, str], str]] = {"ecs": ecs_line, "ocsf": ocsf_line}
 """The line of each SIEM format."""

@@ -67,15 +67,15 @@ def summarize(client: CortexClient, *, since: dt.datetime, until: dt.datetime, t
     status, medium, failed, ignored = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
     channels, recipients, by_type, failed_by_type = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
     for log in _crawl(client.notification_logs(**window), "notification logs", progress):
-        kind, state = _value(log, "type") or "?", _value(log, "status") or "?"
+        notification_type, state = _value(log, "type") or "?", _value(log, "status") or "?"
         status[state] += 1
         medium[_value(log, "medium") or "?"] += 1
-        by_type[kind] += 1
+        by_type[notification_type] += 1
         if reason := _value(log, "ignoredReason"):
             ignored[reason] += 1
         if state == "FAILED":
             failed[_value(log, "failedReason") or "(none given)"] += 1
-            failed_by_type[kind] += 1
+            failed_by_type[notification_type] += 1
             if channel := _value(log, "recipientChannel"):
                 channels[channel] += 1
             if recipient := _recipient(log):
@@ -91,8 +91,8 @@ def summarize(client: CortexClient, *, since: dt.datetime, until: dt.datetime, t
     total = sum(status.values())
     ranked = sorted(by_type.items(), key=lambda pair: (-failed_by_type[pair[0]] / pair[1], -pair[1], pair[0]))
     rates = [
-        {"type": kind, "total": count, "failed": failed_by_type[kind], "failure_rate": round(failed_by_type[kind] / count, 4)}
-        for kind, count in ranked
+        {"type": notification_type, "total": count, "failed": failed_by_type[notification_type], "failure_rate": round(failed_by_type[notification_type] / count, 4)}
+        for notification_type, count in ranked
     ]
     report = {
         "window": {"since": since.isoformat(), "until": until.isoformat()},

@@ -422,8 +422,8 @@ class FakeCortex:
         if token is None or token not in self._tokens:
             message = "Missing bearer token" if token is None else "Invalid API key"
             return _replies.error(401, f"Unauthorized: {message}", request_id)
-        if op.permission not in self._tokens[token]:
-            message = f"API key is missing the `{op.permission}` permission"
+        if op.spec.permission not in self._tokens[token]:
+            message = f"API key is missing the `{op.spec.permission}` permission"
             return _replies.error(403, message, request_id)
         limiter = self._limiter
         wait = limiter.acquire(token) if limiter is not None else None

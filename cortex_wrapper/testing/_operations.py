@@ -28,8 +28,6 @@ class Route:
     """The operation, as the generated operation table describes it."""
     record_fields: frozenset[str]
     """The wire names of the record's fields: what a served record may hold."""
-    permission: str
-    """The permission a token needs, as the table (and the Cortex UI) names it (``View audit logs``)."""
     filters: Mapping[str, str]
     window: tuple[str, str]
     ordered: bool
@@ -72,7 +70,7 @@ def operations() -> dict[str, Route]:
     for op in OPERATIONS:
         window = tuple(p.wire for p in op.parameters if p.name in (op.lower_bound, op.upper_bound))
         assert len(window) == 2
-        found.append(Route(op.method_name, op, frozenset(field.wire for field in op.fields), op.permission,
+        found.append(Route(op.method_name, op, frozenset(field.wire for field in op.fields),
                            attribute_filters(op, (window[0], window[1])), (window[0], window[1]),
                            any(p.wire == "orderBy" for p in op.parameters)))
     return {op.kind: op for op in found}

@@ -138,6 +138,13 @@ class OperationSpec(Generic[T]):
         )
         return model
 
+    @property
+    def id_wire(self) -> str | None:
+        """The wire name of the field that identifies a record (``id``), None when records have none."""
+        if self.id_field is None:
+            return None
+        return next(f.wire for f in self.fields if f.name == self.id_field)
+
 
 @dataclass(frozen=True, slots=True)
 class EnumSite:

@@ -10,10 +10,11 @@ import pytest
 
 from cortex_wrapper._config import resolve_token
 from cortex_wrapper._errors import CortexConfigError, InvalidParameterError
-from cortex_wrapper._params import to_utc
+from cortex_wrapper._operations import params_of
+from cortex_wrapper._params import choices, to_utc
 from cortex_wrapper.cli._args import build_parser, singular
+from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
 from cortex_wrapper.cli._dates import parse_when
-from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
 
 from ..support.cli import KINDS, TOKEN, connection, run_subprocess
@@ -41,10 +42,9 @@ def test_help_of_the_real_entry_point() -> None:
 
 @pytest.mark.parametrize("command", list(KINDS))
 def test_every_filter_of_the_operation_is_an_option(command: str) -> None:
-    kind = CLI_KINDS[command]
-    op = kind.operation
+    op = CLI_COMMANDS[command].operation
     dests = {action.dest: action for action in subparser(command)._actions}
-    for name, param in op.params.items():
+    for name, param in params_of(op).items():
         if name in (op.lower_bound, op.upper_bound):
             assert f"--{name.replace('_', '-')}" in dests["since" if name == op.lower_bound else "until"].option_strings
             continue
@@ -58,8 +58,8 @@ def test_every_filter_of_the_operation_is_an_option(command: str) -> None:
 @pytest.mark.parametrize("command", list(KINDS))
 def test_enum_choices_are_in_help(cli: Any, command: str) -> None:
     text = " ".join(cli(command, "--help").out.split())
-    for param in CLI_KINDS[command].operation.params.values():
-        for choice in param.choices():
+    for param in CLI_COMMANDS[command].operation.parameters:
+        for choice in choices(param):
             assert choice in text, (param.name, choice)
 
 
@@ -211,17 +211,17 @@ def test_since_and_until_map_to_the_operation_window(cli: Any, fake: FakeCortex,
 
 
 @pytest.mark.filterwarnings("ignore::cortex_wrapper.UnknownEnumValueWarning")  # the fake's drifted values
-def test_each_kind_lists_as_its_operations_client_method_does(fake: FakeCortex) -> None:
-    """Every served operation is a kind, and its pager is the one its public client method gives."""
+def test_each_command_lists_as_its_operations_client_method_does(fake: FakeCortex) -> None:
+    """Every served operation is a command, and its pager is the one its public client method gives."""
     from cortex_api_client.operations import OPERATIONS as TABLE
 
     from cortex_wrapper import CortexClient, SyncPager
-    from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
+    from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
 
-    assert sorted(kind.operation.operation_id for kind in CLI_KINDS.values()) == sorted(s.operation_id for s in TABLE)
+    assert sorted(c.operation.operation_id for c in CLI_COMMANDS.values()) == sorted(s.operation_id for s in TABLE)
     with CortexClient(fake.token, fake.url) as client:
-        for command, kind in CLI_KINDS.items():
-            pager = kind.pager(client, {}, 5, 1)
-            public = getattr(client, kind.operation.spec.method_name)(page_size=5, max_pages=1)
+        for command, described in CLI_COMMANDS.items():
+            pager = described.pager(client, {}, 5, 1)
+            public = getattr(client, described.operation.method_name)(page_size=5, max_pages=1)
             assert isinstance(pager, SyncPager) and repr(pager) == repr(public), command
             assert [r.data for p in pager.raw_pages() for r in p.items] == [r.data for p in public.raw_pages() for r in p.items]

@@ -16,8 +16,8 @@ import pytest
 from cortex_wrapper import CortexClient, CortexConnectionError, _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
+from cortex_wrapper.cli._commands import COMMANDS as CLI_KINDS
 from cortex_wrapper.cli._formats import read_csv
-from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex
 
@@ -32,7 +32,7 @@ def lines(path: Path) -> list[str]:
 
 
 def canonical(records: list[dict[str, Any]], command: str) -> Counter[str]:
-    parse = CLI_KINDS[command].operation.parse_item
+    parse = CLI_KINDS[command].operation.model.from_dict
     return Counter(json.dumps(parse(r).to_dict(), sort_keys=True) for r in records)
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from cortex_wrapper._operations import parse_function
+from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
 from cortex_wrapper.cli._formats import CELL_WIDTH, EXTRA_COLUMN, read_csv
-from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.testing import FakeCortex
 
 from ..support.cli import KINDS, Result, connection, jsonl, make_fake, run_subprocess, server_records
@@ -24,7 +25,7 @@ SERVER_PARAMS: dict[str, dict[str, Any]] = {"audit": {}, "notifications": {},
 
 
 def models(command: str, records: list[dict[str, Any]]) -> list[Any]:
-    parse = CLI_KINDS[command].operation.parse_item
+    parse = parse_function(CLI_COMMANDS[command].operation)
     return [parse(record) for record in records]
 
 
@@ -45,14 +46,14 @@ def test_jsonl_round_trips_every_record_and_field(cli: Any, fake: FakeCortex, co
 def test_csv_round_trips_every_record_and_field(cli: Any, fake: FakeCortex, command: str) -> None:
     result = cli(*connection(fake), command, "--format", "csv", *EXTRA_OPTIONS[command])
     assert result.code == 0, result.err
-    kind = CLI_KINDS[command]
+    cmd = CLI_COMMANDS[command]
     header = next(csv.reader(io.StringIO(result.out)))
-    assert header == [*kind.columns, EXTRA_COLUMN]
-    assert set(header[:-1]) == set(kind.properties)
+    assert header == [*cmd.columns, EXTRA_COLUMN]
+    assert set(header[:-1]) == set(cmd.properties)
     expected = server_records(fake, command, **SERVER_PARAMS[command])
     served_fields = {name for record in expected for name in record}
     assert served_fields - set(header) == {"fakeFutureField"}, "a column for every field served but the undocumented"
-    exported = list(read_csv(kind, io.StringIO(result.out, newline="")))
+    exported = list(read_csv(cmd, io.StringIO(result.out, newline="")))
     assert models(command, exported) == models(command, expected)
     field, value = UNKNOWN[command]
     assert any(record[field] == value for record in exported)
@@ -63,7 +64,7 @@ def test_csv_round_trips_every_record_and_field(cli: Any, fake: FakeCortex, comm
 def test_csv_header_is_fixed_even_without_records(cli: Any, fake: FakeCortex) -> None:
     result = cli(*connection(fake), "audit", "--format", "csv", "--since", "2030-01-01", "--until", "2030-02-01")
     assert result.code == 0
-    assert result.out.splitlines() == [",".join([*CLI_KINDS["audit"].columns, EXTRA_COLUMN])]
+    assert result.out.splitlines() == [",".join([*CLI_COMMANDS["audit"].columns, EXTRA_COLUMN])]
 
 
 @pytest.mark.parametrize("command", list(KINDS))
@@ -72,10 +73,10 @@ def test_table_is_aligned_and_truncated(cli: Any, fake: FakeCortex, command: str
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert len(lines) == 2 + 30
-    kind = CLI_KINDS[command]
-    assert lines[0].split() == list(kind.table_columns)
+    cmd = CLI_COMMANDS[command]
+    assert lines[0].split() == list(cmd.table_columns)
     rule = list(re.finditer(r"-+", lines[1]))
-    assert len(rule) == len(kind.table_columns)
+    assert len(rule) == len(cmd.table_columns)
     assert all(len(part.group()) <= CELL_WIDTH for part in rule)
     for line in lines[2:]:
         assert all(line[part.start() - 2:part.start()] == "  " for part in rule[1:] if part.start() < len(line))
@@ -97,7 +98,7 @@ def test_table_keeps_its_columns_after_the_sampled_rows(capsys: Any) -> None:
     from cortex_wrapper.cli._formats import TABLE_SAMPLE, TableWriter
 
     out: list[str] = []
-    writer = TableWriter(CLI_KINDS["audit"], out.append)
+    writer = TableWriter(CLI_COMMANDS["audit"], out.append)
     for i in range(TABLE_SAMPLE + 1):
         writer.add({"timestamp": "2026-05-01T00:00:00+00:00", "action": "READ", "objectType": "SERVICE",
                     "objectIdentifier": "svc" if i < TABLE_SAMPLE else "a-much-longer-service-name"})
@@ -183,7 +184,7 @@ def test_output_file_is_written_atomically(cli: Any, fake: FakeCortex, tmp_path:
 def test_end_to_end_console_entry(fake: FakeCortex) -> None:
     result = run_subprocess(*connection(fake), "runs", "--format", "csv", "--no-delivered-only")
     assert result.code == 0, result.err
-    exported = list(read_csv(CLI_KINDS["runs"], io.StringIO(result.out, newline="")))
+    exported = list(read_csv(CLI_COMMANDS["runs"], io.StringIO(result.out, newline="")))
     assert models("runs", exported) == models("runs", server_records(fake, "runs", deliveredOnly="false"))
 
 

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from cortex_wrapper._wire import RawRecord
+from cortex_wrapper.cli._commands import COMMANDS
 from cortex_wrapper.cli._formats import LineWriter, csv_header, line_for, read_csv
-from cortex_wrapper.cli._kinds import KINDS
 
 GOLDEN = Path(__file__).parent / "data" / "export_golden.json"
 
@@ -46,7 +46,7 @@ def _record(case: dict[str, Any]) -> RawRecord:
 def assert_csv_text(command: str, with_id: bool, produced: str, pinned: str) -> None:
     """``produced`` rows are the pinned ones: byte for byte under the pinned header; row by row, cell for cell, under a
     newer header (a spec that added fields), the added columns empty for records that predate them."""
-    header, old = csv_header(KINDS[command], with_id), golden()["headers"][f"{command} {with_id}"]
+    header, old = csv_header(COMMANDS[command], with_id), golden()["headers"][f"{command} {with_id}"]
     if header == old:
         assert produced == pinned
         return
@@ -59,48 +59,48 @@ def assert_csv_text(command: str, with_id: bool, produced: str, pinned: str) -> 
         assert all(row[name] == "" for name in row.keys() - expected.keys()), "a new column filled"
 
 
-@pytest.mark.parametrize("command", sorted(KINDS))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_line_is_the_pinned_bytes(command: str) -> None:
-    kind = KINDS[command]
+    cmd = COMMANDS[command]
     cases = _cases(command)
     assert len(cases) > 100 and {"csv", "jsonl --with-id", "ecs", "ocsf"} <= {f for c in cases for f in c["lines"]}
     assert sum("sha256" in case for case in cases) > 25
-    fields_now = {field.wire for field in kind.operation.spec.fields}
+    fields_now = {field.wire for field in cmd.operation.fields}
     for with_id in (False, True):
         pinned = golden()["headers"][f"{command} {with_id}"]
         [columns] = csv.reader(io.StringIO(pinned, newline=""))
         if set(columns) >= fields_now:  # no field added since the bytes were pinned: the header is the same
-            assert csv_header(kind, with_id) == pinned
+            assert csv_header(cmd, with_id) == pinned
     for case in cases:
         record = _record(case)
-        identity = kind.identity(record)
+        identity = cmd.identity(record)
         assert identity == case["identity"], case["text"]  # the audit content hash: event ids stay stable
-        event_id = kind.event_id(identity, 0)
+        event_id = cmd.event_id(identity, 0)
         for name, expected in case["lines"].items():
             fmt, _, option = name.partition(" ")
             with_id = option == "--with-id" or fmt in ("ecs", "ocsf")
-            produced = line_for(kind, fmt, record, event_id if with_id else None)
+            produced = line_for(cmd, fmt, record, event_id if with_id else None)
             if fmt == "csv":
                 assert_csv_text(command, option == "--with-id", produced, expected)
             else:
                 assert produced == expected, (name, case["text"])
         for fmt, digest in case.get("sha256", {}).items():  # long SIEM lines of the mappings' branches
-            line = line_for(kind, fmt, record, event_id)
+            line = line_for(cmd, fmt, record, event_id)
             assert hashlib.sha256(line.encode()).hexdigest() == digest, (fmt, case["text"], line)
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "ecs", "ocsf", "jsonl --with-id", "csv --with-id"])
 def test_a_page_writes_the_pinned_lines_of_its_records(fmt: str) -> None:
     name, _, option = fmt.partition(" ")
-    for command, kind in KINDS.items():
+    for command, cmd in COMMANDS.items():
         cases = [case for case in _cases(command) if fmt in case["lines"]]
         records = [_record(case) for case in cases]
-        ids = [kind.event_id(case["identity"], 0) if option or name in ("ecs", "ocsf") else None for case in cases]
+        ids = [cmd.event_id(case["identity"], 0) if option or name in ("ecs", "ocsf") else None for case in cases]
         written: list[str] = []
-        writer = LineWriter(kind, name, written.append, bool(option))
+        writer = LineWriter(cmd, name, written.append, bool(option))
         writer.add_page(records, ids)
         if name == "csv":
-            assert written[0] == csv_header(kind, bool(option))
+            assert written[0] == csv_header(cmd, bool(option))
             assert_csv_text(command, bool(option), "".join(written[1:]), "".join(c["lines"][fmt] for c in cases))
         else:
             assert "".join(written) == "".join(case["lines"][fmt] for case in cases)
@@ -119,10 +119,10 @@ def _named(value: Any) -> Any:
 
 
 def test_the_pinned_csv_reads_back_as_each_record() -> None:
-    for command, kind in KINDS.items():
+    for command, cmd in COMMANDS.items():
         for case in (case for case in _cases(command) if "csv" in case["lines"]):
             text = golden()["headers"][f"{command} False"] + case["lines"]["csv"]
-            [row] = read_csv(kind, io.StringIO(text, newline=""))
+            [row] = read_csv(cmd, io.StringIO(text, newline=""))
             assert row == _named(json.loads(case["text"])), case["text"]
 
 
@@ -131,7 +131,7 @@ def test_a_column_a_newer_spec_adds_is_compared_cell_for_cell(monkeypatch: pytes
     pinned_header = golden()["headers"]["runs False"]
     case = next(case for case in _cases("runs") if "csv" in case["lines"])
     newer = pinned_header.replace(",_extra\n", ",channelNames,_extra\n")
-    monkeypatch.setitem(globals(), "csv_header", lambda kind, with_id=False: newer)
+    monkeypatch.setitem(globals(), "csv_header", lambda cmd, with_id=False: newer)
     empty_cell = case["lines"]["csv"].rstrip("\n")
     cut = empty_cell.rfind(",")
     added = empty_cell[:cut] + "," + empty_cell[cut:] + "\n"  # an empty cell before _extra

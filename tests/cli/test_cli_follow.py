@@ -18,8 +18,8 @@ import pytest
 
 from cortex_wrapper import CortexClient, RateLimitError, ServerError, _client
 from cortex_wrapper._defaults import FOLLOW_MAX_BACKOFF_SECONDS, FOLLOW_MAX_RETRY_AFTER_SECONDS
+from cortex_wrapper.cli._commands import COMMANDS
 from cortex_wrapper.cli._follow import Stopped, backoff, follow
-from cortex_wrapper.cli._kinds import KINDS
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex, Faults, Outcome
 
@@ -61,7 +61,7 @@ def run_follow(fake: FakeCortex, output: Path, script: Script, **options: Any) -
     now = {"now": options.pop("now")} if "now" in options else {}
     with CortexClient(fake.token, **where, requests_per_minute=None, max_retries=options.pop("max_retries", 0),
                       sleep=lambda seconds: None, concurrency=1) as client:
-        code = follow(client, KINDS["notifications"], {}, fmt="jsonl", output=str(output),
+        code = follow(client, COMMANDS["notifications"], {}, fmt="jsonl", output=str(output),
                       checkpoint=f"{output}.ckpt", since=None, page_size=options.pop("page_size", None),
                       progress=Progress(io.StringIO(), enabled=False), notify=notes.append, redact=str,
                       lag=dt.timedelta(minutes=5), with_id=False, interval=options.pop("interval", 60.0),

@@ -18,8 +18,8 @@ import pytest
 
 from cortex_wrapper import CortexClient
 from cortex_wrapper.cli._checkpoint import load
+from cortex_wrapper.cli._commands import COMMANDS as KINDS
 from cortex_wrapper.cli._incremental import Exported, export_incremental
-from cortex_wrapper.cli._kinds import KINDS
 from cortex_wrapper.cli._progress import Progress
 
 from ..support.api import BASE, TOKEN, ScriptedFake, iso, log_record, run_record

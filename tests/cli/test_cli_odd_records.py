@@ -21,12 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cortex_wrapper._operations import parse_function
 from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli import _formats
 from cortex_wrapper.cli._checkpoint import load
+from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
+from cortex_wrapper.cli._commands import SiemOptions
 from cortex_wrapper.cli._formats import EXTRA_COLUMN, TableWriter, csv_header, csv_line, line_for, read_csv
-from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
-from cortex_wrapper.cli._kinds import SiemOptions
 from cortex_wrapper.testing import FakeCortex
 from cortex_wrapper.testing._store import Selection
 
@@ -53,7 +54,7 @@ def _run(ident: int, stamp: str, **fields: Any) -> dict[str, Any]:
 
 
 def models(command: str, records: list[dict[str, Any]]) -> list[Any]:
-    parse = CLI_KINDS[command].operation.parse_item
+    parse = parse_function(CLI_COMMANDS[command].operation)
     return [parse(record) for record in records]
 
 
@@ -71,7 +72,7 @@ def read_back(path_or_text: Path | str, command: str, fmt: str) -> list[dict[str
     text = path_or_text.read_text(encoding="utf-8") if isinstance(path_or_text, Path) else path_or_text
     if fmt == "jsonl":
         return jsonl(text)
-    return list(read_csv(CLI_KINDS[command], io.StringIO(text, newline="")))
+    return list(read_csv(CLI_COMMANDS[command], io.StringIO(text, newline="")))
 
 
 def one_error_line(err: str) -> str:
@@ -205,7 +206,7 @@ def test_table_shows_offset_less_times_as_utc(cli: Any) -> None:
 @pytest.mark.usefixtures("not_utc")
 def test_table_writer_reads_offset_less_wire_times_as_utc() -> None:
     out: list[str] = []
-    writer = TableWriter(CLI_KINDS["audit"], out.append)
+    writer = TableWriter(CLI_COMMANDS["audit"], out.append)
     writer.add(_audit("svc", "2026-05-01T10:00:00"))
     writer.add(_audit("svc", "2026-05-01T10:00:00+02:00"))
     writer.close()
@@ -266,10 +267,10 @@ def test_lone_surrogates_export_losslessly(cli: Any, tmp_path: Path, fmt: str) -
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_lone_surrogates_in_fields_the_schema_lacks(fmt: str) -> None:
-    kind = CLI_KINDS["audit"]
+    cmd = CLI_COMMANDS["audit"]
     record = {**_audit("svc", "2026-05-01T09:00:00+00:00"), f"future{ODD}": [ODD, READABLE]}
     raw = RawRecord(record, json.dumps(record, ensure_ascii=False))  # a raw lone surrogate in the text
-    text = (csv_header(kind) if fmt == "csv" else "") + line_for(kind, fmt, raw)
+    text = (csv_header(cmd) if fmt == "csv" else "") + line_for(cmd, fmt, raw)
     text.encode("utf-8")  # strict
     assert read_back(text, "audit", fmt) == [record]
 
@@ -415,10 +416,10 @@ def test_csv_keeps_a_bare_carriage_return(cli: Any) -> None:
 
 def test_csv_written_before_still_reads_the_same() -> None:
     """Rows from earlier versions (no schema field in ``_extra``) read as they did: appended files stay whole."""
-    kind = CLI_KINDS["audit"]
-    header = ",".join([*kind.columns, EXTRA_COLUMN])
+    cmd = CLI_COMMANDS["audit"]
+    header = ",".join([*cmd.columns, EXTRA_COLUMN])
     row = '2026-05-01T09:00:00+00:00,UPDATE,,,svc,"""quoted""","{""fakeFutureField"":1}"'
-    assert [*read_csv(kind, io.StringIO(f"{header}\n{row}\n", newline=""))] == [
+    assert [*read_csv(cmd, io.StringIO(f"{header}\n{row}\n", newline=""))] == [
         {"timestamp": "2026-05-01T09:00:00+00:00", "action": "UPDATE", "objectIdentifier": "svc",
          "objectType": '"quoted"', "fakeFutureField": 1}]
 
@@ -436,12 +437,12 @@ _CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats
                 max_size=5))
 def test_csv_rows_read_back_losslessly_and_a_page_writes_them(records: list[dict[str, Any]]) -> None:
     """The one CSV encoder, any values in any field: ``read_csv`` gives the records back, quoting and ``_extra`` included."""
-    kind = CLI_KINDS["audit"]
+    cmd = CLI_COMMANDS["audit"]
     raws = [RawRecord(record, "{}") for record in records]
     written: list[str] = []
-    _formats.LineWriter(kind, "csv", written.append).add_page(raws, [None] * len(raws))
+    _formats.LineWriter(cmd, "csv", written.append).add_page(raws, [None] * len(raws))
     text = "".join(written)
-    assert text == csv_header(kind) + "".join(csv_line(kind, record) for record in records)
+    assert text == csv_header(cmd) + "".join(csv_line(cmd, record) for record in records)
     named = {math.inf: "Infinity", -math.inf: "-Infinity"}  # no JSON number holds them: _extra names them
     assert read_back(text, "audit", "csv") == [
         {k: named.get(v, v) if type(v) is float else v for k, v in r.items()} for r in records]
@@ -463,15 +464,15 @@ def test_csv_rows_read_back_losslessly_and_a_page_writes_them(records: list[dict
 @pytest.mark.parametrize("event_id", [None, "e-1"])
 def test_each_odd_value_goes_to_its_cell_or_to_extra(odd: dict[str, Any], to_extra: set[str],
                                                      event_id: str | None) -> None:
-    kind = CLI_KINDS["runs"]
+    cmd = CLI_COMMANDS["runs"]
     record = {"id": 1, "seqNo": 0, "notificationType": "WEEKLY_REPORT", "medium": "EMAIL", "status": "COMPLETED",
               "deliveredCount": 1, "summary": "run 1, \"quoted\"", "dateCreated": "2026-05-01T09:00:00Z", **odd}
-    header = csv_header(kind, event_id is not None)
-    [row] = csv.DictReader(io.StringIO(header + csv_line(kind, record, event_id), newline=""))
+    header = csv_header(cmd, event_id is not None)
+    [row] = csv.DictReader(io.StringIO(header + csv_line(cmd, record, event_id), newline=""))
     extra = json.loads(row[EXTRA_COLUMN]) if row[EXTRA_COLUMN] else {}
     assert set(extra) == to_extra
     assert row.get("_event_id") == event_id
-    assert [*read_csv(kind, io.StringIO(header + csv_line(kind, record, event_id), newline=""))] == [record]
+    assert [*read_csv(cmd, io.StringIO(header + csv_line(cmd, record, event_id), newline=""))] == [record]
 
 
 # -- issue 22, defect 7: a number no double can hold (1e400, NaN) never makes a line invalid JSON --------------
@@ -516,23 +517,23 @@ def _odd_value(fmt: str, line: str, kind_key: str = "audit") -> Any:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("with_id", [False, True])
 def test_odd_numbers_make_valid_json_in_every_format(fmt: str, number: str, with_id: bool) -> None:
-    kind = dataclasses.replace(CLI_KINDS["audit"], siem=SiemOptions(original=True))  # --original keep
+    cmd = dataclasses.replace(CLI_COMMANDS["audit"], siem=SiemOptions(original=True))  # --original keep
     text = _odd_audit_text(number)
     raw = RawRecord(json.loads(text), text)
     event_id = "e-1" if with_id or fmt in ("ecs", "ocsf") else None
     expected = written_as(fmt, number)
-    by_record = line_for(kind, fmt, raw, event_id)
+    by_record = line_for(cmd, fmt, raw, event_id)
     written: list[str] = []
-    writer = _formats.LineWriter(kind, fmt, written.append, with_id)
+    writer = _formats.LineWriter(cmd, fmt, written.append, with_id)
     writer.add_page([raw, raw], [event_id, event_id])
     lines = "".join(written).splitlines()
     if fmt == "csv":
-        assert lines[0] == csv_header(kind, with_id).rstrip("\n")
+        assert lines[0] == csv_header(cmd, with_id).rstrip("\n")
         lines = lines[1:]
     assert lines == [by_record.rstrip("\n")] * 2, "a page writes what each record writes"
     for line in lines:
         if fmt == "csv":
-            [row] = read_back(csv_header(kind, with_id) + line + "\n", "audit", "csv")
+            [row] = read_back(csv_header(cmd, with_id) + line + "\n", "audit", "csv")
             strict_json(next(csv.reader([line]))[-1])  # _extra
         else:
             row = _odd_value(fmt, line)

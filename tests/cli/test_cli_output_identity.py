@@ -22,8 +22,8 @@ import pytest
 from cortex_wrapper import CortexClient, _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
+from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
 from cortex_wrapper.cli._follow import Stopped, follow
-from cortex_wrapper.cli._kinds import KINDS as CLI_KINDS
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex
 
@@ -459,7 +459,7 @@ def test_a_second_follower_on_the_same_checkpoint_exits_at_once(cli: Any, tmp_pa
             steps.pop(0)()
 
         with CortexClient(fake.token, fake.url, requests_per_minute=None, max_retries=0) as client:
-            code = follow(client, CLI_KINDS["notifications"], {}, fmt="jsonl", output=str(output),
+            code = follow(client, CLI_COMMANDS["notifications"], {}, fmt="jsonl", output=str(output),
                           checkpoint=str(ckpt), since=None, page_size=None,
                           progress=Progress(io.StringIO(), enabled=False), notify=lambda line: None, redact=str,
                           lag=dt.timedelta(minutes=5), with_id=False, interval=60.0, status_file=None, wait=wait,

@@ -161,7 +161,7 @@ def test_nothing_is_printed_after_the_outcome_of_the_command() -> None:
     logger.addHandler(handler)
     try:
         logger.warning("before the end: shown")
-        args = argparse.Namespace(debug=False, kind=None, base_url=None)
+        args = argparse.Namespace(debug=False, export=None, base_url=None)
         with contextlib.redirect_stderr(stream):
             assert _report(KeyboardInterrupt(), args, handler) == 130
         logger.warning("listNotificationLogs page 3: 503 server error; retry 1/5 in 0.50s")  # a straggler

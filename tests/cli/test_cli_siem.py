@@ -31,8 +31,8 @@ from ocsf_json_schema import OcsfJsonSchemaEmbedded, get_ocsf_schema
 
 from cortex_wrapper._wire import RawRecord
 from cortex_wrapper.cli import _siem
+from cortex_wrapper.cli._commands import COMMANDS, Command, SiemOptions
 from cortex_wrapper.cli._formats import line_for
-from cortex_wrapper.cli._kinds import KINDS, Kind, SiemOptions
 from cortex_wrapper.cli._siem import ECS_VERSION, OCSF_VERSION, ecs_event, ocsf_event
 from cortex_wrapper.testing import Faults, generate_records
 
@@ -47,9 +47,9 @@ EDGE_ACTORS = ("alice@localhost", "Bob <bob@example.com>", "ci-deploy-key", "pat
 EDGE_IPS = ("::ffff:203.0.113.7", "not-an-ip", "gateway.internal", "2001:db8::1")
 
 
-def kept(command: str) -> Kind:
-    """The kind as the CLI sets it up with ``--original keep --tenant acme`` (and ``event.created``)."""
-    return dataclasses.replace(KINDS[command], siem=SiemOptions(original=True, tenant="acme", created=True))
+def kept(command: str) -> Command:
+    """The command as the CLI sets it up with ``--original keep --tenant acme`` (and ``event.created``)."""
+    return dataclasses.replace(COMMANDS[command], siem=SiemOptions(original=True, tenant="acme", created=True))
 
 
 def sample(command: str, count: int = 300) -> list[RawRecord]:
@@ -79,27 +79,27 @@ def ocsf_validator(class_name: str) -> jsonschema.Draft202012Validator:
 def test_every_ocsf_event_validates_against_its_class(command: str) -> None:
     expected_class = "entity_management" if command == "audit" else "base_event"
     for index, record in enumerate(sample(command)):
-        for kind in (KINDS[command], kept(command)):
-            event = ocsf_event(kind, record, f"id-{index}")
+        for cmd in (COMMANDS[command], kept(command)):
+            event = ocsf_event(cmd, record, f"id-{index}")
             errors = [e.message for e in ocsf_validator(expected_class).iter_errors(event)]
             assert not errors, (record.data, errors[:3])
             assert event["metadata"]["uid"] == f"id-{index}"
-            assert event.get("raw_data") == (record.text if kind.siem.original else None)
+            assert event.get("raw_data") == (record.text if cmd.siem.original else None)
 
 
 def test_the_ocsf_schema_is_strict_enough_to_fail() -> None:
     record = sample("audit", 1)[0]
-    event = ocsf_event(KINDS["audit"], record, "x")
+    event = ocsf_event(COMMANDS["audit"], record, "x")
     for broken in ({**event, "activity_id": "Create"}, {k: v for k, v in event.items() if k != "entity"},
                    {**event, "cortex_extra": 1}):
         assert not ocsf_validator("entity_management").is_valid(broken)
 
 
 def test_audit_actions_are_entity_management_activities() -> None:
-    kind = KINDS["audit"]
+    cmd = COMMANDS["audit"]
     base = sample("audit", 1)[0].data
     for action, activity in (("CREATE", 1), ("READ", 2), ("UPDATE", 3), ("DELETE", 4), ("ARCHIVE", 99)):
-        event = ocsf_event(kind, RawRecord({**base, "action": action}, "{}"), "x")
+        event = ocsf_event(cmd, RawRecord({**base, "action": action}, "{}"), "x")
         assert (event["activity_id"], event["type_uid"]) == (activity, 300400 + activity)
         assert ocsf_validator("entity_management").is_valid(event)
 
@@ -130,23 +130,23 @@ def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def _fits(definition: dict[str, Any], value: Any) -> bool:
-    kind = definition["type"]
-    if kind in ("keyword", "constant_keyword", "wildcard", "match_only_text", "text"):
+    field_type = definition["type"]
+    if field_type in ("keyword", "constant_keyword", "wildcard", "match_only_text", "text"):
         return isinstance(value, str)
-    if kind in ("long", "integer", "short", "byte", "unsigned_long"):
+    if field_type in ("long", "integer", "short", "byte", "unsigned_long"):
         return type(value) is int
-    if kind in ("float", "double", "scaled_float", "half_float"):
+    if field_type in ("float", "double", "scaled_float", "half_float"):
         return type(value) in (int, float)
-    if kind == "boolean":
+    if field_type == "boolean":
         return type(value) is bool
     try:
-        if kind == "date":
+        if field_type == "date":
             return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
-        if kind == "ip":
+        if field_type == "ip":
             return isinstance(value, str) and bool(ipaddress.ip_address(value))
     except ValueError:
         return False
-    return kind in ("object", "flattened", "nested")
+    return field_type in ("object", "flattened", "nested")
 
 
 def ecs_problems(document: dict[str, Any]) -> list[str]:
@@ -183,7 +183,7 @@ def test_every_ecs_event_is_made_of_ecs_fields_of_their_types(command: str) -> N
 
 
 def test_the_ecs_check_is_strict_enough_to_fail() -> None:
-    document = ecs_event(KINDS["audit"], sample("audit", 1)[0], "x")
+    document = ecs_event(COMMANDS["audit"], sample("audit", 1)[0], "x")
     for broken, problem in (({**document, "event": {**document["event"], "type": ["teleport"]}}, "allowed value"),
                             ({**document, "source": {"ip": "nowhere"}}, "not a ip"),
                             ({**document, "extra": 1}, "not an ECS field"),
@@ -343,13 +343,13 @@ def test_a_status_neither_success_nor_failure_is_ocsf_other_with_the_source_valu
 @pytest.mark.parametrize("fmt", ["ecs", "ocsf"])
 def test_original_drop_leaves_one_copy_of_the_record(fmt: str) -> None:
     record = _audit()
-    dropped, kept_line = line_for(KINDS["audit"], fmt, record, "x"), line_for(kept("audit"), fmt, record, "x")
+    dropped, kept_line = line_for(COMMANDS["audit"], fmt, record, "x"), line_for(kept("audit"), fmt, record, "x")
     assert dropped.count('"objectIdentifier"') == 1 and kept_line.count("objectIdentifier") == 2
     assert "original" not in json.loads(dropped).get("event", {}) and "raw_data" not in json.loads(dropped)
 
 
 def test_an_operation_with_the_generic_mapping_gets_generic_events() -> None:
-    generic = dataclasses.replace(kept("runs"), operation=KINDS["runs"].operation)
+    generic = dataclasses.replace(kept("runs"), operation=COMMANDS["runs"].operation)
     generic.__dict__["presentation"] = dataclasses.replace(generic.presentation, siem="generic", dataset="cortex.gitops")
     record = sample("runs", 1)[0]
     ecs = ecs_event(generic, record, "x")

@@ -18,7 +18,7 @@ import pytest
 from cortex_api_client.operations import ENUM_SITES, Field
 
 from cortex_wrapper._wire import RawRecord
-from cortex_wrapper.cli._kinds import KINDS
+from cortex_wrapper.cli._commands import COMMANDS
 from cortex_wrapper.cli._siem import ecs_event
 from cortex_wrapper.testing import generate_records
 
@@ -92,7 +92,7 @@ def _value(field: Field) -> Any:
 
 def _records(command: str) -> Iterator[dict[str, Any]]:
     """A record with every field the spec knows, then with each enum value and one no doc lists, then generated ones."""
-    fields = KINDS[command].operation.spec.fields
+    fields = COMMANDS[command].operation.fields
     full = {field.wire: _value(field) for field in fields}
     yield full
     for field in fields:
@@ -110,10 +110,10 @@ def _records(command: str) -> Iterator[dict[str, Any]]:
 def test_every_field_the_exporter_can_emit_is_mapped_with_a_type_that_holds_it(command: str) -> None:
     seen: set[str] = set()
     for record in _records(command):
-        document = ecs_event(KINDS[command], RawRecord(record, json.dumps(record)), "id-1")
+        document = ecs_event(COMMANDS[command], RawRecord(record, json.dumps(record)), "id-1")
         assert not problems(document), (record, problems(document))
         seen.update(name for name, _ in leaves(document))
-    wire = {field.wire for field in KINDS[command].operation.spec.fields}
+    wire = {field.wire for field in COMMANDS[command].operation.fields}
     kept = {part for name in seen if name.startswith("cortex.") for part in name.split(".")[2:]}
     assert kept >= wire  # every record field was in the events checked
 

@@ -577,10 +577,11 @@ def record_mutation(draw: st.DrawFn, operation: str) -> tuple[bytes, list[str]]:
 
 @pytest.mark.parametrize("operation", list(PATHS))
 def test_raw_pages_accept_exactly_what_pages_accept(operation: str) -> None:
-    from cortex_wrapper import _operations
+    from cortex_api_client.operations import OPERATIONS
+
     from cortex_wrapper._response import parse_page, parse_raw_page
 
-    op = {o.spec.method_name: o for o in _operations.OPERATIONS}[operation]
+    op = {spec.method_name: spec for spec in OPERATIONS}[operation]
 
     @FUZZ
     @seed(fixed_seed("raw", operation))
@@ -646,9 +647,9 @@ def base_record(operation: str, fields: Any) -> dict[str, Any]:
 
 
 def test_the_base_record_follows_the_table() -> None:
-    from cortex_wrapper._operations import NOTIFICATION_LOGS
+    from cortex_api_client.operations import NOTIFICATION_LOGS
 
-    fields = NOTIFICATION_LOGS.spec.fields
+    fields = NOTIFICATION_LOGS.fields
     new = dataclasses.replace(fields[0], wire="recipientTeamTag", name="recipient_team_tag", value_type="str", site=None)
     base = base_record("notification_logs", (*fields, new))
     assert base["recipientTeamTag"] == "s" and base["medium"] == "SLACK"
@@ -657,11 +658,12 @@ def test_the_base_record_follows_the_table() -> None:
 
 @pytest.mark.parametrize("operation", list(PATHS))
 def test_raw_pages_judge_every_field_as_pages_do(operation: str) -> None:
-    from cortex_wrapper import _operations
+    from cortex_api_client.operations import OPERATIONS
+
     from cortex_wrapper._response import parse_page, parse_raw_page
 
-    op = {o.spec.method_name: o for o in _operations.OPERATIONS}[operation]
-    base = base_record(operation, op.spec.fields)
+    op = {spec.method_name: spec for spec in OPERATIONS}[operation]
+    base = base_record(operation, op.fields)
     values: list[Any] = [None, 1.5, 1.0, True, 0, 2**63, "", "x", "NOT_A_VALUE", [], {}, [{"id": 1}], "2025-13-01T00:00:00Z",
               "2025-06-30T12:00:00", "9999-12-31T23:59:59-01:00", [{"id": 1, "name": "n", "type": 5}]]
     cases: list[dict[str, Any]] = [dict(base)]

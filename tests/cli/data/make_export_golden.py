@@ -74,15 +74,15 @@ def main(root: str, out: str) -> None:
     sys.path[:0] = [root, f"{root}/generated"]
     import cortex_wrapper
     from cortex_wrapper._wire import RawRecord
+    from cortex_wrapper.cli._commands import COMMANDS
     from cortex_wrapper.cli._formats import csv_header, line_for
-    from cortex_wrapper.cli._kinds import KINDS
     from cortex_wrapper.cli._siem import _utc
     from cortex_wrapper.testing import generate_records
 
     assert str(cortex_wrapper.__file__).startswith(root), cortex_wrapper.__file__
     cases = []
     for command, text, pinned in inputs(generate_records):
-        kind = KINDS[command]
+        kind = COMMANDS[command]
         raw = RawRecord(json.loads(text), text)
         identity = kind.identity(raw)
         event_id = kind.event_id(identity, 0)
@@ -102,7 +102,7 @@ def main(root: str, out: str) -> None:
                     digests[fmt] = hashlib.sha256(line.encode()).hexdigest()
         cases.append({"command": command, "text": text, "identity": identity, "lines": lines,
                       **({"sha256": digests} if digests else {})})
-    headers = {f"{command} {with_id}": csv_header(kind, with_id) for command, kind in KINDS.items()
+    headers = {f"{command} {with_id}": csv_header(kind, with_id) for command, kind in COMMANDS.items()
                for with_id in (False, True)}
     with open(out, "w", encoding="ascii") as stream:  # one case a line, every non-ASCII character escaped
         stream.write('{"headers": ' + json.dumps(headers) + ',\n "cases": [\n')

@@ -1,7 +1,9 @@
-"""The exportable record kinds (one a subcommand): operation, timestamp, identity and CSV columns of each.
+"""The export subcommands of ``cortex-logs`` (``audit``, ``notifications``, ...): one per served operation.
 
-A kind is an operation of the generated table (``cortex_api_client.operations``), presented as the registry
-(``cortex_wrapper._registry``) says: every served operation is a kind, with no list of them here.
+A ``Command`` is an operation of the generated table (``cortex_api_client.operations``), presented as the
+registry (``cortex_wrapper._registry``) says: every served operation is a command, with no list of them here.
+It gives the exporters the operation's timestamp, identity and CSV columns. ("Kind" means only a record kind,
+``audit_logs``: the table's ``method_name``.)
 """
 
 from __future__ import annotations
@@ -14,16 +16,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from cortex_api_client.operations import OPERATIONS, OperationSpec
 from cortex_api_client.types import parse_datetime
 
 from .._client import CortexClient
 from .._cursor import Occurrences as Occurrences  # re-exported: the exporters number audit entries with it
 from .._cursor import event_id_of, identity_of
 from .._lifecycle import has_lifecycle
-from .._operations import OPERATIONS, Operation
+from .._operations import params_of
 from .._pagination import SyncPager
 from .._registry import Presentation, presentation
-from .._response import parse_record
+from .._response import to_model
 from .._wire import RawRecord
 
 _JSON_TYPES: dict[str, dict[str, str]] = {
@@ -49,21 +52,21 @@ class SiemOptions:
 
 
 @dataclass(frozen=True)
-class Kind:
-    """One record kind the CLI exports (a subcommand): an operation of the table, as the registry presents it."""
+class Command:
+    """One export subcommand of the CLI (``audit``): an operation of the table, as the registry presents it."""
 
-    operation: Operation[Any]
+    operation: OperationSpec[Any]
     siem: SiemOptions = field(default_factory=SiemOptions)
     """The options of its ECS and OCSF events (the CLI sets them from ``--original`` and ``--tenant``)."""
 
     @cached_property
     def presentation(self) -> Presentation:
         """The registry's presentation of the operation, generic defaults filled in."""
-        return presentation(self.operation.spec)
+        return presentation(self.operation)
 
     @property
     def command(self) -> str:
-        """The subcommand (``audit``)."""
+        """The subcommand's name (``audit``)."""
         assert self.presentation.command is not None
         return self.presentation.command
 
@@ -76,7 +79,7 @@ class Kind:
     @property
     def time_field(self) -> str:
         """The wire name of the record's time (``timestamp``, ``dateCreated``)."""
-        return self.operation.spec.time_field
+        return self.operation.time_field
 
     @property
     def table_columns(self) -> tuple[str, ...]:
@@ -85,18 +88,18 @@ class Kind:
 
     def pager(self, client: CortexClient, filters: Mapping[str, Any], page_size: int | None,
               max_pages: int | None) -> SyncPager[Any]:
-        """The client's lazy pager for this kind (arguments are checked now, before any request)."""
-        return client._pager(self.operation.spec, filters, page_size, max_pages, None)
+        """The client's lazy pager for this command's operation (arguments are checked now, before any request)."""
+        return client._pager(self.operation, filters, page_size, max_pages, None)
 
     @property
     def ordered(self) -> bool:
         """True when the API takes ``orderBy`` (so an export can run oldest first)."""
-        return "order_by" in self.operation.params
+        return "order_by" in params_of(self.operation)
 
     @cached_property
     def properties(self) -> Mapping[str, Any]:
         """The record's fields (wire name -> its JSON type), as the operation table describes them."""
-        return {f.wire: _JSON_TYPES.get(f.value_type, {"type": "string"}) for f in self.operation.spec.fields}
+        return {f.wire: _JSON_TYPES.get(f.value_type, {"type": "string"}) for f in self.operation.fields}
 
     @cached_property
     def csv_plan(self) -> tuple[tuple[str, str], ...]:
@@ -114,11 +117,10 @@ class Kind:
         """True when Cortex keeps these records only so long (``retention_days``: notification logs and runs)."""
         return self.presentation.retention_days is not None
 
-    @cached_property
+    @property
     def id_wire(self) -> str | None:
         """The wire name of the record's id (``id``), None for audit entries, which have none."""
-        field = self.operation.id_field
-        return next(f.wire for f in self.operation.spec.fields if f.name == field) if field else None
+        return self.operation.id_wire
 
     def timestamp(self, record: RawRecord) -> dt.datetime | None:
         """The record's timestamp (``timestamp`` or ``dateCreated``), None when it has none."""
@@ -147,7 +149,7 @@ class Kind:
         """The identity version 1 checkpoints wrote: for audit entries, a fingerprint of the model's form."""
         if self.id_wire is not None:
             return self.identity(record)
-        model = parse_record(self.operation, record.data)
+        model = to_model(self.operation, record.data)
         canonical = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -161,5 +163,5 @@ class Kind:
         return event_id_of(identity, occurrence)
 
 
-KINDS: dict[str, Kind] = {kind.command: kind for kind in map(Kind, OPERATIONS)}
+COMMANDS: dict[str, Command] = {command.command: command for command in map(Command, OPERATIONS)}
 """Every served operation, by ``cortex-logs`` command."""
