@@ -9,8 +9,7 @@ from typing import Any
 from .._params import SURROGATE
 from .._wire import RawRecord, compact_encoder
 
-__all__ = ["NOT_FINITE_NAMES", "escape_surrogates", "record_json", "siem_record_json", "to_json", "without_constants",
-           "without_surrogates"]
+__all__ = ["NOT_FINITE_NAMES", "escape_surrogates", "record_json", "to_json", "without_constants", "without_surrogates"]
 
 
 def escape_surrogates(text: str) -> str:
@@ -59,9 +58,6 @@ def without_surrogates(text: str) -> str:
 _JSON_CONSTANT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)', re.DOTALL)
 """A JSON string (skipped whole), or one of the tokens Python's json reads but JSON lacks (group 1)."""
 _NOT_ONE_LINE = re.compile("[\n\r\ud800-\udfff]")
-_HUGE_NUMBER = re.compile("[eE][+]?[0-9]{3}|[0-9]{300}")
-"""An exponent or a run of digits that may overflow a double (``1e400``): a number many parsers (serde_json, Go's)
-reject."""
 
 
 def without_constants(text: str) -> str:
@@ -69,23 +65,10 @@ def without_constants(text: str) -> str:
     return _JSON_CONSTANT.sub(lambda found: f'"{found[1]}"' if found[1] else found[0], text)
 
 
-def siem_record_json(record: RawRecord) -> str:
-    """``record_json``, unless the text may hold a number no double holds (``1e400``): then ``to_json`` of its data.
-
-    The copy in an ECS or OCSF event goes to shippers that parse every number as a double and reject the line
-    on one out of range; ``to_json`` writes such a number as ``"Infinity"``. (A hit inside a string only costs
-    the slower encoding.)
-    """
-    if _HUGE_NUMBER.search(record.text):
-        return to_json(record.data)
-    return record_json(record)
-
-
 def record_json(record: RawRecord) -> str:
-    """The record's JSON text as the API sent it, made one line of valid JSON in UTF-8.
+    """The record's JSON text as the API sent it, made one line of valid JSON in UTF-8 (JSONL's line).
 
-    It is JSONL's line, and the record's copy in an ECS or OCSF event (taken as sent: encoding its data again
-    cost more than the whole mapping, BENCHMARKS.md). A raw CR or LF is whitespace between tokens, and a raw lone surrogate can only stand in a string: a space,
+    A raw CR or LF is whitespace between tokens, and a raw lone surrogate can only stand in a string: a space,
     and the surrogate's escape, keep the value. A ``NaN`` or ``Infinity`` token, which JSON lacks, is written as
     ``to_json`` writes the value: its name, as a string.
     """

@@ -40,7 +40,7 @@ from cortex_api_client.types import parse_datetime
 
 from .._wire import RawRecord
 from ._commands import Command
-from ._json import siem_record_json, to_json, without_surrogates
+from ._json import to_json, without_surrogates
 
 ECS_VERSION = "9.4.0"
 """The ECS version the events conform to (``ecs.version``), as Elastic's ``@elastic/ecs`` package publishes it."""
@@ -237,7 +237,7 @@ def _common(command: Command, record: RawRecord, event_id: str, values: dict[str
     options = command.siem
     presentation = command.presentation
     dataset = presentation.dataset or f"cortex.{command.command}"
-    values |= {"id": _q(event_id), "data": siem_record_json(record), "dataset": _q(dataset),
+    values |= {"id": _q(event_id), "data": to_json(record.data), "dataset": _q(dataset),
                "key": _q(dataset.removeprefix("cortex."))}
     if options.tenant is not None:
         values["tenant"] = _q(options.tenant)
