@@ -34,7 +34,7 @@ from ._config import (
 from ._errors import ClientClosedError, CortexConfigError, CortexError, InvalidParameterError, RateLimitError
 from ._events import Event, EventHook, RateLimitPause, Retrying
 from ._logs import setup_from_environment
-from ._operations import params_of, query
+from ._operations import params_of, query, time_bounds
 from ._pagination import AsyncPager, Cancelled, Crawl, Fetched, Parse, SyncPager
 from ._params import format_datetime, to_utc
 from ._ratelimit import RateLimiter
@@ -338,20 +338,20 @@ class _BaseClient:
         size = self.page_size if page_size is None else check_page_size(page_size)
         if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
             raise InvalidParameterError("max_pages", f"must be an int >= 1 or None, got {max_pages!r}")
-        lower, upper = filters.get(operation.lower_bound), filters.get(operation.upper_bound)
-        pairs = query(operation, filters, extra_query, self._where(operation), frozen=upper is None)
-        if lower is not None and upper is not None:
-            low, high = to_utc(operation.lower_bound, lower), to_utc(operation.upper_bound, upper)
+        bounds = time_bounds(operation)  # None: no time bounds, so nothing to freeze (the operation is paged in full)
+        lower, upper = (filters.get(bounds[0]), filters.get(bounds[1])) if bounds is not None else (None, None)
+        frozen_wire = params_of(operation)[bounds[1]].wire if bounds is not None and upper is None else None
+        pairs = query(operation, filters, extra_query, self._where(operation), frozen=frozen_wire is not None)
+        if bounds is not None and lower is not None and upper is not None:
+            low, high = to_utc(bounds[0], lower), to_utc(bounds[1], upper)
             if low > high:
                 raise InvalidParameterError(
-                    operation.lower_bound,
-                    f"{format_datetime(low)} is after {operation.upper_bound} {format_datetime(high)}: the window is empty",
+                    bounds[0], f"{format_datetime(low)} is after {bounds[1]} {format_datetime(high)}: the window is empty",
                 )
-        frozen = upper is None
         concurrency = self.concurrency
 
         def make(parse: Parse[Any]) -> Crawl[Any]:
-            extra = [(params_of(operation)[operation.upper_bound].wire, format_datetime(_now()))] if frozen else []
+            extra = [(frozen_wire, format_datetime(_now()))] if frozen_wire is not None else []
             return Crawl(operation, pairs + extra, page_size=size, max_pages=max_pages, concurrency=concurrency,
                          parse=parse, emit=self._emit)
 

@@ -48,7 +48,7 @@ from ._defaults import DEFAULT_LAG_SECONDS, POLL_RECORD_REFRESH_SECONDS
 from ._durable import atomic_text_file
 from ._errors import CortexError
 from ._lifecycle import DEFAULT_SETTLE_SECONDS, Unsettled, has_lifecycle, hides_unsettled, read_moment, resettle_filters
-from ._operations import params_of
+from ._operations import params_of, require_bounds, time_bounds
 from ._registry import presentation
 from ._wire import RawRecord
 
@@ -257,13 +257,14 @@ def resettle_query(operation: OperationSpec[Any], filters: Mapping[str, Any], cu
     sent at all: it costs one request whatever their number (plus a page per 1,000 records settled in that span).
     """
     oldest = cursor.unsettled.oldest()
-    if not has_lifecycle(operation.operation_id) or oldest is None or lower is None or oldest >= lower:
+    bounds = time_bounds(operation)
+    if not has_lifecycle(operation.operation_id) or bounds is None or oldest is None or lower is None or oldest >= lower:
         return None
     narrowed = resettle_filters(operation.operation_id, filters)
     if narrowed is None:
         return None
     ordering = {"order_by": "ASC"} if "order_by" in params_of(operation) else {}
-    return {**narrowed, **ordering, operation.lower_bound: oldest, operation.upper_bound: lower}
+    return {**narrowed, **ordering, bounds[0]: oldest, bounds[1]: lower}
 
 
 class RecordWindow:
@@ -375,8 +376,8 @@ class PollWindow:
         if resettle is not None:
             queries.append(Query(resettle, True))
         ordering = {"order_by": "ASC"} if "order_by" in params_of(op) else {}
-        queries.append(Query({**self.filters, **ordering, op.lower_bound: self.lower, op.upper_bound: self.upper},
-                              False))
+        lower, upper = require_bounds(op, "an incremental read")
+        queries.append(Query({**self.filters, **ordering, lower: self.lower, upper: self.upper}, False))
         return queries
 
 
@@ -508,12 +509,13 @@ class _Reader:
             raise ValueError(f"operation must be one of {', '.join(sorted(by_name))}, got {operation!r}")
         self.operation = op = by_name[operation]
         self.filters = dict(filters or {})
-        for name in ("order_by", op.lower_bound, op.upper_bound):
+        lower, upper = require_bounds(op, "an incremental read")
+        for name in ("order_by", lower, upper):
             if name in self.filters:
                 raise ValueError(f"filters: {name} is the reader's own (use since= for where a first poll starts)")
         if lag < dt.timedelta(0) or settle <= dt.timedelta(0):
             raise ValueError("lag must be 0 or more, and settle more than 0")
-        client._pager(op, {**self.filters, op.lower_bound: since}, page_size, None, None)  # checks every filter now
+        client._pager(op, {**self.filters, lower: since}, page_size, None, None)  # checks every filter now
         self.client, self.store, self.query = client, store, query_of(self.filters)
         self.since, self.lag, self.settle, self.page_size = since, lag, settle, page_size
         self.accept_gap, self.now = accept_gap, now

@@ -31,6 +31,26 @@ def parse_function(spec: OperationSpec[T]) -> Callable[[Mapping[str, Any]], T]:
     return spec.model.from_dict
 
 
+def time_bounds(spec: OperationSpec[Any]) -> tuple[str, str] | None:
+    """The filters of ``spec``'s lower and upper time bounds (``start_time``, ``end_time``); None when it has none.
+
+    An operation without a ``date-time`` filter (``listGitOpsLogs``) has no time bounds: a call pages through
+    every record as served, with no bound to freeze, and nothing can narrow a later read to what is new.
+    """
+    if spec.lower_bound is None or spec.upper_bound is None:
+        return None
+    return spec.lower_bound, spec.upper_bound
+
+
+def require_bounds(spec: OperationSpec[Any], what: str) -> tuple[str, str]:
+    """``time_bounds(spec)``, or ``ValueError`` saying that ``what`` (``an incremental read``) needs them."""
+    bounds = time_bounds(spec)
+    if bounds is None:
+        raise ValueError(f"{spec.operation_id} has no time bounds (the API filters it by no date), so {what} "
+                         f"cannot narrow a read to what is new: page it in full ({spec.method_name}())")
+    return bounds
+
+
 def encode_extra(spec: OperationSpec[Any], extra_query: Mapping[str, Any] | None) -> Pairs:
     """``extra_query``: parameters the pinned spec does not know, checked and sent as given, after the rest."""
     if extra_query is None:
@@ -84,7 +104,7 @@ def query(spec: OperationSpec[Any], filters: Mapping[str, Any], extra_query: Map
     parts["extra_query"] = encode_extra(spec, extra_query)
     lengths = {name: query_length(pairs) for name, pairs in parts.items() if pairs}
     added = [("page", str(_LONGEST_PAGE)), ("pageSize", str(MAX_PAGE_SIZE))]
-    if frozen:
+    if frozen and spec.upper_bound is not None:
         added.append((params[spec.upper_bound].wire, _LONGEST_BOUND))
     total = query_length([pair for pairs in parts.values() for pair in pairs] + added)
     if total > MAX_QUERY_LENGTH:

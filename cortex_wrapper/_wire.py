@@ -7,7 +7,7 @@ values as sent. Each is still checked against the spec:
 * ``split_body`` walks the page's top-level JSON object with the standard library's decoder and takes
   each record of the list with the span of text it came in, at about the cost of ``json.loads``;
 * ``RecordCheck`` accepts a record whose every field has its spec type (required fields present,
-  timestamps that parse, nested items' fields too), from the operation table's fields, and records unknown
+  timestamps that parse, the fields of nested objects and of arrays' items too, at any depth), from the operation table's fields, and records unknown
   enum values in ``UNKNOWN_ENUM_VALUES`` as the models do; for a record it refuses it raises the error that
   names the field. It is the only validation of a record: ``pages()`` runs it before building the models,
   so a body is accepted by ``raw_pages()`` exactly when ``pages()`` accepts it, with the same error.
@@ -210,12 +210,15 @@ class _Shape:
         self.fields = tuple(fields)
         self.types: dict[str, frozenset[type]] = {}  # the types a present, non-null value may have
         self.items: dict[str, _Shape] = {}  # arrays of objects: their items' shape
+        self.objects: dict[str, _Shape] = {}  # object fields with described fields: their shape
         self.required = frozenset(f.wire for f in fields if f.required)
         self.dates = frozenset(f.wire for f in fields if f.value_type == "datetime")
         self.enums: dict[str, tuple[str, frozenset[str]]] = {}
         for f in fields:
             if f.value_type == "array" and f.items:
                 self.items[f.wire] = _Shape(f.items, known)
+            elif f.value_type == "object" and f.items:
+                self.objects[f.wire] = _Shape(f.items, known)
             self.types[f.wire] = _TYPES[f.value_type]
             site = ENUM_SITES.get(f.site) if f.site else None
             if f.value_type == "enum" and site is not None and site.class_name is not None and site.class_name in known:
@@ -249,6 +252,12 @@ class _Shape:
                 if inner is None:
                     return None
                 nulls = nulls or inner
+            shape = self.objects.get(wire)
+            if shape is not None:
+                inner = shape.scan([v for v in found.values if type(v) is dict])
+                if inner is None:
+                    return None
+                nulls = nulls or inner
         return nulls
 
     def check(self, record: dict[str, Any]) -> None:
@@ -256,7 +265,7 @@ class _Shape:
 
         ``KeyError(path)`` for a required field absent or null, ``TypeError`` for a value of another type,
         ``ValueError`` (or ``OverflowError``), as ``parse_datetime`` raises it, for a time that does not parse. A field of
-        a nested item is named by its path (``notificationObjects[1].id``).
+        a nested item or object is named by its path (``notificationObjects[1].id``, ``files[0].entity.tag``).
         """
         for f in self.fields:
             value = record.get(f.wire)
@@ -277,12 +286,9 @@ class _Shape:
                 where = f"{f.wire}[{index}]"
                 if type(item) is not dict:
                     raise TypeError(f"{where} is {type(item).__name__}, not an object")
-                try:
-                    shape.check(item)  # type: ignore[union-attr]  # not None when there are items
-                except KeyError as exc:
-                    raise KeyError(f"{where}.{exc.args[0]}") from None
-                except (TypeError, ValueError, OverflowError) as exc:  # the same class of error, its path prefixed
-                    raise _base_class(exc)(f"{where}.{exc}") from None
+                _check_nested(shape, item, where)  # type: ignore[arg-type]  # not None when there are items
+            if f.wire in self.objects:
+                _check_nested(self.objects[f.wire], value, f.wire)
 
     def record_enums(self, records: Sequence[Mapping[str, Any]]) -> None:
         """Record the unknown enum values of accepted records in ``UNKNOWN_ENUM_VALUES``, in the order they come."""
@@ -295,6 +301,18 @@ class _Shape:
         for wire, shape in self.items.items():
             nested = list(chain.from_iterable(v for v in column(records, wire) if type(v) is list))
             shape.record_enums(nested)
+        for wire, shape in self.objects.items():
+            shape.record_enums([v for v in column(records, wire) if type(v) is dict])
+
+
+def _check_nested(shape: _Shape, value: dict[str, Any], where: str) -> None:
+    """``shape.check(value)``, the error naming the nested field by its path (``files[0].entity.tag``)."""
+    try:
+        shape.check(value)
+    except KeyError as exc:
+        raise KeyError(f"{where}.{exc.args[0]}") from None
+    except (TypeError, ValueError, OverflowError) as exc:  # the same class of error, its path prefixed
+        raise _base_class(exc)(f"{where}.{exc}") from None
 
 
 _PARSES: Callable[[str], object] = dt.datetime.fromisoformat

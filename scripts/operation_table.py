@@ -7,9 +7,12 @@ about an operation comes from here, derived from the reconciled document by stat
 * the method name is the operationId without its verb, in snake case (``getAuditLogs`` -> ``audit_logs``);
 * the permission is the one the description names ("must have the `View audit logs` permission");
 * the time bounds are the ``date-time`` query parameters, the one named ``start*``/``from*`` the lower
-  and ``end*``/``until*`` the upper;
+  and ``end*``/``until*`` the upper; an operation with no ``date-time`` parameter has none (``None``): it is
+  paged in full, and its exports are never narrowed by time;
 * the record's time field is ``dateCreated`` or ``timestamp`` (else its first ``date-time`` field), and
   its id field is ``id`` when the record has one;
+* a record field that is an object, or an array of objects, describes the object's fields (``items``), at
+  every depth (a schema that refers to itself is described once, then as a plain object);
 * every other query parameter but ``page`` and ``pageSize`` is a filter: its value type (enum, str, int,
   datetime, bool), whether it takes a list, whether it is required, and its enum site;
 * an operation, filter or record field marked ``deprecated: true`` carries ``deprecated=True``;
@@ -87,7 +90,8 @@ class FieldRow:
     required: bool
     site: str | None
     items: tuple[FieldRow, ...] = ()
-    """The fields of each item of an array of objects (``notificationObjects``), else empty."""
+    """The fields of an object (``repository``), or of each item of an array of objects (``notificationObjects``),
+    else empty."""
     deprecated: bool = False
 
 
@@ -102,8 +106,10 @@ class OperationRow:
     list_key: str
     model: str
     permission: str
-    lower_bound: str
-    upper_bound: str
+    lower_bound: str | None
+    """The filter of the window's lower time bound (``start_time``); None when the operation has no time bounds."""
+    upper_bound: str | None
+    """The filter of the window's upper time bound (``end_time``); None when the operation has no time bounds."""
     time_field: str
     id_field: str | None
     parameters: tuple[ParameterRow, ...]
@@ -179,8 +185,11 @@ def _parameter(doc: JSON, op_id: str, param: JSON, open_sites: set[str]) -> Para
     )
 
 
-def _bounds(op_id: str, params: list[ParameterRow]) -> tuple[str, str]:
+def _bounds(op_id: str, params: list[ParameterRow]) -> tuple[str | None, str | None]:
+    """The lower and upper time bounds' filters; (None, None) for an operation without a date-time parameter."""
     dated = [p for p in params if p.value_type == "datetime" and not p.many]
+    if not dated:
+        return None, None
     lower = [p.name for p in dated if p.wire.startswith(("start", "from"))]
     upper = [p.name for p in dated if p.wire.startswith(("end", "until"))]
     if len(lower) != 1 or len(upper) != 1:
@@ -188,16 +197,23 @@ def _bounds(op_id: str, params: list[ParameterRow]) -> tuple[str, str]:
     return lower[0], upper[0]
 
 
-def _fields(doc: JSON, name: str, depth: int = 0) -> tuple[FieldRow, ...]:
-    """The fields of schema ``name``; an array of objects also describes its items' fields (one level down)."""
+def _fields(doc: JSON, name: str, within: frozenset[str] = frozenset()) -> tuple[FieldRow, ...]:
+    """The fields of schema ``name``; an object field, or an array of objects, also describes its objects' fields.
+
+    At any depth; ``within`` holds the schemas being described, so one that refers to itself stops there.
+    """
     schema = _schemas(doc)[name]
     required = set(schema.get("required", []))
     rows = []
     for wire, prop in schema.get("properties", {}).items():
         items: tuple[FieldRow, ...] = ()
-        item_ref = _resolve(doc, prop).get("items", {}).get("$ref")
-        if depth == 0 and _value_type(doc, prop) == "array" and item_ref is not None:
-            items = _fields(doc, _ref_name(item_ref), depth + 1)
+        value_type = _value_type(doc, prop)
+        if value_type == "array":
+            ref = _resolve(doc, prop).get("items", {}).get("$ref")
+        else:
+            ref = prop.get("$ref") if value_type == "object" else None
+        if ref is not None and _ref_name(ref) not in within | {name}:
+            items = _fields(doc, _ref_name(ref), within | {name})
         rows.append(FieldRow(wire, snake(wire), _value_type(doc, prop), wire in required,
                              f"{name}.{wire}" if enum_holder(prop) is not None else None, items,
                              bool(prop.get("deprecated", False))))
@@ -327,8 +343,10 @@ def render(rows: list[OperationRow], enums: JSON, versions: list[str], spec_sha2
 def method_doc(row: OperationRow) -> str:
     """The docstring of an operation's client method: what it returns, its permission, and every filter."""
     lines = [f"{row.summary}: ``{row.model}`` records, as a lazy pager.", "",
-             f"Needs the ``{row.permission}`` permission. Without ``{row.upper_bound}`` the crawl freezes it at its "
-             "first request. Every list filter takes one value or several (an OR).", "",
+             f"Needs the ``{row.permission}`` permission. " + (
+                 f"Without ``{row.upper_bound}`` the crawl freezes it at its first request. " if row.upper_bound else
+                 "It has no time bounds: a call pages through every record, as served. "
+             ) + "Every list filter takes one value or several (an OR).", "",
              "Filters (keyword-only; None leaves one out):", ""]
     for param in row.parameters:
         what = "one or more of its values" if param.value_type == "enum" else param.value_type

@@ -36,8 +36,8 @@ from .._defaults import (
 )
 from .._errors import InvalidParameterError, NotFoundError
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
-from .._operations import params_of
-from ._args import build_parser, filters_of, option_name
+from .._operations import params_of, time_bounds
+from ._args import build_parser, filters_of, option_name, window_of
 from ._commands import SiemOptions
 from ._dates import now_utc
 from ._durable import output_file
@@ -99,6 +99,7 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
         args.export = dataclasses.replace(args.export, siem=SiemOptions(
             original=args.original == "keep", tenant=_tenant(args), created=True))
         filters = filters_of(args, args.export)
+        _check_unbounded(args)
         _check_follow(args)
         if args.follow:
             interval = args.interval.total_seconds() if args.interval is not None else DEFAULT_FOLLOW_INTERVAL_SECONDS
@@ -124,7 +125,7 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             raise CliError("--output-moved needs --checkpoint (it lets a checkpoint follow its moved output)",
                            EXIT_USAGE)
         op = args.export.operation
-        bounded = {**filters, op.lower_bound: since, op.upper_bound: until}
+        bounded = {**filters, **window_of(args.export, since, until)}
         count = export(client, args.export, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
                        max_pages=args.max_pages, progress=progress, with_id=args.with_id)
         if count == 0 and "delivered_only" in params_of(op) and "delivered_only" not in filters and not args.quiet:
@@ -160,6 +161,23 @@ def _warn_retention(args: argparse.Namespace, since: dt.datetime | None, now: dt
     if notifications and since is not None and since < horizon and not args.quiet:
         sys.stderr.write(f"cortex-logs: warning: --since reaches back past the {NOTIFICATION_RETENTION_DAYS} days "
                          f"Cortex keeps notification logs and runs: nothing before {horizon.isoformat()} comes back\n")
+
+
+def _check_unbounded(args: argparse.Namespace) -> None:
+    """Refuse the window and checkpoint options for a command whose operation has no time bounds (``gitops``).
+
+    Such an operation (``listGitOpsLogs``) is filtered by no date, so a run cannot be narrowed to a window nor to
+    what is new since a checkpoint: it exports in full. A client-side cut on the records' time would read the
+    whole log on every poll, and records of one time cannot be told apart without an id, so it is refused.
+    """
+    command = args.export
+    if time_bounds(command.operation) is not None:
+        return
+    given = [option for option, value in (("--since", args.since), ("--until", args.until),
+                                          ("--checkpoint", args.checkpoint), ("--follow", args.follow)) if value]
+    if given:
+        raise CliError(f"{given[0]}: {command.command} has no time bounds ({command.operation.operation_id} is "
+                       f"filtered by no date), so it exports its {command.noun} in full; drop {given[0]}", EXIT_USAGE)
 
 
 def _check_follow(args: argparse.Namespace) -> None:

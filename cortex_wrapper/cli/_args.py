@@ -10,7 +10,7 @@ from cortex_api_client.operations import Parameter
 
 from .._defaults import DEFAULT_FOLLOW_INTERVAL_SECONDS, DEFAULT_LAG_SECONDS
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
-from .._operations import params_of
+from .._operations import params_of, time_bounds
 from .._params import choices
 from ._alerts import parse_condition
 from ._commands import COMMANDS, ORIGINAL_CHOICES, Command
@@ -167,8 +167,9 @@ def _add_filter(group: argparse._ArgumentGroup, name: str, param: Parameter) -> 
 
 
 def _add_window(parser: argparse.ArgumentParser, command: Command | None, *, since_default: str | None) -> None:
-    low = [f"--{kebab(command.operation.lower_bound)}"] if command else []
-    high = [f"--{kebab(command.operation.upper_bound)}"] if command else []
+    bounds = time_bounds(command.operation) if command else None  # None: no time bounds (refused when given)
+    low = [f"--{kebab(bounds[0])}"] if bounds else []
+    high = [f"--{kebab(bounds[1])}"] if bounds else []
     when = "records at or after WHEN" + (f" (default {since_default})" if since_default else "")
     parser.add_argument("--since", *low, dest="since", type=parse_when, metavar="WHEN",
                         default=parse_when(since_default) if since_default else None, help=when)
@@ -282,6 +283,12 @@ def option_name(command: Command | None, parameter: str) -> str:
     elif command is not None and parameter == command.operation.upper_bound:
         parameter = "until"
     return f"--{kebab(parameter)}"
+
+
+def window_of(command: Command, since: Any, until: Any) -> dict[str, Any]:
+    """The time-bound filters of ``command`` set to ``since`` and ``until``; none for an operation without bounds."""
+    bounds = time_bounds(command.operation)
+    return {bounds[0]: since, bounds[1]: until} if bounds is not None else {}
 
 
 def filters_of(args: argparse.Namespace, command: Command) -> dict[str, Any]:

@@ -83,6 +83,7 @@ from .._defaults import DEFAULT_LAG_SECONDS, NOTIFICATION_RETENTION_DAYS
 from .._durable import fsync_directory
 from .._incremental import Change, Engine, Query, frozen_now, retention_gap, stamp_of
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
+from .._operations import require_bounds
 from ._checkpoint import TAIL_BYTES, Checkpoint, load, save, tail_digest
 from ._commands import Command
 from ._durable import (
@@ -511,7 +512,8 @@ def export_incremental(client: CortexClient, command: Command, filters: Mapping[
     assert output is not None
     op = command.operation
     ordering = {"order_by": "ASC"} if command.ordered else {}
-    bounded = {**filters, **ordering, op.lower_bound: since, op.upper_bound: until}
+    low_filter, high_filter = require_bounds(op, "--checkpoint")  # the CLI refuses --checkpoint before (a usage error)
+    bounded = {**filters, **ordering, low_filter: since, high_filter: until}
     command.pager(client, bounded, page_size, max_pages)  # check every argument before touching a file
     current = frozen_now(now)
     upper = until if until is not None else current

@@ -105,7 +105,8 @@ class Field:
     required: bool
     site: str | None
     items: tuple[Field, ...] = ()
-    """The fields of each item of an array of objects (``notificationObjects``), else empty."""
+    """The fields of an object (``repository``), or of each item of an array of objects (``notificationObjects``),
+    else empty."""
     deprecated: bool = False
     """Marked ``deprecated: true`` by the docs."""
 
@@ -120,8 +121,11 @@ class OperationSpec(Generic[T]):
     list_key: str
     model_name: str
     permission: str
-    lower_bound: str
-    upper_bound: str
+    lower_bound: str | None
+    """The filter of the lower time bound (``start_time``); None: the operation has no time bounds, and is paged in
+    full (its exports cannot be narrowed by time)."""
+    upper_bound: str | None
+    """The filter of the upper time bound (``end_time``), which a crawl freezes; None: no time bounds."""
     time_field: str
     id_field: str | None
     parameters: tuple[Parameter, ...]
