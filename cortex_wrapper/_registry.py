@@ -53,7 +53,10 @@ class Presentation:
     """How many records the sandbox holds over its 90 days (its rhythm: one every 90 days / count)."""
     filter_fields: Mapping[str, str] = field(default_factory=dict)
     """FakeCortex: the record field a filter tests, where it is not the filter's singular (``notificationTypes``
-    tests ``type``)."""
+    tests ``type``): a field, or a path into nested ones (``repository.repositoryName``, ``files[].entity.tag``
+    for the ``tag`` of each item's ``entity``; ``p|q`` for either). A ``true`` boolean filter keeps the records
+    whose path holds some value (``errorOnly``: ``files[].error``). Default: the filter's singular, else every
+    nested field of its name."""
     internal_fields: frozenset[str] = frozenset()
     """FakeCortex: attributes its records keep for filtering that the API never serves."""
 
@@ -80,6 +83,15 @@ REGISTRY: Mapping[str, Presentation] = {
                        "failedReason", "ignoredReason", "summary"),
         retention_days=30, siem="notification_run", dataset="cortex.notification_run",
         permission_alias="notifications", records="notification_runs", sandbox_count=1_000,
+    ),
+    # GitOps logs: records drawn from the schema (no hand-made recipes); the API filters nested fields
+
+    "listGitOpsLogs": Presentation(
+        command="gitops", noun="GitOps logs", table_columns=("dateCreated", "commit", "repository", "files"),
+        dataset="cortex.gitops", permission_alias="gitops", sandbox_count=500,
+        filter_fields={"repository": "repository.repositoryName", "sha": "commit", "file": "files[].fileName",
+                       "errorOnly": "files[].error", "scorecardTag": "files[].scorecard.tag",
+                       "workflowTag": "files[].workflow.tag", "tag": "files[].entity.tag"},
     ),
 }
 """The refinements, by ``operationId``. Cortex keeps notification logs and runs 30 days (its docs' Notification

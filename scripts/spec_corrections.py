@@ -81,6 +81,26 @@ class ParameterIsArray:
 
 
 @dataclass(frozen=True)
+class ParameterIsOptional:
+    """A parameter marked ``required: true`` is an optional filter: a request without it is answered."""
+
+    operation_id: str
+    parameter: str
+    reason: str
+
+    @property
+    def name(self) -> str:  # noqa: D102
+        return f"`{self.operation_id}.{self.parameter}` is optional"
+
+    def apply(self, doc: JSON) -> str:  # noqa: D102
+        param = _param(doc, self.operation_id, self.parameter)
+        if not param.get("required", False):
+            return ALREADY
+        param["required"] = False
+        return "`required` now false"
+
+
+@dataclass(frozen=True)
 class ParameterIsOpen:
     """A parameter's enum lists examples, not every value: any string is accepted.
 
@@ -218,6 +238,19 @@ CORRECTIONS: tuple[Correction, ...] = (
         reason="the rendered pages (2024-07 and 2025-05) show `searchQuery` (string), the 2025-05 JSON block lacks "
         "it, and cortex-mcp's swagger.json types it as a string in 2025-07-21 and 2025-09-26 but declares it with "
         "no schema at all in 2026-01-08 (invalid OpenAPI 3.0: a generator drops it silently)",
+    ),
+    ParameterIsOptional(
+        "listGitOpsLogs",
+        "scorecardTag",
+        reason="one filter among eleven, all others optional: a GitOps log lists every file of a push (entities, "
+        "scorecards, workflows), and the Cortex UI lists the logs unfiltered; the document copies the "
+        "scorecard endpoints' required path tag",
+    ),
+    ParameterIsOptional(
+        "listGitOpsLogs",
+        "tag",
+        reason="one filter among eleven, all others optional: the Cortex UI lists the GitOps logs unfiltered; "
+        "the document copies the entity endpoints' required `x-cortex-tag` parameter",
     ),
     ErrorResponsesDocumented(
         ("400", "401", "403"),

@@ -11,7 +11,7 @@ from cortex_api_client.operations import OPERATIONS, Field, OperationSpec, Param
 from cortex_wrapper._registry import REGISTRY, TABLE_COLUMNS, Presentation, presentation
 
 GITOPS: OperationSpec[Any] = OperationSpec(
-    operation_id="listGitOpsLogs", method_name="git_ops_logs", path="/api/v1/gitops-logs", list_key="logs",
+    operation_id="listUnregisteredLogs", method_name="git_ops_logs", path="/api/v1/gitops-logs", list_key="logs",
     model_name="GitOpsLogResponse", permission="View GitOps logs", lower_bound="", upper_bound="",
     time_field="dateCreated", id_field=None,
     parameters=(Parameter("repository", "repository", "str", False, False, None, ""),),

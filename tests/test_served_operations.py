@@ -20,7 +20,8 @@ CORTEX_MCP_VERSIONS = ("2025-07-21", "2025-09-26", "2026-01-08")  # committed ve
 
 def test_the_list_in_pyproject_is_what_vendoring_serves() -> None:
     assert vendor_spec.served_operations(ROOT / "pyproject.toml") == vendor_spec.SERVED
-    assert list(vendor_spec.SERVED) == ["getAuditLogs", "listNotificationLogs", "listNotificationRuns"]
+    assert list(vendor_spec.SERVED) == ["getAuditLogs", "listNotificationLogs", "listNotificationRuns", "listGitOpsLogs"]
+    assert vendor_spec.SERVED["listGitOpsLogs"] == GITOPS
     assert vendor_spec.SERVED["listNotificationRuns"] == ("get", "/api/v1/notifications/logs/run")
 
 
@@ -54,15 +55,20 @@ def test_an_operation_added_to_the_list_is_extracted_from_the_kept_originals(
     spec = tmp_path / "spec"
     shutil.copytree(ROOT / "spec", spec)
     assert vendor_spec.refresh(spec, write=False) == []  # the committed folders are what the list serves
-    _serving(monkeypatch, {**vendor_spec.SERVED, "listGitOpsLogs": GITOPS})
-
     holders = _holders(spec, b'"operationId": "listGitOpsLogs"')
     assert set(CORTEX_MCP_VERSIONS) <= {version for version, _ in holders}  # whatever else a copy has vendored
+
+    # listGitOpsLogs is served (the list's fourth line): without its line, its files go, and with it they come back
+    _serving(monkeypatch, {op: place for op, place in vendor_spec.SERVED.items() if op != "listGitOpsLogs"})
+    assert vendor_spec.refresh(spec) == [f"{version}: listGitOpsLogs removed (no longer served)"
+                                         for version, _ in holders]
+    assert not list(spec.glob("*/listGitOpsLogs.json"))
+    assert regenerate.main(["--check", "--spec-dir", str(spec)]) == 1  # the generated table still serves it
+
+    _serving(monkeypatch, {**vendor_spec.SERVED, "listGitOpsLogs": GITOPS})
     pending = vendor_spec.refresh(spec, write=False)
     assert pending == [f"{version}: listGitOpsLogs extracted from {key}" for version, key in holders]
     assert not (spec / "2026-01-08" / "listGitOpsLogs.json").exists(), "write=False writes nothing"
-    assert regenerate.main(["--check", "--spec-dir", str(spec)]) == 1  # stale until the list is followed
-
     assert vendor_spec.refresh(spec) == pending
     for version in CORTEX_MCP_VERSIONS:  # the committed documents that hold it, at least
         doc = json.loads((spec / version / "listGitOpsLogs.json").read_text())
@@ -71,10 +77,5 @@ def test_an_operation_added_to_the_list_is_extracted_from_the_kept_originals(
         assert "listGitOpsLogs" in entry["operations"] and entry["lacks"] == []
     assert vendor_spec.refresh(spec, write=False) == []
     assert vendor_spec.verify(spec)[0] == [], "what refresh wrote is what --verify reproduces"
-
-    _serving(monkeypatch, {op: place for op, place in vendor_spec.SERVED.items() if op != "listGitOpsLogs"})
-    assert vendor_spec.refresh(spec) == [f"{version}: listGitOpsLogs removed (no longer served)"
-                                         for version, _ in holders]
-    assert not list(spec.glob("*/listGitOpsLogs.json"))
-    for name in ("2026-01-08/SOURCES.json", "2026-01-08/getAuditLogs.json"):
+    for name in ("2026-01-08/SOURCES.json", "2026-01-08/listGitOpsLogs.json", "2026-01-08/getAuditLogs.json"):
         assert (spec / name).read_bytes() == (ROOT / "spec" / name).read_bytes(), "back as committed"

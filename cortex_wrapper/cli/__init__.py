@@ -173,8 +173,8 @@ def _check_unbounded(args: argparse.Namespace) -> None:
     command = args.export
     if time_bounds(command.operation) is not None:
         return
-    given = [option for option, value in (("--since", args.since), ("--until", args.until),
-                                          ("--checkpoint", args.checkpoint), ("--follow", args.follow)) if value]
+    given = [option for option, value in (("--follow", args.follow), ("--checkpoint", args.checkpoint),
+                                          ("--since", args.since), ("--until", args.until)) if value]
     if given:
         raise CliError(f"{given[0]}: {command.command} has no time bounds ({command.operation.operation_id} is "
                        f"filtered by no date), so it exports its {command.noun} in full; drop {given[0]}", EXIT_USAGE)

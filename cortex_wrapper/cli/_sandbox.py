@@ -24,6 +24,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from cortex_api_client.operations import OPERATIONS
+
+from .._registry import presentation
+
 if TYPE_CHECKING:
     from ..testing import Lifecycle, RecordedRequest
     from ..testing._synthetic import Generator
@@ -35,8 +39,9 @@ NOTIFICATION_RUN_COUNT = 1_000
 UNKNOWN_ENUM_RATE = 0.002
 EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 """The timestamp (to the step's jitter) of record 0 of each kind: the anchor of the sandbox's data."""
-COUNTS = {"audit_logs": AUDIT_LOG_COUNT, "notification_logs": NOTIFICATION_LOG_COUNT,
-          "notification_runs": NOTIFICATION_RUN_COUNT}  # fmt: skip
+COUNTS = {spec.method_name: presentation(spec).sandbox_count for spec in OPERATIONS}
+"""The records of each served operation over the sandbox's 90 days: the registry's ``sandbox_count`` (the three
+constants above are its entries for the notification and audit logs)."""
 
 wall_clock: Callable[[], float] = time.time
 """The sandbox's Unix-time clock (``time.time``): which records have arrived. Tests replace it."""

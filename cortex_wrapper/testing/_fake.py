@@ -131,7 +131,10 @@ class FakeCortex:
 
     Records come from ``audit_logs``/``notification_logs``/``notification_runs`` (dicts in wire form; keys
     the schema lacks are kept as internal attributes for filtering and never served) and/or are
-    generated lazily from ``seed`` (``*_count`` records each, see ``generate_records``). Every filter of
+    generated lazily from ``seed`` (``*_count`` records each, see ``generate_records``). ``records`` and
+    ``counts`` do the same for any served operation by its method name (``records={"git_ops_logs": [...]}``,
+    ``counts={"git_ops_logs": 500}``), the three keyword pairs included; an operation without hand-made
+    recipes is generated from its record fields (``_generic``). Every filter of
     the reconciled spec is applied server-side; bad parameters get 400, missing or unknown tokens 401,
     missing permissions 403, an exceeded ``rate_limit`` 429, and ``faults`` injects the rest. ``clock``
     drives the rate limiter, ``wall_clock`` HTTP-date ``Retry-After`` values and the stamps of records
@@ -174,6 +177,8 @@ class FakeCortex:
         on_request: Callable[[RecordedRequest], None] | None = None,
         page_cache_bytes: int = 64 * 2**20,
         lifecycle: Lifecycle | None = None,
+        records: Mapping[str, Records] | None = None,
+        counts: Mapping[str, int] | None = None,
     ) -> None:
         self.seed = seed
         self._tokens = _normalise_tokens(tokens)
@@ -187,17 +192,21 @@ class FakeCortex:
         self.on_request = on_request
         self._pages = PageCache(page_cache_bytes) if page_cache_bytes > 0 else None
         reference = to_micros(reference_time)
+        for name, given in (("records", records), ("counts", counts)):
+            if unknown := sorted(set(given or {}) - set(RECORD_KINDS)):
+                raise ValueError(f"{name}: unknown record kind {unknown[0]!r}; expected one of {', '.join(RECORD_KINDS)}")
         counts = {"audit_logs": audit_log_count, "notification_logs": notification_log_count,
-                  "notification_runs": notification_run_count}  # fmt: skip
+                  "notification_runs": notification_run_count, **(counts or {})}  # fmt: skip
         supplied = {"audit_logs": audit_logs, "notification_logs": notification_logs,
-                    "notification_runs": notification_runs}  # fmt: skip
+                    "notification_runs": notification_runs, **(records or {})}  # fmt: skip
         rate = self._faults.unknown_enum_rate
         self._data = {
             kind: Dataset(
                 make_generator(
-                    kind, seed, counts[kind], reference, rate, run_count=notification_run_count, lifecycle=lifecycle
+                    kind, seed, counts.get(kind, 0), reference, rate, run_count=counts["notification_runs"],
+                    lifecycle=lifecycle,
                 ),
-                supplied[kind],
+                supplied.get(kind, ()),
                 fault_seed=seed ^ self._faults.seed,
             )
             for kind in RECORD_KINDS

@@ -1,4 +1,4 @@
-"""The three list operations: permissions, which parameter filters which record attribute, page bodies."""
+"""The list operations: permissions, which parameter filters which record attribute (or nested field), page bodies."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from cortex_api_client.operations import OPERATIONS, OperationSpec
+from cortex_api_client.operations import OPERATIONS, Field, OperationSpec
 
 from .._registry import presentation
 from ._params import ParamValue
-from ._store import Row, Selection
+from ._store import PRESENT, Row, Selection, is_path
 from ._util import splitmix
 
 EXTRA_FIELD = "fakeFutureField"
@@ -29,7 +29,9 @@ class Route:
     record_fields: frozenset[str]
     """The wire names of the record's fields: what a served record may hold."""
     filters: Mapping[str, str]
-    window: tuple[str, str]
+    """Each filter's wire name and the record attribute, or nested path (``files[].fileName``), it tests."""
+    window: tuple[str, str] | None
+    """The wire names of the lower and upper time bounds; None for an operation without (``listGitOpsLogs``)."""
     ordered: bool
 
 
@@ -45,21 +47,40 @@ def singular(name: str) -> str:
     return name[:-1] if name.endswith("s") else name
 
 
-def attribute_filters(spec: OperationSpec[Any], window: tuple[str, str]) -> dict[str, str]:
-    """Each parameter that names a record attribute (plural filter, singular field), and that attribute.
+def _leaves(fields: tuple[Field, ...], prefix: str = "") -> dict[str, list[str]]:
+    """The nested scalar fields of ``fields`` by wire name, each with its paths (``files[].entity.tag``)."""
+    found: dict[str, list[str]] = {}
+    for field in fields:
+        path = f"{prefix}{field.wire}"
+        if field.items:
+            for name, paths in _leaves(field.items, f"{path}[]." if field.value_type == "array" else f"{path}.").items():
+                found.setdefault(name, []).extend(paths)
+        elif prefix:
+            found.setdefault(field.wire, []).append(path)
+    return found
 
-    Any other documented parameter is accepted and ignored, as a server that knows it but holds no such
-    attribute would: a parameter a newer spec adds never gets a 400.
+
+def attribute_filters(spec: OperationSpec[Any], window: tuple[str, ...]) -> dict[str, str]:
+    """Each parameter that names a record attribute, and that attribute (or the nested fields it tests).
+
+    The attribute is the registry's (``filter_fields``), else the filter's singular (plural filter, singular
+    field), else every nested scalar field of that name, as a path (``fileName`` tests ``files[].fileName``;
+    several paths are joined by ``|`` and a record matches when any of them holds the value). Any other
+    documented parameter is accepted and ignored, as a server that knows it but holds no such attribute would:
+    a parameter a newer spec adds never gets a 400.
     """
     shown = presentation(spec)  # the registry: filters named irregularly, attributes the API never serves
-    known = {field.wire for field in spec.fields} | shown.internal_fields
+    known = {field.wire for field in spec.fields if not field.items} | shown.internal_fields
+    nested = _leaves(spec.fields)
     found = {}
     for param in spec.parameters:
         if param.wire in _CONTROL or param.wire in window:
             continue
         attribute = shown.filter_fields.get(param.wire) or singular(param.wire)
-        if attribute in known:
+        if attribute in known or is_path(attribute):
             found[param.wire] = attribute
+        elif paths := nested.get(attribute) or nested.get(param.wire):
+            found[param.wire] = "|".join(paths)
     return found
 
 
@@ -69,9 +90,9 @@ def operations() -> dict[str, Route]:
     found = []
     for op in OPERATIONS:
         window = tuple(p.wire for p in op.parameters if p.name in (op.lower_bound, op.upper_bound))
-        assert len(window) == 2
+        assert len(window) in (0, 2)
         found.append(Route(op.method_name, op, frozenset(field.wire for field in op.fields),
-                           attribute_filters(op, (window[0], window[1])), (window[0], window[1]),
+                           attribute_filters(op, window), (window[0], window[1]) if window else None,
                            any(p.wire == "orderBy" for p in op.parameters)))
     return {op.kind: op for op in found}
 
@@ -85,11 +106,11 @@ def routes() -> dict[str, Route]:
 def selection(op: Route, params: Mapping[str, ParamValue]) -> Selection:
     """The store query that the validated ``params`` describe."""
     conditions = tuple(
-        (attribute, frozenset(value))
+        (attribute, _allowed(value))
         for name, attribute in op.filters.items()
-        if isinstance(value := params.get(name), tuple)
+        if (value := params.get(name)) is not None and value is not False  # errorOnly=false: every record
     )
-    start, end = params.get(op.window[0]), params.get(op.window[1])
+    start, end = (params.get(op.window[0]), params.get(op.window[1])) if op.window else (None, None)
     search = params.get("searchQuery")
     delivered_only = params.get("deliveredOnly", True) if op.kind == "notification_runs" else False
     return Selection(
@@ -99,6 +120,13 @@ def selection(op: Route, params: Mapping[str, ParamValue]) -> Selection:
         search=search.lower() if isinstance(search, str) and search else None,
         delivered_only=bool(delivered_only),
     )
+
+
+def _allowed(value: ParamValue) -> frozenset[object]:
+    """The values a filter's attribute may hold: those listed, the one given, or any (``PRESENT``) for ``true``."""
+    if value is True:
+        return PRESENT
+    return frozenset(value) if isinstance(value, tuple) else frozenset({value})
 
 
 def page_body(

@@ -19,7 +19,11 @@ from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from cortex_api_client.operations import OPERATIONS
+
+from . import _generic
 from ._lifecycle import CREATED_STATUS, LIFECYCLE_ATTRIBUTES, pending_get, pending_view, supplied_settle
 from ._params import parse_datetime
 from ._synthetic import Generator
@@ -33,7 +37,47 @@ UNKNOWN_ENUMS = {
     "notification_logs": ("medium", "CARRIER_PIGEON"),
     "notification_runs": ("medium", "CARRIER_PIGEON"),
 }
+"""The field and value a fault of unknown enum values sets, per hand-made kind (others: ``_generic.unknown_enum``)."""
 Row = tuple[int, dict[str, object]]
+
+
+def unknown_enum(kind: str) -> tuple[str, str] | None:
+    """The unknown enum fault of an operation without hand-made records: its first enum field, if any."""
+    spec = next((op for op in OPERATIONS if op.method_name == kind), None)
+    return _generic.unknown_enum(spec) if spec is not None else None
+
+
+PRESENT: frozenset[object] = frozenset({object()})
+"""The condition of a ``true`` boolean filter (``errorOnly``): its attribute holds some value, whatever it is."""
+
+
+def is_path(attribute: str) -> bool:
+    """True when a filter's attribute is a path into nested fields (``repository.repositoryName``)."""
+    return "." in attribute or "|" in attribute or "[]" in attribute
+
+
+def path_values(get: Callable[[str], object], path: str) -> list[object]:
+    """The values at ``path`` in the record whose attributes ``get`` returns, ``None``s left out.
+
+    ``a.b`` is field ``b`` of object ``a``, ``a[].b`` field ``b`` of each item of array ``a``, and ``p|q``
+    the values of both paths.
+    """
+    found: list[object] = []
+    for one in path.split("|"):
+        steps = one.split(".")
+        values = _spread(steps[0], [get(steps[0].removesuffix("[]"))])
+        for step in steps[1:]:
+            key = step.removesuffix("[]")
+            values = _spread(step, [value.get(key) for value in values if isinstance(value, dict)])
+        found += [value for value in values if value is not None]
+    return found
+
+
+def _spread(step: str, values: list[Any]) -> list[Any]:
+    """``values``, each list's items in its place when ``step`` names an array (``files[]``)."""
+    if not step.endswith("[]"):
+        return values
+    return [item for value in values if isinstance(value, list) for item in value]
 
 
 @dataclass(frozen=True)
@@ -65,7 +109,11 @@ class Selection:
     def matches(self, get: Callable[[str], object]) -> bool:
         """True when the record whose attributes ``get`` returns passes every non-window filter."""
         for name, allowed in self.conditions:
-            if get(name) not in allowed:
+            if is_path(name) or allowed is PRESENT:
+                values = path_values(get, name)
+                if not (values if allowed is PRESENT else any(value in allowed for value in values)):
+                    return False
+            elif get(name) not in allowed:
                 return False
         if self.search:
             summary = get("summary")
@@ -157,8 +205,9 @@ class Dataset:
                 if self.kind == "audit_logs":
                     _derive_audit_attributes(data)
                 if apply_faults and splitmix(self._fault_key + self._seq) / 2.0**64 < self.gen.unknown_enum_rate:
-                    name, value = UNKNOWN_ENUMS[self.kind]
-                    data[name] = value
+                    unknown = UNKNOWN_ENUMS.get(self.kind) or unknown_enum(self.kind)
+                    if unknown is not None:
+                        data[unknown[0]] = unknown[1]
                 ident = data.get("id")
                 if isinstance(ident, int):
                     self._max_explicit_id = max(self._max_explicit_id, ident)

@@ -12,10 +12,14 @@ serves it in its created state before that moment (``_lifecycle.pending_view``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
-from typing import ClassVar
+from typing import ClassVar, cast
 
-from . import _fields_audit, _fields_notifications
+from cortex_api_client.operations import OPERATIONS
+
+from .._registry import presentation
+from . import _fields_audit, _fields_notifications, _generic
 from ._lifecycle import CREATED_STATUS, Lifecycle, pending_get, pending_view
 from ._util import GOLDEN, MASK64, splitmix
 
@@ -176,18 +180,36 @@ class NotificationLogs(Generator):
         return i // 4
 
 
+@functools.cache
+def generic_class(kind: str) -> type[Generator]:
+    """The generator class of an operation's records drawn from its fields (``_generic``), by its method name."""
+    spec = next(op for op in OPERATIONS if op.method_name == kind)
+    made = type(f"Generic{spec.model_name}", (Generator,), {
+        "__doc__": f"Synthetic ``{spec.model_name}`` records, drawn from its fields in the operation table.",
+        "kind": kind, "date_field": spec.time_field, "fields": _generic.recipes(spec),
+    })
+    return cast("type[Generator]", made)
+
+
 def make_generator(
     kind: str, seed: int, count: int, reference_us: int, unknown_enum_rate: float = 0.0, run_count: int = 0,
     lifecycle: Lifecycle | None = None,
 ) -> Generator:  # fmt: skip
-    """The generator for ``kind`` (``audit_logs``, ``notification_logs`` or ``notification_runs``).
+    """The generator for ``kind``, an operation's method name (``audit_logs``, ``git_ops_logs``, ...).
 
+    The registry's ``records`` picks the hand-made recipes (``audit_logs``, ``notification_logs``,
+    ``notification_runs``); any other operation gets records drawn from its fields (``generic``).
     ``lifecycle`` applies to the notification kinds only (audit entries never change).
     """
-    if kind == "audit_logs":
+    spec = next((op for op in OPERATIONS if op.method_name == kind), None)
+    if spec is None:
+        raise ValueError(f"unknown record kind {kind!r}; expected one of "
+                         f"{', '.join(op.method_name for op in OPERATIONS)}")
+    records = presentation(spec).records
+    if records == "audit_logs":
         return AuditLogs(seed, count, reference_us, unknown_enum_rate)
-    if kind == "notification_logs":
+    if records == "notification_logs":
         return NotificationLogs(seed, count, reference_us, unknown_enum_rate, run_count, lifecycle)
-    if kind == "notification_runs":
+    if records == "notification_runs":
         return NotificationRuns(seed, count, reference_us, unknown_enum_rate, lifecycle)
-    raise ValueError(f"unknown record kind {kind!r}; expected audit_logs, notification_logs or notification_runs")
+    return generic_class(kind)(seed, count, reference_us, unknown_enum_rate)

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from .operations import (
     AUDIT_LOGS,
+    GIT_OPS_LOGS,
     NOTIFICATION_LOGS,
     NOTIFICATION_RUNS,
     GetAuditLogsFilters,
+    ListGitOpsLogsFilters,
     ListNotificationLogsFilters,
     ListNotificationRunsFilters,
     OperationSpec,
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from .models import (
         AuditLogResponse,
+        GitOpsLogResponse,
         NotificationLog,
         NotificationRun,
     )
@@ -77,6 +80,34 @@ class SyncOperations:
         ``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends parameters the pinned spec does not know (a name it knows is refused).
         """
         return self._pager(AUDIT_LOGS, filters, page_size, max_pages, extra_query)
+
+    def git_ops_logs(
+        self,
+        *,
+        page_size: int | None = None,
+        max_pages: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        **filters: Unpack[ListGitOpsLogsFilters],
+    ) -> SyncPager[GitOpsLogResponse]:
+        """Retrieve GitOps logs: ``GitOpsLogResponse`` records, as a lazy pager.
+
+        Needs the ``View GitOps logs`` permission. It has no time bounds: a call pages through every record, as served. Every list filter takes one value or several (an OR).
+
+        Filters (keyword-only; None leaves one out):
+
+        * ``file`` (``file``, str): File name the within repository
+        * ``repository`` (``repository``, str): Repository name as defined in your Git provider
+        * ``sha`` (``sha``, str): Commit SHA
+        * ``error_only`` (``errorOnly``, bool): Filter by error only
+        * ``operation`` (``operation``, one or more of its values): Filter by operation
+        * ``file_name`` (``fileName``, str)
+        * ``scorecard_tag`` (``scorecardTag``, str): Unique tag for the Scorecard.
+        * ``workflow_tag`` (``workflowTag``, str)
+        * ``tag`` (``tag``, str): The entity tag (`x-cortex-tag`) that identifies the entity.
+
+        ``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends parameters the pinned spec does not know (a name it knows is refused).
+        """
+        return self._pager(GIT_OPS_LOGS, filters, page_size, max_pages, extra_query)
 
     def notification_logs(
         self,
@@ -188,6 +219,34 @@ class AsyncOperations:
         """
         return self._pager(AUDIT_LOGS, filters, page_size, max_pages, extra_query)
 
+    def git_ops_logs(
+        self,
+        *,
+        page_size: int | None = None,
+        max_pages: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        **filters: Unpack[ListGitOpsLogsFilters],
+    ) -> AsyncPager[GitOpsLogResponse]:
+        """Retrieve GitOps logs: ``GitOpsLogResponse`` records, as a lazy pager.
+
+        Needs the ``View GitOps logs`` permission. It has no time bounds: a call pages through every record, as served. Every list filter takes one value or several (an OR).
+
+        Filters (keyword-only; None leaves one out):
+
+        * ``file`` (``file``, str): File name the within repository
+        * ``repository`` (``repository``, str): Repository name as defined in your Git provider
+        * ``sha`` (``sha``, str): Commit SHA
+        * ``error_only`` (``errorOnly``, bool): Filter by error only
+        * ``operation`` (``operation``, one or more of its values): Filter by operation
+        * ``file_name`` (``fileName``, str)
+        * ``scorecard_tag`` (``scorecardTag``, str): Unique tag for the Scorecard.
+        * ``workflow_tag`` (``workflowTag``, str)
+        * ``tag`` (``tag``, str): The entity tag (`x-cortex-tag`) that identifies the entity.
+
+        ``page_size`` (1..1000) and ``max_pages`` bound the paging of this call; ``extra_query`` sends parameters the pinned spec does not know (a name it knows is refused).
+        """
+        return self._pager(GIT_OPS_LOGS, filters, page_size, max_pages, extra_query)
+
     def notification_logs(
         self,
         *,
@@ -282,5 +341,6 @@ def _show_filters(method: Callable[..., Any], filters: type) -> None:
 
 for _operations in (SyncOperations, AsyncOperations):
     _show_filters(_operations.audit_logs, GetAuditLogsFilters)
+    _show_filters(_operations.git_ops_logs, ListGitOpsLogsFilters)
     _show_filters(_operations.notification_logs, ListNotificationLogsFilters)
     _show_filters(_operations.notification_runs, ListNotificationRunsFilters)

@@ -29,6 +29,8 @@ if (
         ActorType,
         AuditAction,
         AuditLogResponse,
+        GitOpsLogResponse,
+        ListGitOpsLogsOperation,
         Medium,
         NotificationFailedReason,
         NotificationIgnoredReason,
@@ -43,7 +45,7 @@ if (
         RecipientType,
     )
 
-SPEC_SHA256 = "9d577939b30ec95d9220bb3a4b3e912f727dd5cf67c61e9a725eaf84b123fec8"
+SPEC_SHA256 = "cffded28fe670b08f2c043598a8650b0a7cd33a4a82277e2ce6a910780d99f6f"
 """SHA-256 of the reconciled spec (``spec/reconciled/openapi.json``) this package was generated from."""
 
 SPEC_VERSIONS: tuple[str, ...] = (
@@ -183,6 +185,20 @@ class GetAuditLogsFilters(TypedDict, total=False):
     )
 
 
+class ListGitOpsLogsFilters(TypedDict, total=False):
+    """The keyword filters of ``listGitOpsLogs`` (Retrieve GitOps logs)."""
+
+    file: str | None
+    repository: str | None
+    sha: str | None
+    error_only: bool | None
+    operation: ListGitOpsLogsOperation | str | None
+    file_name: str | None
+    scorecard_tag: str | None
+    workflow_tag: str | None
+    tag: str | None
+
+
 class ListNotificationLogsFilters(TypedDict, total=False):
     """The keyword filters of ``listNotificationLogs`` (Retrieve notification logs)."""
 
@@ -304,6 +320,171 @@ AUDIT_LOGS: OperationSpec[AuditLogResponse] = OperationSpec(
         Field("timestamp", "timestamp", "datetime", True, None),
     ),
     summary="Retrieve audit logs",
+)
+
+GIT_OPS_LOGS: OperationSpec[GitOpsLogResponse] = OperationSpec(
+    operation_id="listGitOpsLogs",
+    method_name="git_ops_logs",
+    path="/api/v1/gitops-logs",
+    list_key="logs",
+    model_name="GitOpsLogResponse",
+    permission="View GitOps logs",
+    lower_bound=None,
+    upper_bound=None,
+    time_field="dateCreated",
+    id_field=None,
+    parameters=(
+        Parameter(
+            "file", "file", "str", False, False, None, "File name the within repository"
+        ),
+        Parameter(
+            "repository",
+            "repository",
+            "str",
+            False,
+            False,
+            None,
+            "Repository name as defined in your Git provider",
+        ),
+        Parameter("sha", "sha", "str", False, False, None, "Commit SHA"),
+        Parameter(
+            "errorOnly",
+            "error_only",
+            "bool",
+            False,
+            False,
+            None,
+            "Filter by error only",
+        ),
+        Parameter(
+            "operation",
+            "operation",
+            "enum",
+            False,
+            False,
+            "listGitOpsLogs.operation",
+            "Filter by operation",
+        ),
+        Parameter("fileName", "file_name", "str", False, False, None, ""),
+        Parameter(
+            "scorecardTag",
+            "scorecard_tag",
+            "str",
+            False,
+            False,
+            None,
+            "Unique tag for the Scorecard.",
+        ),
+        Parameter("workflowTag", "workflow_tag", "str", False, False, None, ""),
+        Parameter(
+            "tag",
+            "tag",
+            "str",
+            False,
+            False,
+            None,
+            "The entity tag (`x-cortex-tag`) that identifies the entity.",
+        ),
+    ),
+    fields=(
+        Field("commit", "commit", "str", True, None),
+        Field("dateCreated", "date_created", "datetime", True, None),
+        Field(
+            "files",
+            "files",
+            "array",
+            True,
+            None,
+            items=(
+                Field(
+                    "entity",
+                    "entity",
+                    "object",
+                    False,
+                    None,
+                    items=(
+                        Field("name", "name", "str", True, None),
+                        Field(
+                            "operation",
+                            "operation",
+                            "enum",
+                            True,
+                            "GitOpsLogEntityChange.operation",
+                        ),
+                        Field("tag", "tag", "str", True, None),
+                        Field("type", "type", "str", True, None),
+                    ),
+                ),
+                Field(
+                    "error",
+                    "error",
+                    "object",
+                    False,
+                    None,
+                    items=(
+                        Field("errorType", "error_type", "str", True, None),
+                        Field("message", "message", "str", True, None),
+                    ),
+                ),
+                Field("fileName", "file_name", "str", True, None),
+                Field("isPackageFile", "is_package_file", "bool", True, None),
+                Field(
+                    "scorecard",
+                    "scorecard",
+                    "object",
+                    False,
+                    None,
+                    items=(
+                        Field("name", "name", "str", True, None),
+                        Field(
+                            "operation",
+                            "operation",
+                            "enum",
+                            True,
+                            "GitOpsLogScorecardChange.operation",
+                        ),
+                        Field("tag", "tag", "str", True, None),
+                    ),
+                ),
+                Field(
+                    "workflow",
+                    "workflow",
+                    "object",
+                    False,
+                    None,
+                    items=(
+                        Field("name", "name", "str", True, None),
+                        Field(
+                            "operation",
+                            "operation",
+                            "enum",
+                            True,
+                            "GitOpsLogWorkflowChange.operation",
+                        ),
+                        Field("tag", "tag", "str", True, None),
+                    ),
+                ),
+            ),
+        ),
+        Field(
+            "repository",
+            "repository",
+            "object",
+            True,
+            None,
+            items=(
+                Field(
+                    "provider",
+                    "provider",
+                    "enum",
+                    True,
+                    "GitOpsLogRepositoryResponse.provider",
+                ),
+                Field("repositoryName", "repository_name", "str", True, None),
+            ),
+        ),
+    ),
+    summary="Retrieve GitOps logs",
 )
 
 NOTIFICATION_LOGS: OperationSpec[NotificationLog] = OperationSpec(
@@ -632,11 +813,13 @@ NOTIFICATION_RUNS: OperationSpec[NotificationRun] = OperationSpec(
 
 OPERATIONS: tuple[
     OperationSpec[AuditLogResponse]
+    | OperationSpec[GitOpsLogResponse]
     | OperationSpec[NotificationLog]
     | OperationSpec[NotificationRun],
     ...,
 ] = (
     AUDIT_LOGS,
+    GIT_OPS_LOGS,
     NOTIFICATION_LOGS,
     NOTIFICATION_RUNS,
 )
@@ -679,6 +862,154 @@ ENUM_SITES: Mapping[str, EnumSite] = {
         ),
         open=False,
         class_name="AuditAction",
+    ),
+    "GitOpsLogEntityChange.operation": EnumSite(
+        values=(
+            "CREATED",
+            "UPDATED",
+            "ARCHIVED",
+            "NO_CHANGE",
+        ),
+        listed_in={
+            "CREATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "UPDATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "ARCHIVED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "NO_CHANGE": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+        },
+        documented_in=(
+            "2025-07-21",
+            "2025-09-26",
+            "2026-01-08",
+        ),
+        open=False,
+        class_name="GitOpsLogEntityChangeOperation",
+    ),
+    "GitOpsLogRepositoryResponse.provider": EnumSite(
+        values=(
+            "AZURE_DEVOPS",
+            "BITBUCKET",
+            "GITHUB",
+            "GITLAB",
+        ),
+        listed_in={
+            "AZURE_DEVOPS": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "BITBUCKET": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "GITHUB": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "GITLAB": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+        },
+        documented_in=(
+            "2025-07-21",
+            "2025-09-26",
+            "2026-01-08",
+        ),
+        open=False,
+        class_name="GitOpsLogRepositoryResponseProvider",
+    ),
+    "GitOpsLogScorecardChange.operation": EnumSite(
+        values=(
+            "CREATED",
+            "UPDATED",
+            "ARCHIVED",
+            "NO_CHANGE",
+        ),
+        listed_in={
+            "CREATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "UPDATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "ARCHIVED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "NO_CHANGE": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+        },
+        documented_in=(
+            "2025-07-21",
+            "2025-09-26",
+            "2026-01-08",
+        ),
+        open=False,
+        class_name="GitOpsLogScorecardChangeOperation",
+    ),
+    "GitOpsLogWorkflowChange.operation": EnumSite(
+        values=(
+            "CREATED",
+            "UPDATED",
+            "ARCHIVED",
+            "NO_CHANGE",
+        ),
+        listed_in={
+            "CREATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "UPDATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "ARCHIVED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "NO_CHANGE": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+        },
+        documented_in=(
+            "2025-07-21",
+            "2025-09-26",
+            "2026-01-08",
+        ),
+        open=False,
+        class_name="GitOpsLogWorkflowChangeOperation",
     ),
     "NotificationLog.failedReason": EnumSite(
         values=(
@@ -1678,6 +2009,43 @@ ENUM_SITES: Mapping[str, EnumSite] = {
         open=False,
         class_name="ActorType",
     ),
+    "listGitOpsLogs.operation": EnumSite(
+        values=(
+            "CREATED",
+            "UPDATED",
+            "ARCHIVED",
+            "NO_CHANGE",
+        ),
+        listed_in={
+            "CREATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "UPDATED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "ARCHIVED": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+            "NO_CHANGE": (
+                "2025-07-21",
+                "2025-09-26",
+                "2026-01-08",
+            ),
+        },
+        documented_in=(
+            "2025-07-21",
+            "2025-09-26",
+            "2026-01-08",
+        ),
+        open=False,
+        class_name="ListGitOpsLogsOperation",
+    ),
     "listNotificationLogs.failedReasons": EnumSite(
         values=(
             "CHANNEL_NOT_FOUND",
@@ -2635,9 +3003,19 @@ CORRECTIONS: tuple[tuple[str, str, str], ...] = (
         "gave it the schema `string`: a version documents it without one",
     ),
     (
+        "`listGitOpsLogs.scorecardTag` is optional",
+        "one filter among eleven, all others optional: a GitOps log lists every file of a push (entities, scorecards, workflows), and the Cortex UI lists the logs unfiltered; the document copies the scorecard endpoints' required path tag",
+        "`required` now false",
+    ),
+    (
+        "`listGitOpsLogs.tag` is optional",
+        "one filter among eleven, all others optional: the Cortex UI lists the GitOps logs unfiltered; the document copies the entity endpoints' required `x-cortex-tag` parameter",
+        "`required` now false",
+    ),
+    (
         "every operation documents 400, 401, 403 with `ErrorResponse`",
         "the API answers bad requests, bad tokens and missing permissions with `ErrorResponse`; the docs show only 403, and not on audit logs",
-        "added getAuditLogs 400, getAuditLogs 401, getAuditLogs 403, listNotificationLogs 400, listNotificationLogs 401, listNotificationRuns 400, listNotificationRuns 401",
+        "added getAuditLogs 400, getAuditLogs 401, getAuditLogs 403, listGitOpsLogs 400, listGitOpsLogs 401, listGitOpsLogs 403, listNotificationLogs 400, listNotificationLogs 401, listNotificationRuns 400, listNotificationRuns 401",
     ),
 )
 """The declared corrections to the published documents (``scripts/spec_corrections.py``): name, reason, outcome."""

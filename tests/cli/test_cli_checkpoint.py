@@ -21,7 +21,7 @@ from cortex_wrapper.cli._formats import read_csv
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex
 
-from ..support.cli import KINDS, NO_RECORDS, TOKEN, connection, jsonl, make_fake, server_records
+from ..support.cli import BOUNDED, KINDS, NO_RECORDS, TOKEN, connection, jsonl, make_fake, server_records
 from ..support.servers import OrderIgnored
 
 RUNS_ALL = {"runs": ["--no-delivered-only"]}
@@ -42,7 +42,7 @@ def incremental(cli: Any, fake: FakeCortex, command: str, output: Path, *extra: 
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-@pytest.mark.parametrize("command", list(KINDS))
+@pytest.mark.parametrize("command", list(BOUNDED))
 def test_consecutive_runs_export_the_union_without_repeats(cli: Any, fake: FakeCortex, tmp_path: Path,
                                                            command: str, fmt: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,7 +266,7 @@ def durability_events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-@pytest.mark.parametrize("command", list(KINDS))
+@pytest.mark.parametrize("command", list(BOUNDED))
 def test_a_run_with_nothing_new_leaves_the_checkpoint_and_the_output_alone(
         cli: Any, fake: FakeCortex, tmp_path: Path, command: str, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # an idle poll of --follow: no fsync and no replaced checkpoint when nothing would change
@@ -285,7 +285,7 @@ def test_a_run_with_nothing_new_leaves_the_checkpoint_and_the_output_alone(
     assert checkpoint is not None and checkpoint.records == len(lines(output)) - (fmt == "csv")
 
 
-@pytest.mark.parametrize("command", list(KINDS))
+@pytest.mark.parametrize("command", list(BOUNDED))
 def test_a_copytruncate_with_nothing_new_is_made_durable_before_the_checkpoint_says_so(
         cli: Any, fake: FakeCortex, tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # the checkpoint's output_bytes drops to 0: the emptied output must be durable first, or a power loss could

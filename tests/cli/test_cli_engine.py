@@ -15,7 +15,7 @@ import pytest
 
 from cortex_wrapper import CortexClient, FileCheckpointStore, IncrementalReader, _client
 
-from ..support.cli import KINDS, NO_RECORDS, TOKEN, incremental_run, make_fake
+from ..support.cli import BOUNDED, KINDS, NO_RECORDS, TOKEN, incremental_run, make_fake
 
 STATES = {"notification_logs": ("READY", "FAILED"), "notification_runs": ("CREATED", "FAILED")}
 """A state that is not final, and a final one, for the operations whose records change."""
@@ -30,7 +30,7 @@ def reader_poll(client: CortexClient, operation: str, store: FileCheckpointStore
     return ids
 
 
-@pytest.mark.parametrize("command", sorted(command for command in KINDS if command is not None))
+@pytest.mark.parametrize("command", sorted(BOUNDED))
 def test_the_cli_writes_the_reader_s_changes_in_the_reader_s_order(cli: Any, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch,
                                                                    command: str) -> None:

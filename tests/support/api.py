@@ -92,8 +92,8 @@ class ScriptedFake:
         """A FakeCortex holding ``records`` as they are now (rebuilt only when a record was added or replaced)."""
         holding = tuple(map(id, self.records))
         if self._holding != holding:
-            records: dict[str, Any] = {self.operation: list(self.records)}
-            self._served = FakeCortex(**records, tokens={TOKEN: ("audit", "notifications")}, page_cache_bytes=0)
+            self._served = FakeCortex(records={self.operation: list(self.records)},
+                                      tokens={TOKEN: ("audit", "notifications", "gitops")}, page_cache_bytes=0)
             self._holding = holding
         assert self._served is not None
         return self._served

@@ -17,13 +17,16 @@ import httpx
 from cortex_wrapper._wire import split_body
 from cortex_wrapper.testing import FakeCortex
 
-from .operations import COMMANDS, ROOT
+from .operations import BOUNDS, COMMANDS, ROOT
 from .operations import LIST_KEYS as OPERATION_LIST_KEYS
 from .operations import PATHS as OPERATION_PATHS
 
 TOKEN = "ctx-cli-SECRET-token-5e1f0a9c77d4"
 REFERENCE = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 KINDS = COMMANDS
+BOUNDED = {command: method for command, method in COMMANDS.items() if command is not None and method in BOUNDS}
+"""The commands whose operation has time bounds: those ``--since``, ``--checkpoint`` and ``--follow`` apply to (every
+one but ``gitops``, which exports in full)."""
 PATHS = {command: OPERATION_PATHS[method] for command, method in COMMANDS.items()}
 LIST_KEYS = {command: OPERATION_LIST_KEYS[method] for command, method in COMMANDS.items()}
 
@@ -41,7 +44,8 @@ def make_fake(**options: Any) -> FakeCortex:
     options.setdefault("notification_log_count", 400)
     options.setdefault("notification_run_count", 120)
     options.setdefault("reference_time", REFERENCE)
-    options.setdefault("tokens", {TOKEN: ("audit", "notifications")})
+    options.setdefault("counts", {"git_ops_logs": 60})
+    options.setdefault("tokens", {TOKEN: ("audit", "notifications", "gitops")})
     # records the fake creates "now" (insert_newest) are stamped a millisecond or more after its wall clock: with
     # the real clock, a run that starts within those milliseconds freezes its upper bound before them and misses
     # them (a race a loaded machine loses); the fake's clock runs 50 ms behind, so they are always in the past

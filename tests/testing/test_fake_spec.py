@@ -37,7 +37,7 @@ def spec_params(op_id: str) -> set[str]:
 def test_every_spec_parameter_is_handled(op_id: str) -> None:
     op = operations()[KIND_OF[op_id]]
     assert op.spec.operation_id == op_id
-    handled = {"page", "pageSize", *op.window} | (_CONTROL & spec_params(op_id))
+    handled = {"page", "pageSize", *(op.window or ())} | (_CONTROL & spec_params(op_id))
     assert not set(op.filters) & handled
     assert set(op.filters) | handled <= spec_params(op_id)
     # every parameter that names a record field (plural filter, singular field) filters on it; any other
