@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import pytest
 import vcr as vcrpy
+from cortex_api_client.models import GitOpsLogResponse
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from cortex_wrapper import (
@@ -47,6 +48,7 @@ WINDOW: dict[str, dict[str, Any]] = {
     "audit_logs": {"start_time": START, "end_time": END},
     "notification_logs": {"from_date": START, "until_date": END},
     "notification_runs": {"from_date": START, "until_date": END, "delivered_only": False},
+    "git_ops_logs": {},  # no time bounds: every GitOps log
 }
 fake_only = pytest.mark.skipif(REAL, reason="needs FakeCortex fault injection")
 
@@ -75,7 +77,7 @@ def cortex(recording: bool) -> Iterator[Callable[..., tuple[CortexClient, FakeCo
         else:
             if recording:
                 fake = FakeCortex(seed=11, audit_log_count=40, notification_log_count=40, notification_run_count=40,
-                                  **(fake_options or {})).start()
+                                  counts={"git_ops_logs": 40}, **(fake_options or {})).start()
                 fakes.append(fake)
             base_url = fake.url if fake else "http://127.0.0.1:9"
             options.setdefault("sleep", lambda seconds: None)
@@ -91,7 +93,8 @@ def cortex(recording: bool) -> Iterator[Callable[..., tuple[CortexClient, FakeCo
         fake.stop()
 
 
-MODELS = {"audit_logs": AuditLogResponse, "notification_logs": NotificationLog, "notification_runs": NotificationRun}
+MODELS = {"audit_logs": AuditLogResponse, "notification_logs": NotificationLog, "notification_runs": NotificationRun,
+          "git_ops_logs": GitOpsLogResponse}
 OPERATIONS = list(MODELS)
 
 
@@ -113,7 +116,7 @@ def test_several_pages(cortex: Any, operation: str) -> None:
     assert len(pages) == pages[0].total_pages >= 3
     assert [p.page for p in pages] == list(range(len(pages)))
     assert sum(len(p.items) for p in pages) == pages[0].total
-    if operation != "audit_logs":
+    if operation not in ("audit_logs", "git_ops_logs"):  # the records that have an id
         ids = [i.id for p in pages for i in p.items]
         assert len(ids) == len(set(ids))
 
@@ -142,6 +145,11 @@ ALL_FILTERS: dict[str, dict[str, Any]] = {
         "from_date": "2025-04-01T00:00:00Z", "until_date": "2025-07-01T00:00:00+00:00", "delivered_only": False,
         "order_by": "DESC",
     },
+    "git_ops_logs": {
+        "file": "catalog/payments.yaml", "repository": "cortexapps/catalog", "sha": "9f3c2e1", "error_only": True,
+        "operation": "UPDATED", "file_name": "payments.yaml", "scorecard_tag": "security-baseline",
+        "workflow_tag": "deploy", "tag": "payments-api",
+    },
 }
 
 
@@ -158,9 +166,12 @@ def test_wire_encoding_of_every_filter(cortex: Any, operation: str, vcr: Any) ->
         assert "startTime=2025-04-01T00%3A00%3A00" in recorded and "actions=CREATE&actions=READ" in recorded
     elif operation == "notification_logs":
         assert "untilDate=2025-07-01T12%3A30%3A15" in recorded and "mediums=SLACK&mediums=WEBHOOK" in recorded
-    else:
+    elif operation == "notification_runs":
         assert "includeObjects=true" in recorded and "deliveredOnly=false" in recorded
         assert "searchQuery=weekly+report" in recorded
+    else:
+        assert "errorOnly=true" in recorded and "scorecardTag=security-baseline" in recorded and "tag=payments-api" in recorded
+        assert "file=catalog%2Fpayments.yaml" in recorded
 
 
 @fake_only
@@ -178,7 +189,8 @@ def test_429_then_success(cortex: Any, form: str, operation: str) -> None:
 
 NEEDS = {"audit_logs": ("notifications", "View audit logs"),
          "notification_logs": ("audit", "View Notification logs"),
-         "notification_runs": ("audit", "View Notification logs")}
+         "notification_runs": ("audit", "View Notification logs"),
+         "git_ops_logs": ("audit", "View GitOps logs")}
 
 
 @fake_only
@@ -213,7 +225,7 @@ ENUM_FIELDS = {"audit_logs": ("action",), "notification_logs": ("medium", "statu
 
 @fake_only
 @pytest.mark.vcr
-@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("operation", list(ENUM_FIELDS))  # GitOps logs have no top-level enum for the fault to set
 def test_unknown_enum_values_in_responses(cortex: Any, operation: str) -> None:
     client, _ = cortex(fake_options={"faults": Faults(seed=3, unknown_enum_rate=1.0)})
     with pytest.warns(UnknownEnumValueWarning):

@@ -40,7 +40,8 @@ from ..support.cli import cli_argv, connection, make_fake
 from ..support.operations import ROOT
 
 ECS_PACKAGE = ROOT / "tests" / "schemas" / "node_modules" / "@elastic" / "ecs"
-SAMPLES = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs"}
+SAMPLES = {"audit": "audit_logs", "notifications": "notification_logs", "runs": "notification_runs",
+           "gitops": "git_ops_logs"}  # gitops: the generic mapping, of records drawn from the schema
 
 
 EDGE_ACTORS = ("alice@localhost", "Bob <bob@example.com>", "ci-deploy-key", "pat-alice", "backstage-plugin")
@@ -264,7 +265,7 @@ def test_an_event_of_a_record_with_nan_or_1e400_is_strict_json_and_still_valid(f
         assert event["unmapped"]["cortex"] == {**base, **odd} and event["raw_data"] == text
 
 
-ECS_KEYS = {"audit": "audit", "notifications": "notification_log", "runs": "notification_run"}
+ECS_KEYS = {"audit": "audit", "notifications": "notification_log", "runs": "notification_run", "gitops": "gitops"}
 
 
 # -- what detection rules key on (edge actors, tenants, statuses) ---------------------------------------------
