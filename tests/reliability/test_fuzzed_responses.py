@@ -636,13 +636,15 @@ def _value_of(field: Any) -> Any:
         return ENUM_SITES[field.site].values[0]
     if field.value_type == "array":
         return [{item.wire: _value_of(item) for item in field.items}] if field.items else []
+    if field.value_type == "object" and field.items:  # an object the table describes (GitOps logs' repository)
+        return {item.wire: _value_of(item) for item in field.items}
     return {"str": "s", "int": 7, "number": 1.5, "bool": True, "datetime": "2025-06-30T12:00:00Z",
             "object": {}}.get(field.value_type, "s")
 
 
 def base_record(operation: str, fields: Any) -> dict[str, Any]:
     """A record holding every field the operation table lists: the known values, and a valid one for the rest."""
-    known = KNOWN_VALUES[operation]
+    known = KNOWN_VALUES.get(operation, {})  # an operation without chosen values: one of each field's type
     return {field.wire: known[field.wire] if field.wire in known else _value_of(field) for field in fields}
 
 
@@ -676,6 +678,10 @@ def test_raw_pages_judge_every_field_as_pages_do(operation: str) -> None:
             for field in [*item, "url", "undocumentedField"]:
                 cases.append({**base, key: [item, {k: v for k, v in item.items() if k != field}]})
                 cases += [{**base, key: [item, {**item, field: value}]} for value in [*values, "NOT_A_TYPE"]]
+        if isinstance(nested, dict):  # each field of a nested object (repository), dropped or mistyped
+            for field in [*nested, "undocumentedField"]:
+                cases.append({**base, key: {k: v for k, v in nested.items() if k != field}})
+                cases += [{**base, key: {**nested, field: value}} for value in [*values, "NOT_A_TYPE"]]
     verdicts = set()
     for record in cases:  # alone, and amid valid records (a page is judged field by field, then record by record)
         for page in ([record], [base, record, base]):
