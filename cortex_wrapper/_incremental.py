@@ -286,7 +286,7 @@ class RecordWindow:
 
     def timestamp(self, record: RawRecord) -> dt.datetime | None:
         """The record's time (``timestamp``, ``dateCreated``), None when it has none or UTC cannot hold it."""
-        value = record.data.get(self.time_field)
+        value = record.data.get(self.time_field) if self.time_field is not None else None
         if not isinstance(value, str):
             return None
         try:

@@ -9,8 +9,9 @@ about an operation comes from here, derived from the reconciled document by stat
 * the time bounds are the ``date-time`` query parameters, the one named ``start*``/``from*`` the lower
   and ``end*``/``until*`` the upper; an operation with no ``date-time`` parameter has none (``None``): it is
   paged in full, and its exports are never narrowed by time;
-* the record's time field is ``dateCreated`` or ``timestamp`` (else its first ``date-time`` field), and
-  its id field is ``id`` when the record has one;
+* the record's time field is ``dateCreated`` or ``timestamp`` (else its first ``date-time`` field; none for
+  a record without one, which an operation with time bounds may not have), and its id field is ``id`` when
+  the record has one;
 * a record field that is an object, or an array of objects, describes the object's fields (``items``), at
   every depth (a schema that refers to itself is described once, then as a plain object);
 * every other query parameter but ``page`` and ``pageSize`` is a filter: its value type (enum, str, int,
@@ -110,7 +111,8 @@ class OperationRow:
     """The filter of the window's lower time bound (``start_time``); None when the operation has no time bounds."""
     upper_bound: str | None
     """The filter of the window's upper time bound (``end_time``); None when the operation has no time bounds."""
-    time_field: str
+    time_field: str | None
+    """The record's time (``dateCreated``); None for a record without a date-time field (no time bounds then)."""
     id_field: str | None
     parameters: tuple[ParameterRow, ...]
     fields: tuple[FieldRow, ...]
@@ -235,8 +237,8 @@ def describe(doc: JSON, open_sites: set[str]) -> list[OperationRow]:
         fields = _fields(doc, record)
         dated = [f.wire for f in fields if f.value_type == "datetime"]
         time_field = next((w for w in ("dateCreated", "timestamp") if w in dated), dated[0] if dated else None)
-        if time_field is None:
-            raise SpecError(f"{op_id}: the record {record} has no date-time field")
+        if time_field is None and lower is not None:
+            raise SpecError(f"{op_id}: the record {record} has no date-time field for its time bounds to filter")
         verb = re.match(r"^(get|list)(?=[A-Z])", op_id)
         method_name = snake(op_id[verb.end():] if verb else op_id)
         rows.append(OperationRow(

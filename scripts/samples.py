@@ -133,12 +133,12 @@ def choose(command: str, records: Sequence[Record]) -> list[int]:
     """The positions of the records each choice of ``CHOICES[command]`` picks, in time order."""
     chosen: list[int] = []
     for what, matches in CHOICES[command]:
-        index = next((i for i, r in enumerate(records) if i not in chosen and r.get(COMMANDS[command].time_field)
+        index = next((i for i, r in enumerate(records) if i not in chosen and COMMANDS[command].time_value(r)
                       and matches(r)), None)
         if index is None:
             raise SystemExit(f"no {command} record in the sandbox's window is {what}: change CHOICES")
         chosen.append(index)
-    return sorted(chosen, key=lambda i: (str(records[i][COMMANDS[command].time_field]), i))
+    return sorted(chosen, key=lambda i: (str(COMMANDS[command].time_value(records[i])), i))
 
 
 def render(events: Sequence[Mapping[str, Any]]) -> str:

@@ -28,7 +28,7 @@ def test_every_entry_names_a_served_operation() -> None:
 
 @pytest.mark.parametrize("spec", OPERATIONS, ids=[spec.operation_id for spec in OPERATIONS])
 def test_an_entry_only_refines_the_default(spec: OperationSpec[Any]) -> None:
-    entry, shown = REGISTRY[spec.operation_id], presentation(spec)
+    entry, shown = REGISTRY.get(spec.operation_id, Presentation()), presentation(spec)
     for item in dataclasses.fields(Presentation):
         given = getattr(entry, item.name)
         if given:  # set in the entry: kept as it is

@@ -77,9 +77,13 @@ class Command:
         return self.presentation.noun
 
     @property
-    def time_field(self) -> str:
-        """The wire name of the record's time (``timestamp``, ``dateCreated``)."""
+    def time_field(self) -> str | None:
+        """The wire name of the record's time (``timestamp``, ``dateCreated``); None for records without one."""
         return self.operation.time_field
+
+    def time_value(self, data: Mapping[str, Any]) -> Any:
+        """The value of the record's time field in ``data`` (its wire form), None when it has none."""
+        return data.get(self.time_field) if self.time_field is not None else None
 
     @property
     def table_columns(self) -> tuple[str, ...]:
@@ -110,7 +114,8 @@ class Command:
     @cached_property
     def columns(self) -> tuple[str, ...]:
         """Every property of the record schema: the timestamp first, then the spec's order. A fixed CSV header."""
-        return (self.time_field, *(name for name in self.properties if name != self.time_field))
+        first = (self.time_field,) if self.time_field is not None else ()
+        return (*first, *(name for name in self.properties if name != self.time_field))
 
     @property
     def retained(self) -> bool:
@@ -124,7 +129,7 @@ class Command:
 
     def timestamp(self, record: RawRecord) -> dt.datetime | None:
         """The record's timestamp (``timestamp`` or ``dateCreated``), None when it has none."""
-        value = record.data.get(self.time_field)
+        value = record.data.get(self.time_field) if self.time_field is not None else None
         if not isinstance(value, str):
             return None
         try:

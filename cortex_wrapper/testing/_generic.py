@@ -81,8 +81,8 @@ def _recipe(spec: OperationSpec[Any], field: Field) -> Callable[[Draws], object]
     salt = _salt(field.wire)
     if field.wire == spec.time_field:
         return lambda d: format_ts(d.ts)
-    if field.wire == spec.id_wire:
-        return lambda d: d.ident
+    if field.wire == spec.id_wire:  # the record's identity, as the field's type has it
+        return (lambda d: str(d.ident)) if field.value_type == "str" else (lambda d: d.ident)
 
     def draw(d: Draws) -> object:
         one = d.u(salt)

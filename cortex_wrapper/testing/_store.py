@@ -211,7 +211,7 @@ class Dataset:
                 ident = data.get("id")
                 if isinstance(ident, int):
                     self._max_explicit_id = max(self._max_explicit_id, ident)
-                raw = data.get(self.gen.date_field)
+                raw = data.get(self.gen.date_field) if self.gen.date_field is not None else None
                 settle = supplied_settle(self.kind, data) if live else None
                 stored = _Stored(self._seq, parse_datetime(raw) if isinstance(raw, str) else None, data, settle)
                 if settle is not None:

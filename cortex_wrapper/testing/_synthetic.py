@@ -78,7 +78,8 @@ class Generator:
     """Record factory for one kind; subclasses name their fields."""
 
     kind: ClassVar[str]
-    date_field: ClassVar[str]
+    date_field: ClassVar[str | None]
+    """The wire name of the record's time (None: records without one, still generated in a time order)."""
     fields: ClassVar[Mapping[str, Field]]
 
     def __init__(

@@ -128,7 +128,8 @@ class OperationSpec(Generic[T]):
     full (its exports cannot be narrowed by time)."""
     upper_bound: str | None
     """The filter of the upper time bound (``end_time``), which a crawl freezes; None: no time bounds."""
-    time_field: str
+    time_field: str | None
+    """The wire name of the record's time (``dateCreated``); None for records without one (no time bounds then)."""
     id_field: str | None
     parameters: tuple[Parameter, ...]
     fields: tuple[Field, ...]

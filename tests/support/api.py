@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import anyio
 import httpx
+from cortex_api_client.operations import OPERATIONS
 
 from cortex_wrapper import AsyncCortexClient, CortexClient, Page, RawRecord
 from cortex_wrapper.testing import FakeCortex
@@ -93,7 +94,7 @@ class ScriptedFake:
         holding = tuple(map(id, self.records))
         if self._holding != holding:
             self._served = FakeCortex(records={self.operation: list(self.records)},
-                                      tokens={TOKEN: ("audit", "notifications", "gitops")}, page_cache_bytes=0)
+                                      tokens={TOKEN: tuple(spec.permission for spec in OPERATIONS)}, page_cache_bytes=0)
             self._holding = holding
         assert self._served is not None
         return self._served

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cortex_api_client.operations import OPERATIONS as TABLE
 
 from cortex_wrapper._wire import split_body
 from cortex_wrapper.testing import FakeCortex
@@ -44,8 +45,9 @@ def make_fake(**options: Any) -> FakeCortex:
     options.setdefault("notification_log_count", 400)
     options.setdefault("notification_run_count", 120)
     options.setdefault("reference_time", REFERENCE)
-    options.setdefault("counts", {"git_ops_logs": 60})
-    options.setdefault("tokens", {TOKEN: ("audit", "notifications", "gitops")})
+    options.setdefault("counts", {spec.method_name: 60 for spec in TABLE  # those without a *_count keyword
+                                  if spec.method_name not in ("audit_logs", "notification_logs", "notification_runs")})
+    options.setdefault("tokens", {TOKEN: tuple(spec.permission for spec in TABLE)})  # every served operation
     # records the fake creates "now" (insert_newest) are stamped a millisecond or more after its wall clock: with
     # the real clock, a run that starts within those milliseconds freezes its upper bound before them and misses
     # them (a race a loaded machine loses); the fake's clock runs 50 ms behind, so they are always in the past

@@ -89,7 +89,7 @@ def main(root: str, out: str) -> None:
             lines[fmt] = line_for(kind, fmt, raw)
             if pinned == "all":
                 lines[f"{fmt} --with-id"] = line_for(kind, fmt, raw, event_id)
-        dated = _utc(raw.data.get(kind.time_field)) or _utc(raw.data.get("dateUpdated"))  # else "now": not pinnable
+        dated = _utc(kind.time_value(raw.data)) or _utc(raw.data.get("dateUpdated"))  # else "now": not pinnable
         digests = {}
         if pinned != "csv" and dated:
             for fmt in ("ecs", "ocsf"):
