@@ -171,9 +171,9 @@ def classify(old_doc: JSON, new_doc: JSON, old_dropped: dict[str, list[str]] | N
         for value in values:
             if value not in (old_dropped or {}).get(site, []):
                 result.add("minor", f"enum value `{value}` of `{site}` deprecated: the newest version no longer lists it")
-    for op_id in old["operations"].keys() - new["operations"].keys():
+    for op_id in sorted(old["operations"].keys() - new["operations"].keys()):  # sorted: set order varies by run
         result.add("major", f"operation `{op_id}` removed")
-    for op_id in new["operations"].keys() - old["operations"].keys():
+    for op_id in sorted(new["operations"].keys() - old["operations"].keys()):
         result.add("minor", f"operation `{op_id}` added")
     for op_id in sorted(old["operations"].keys() & new["operations"].keys()):
         before, after = old["operations"][op_id], new["operations"][op_id]
@@ -189,7 +189,7 @@ def classify(old_doc: JSON, new_doc: JSON, old_dropped: dict[str, list[str]] | N
             elif spec["required"] and not now["required"]:
                 result.add("minor", f"parameter `{op_id}.{name}` became optional")
             _compare_values(result, f"{op_id}.{name}", before["enums"].get(name), after["enums"].get(name))
-        for name in after["parameters"].keys() - before["parameters"].keys():
+        for name in sorted(after["parameters"].keys() - before["parameters"].keys()):
             result.add("minor", f"parameter `{op_id}.{name}` added")
     for schema in sorted(old["records"].keys() | new["records"].keys()):
         before, after = old["records"].get(schema), new["records"].get(schema)
@@ -211,7 +211,7 @@ def classify(old_doc: JSON, new_doc: JSON, old_dropped: dict[str, list[str]] | N
             elif now["required"] and not spec["required"]:
                 result.add("minor", f"field `{schema}.{name}` became required")
             _compare_values(result, f"{schema}.{name}", spec["values"], now["values"])
-        for name in after.keys() - before.keys():
+        for name in sorted(after.keys() - before.keys()):
             result.add("minor", f"field `{schema}.{name}` added")
     if result.level == "none" and _canonical(old_doc) != _canonical(new_doc):
         result.add("patch", "descriptions, examples or extensions only")

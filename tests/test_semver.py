@@ -46,6 +46,23 @@ def test_an_added_parameter_and_value_are_minor() -> None:
     assert ("minor", "enum value `PAGER` added to `listNotificationLogs.mediums`") in result.reasons
 
 
+def test_several_added_operations_and_parameters_are_listed_in_name_order() -> None:
+    """Set differences iterate in an order that varies from one process to the next: DRIFT.md must not."""
+    new = copy.deepcopy(RECONCILED)
+    template = reconcile.operations(new)["listGitOpsLogs"][2]
+    for op_id, path in (("listZebras", "/api/v1/zebras"), ("listAardvarks", "/api/v1/aardvarks"),
+                        ("listMongooses", "/api/v1/mongooses")):
+        new["paths"][path] = {"get": {**copy.deepcopy(template), "operationId": op_id}}
+    op = reconcile.operations(new)["listNotificationLogs"][2]
+    for name in ("zFilter", "aFilter", "mFilter"):
+        op["parameters"].append({"name": name, "in": "query", "schema": {"type": "string"}})
+    reasons = [reason for _, reason in semver.classify(RECONCILED, new).reasons]
+    added = [r for r in reasons if r.startswith("operation ")]
+    assert added == [f"operation `{op_id}` added" for op_id in ("listAardvarks", "listMongooses", "listZebras")]
+    params = [r for r in reasons if r.startswith("parameter `listNotificationLogs.")]
+    assert params == [f"parameter `listNotificationLogs.{n}` added" for n in ("aFilter", "mFilter", "zFilter")]
+
+
 def test_changing_the_type_of_a_field_is_major() -> None:
     new = copy.deepcopy(RECONCILED)
     new["components"]["schemas"]["NotificationLog"]["properties"]["runId"] = {"type": "string"}
