@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from .support.copies import copy_repo
 from .support.operations import ROOT
 
 NESTED = "CORTEX_NESTED_RUN"
@@ -43,12 +43,7 @@ def additive_document() -> Any:
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get(NESTED) == "1", reason="inside the nested run: no recursion")
 def test_an_additive_publication_between_two_versions_keeps_the_suite_green(tmp_path: Path) -> None:
-    copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".ruff_cache",
-                                                                ".mypy_cache", ".pytest_cache", "node_modules"))
-    nodes = ROOT / "tests" / "schemas" / "node_modules"
-    if nodes.exists():
-        (copy / "tests" / "schemas" / "node_modules").symlink_to(nodes)
+    copy = copy_repo(tmp_path)
     source = tmp_path / "swagger-additive.json"
     source.write_text(json.dumps(additive_document()))
     python = sys.executable

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .support.operations import ROOT
+from .support.copies import copy_repo
 
 LINE = '    "listUserLabels GET /api/v1/eng-intel/labels",\n'
 ANCHOR = '    "listGitOpsLogs GET /api/v1/gitops-logs",\n'
@@ -62,20 +61,10 @@ print(json.dumps(out))
 '''
 
 
-def _copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv*", ".git", "__pycache__", ".ruff_cache",
-                                                                ".mypy_cache", ".pytest_cache", "node_modules"))
-    nodes = ROOT / "tests" / "schemas" / "node_modules"
-    if nodes.exists():
-        (copy / "tests" / "schemas" / "node_modules").symlink_to(nodes)
-    return copy
-
-
 @pytest.mark.slow  # copies the repo, regenerates (a few seconds), and runs the tests that iterate operations
 @pytest.mark.skipif(os.environ.get(NESTED) == "1", reason="inside a nested run: no recursion")
 def test_a_fifth_operation_is_served_by_one_line_and_regenerate(tmp_path: Path) -> None:
-    copy = _copy(tmp_path)
+    copy = copy_repo(tmp_path)
     pyproject = copy / "pyproject.toml"
     before = pyproject.read_text(encoding="utf-8")
     assert before.count(ANCHOR) == 1 and "listUserLabels" not in before
