@@ -32,7 +32,7 @@ from cortex_api_client.models import AuditAction, Medium
 from cortex_wrapper import AsyncCortexClient, CortexClient, CortexConfigError, InvalidParameterError
 from cortex_wrapper._defaults import MAX_QUERY_LENGTH
 
-from ..support.api import BASE, TOKEN, Clock, Harness, ScriptedFake, audit_record, log_record, run_record
+from ..support.api import BASE, RECORD, TOKEN, Clock, Harness, ScriptedFake, audit_record
 
 
 class Fresh:
@@ -81,6 +81,12 @@ BAD_FILTERS: list[tuple[str, dict[str, Any], str]] = [  # the one table of bad f
     ("notification_runs", {"ignored_reasons": ["USER_UNSUBSCRIBED"]}, "ignored_reasons"),
     ("notification_runs", {"search_query": ""}, "search_query"),
     ("notification_runs", {"notification_types": ["WEEKLY"]}, "notification_types"),
+    ("git_ops_logs", {"operation": "DELETED"}, "operation"),
+    ("git_ops_logs", {"operation": ["CREATED", "UPDATED"]}, "operation"),  # one value: not a list filter
+    ("git_ops_logs", {"error_only": "yes"}, "error_only"),
+    ("git_ops_logs", {"repository": ["a", "b"]}, "repository"),
+    ("git_ops_logs", {"sha": ""}, "sha"),
+    ("git_ops_logs", {"tag": "svc\r\nX-Injected: 1"}, "tag"),
     # and the hostile ones
     ("audit_logs", {"start_time": float("nan")}, "start_time"),
     ("audit_logs", {"end_time": float("inf")}, "end_time"),
@@ -126,7 +132,6 @@ BAD_FILTERS: list[tuple[str, dict[str, Any], str]] = [  # the one table of bad f
     ("audit_logs", {"object_types": ["x" * (MAX_QUERY_LENGTH - len("objectTypes="))]}, "object_types"),  # fits
     # alone, not with the page, page size and frozen upper bound every request adds
 ]
-RECORD = {"audit_logs": audit_record, "notification_logs": log_record, "notification_runs": run_record}
 
 
 def _ids(cases: list[Any]) -> list[str]:

@@ -46,8 +46,18 @@ def run_record(i: int, **extra: Any) -> dict[str, Any]:
     }
 
 
+def gitops_record(i: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "commit": f"{i:040x}", "dateCreated": iso(T0 + dt.timedelta(minutes=i)),
+        "files": [{"fileName": f"catalog/svc-{i}.yaml", "isPackageFile": False,
+                   "entity": {"name": f"svc {i}", "operation": "UPDATED", "tag": f"svc-{i}", "type": "service"}}],
+        "repository": {"provider": "GITHUB", "repositoryName": "org/catalog"}, **extra,
+    }
+
+
 R = TypeVar("R")
-RECORD = {"audit_logs": audit_record, "notification_logs": log_record, "notification_runs": run_record}
+RECORD = {"audit_logs": audit_record, "notification_logs": log_record, "notification_runs": run_record,
+          "git_ops_logs": gitops_record}
 
 
 class ScriptedFake:
