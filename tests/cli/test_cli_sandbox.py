@@ -212,3 +212,22 @@ def test_a_run_changes_state_while_the_sandbox_runs(clock: Clock) -> None:
         assert run() == created
         clock.now = seconds(final["dateUpdated"])
         assert run(statuses="COMPLETED") == run() == {k: v for k, v in final.items() if not k.startswith("_")}
+
+
+def test_gitops_serves_its_ninety_days_in_full_and_what_arrives_after(cli: Any, clock: Clock) -> None:
+    """GitOps logs have no window: a run exports every log of the sandbox's 90 days, the earlier ones unchanged."""
+    argv = ("--sandbox", "--quiet", "gitops", "--format", "jsonl")
+    first = cli(*argv)
+    assert first.code == 0, first.err
+    before = first.out.splitlines()
+    count = _sandbox.COUNTS["git_ops_logs"]
+    assert len(before) == count  # the registry's count over the 90 days before now
+    stamps = [seconds(json.loads(line)["dateCreated"]) for line in before]
+    assert stamps == sorted(stamps, reverse=True) and stamps[0] <= T0  # newest first, none from the future
+    clock.now += 90 * 86_400 / count * 3  # about three more arrive (and as many leave the 90 days)
+    second = cli(*argv)
+    after = second.out.splitlines()
+    assert second.code == 0 and len(after) == count
+    new = next(i for i, line in enumerate(after) if line == before[0])
+    assert 1 <= new <= 5
+    assert after[new:] == before[:count - new], "what was served stays served, as it was"
