@@ -7,22 +7,21 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from cortex_api_client.operations import OPERATIONS as TABLE
 
 from cortex_wrapper import AsyncCortexClient, CortexClient, PermissionDeniedError
 from cortex_wrapper.testing import FakeCortex, Outcome
 
 from .support.api import BASE, TOKEN, ScriptedFake, audit_record, error_response
-from .support.crawl import COUNT_OPTION
 
 pytestmark = pytest.mark.anyio
 
-OPERATIONS = ["audit_logs", "notification_logs", "notification_runs"]
+OPERATIONS = [spec.method_name for spec in TABLE]  # every served operation, GitOps logs (paged in full) included
 EVERYTHING: dict[str, dict[str, Any]] = {"notification_runs": {"delivered_only": False}}  # runs that sent nothing too
 
 
 def _fake(operation: str, count: int) -> FakeCortex:
-    counts: dict[str, Any] = {COUNT_OPTION[operation]: count}
-    return FakeCortex(seed=26, page_cache_bytes=0, **counts)
+    return FakeCortex(seed=26, page_cache_bytes=0, counts={operation: count})
 
 
 def _options(fake: FakeCortex) -> dict[str, Any]:
