@@ -183,8 +183,12 @@ def _add_paging(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_export(sub: Any, command: Command) -> None:
+    in_full = "" if time_bounds(command.operation) else (
+        " The API filters them by no date: every one that matches is exported (--since, --until, --checkpoint "
+        "and --follow are refused).")
     parser = sub.add_parser(
-        command.command, help=f"export {command.noun}", description=f"Export {command.noun} ({command.operation.operation_id}).",
+        command.command, help=f"export {command.noun}",
+        description=f"Export {command.noun} ({command.operation.operation_id}).{in_full}",
         epilog=EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_window(parser, command, since_default=None)

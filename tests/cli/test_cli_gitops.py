@@ -32,6 +32,9 @@ def test_every_filter_is_an_option() -> None:
     assert {"--file", "--repository", "--sha", "--error-only", "--no-error-only", "--operation", "--file-name",
             "--scorecard-tag", "--workflow-tag", "--tag"} <= options
     assert {"--start-time", "--from-date"}.isdisjoint(options)  # no time bound to alias --since to
+    assert "every one that matches is exported" in (gitops.description or "")
+    audit = sub.choices["audit"]  # type: ignore[index]
+    assert audit.description == "Export audit log entries (getAuditLogs)."
 
 
 def test_an_export_is_every_record_the_server_holds(cli: Any, fake: FakeCortex) -> None:
