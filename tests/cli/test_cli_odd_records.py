@@ -119,6 +119,7 @@ def window_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("undated_in_every_window")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_records_without_a_time_are_exported_once(cli: Any, tmp_path: Path, fmt: str) -> None:
     with make_fake(**NO_RECORDS, notification_logs=[_log(1), _log(2), _log(3)]) as server:
         output = tmp_path / f"logs.{fmt}"
@@ -136,6 +137,7 @@ def test_records_without_a_time_are_exported_once(cli: Any, tmp_path: Path, fmt:
 
 
 @pytest.mark.usefixtures("undated_in_every_window")
+@pytest.mark.slow
 def test_undated_ids_are_kept_as_ranges(cli: Any, tmp_path: Path) -> None:
     """The checkpoint remembers undated records by id, consecutive ids as one range: its size follows the gaps."""
     logs = [_log(ident) for ident in range(1, 1001) if ident != 500]
@@ -176,6 +178,7 @@ def test_offset_less_times_checkpoint_and_resume(cli: Any, tmp_path: Path) -> No
 
 
 @pytest.mark.usefixtures("not_utc")
+@pytest.mark.slow
 def test_offset_less_and_z_times_mix(cli: Any, tmp_path: Path) -> None:
     """Passes since the models read offset-less times as UTC (the TypeError of issue 10 is gone); kept."""
     logs = [_log(1, "2026-05-01T09:00:00Z"), _log(2, "2026-05-01T09:30:00"), _log(3, "2026-05-01T10:15:00+01:00"),
@@ -364,6 +367,7 @@ def end_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("end_ignored")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_a_record_from_the_far_future_is_exported_but_never_moves_the_cursor_past_the_upper_bound(
         cli: Any, tmp_path: Path, fmt: str) -> None:
     now = dt.datetime.now(dt.UTC)
@@ -568,6 +572,7 @@ def serving_logs(texts: list[str]) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.slow
 def test_a_server_sending_odd_numbers_exports_valid_json(cli: Any, tmp_path: Path, fmt: str) -> None:
     odd = ',"ratio":NaN,"limits":[1e400,-Infinity,0.5]'
     texts = [json.dumps(_log(3, "2026-05-01T11:00:00Z", status="FAILED", recipientChannel="#ops"))[:-1] + odd + "}",
