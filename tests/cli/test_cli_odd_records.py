@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -564,8 +565,9 @@ def serving_logs(texts: list[str]) -> Iterator[str]:
     logs = ('{"logs":[' + ",".join(texts) + f'],"page":0,"total":{len(texts)},"totalPages":1}}').encode()
     empty = json.dumps({LIST_KEYS["runs"]: [], "page": 0, "total": 0, "totalPages": 0}).encode()
 
-    def answer(path: str, query: str) -> Answer:
-        return 200, {}, empty if path == PATHS["runs"] or "page=0" not in query.split("&") else logs
+    def answer(request: httpx.Request) -> Answer:
+        page = request.url.params.get("page")
+        return 200, {}, empty if request.url.path == PATHS["runs"] or page != "0" else logs
 
     with verbatim(answer) as url:
         yield url
