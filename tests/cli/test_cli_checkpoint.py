@@ -17,6 +17,7 @@ from cortex_wrapper import CortexClient, CortexConnectionError, _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
 from cortex_wrapper.cli._commands import COMMANDS as CLI_KINDS
+from cortex_wrapper.cli._exitcodes import CliError
 from cortex_wrapper.cli._formats import read_csv
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex
@@ -234,6 +235,16 @@ def test_refuses_a_corrupt_checkpoint(cli: Any, fake: FakeCortex, tmp_path: Path
     Path(str(output) + ".ckpt").write_text("{not json")
     result = incremental(cli, fake, "notifications", output)
     assert result.code == 1 and "is not a cortex-logs checkpoint" in result.err
+
+
+@pytest.mark.parametrize("head", [[0, "0" * 64], [4097, "0" * 64], ["12", "0" * 64], [12, "not a digest"], "12"])
+def test_refuses_a_checkpoint_whose_output_head_is_not_a_length_and_a_digest(tmp_path: Path, head: Any) -> None:
+    good = Checkpoint("notifications", "jsonl", {}, output_path=str(tmp_path / "out.jsonl"), output_tail="0" * 64,
+                      output_head=(12, "a" * 64))
+    path = tmp_path / "out.jsonl.ckpt"
+    assert Checkpoint.from_json(good.to_json(), path).output_head == (12, "a" * 64), "the field reads back"
+    with pytest.raises(CliError, match="output_head is not a length and a SHA-256"):
+        Checkpoint.from_json({**good.to_json(), "output_head": head}, path)
 
 
 @pytest.mark.parametrize(("argv", "message"), [
