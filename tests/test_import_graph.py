@@ -6,6 +6,8 @@ import ast
 import functools
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "cortex_wrapper"
 
@@ -94,6 +96,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_graph_sees_lazy_imports() -> None:
     graph = import_graph()
     assert "cortex_wrapper.testing" in graph["cortex_wrapper.cli._sandbox"]  # imported inside a function

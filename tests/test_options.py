@@ -237,6 +237,7 @@ def test_a_users_http_client_is_used_and_never_changed(harness: Harness) -> None
     assert not mine.is_closed  # the user's client is the user's to close
 
 
+@pytest.mark.slow
 def test_http_client_of_the_wrong_kind_or_with_transport_options_is_refused(harness: Harness) -> None:
     api = ScriptedFake("audit_logs", [])
     wrong = httpx.AsyncClient() if harness.mode == "sync" else httpx.Client()

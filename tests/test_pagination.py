@@ -22,6 +22,7 @@ from cortex_wrapper._response import Page, parse_page, parse_raw_page
 from .support.api import RECORD, Harness, ScriptedFake, audit_record, error_response, iso, log_record, run_record
 
 
+@pytest.mark.slow
 def test_2503_records_in_three_requests_in_server_order(harness: Harness) -> None:
     api = ScriptedFake("audit_logs", [audit_record(i) for i in range(2503)])
     with_client = harness.client(api)
@@ -162,6 +163,7 @@ def test_caller_given_upper_bound_is_sent_not_replaced(harness: Harness) -> None
     assert api.requests[0].url.params["endTime"] == "2026-01-01T00:01:30"
 
 
+@pytest.mark.slow
 def test_pages_are_yielded_in_order_with_concurrency(harness: Harness) -> None:
     api = ScriptedFake("audit_logs", [audit_record(i) for i in range(1000)])
     pages = harness.pages(harness.client(api, page_size=10, concurrency=8), "audit_logs")

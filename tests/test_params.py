@@ -23,6 +23,7 @@ def sent(harness: Harness, operation: str, **filters: Any) -> list[tuple[str, st
     return [(k, v) for k, v in api.requests[0].url.params.multi_items() if k not in ("page", "pageSize")]
 
 
+@pytest.mark.slow
 def test_audit_filters_wire_encoding(harness: Harness) -> None:
     pairs = sent(
         harness, "audit_logs",

@@ -88,6 +88,7 @@ def test_a_parameter_made_required_and_a_field_made_optional_are_major() -> None
     assert ("major", "field `NotificationRun.summary` became optional") in result.reasons
 
 
+@pytest.mark.slow
 def test_removing_a_version_is_major(tmp_path: Path) -> None:
     """Drop a version that alone lists some enum value: that value leaves the union, a major change."""
     versions = reconcile.load_versions(ROOT / "spec")

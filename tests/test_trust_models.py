@@ -54,6 +54,7 @@ def test_an_explicit_offset_is_kept() -> None:
     assert log.date_created.utcoffset() == dt.timedelta(hours=-5)
 
 
+@pytest.mark.slow
 def test_unknown_enum_registry_is_bounded_and_summarised() -> None:
     values = [f"free text {i} " + "x" * 1000 for i in range(10_000)]
     with warnings.catch_warnings(record=True) as caught:

@@ -68,6 +68,7 @@ def operation(doc: dict[str, Any], operation_id: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("version", sorted(CORTEX_MCP))
+@pytest.mark.slow
 def test_cortex_mcp_document_reproduces_the_committed_version(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], version: str) -> None:
     name, commit, sha256 = CORTEX_MCP[version]
@@ -127,6 +128,7 @@ def test_defects_of_the_publication_are_kept_faithfully() -> None:
 # --- --verify -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_verify_passes_on_the_repo(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "--verify")
     assert (code, err) == (0, "")
@@ -297,6 +299,7 @@ def test_small_source_is_kept_uncompressed(tmp_path: Path) -> None:
     assert (tmp_path / "2026-02" / "sources" / "getAuditLogs.json").read_bytes() == source.read_bytes()
 
 
+@pytest.mark.slow
 def test_document_with_one_served_operation_names_those_it_lacks(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     full = full_document("2025-07-21")
@@ -467,6 +470,7 @@ def test_refusals_are_one_line_and_write_nothing(
     ("```json\n{\"openapi\": \"3.0.1\", \"paths\": {\n```\n", "a ```json block at line 1 did not parse: it is not valid JSON"),
     ("```json\n{\"openapi\": \"3.0.1\"}\n```\n", "a ```json block at line 1 is not an OpenAPI document (no 'paths')"),
 ])
+@pytest.mark.slow
 def test_vendor_spec_refuses_bad_pages_and_writes_nothing(tmp_path: Path, content: str, message: str) -> None:
     page = tmp_path / "page.md"
     page.write_text(content)
@@ -479,6 +483,7 @@ def test_vendor_spec_refuses_bad_pages_and_writes_nothing(tmp_path: Path, conten
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_refuses_to_replace_a_different_operation_file_without_force(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name, commit, _ = CORTEX_MCP["2025-09-26"]
@@ -497,6 +502,7 @@ def test_refuses_to_replace_a_different_operation_file_without_force(
     assert tree(tmp_path / "2025-09-26") == tree(SPEC / "2025-09-26")
 
 
+@pytest.mark.slow
 def test_force_records_which_source_superseded_another(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = SPEC / "2025-05" / "sources" / "notification-logs.md"
     document = SPEC / "2026-01-08" / "sources" / CORTEX_MCP["2026-01-08"][0]

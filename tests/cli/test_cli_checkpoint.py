@@ -17,6 +17,7 @@ from cortex_wrapper import CortexClient, CortexConnectionError, _client
 from cortex_wrapper.cli import _incremental
 from cortex_wrapper.cli._checkpoint import Checkpoint, load
 from cortex_wrapper.cli._commands import COMMANDS as CLI_KINDS
+from cortex_wrapper.cli._exitcodes import CliError
 from cortex_wrapper.cli._formats import read_csv
 from cortex_wrapper.cli._progress import Progress
 from cortex_wrapper.testing import FakeCortex
@@ -43,6 +44,7 @@ def incremental(cli: Any, fake: FakeCortex, command: str, output: Path, *extra: 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @pytest.mark.parametrize("command", list(BOUNDED))
+@pytest.mark.slow
 def test_consecutive_runs_export_the_union_without_repeats(cli: Any, fake: FakeCortex, tmp_path: Path,
                                                            command: str, fmt: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,6 +127,7 @@ def test_since_applies_until_the_checkpoint_has_a_record(cli: Any, fake: FakeCor
     assert len(jsonl(output.read_text())) == len(exported)
 
 
+@pytest.mark.slow
 def test_max_pages_continues_where_it_stopped(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
     output = tmp_path / "logs.jsonl"
     for _ in range(12):
@@ -133,6 +136,7 @@ def test_max_pages_continues_where_it_stopped(cli: Any, fake: FakeCortex, tmp_pa
         server_records(fake, "notifications"), "notifications")
 
 
+@pytest.mark.slow
 def test_partial_tail_is_repaired(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
     output = tmp_path / "audit.csv"
     assert incremental(cli, fake, "audit", output, fmt="csv").code == 0
@@ -207,6 +211,7 @@ def test_refuses_a_truncated_output(cli: Any, fake: FakeCortex, tmp_path: Path) 
     assert result.code == 1 and "changed outside cortex-logs" in result.err
 
 
+@pytest.mark.slow
 def test_an_output_emptied_in_place_is_a_copytruncate_rotation(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
     output = tmp_path / "logs.jsonl"
     assert incremental(cli, fake, "notifications", output).code == 0
@@ -231,6 +236,16 @@ def test_refuses_a_corrupt_checkpoint(cli: Any, fake: FakeCortex, tmp_path: Path
     Path(str(output) + ".ckpt").write_text("{not json")
     result = incremental(cli, fake, "notifications", output)
     assert result.code == 1 and "is not a cortex-logs checkpoint" in result.err
+
+
+@pytest.mark.parametrize("head", [[0, "0" * 64], [4097, "0" * 64], ["12", "0" * 64], [12, "not a digest"], "12"])
+def test_refuses_a_checkpoint_whose_output_head_is_not_a_length_and_a_digest(tmp_path: Path, head: Any) -> None:
+    good = Checkpoint("notifications", "jsonl", {}, output_path=str(tmp_path / "out.jsonl"), output_tail="0" * 64,
+                      output_head=(12, "a" * 64))
+    path = tmp_path / "out.jsonl.ckpt"
+    assert Checkpoint.from_json(good.to_json(), path).output_head == (12, "a" * 64), "the field reads back"
+    with pytest.raises(CliError, match="output_head is not a length and a SHA-256"):
+        Checkpoint.from_json({**good.to_json(), "output_head": head}, path)
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -268,6 +283,7 @@ def durability_events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @pytest.mark.parametrize("command", list(BOUNDED))
+@pytest.mark.slow
 def test_a_run_with_nothing_new_leaves_the_checkpoint_and_the_output_alone(
         cli: Any, fake: FakeCortex, tmp_path: Path, command: str, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # an idle poll of --follow: no fsync and no replaced checkpoint when nothing would change
@@ -287,6 +303,7 @@ def test_a_run_with_nothing_new_leaves_the_checkpoint_and_the_output_alone(
 
 
 @pytest.mark.parametrize("command", list(BOUNDED))
+@pytest.mark.slow
 def test_a_copytruncate_with_nothing_new_is_made_durable_before_the_checkpoint_says_so(
         cli: Any, fake: FakeCortex, tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # the checkpoint's output_bytes drops to 0: the emptied output must be durable first, or a power loss could
@@ -325,6 +342,7 @@ def test_a_quiet_filter_polled_recently_is_no_gap_however_old_its_newest_record(
 
 
 @pytest.mark.usefixtures("real_retention")
+@pytest.mark.slow
 def test_a_checkpoint_without_the_last_poll_is_judged_by_its_newest_record(cli: Any, tmp_path: Path) -> None:
     # written before it kept `polled_until`: it still loads, and the newest record is all it knows
     old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=40)).isoformat()
@@ -357,6 +375,7 @@ def _newest_first_then_dropped(fake: FakeCortex, output: Path, fmt: str, page_si
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @pytest.mark.parametrize("page_size", [1, 2])
+@pytest.mark.slow
 def test_pages_a_server_sends_newest_first_commit_nothing_that_assumes_oldest_first(
         cli: Any, tmp_path: Path, page_size: int, fmt: str) -> None:
     now = dt.datetime.now(dt.UTC)

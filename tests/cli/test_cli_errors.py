@@ -233,7 +233,7 @@ def test_token_never_leaks_anywhere(fake: FakeCortex, tmp_path: Path) -> None:
 def test_a_corrupt_gzip_body_exits_6_not_5(cli: Any) -> None:
     # the response was the problem, not the network (issue 10, item 11)
     body = b"\x1f\x8b\x08\x00 this is not a gzip stream"
-    with verbatim(lambda path, query: (200, {"Content-Encoding": "gzip"}, body)) as url:
+    with verbatim(lambda request: (200, {"Content-Encoding": "gzip"}, body)) as url:
         result = cli("--base-url", url, "--max-retries", "0", "audit")
     assert result.code == 6, result.err
     assert "Content-Encoding 'gzip'" in one_error_line(result.err)

@@ -12,7 +12,6 @@ holds when.
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import json
 import os
 import random
@@ -36,6 +35,7 @@ from cortex_wrapper.testing import FakeCortex, Faults, Lifecycle, Outcome
 
 from ..support.api import TOKEN, ScriptedFake, log_record
 from ..support.operations import ROOT
+from ..support.servers import Answer, verbatim
 
 pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"), pytest.mark.slow]
 
@@ -83,42 +83,20 @@ def serve(timeline: Timeline, rng: random.Random) -> Iterator[str]:
     api.on_request = lambda fake: setattr(fake, "records", timeline.records(time.time()))
     lock = threading.Lock()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            with lock:
-                roll = rng.random()
-            if roll < 0.04:
-                self.send_response(429)
-                self.send_header("Retry-After", "0")
-                self.end_headers()
-                return
-            if roll < 0.08:
-                self.send_response(503)
-                self.end_headers()
-                return
-            if roll < 0.11:
-                self.close_connection = True  # dropped: no answer at all
-                return
-            request = httpx.Request("GET", f"http://127.0.0.1{self.path}", headers=dict(self.headers))
-            response = api(request)
-            body = response.read()
-            self.send_response(response.status_code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(request: httpx.Request) -> Answer | None:
+        with lock:
+            roll = rng.random()
+        if roll < 0.04:
+            return 429, {"Retry-After": "0"}, b""
+        if roll < 0.08:
+            return 503, {}, b""
+        if roll < 0.11:
+            return None  # dropped: no answer at all
+        response = api(request)
+        return response.status_code, {}, response.read()
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with verbatim(answer) as url:
+        yield url
 
 
 def copytruncate(output: Path, rotated: Path) -> None:

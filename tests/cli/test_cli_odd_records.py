@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,6 +120,7 @@ def window_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("undated_in_every_window")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_records_without_a_time_are_exported_once(cli: Any, tmp_path: Path, fmt: str) -> None:
     with make_fake(**NO_RECORDS, notification_logs=[_log(1), _log(2), _log(3)]) as server:
         output = tmp_path / f"logs.{fmt}"
@@ -136,6 +138,7 @@ def test_records_without_a_time_are_exported_once(cli: Any, tmp_path: Path, fmt:
 
 
 @pytest.mark.usefixtures("undated_in_every_window")
+@pytest.mark.slow
 def test_undated_ids_are_kept_as_ranges(cli: Any, tmp_path: Path) -> None:
     """The checkpoint remembers undated records by id, consecutive ids as one range: its size follows the gaps."""
     logs = [_log(ident) for ident in range(1, 1001) if ident != 500]
@@ -176,6 +179,7 @@ def test_offset_less_times_checkpoint_and_resume(cli: Any, tmp_path: Path) -> No
 
 
 @pytest.mark.usefixtures("not_utc")
+@pytest.mark.slow
 def test_offset_less_and_z_times_mix(cli: Any, tmp_path: Path) -> None:
     """Passes since the models read offset-less times as UTC (the TypeError of issue 10 is gone); kept."""
     logs = [_log(1, "2026-05-01T09:00:00Z"), _log(2, "2026-05-01T09:30:00"), _log(3, "2026-05-01T10:15:00+01:00"),
@@ -364,6 +368,7 @@ def end_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("end_ignored")
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_a_record_from_the_far_future_is_exported_but_never_moves_the_cursor_past_the_upper_bound(
         cli: Any, tmp_path: Path, fmt: str) -> None:
     now = dt.datetime.now(dt.UTC)
@@ -560,14 +565,16 @@ def serving_logs(texts: list[str]) -> Iterator[str]:
     logs = ('{"logs":[' + ",".join(texts) + f'],"page":0,"total":{len(texts)},"totalPages":1}}').encode()
     empty = json.dumps({LIST_KEYS["runs"]: [], "page": 0, "total": 0, "totalPages": 0}).encode()
 
-    def answer(path: str, query: str) -> Answer:
-        return 200, {}, empty if path == PATHS["runs"] or "page=0" not in query.split("&") else logs
+    def answer(request: httpx.Request) -> Answer:
+        page = request.url.params.get("page")
+        return 200, {}, empty if request.url.path == PATHS["runs"] or page != "0" else logs
 
     with verbatim(answer) as url:
         yield url
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.slow
 def test_a_server_sending_odd_numbers_exports_valid_json(cli: Any, tmp_path: Path, fmt: str) -> None:
     odd = ',"ratio":NaN,"limits":[1e400,-Infinity,0.5]'
     texts = [json.dumps(_log(3, "2026-05-01T11:00:00Z", status="FAILED", recipientChannel="#ops"))[:-1] + odd + "}",

@@ -54,6 +54,7 @@ def test_output_keeps_an_existing_files_mode_and_new_files_follow_the_umask(cli:
     assert stat.S_IMODE(new.stat().st_mode) == 0o640  # 0o666 less the umask, not mkstemp's 0o600
 
 
+@pytest.mark.slow
 def test_output_dash_is_stdout(cli: Any) -> None:
     result = cli("--sandbox", "audit", "--since", "1d", "--output", "-")
     assert result.code == 0 and result.out.startswith('{"') and not Path("-").exists()

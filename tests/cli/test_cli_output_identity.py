@@ -65,6 +65,7 @@ def header_of(fmt: str, data: bytes) -> bytes:
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @pytest.mark.parametrize("command", ["notifications", "audit"])
+@pytest.mark.slow
 def test_copytruncate_between_the_open_and_the_append(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       command: str, fmt: str) -> None:
     with make_fake(**{**NO_RECORDS, "audit_log_count": 60, "notification_log_count": 60}) as fake:
@@ -96,6 +97,7 @@ def test_copytruncate_between_the_open_and_the_append(cli: Any, tmp_path: Path, 
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_copytruncate_between_two_page_commits(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                fmt: str) -> None:
     output, rotated = tmp_path / f"out.{fmt}", tmp_path / f"out.{fmt}.1"
@@ -127,6 +129,7 @@ def test_copytruncate_between_two_page_commits(cli: Any, tmp_path: Path, monkeyp
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_copytruncate_between_the_look_at_the_file_and_the_write(cli: Any, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
     # the narrowest window: the run saw the output as the checkpoint says, then logrotate struck before the write
@@ -183,6 +186,7 @@ def _kill_after_append(monkeypatch: pytest.MonkeyPatch, at: int) -> Callable[[],
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @pytest.mark.parametrize("command", ["notifications", "audit"])
+@pytest.mark.slow
 def test_a_killed_first_run_copied_away_by_copytruncate_is_not_exported_twice(
         cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, fmt: str) -> None:
     # the checkpoint covers no byte of the output yet: the first run appends, is killed before it commits, and
@@ -203,6 +207,7 @@ def test_a_killed_first_run_copied_away_by_copytruncate_is_not_exported_twice(
     assert output.read_bytes() == expected, "each record exported once"
 
 
+@pytest.mark.slow
 def test_a_killed_run_right_after_a_rotation_copied_away_is_not_exported_twice(
         cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the same at the start of the second file: a rotation, then a run killed before its first commit there
@@ -268,6 +273,7 @@ def test_an_output_restored_as_another_file_with_the_same_content_goes_on(cli: A
     assert "rotated" not in result.err and len(jsonl(output.read_text())) == 403
 
 
+@pytest.mark.slow
 def test_a_version_2_checkpoint_pinning_another_device_is_upgraded_without_a_repeat(
         cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
     output, ckpt = tmp_path / "logs.jsonl", tmp_path / "logs.jsonl.ckpt"
@@ -289,6 +295,7 @@ def test_a_version_2_checkpoint_pinning_another_device_is_upgraded_without_a_rep
     assert upgraded["output_path"] == str(output)
 
 
+@pytest.mark.slow
 def test_a_version_1_checkpoint_without_output_file_is_upgraded(cli: Any, fake: FakeCortex, tmp_path: Path) -> None:
     output, ckpt = tmp_path / "logs.jsonl", tmp_path / "logs.jsonl.ckpt"
     assert incremental_run(cli, fake, "notifications", output, "--lag", "0").code == 0

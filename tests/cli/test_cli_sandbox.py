@@ -34,6 +34,7 @@ def test_sandbox_audit_table_from_the_console_entry_without_a_token() -> None:
     assert dt.datetime.now(dt.UTC) - newest < dt.timedelta(days=2), "the data is anchored to now"
 
 
+@pytest.mark.slow
 def test_sandbox_summary_and_exports(cli: Any, monkeypatch: Any) -> None:
     monkeypatch.delenv("CORTEX_API_TOKEN")
     result = cli("--sandbox", "summary", "--format", "json")
@@ -94,6 +95,7 @@ def stamp(line: str, command: str) -> float:
 
 
 @pytest.mark.parametrize("command", EXTRA)
+@pytest.mark.slow
 def test_a_checkpoint_run_a_second_later_exports_nothing(cli: Any, clock: Clock, tmp_path: Path, command: str) -> None:
     first = checkpoint_run(cli, command, tmp_path)
     assert len(first) > 20
@@ -104,6 +106,7 @@ def test_a_checkpoint_run_a_second_later_exports_nothing(cli: Any, clock: Clock,
 
 
 @pytest.mark.parametrize("command", EXTRA)
+@pytest.mark.slow
 def test_past_records_are_the_same_a_second_later(cli: Any, clock: Clock, command: str) -> None:
     argv = ("--sandbox", "--quiet", command, *EXTRA[command], "--since", SINCE, "--until", "2026-06-01T20:00:00Z",
             "--format", "jsonl")
@@ -116,6 +119,7 @@ def test_past_records_are_the_same_a_second_later(cli: Any, clock: Clock, comman
 
 
 @pytest.mark.parametrize("command", EXTRA)
+@pytest.mark.slow
 def test_records_that_arrive_later_are_exported_once(cli: Any, clock: Clock, tmp_path: Path, command: str) -> None:
     first = checkpoint_run(cli, command, tmp_path)
     assert first and all(stamp(line, command) <= T0 for line in first)
@@ -133,6 +137,7 @@ def test_records_that_arrive_later_are_exported_once(cli: Any, clock: Clock, tmp
     assert checkpoint_run(cli, command, tmp_path) == second
 
 
+@pytest.mark.slow
 def test_records_arrive_while_the_sandbox_runs(clock: Clock) -> None:
     with _sandbox.sandbox() as (url, token), httpx.Client(base_url=url) as client:
 

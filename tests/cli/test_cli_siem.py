@@ -77,6 +77,7 @@ def ocsf_validator(class_name: str) -> jsonschema.Draft202012Validator:
 
 
 @pytest.mark.parametrize("command", list(SAMPLES))
+@pytest.mark.slow
 def test_every_ocsf_event_validates_against_its_class(command: str) -> None:
     expected_class = "entity_management" if command == "audit" else "base_event"
     for index, record in enumerate(sample(command)):
@@ -176,6 +177,7 @@ def ecs_problems(document: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("command", list(SAMPLES))
+@pytest.mark.slow
 def test_every_ecs_event_is_made_of_ecs_fields_of_their_types(command: str) -> None:
     for index, record in enumerate(sample(command)):
         document = ecs_event(kept(command), record, f"id-{index}")
@@ -198,6 +200,7 @@ def test_the_ecs_check_is_strict_enough_to_fail() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["ecs", "ocsf"])
+@pytest.mark.slow
 def test_the_cli_writes_one_event_per_record_with_its_stable_id(cli: Any, tmp_path: Path, fmt: str) -> None:
     with make_fake(faults=Faults(seed=5, unknown_enum_rate=0.1, extra_field_rate=0.1)) as fake:
         plain = cli(*connection(fake), "notifications", "--with-id", "--max-pages", "1", "--page-size", "50")
@@ -361,6 +364,7 @@ def test_an_operation_with_the_generic_mapping_gets_generic_events() -> None:
     assert not list(ocsf_validator("base_event").iter_errors(ocsf))
 
 
+@pytest.mark.slow
 def test_the_cli_sets_tenant_and_original(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "a.jsonl"
     cli("--sandbox", "audit", "--since", "2d", "--format", "ecs", "--original", "keep", "--output", str(out))

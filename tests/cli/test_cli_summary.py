@@ -149,6 +149,7 @@ def test_a_bad_fail_on_is_a_usage_error_naming_the_metrics(cli: Any, condition: 
 
 
 @pytest.mark.usefixtures("real_retention")
+@pytest.mark.slow
 def test_since_past_the_retention_warns(cli: Any) -> None:
     result = cli("--sandbox", "notifications", "--since", "45d", "--max-pages", "1", "--page-size", "1")
     assert result.code == 0
@@ -159,6 +160,7 @@ def test_since_past_the_retention_warns(cli: Any) -> None:
 
 
 @pytest.mark.usefixtures("real_retention")
+@pytest.mark.slow
 def test_a_checkpoint_older_than_the_retention_stops_with_exit_8_unless_accepted(
         cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     then = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)

@@ -139,6 +139,7 @@ def _ids(cases: list[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(("operation", "filters", "parameter"), BAD_FILTERS, ids=_ids(BAD_FILTERS))
+@pytest.mark.slow
 def test_bad_filter_raises_before_any_request(harness: Harness, operation: str, filters: dict[str, Any],
                                               parameter: str) -> None:  # fmt: skip
     api = ScriptedFake(operation, [RECORD[operation](1)])
@@ -200,6 +201,7 @@ def construct(kind: str, api: ScriptedFake, **options: Any) -> Any:
 
 
 @pytest.mark.parametrize(("option", "value"), BAD_OPTIONS, ids=[f"{o}-{i}" for i, (o, _) in enumerate(BAD_OPTIONS)])
+@pytest.mark.slow
 def test_bad_option_raises_at_construction(harness: Harness, option: str, value: Any) -> None:
     if value is WRONG_FLAVOUR:
         value = httpx.AsyncHTTPTransport() if harness.mode == "sync" else httpx.HTTPTransport()
@@ -244,6 +246,7 @@ ACCEPTED: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
 
 
 @pytest.mark.parametrize(("operation", "filters", "wire"), ACCEPTED, ids=_ids(ACCEPTED))
+@pytest.mark.slow
 def test_edge_arguments_that_are_accepted(harness: Harness, operation: str, filters: dict[str, Any],
                                           wire: list[tuple[str, str]]) -> None:  # fmt: skip
     frozen = {"endTime", "untilDate"} if not {"end_time", "until_date"} & set(filters) else set()

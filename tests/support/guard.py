@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-QUICK_TEST_CPU_SECONDS = 2.0
+QUICK_TEST_CPU_SECONDS = 0.5
 """The most CPU a test not marked ``slow`` may spend in its body (all of its process's threads): the quick loop
 (``pytest -m "not slow" -n auto``) stays quick. CPU, not wall time, so that a loaded machine does not fail it; and
-twice what the heaviest quick test spends on a quiet machine (about 1 s), as a machine busy on both cores also
-inflates a test's CPU time."""
+five times what the heaviest quick test spends on a quiet machine (about 0.1 s: every test over that is marked
+``slow``), as a machine busy on both cores also inflates a test's CPU time."""
 QUICK_TEST_WALL_SECONDS = 10.0
 """The most wall time such a test may take: a generous bound that catches a test waiting for real, not load."""
 

@@ -64,19 +64,28 @@ def _moment(text: str | None) -> dt.datetime | None:
 
 
 Answer = tuple[int, dict[str, str], bytes]
-"""A response: status, headers (``Content-Length`` is added), body."""
+"""A response: status, headers (``Content-Length`` is added, and ``Content-Type: application/json`` to a body that
+has none), body."""
 
 
 @contextlib.contextmanager
-def verbatim(answer: Callable[[str, str], Answer]) -> Iterator[str]:
-    """A server on 127.0.0.1 answering ``GET path?query`` with ``answer(path, query)`` as it is; its base URL."""
+def verbatim(answer: Callable[[httpx.Request], Answer | None]) -> Iterator[str]:
+    """A server on 127.0.0.1 answering each GET with ``answer(request)`` as it is; its base URL.
+
+    ``request`` holds the URL as sent (path and query) and the request's headers. ``None`` drops the connection
+    without an answer, as a failing load balancer does.
+    """
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            path, _, query = self.path.partition("?")
-            status, headers, body = answer(path, query)
+            request = httpx.Request("GET", f"http://127.0.0.1{self.path}", headers=dict(self.headers))
+            answered = answer(request)
+            if answered is None:
+                self.close_connection = True  # dropped: no answer at all
+                return
+            status, headers, body = answered
             self.send_response(status)
-            for name, value in {"Content-Type": "application/json", **headers}.items():
+            for name, value in ({"Content-Type": "application/json", **headers} if body else headers).items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -32,6 +32,7 @@ def statuses(client: Any, count: int) -> list[int | None]:
     return seen
 
 
+@pytest.mark.slow
 def test_same_seed_same_sequence_of_statuses(api: Any) -> None:
     first = statuses(api(audit_log_count=20, faults=MIXED), 80)
     second = statuses(api(audit_log_count=20, faults=MIXED), 80)

@@ -71,6 +71,7 @@ def connect_once(fake: FakeCortex) -> list[dict[str, Any]]:
     return logs
 
 
+@pytest.mark.slow
 def test_time_window_on_a_million_uses_the_index(client: Any) -> None:
     newest = client.page("audit_logs", {"page": 0, "pageSize": 1000})["logs"]
     window = {"startTime": newest[999]["timestamp"], "endTime": newest[500]["timestamp"], "pageSize": 1000}

@@ -93,6 +93,7 @@ SYNTHETIC_FILTERS = {
 
 
 @pytest.mark.parametrize("param", sorted(SYNTHETIC_FILTERS))
+@pytest.mark.slow
 def test_filters_on_synthetic_data_match_the_generator(api: Any, param: str) -> None:
     generated = generate_records("notification_logs", 800, seed=4, run_count=200)
     attribute = SYNTHETIC_FILTERS[param]

@@ -87,6 +87,7 @@ def test_order_by_and_window(api: Any) -> None:
     assert ids(client.records("notification_runs", {**window, "deliveredOnly": "true"})) == []
 
 
+@pytest.mark.slow
 def test_filters_on_synthetic_data_match_the_generator(api: Any) -> None:
     generated: list[dict[str, Any]] = generate_records("notification_runs", 700, seed=8)
     client = api(seed=8, notification_run_count=700)

@@ -88,6 +88,7 @@ def test_the_validator_rejects_wrong_shapes(api: Any) -> None:
         client.check(problem)
 
 
+@pytest.mark.slow
 def test_lifecycle() -> None:
     fake = FakeCortex()
     with pytest.raises(RuntimeError):
