@@ -4,6 +4,7 @@ warnings, and no token in any log record."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,12 @@ from cortex_wrapper._enums import reset_seen
 
 from .support.api import TOKEN, Harness
 from .support.guard import pytest_runtest_call  # noqa: F401  (a hook: the quick loop's time limits)
+
+# pytest rewrites the asserts of each test module it imports, and keeps the result as bytecode in __pycache__
+# (gitignored). Under PYTHONDONTWRITEBYTECODE, as this project's machines set it, it cannot, so every run (every
+# xdist worker) rewrote all of them again: 2.5 s of a 12 s quick loop on a 2-core machine. The tests' own
+# process may write it: the test modules are imported after this line.
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(params=["sync", "async-asyncio", "async-trio"])
