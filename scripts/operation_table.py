@@ -120,6 +120,11 @@ class OperationRow:
     deprecated: bool = False
 
     @property
+    def id_wire(self) -> str | None:
+        """The wire name of ``id_field``, None when records have none."""
+        return next((f.wire for f in self.fields if f.name == self.id_field), None) if self.id_field else None
+
+    @property
     def filters_class(self) -> str:
         """The ``TypedDict`` of the operation's keyword filters."""
         return f"{pascal(self.operation_id)}Filters"

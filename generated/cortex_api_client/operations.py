@@ -136,6 +136,9 @@ class OperationSpec(Generic[T]):
     summary: str
     deprecated: bool = False
     """Marked ``deprecated: true`` by the docs."""
+    id_wire: str | None = None
+    """The wire name of ``id_field`` (``id``), None when records have none: read for every record exported, so
+    written out here rather than looked up among ``fields`` each time."""
 
     @property
     def model(self) -> type[T]:
@@ -144,13 +147,6 @@ class OperationSpec(Generic[T]):
             importlib.import_module(".models", __package__), self.model_name
         )
         return model
-
-    @property
-    def id_wire(self) -> str | None:
-        """The wire name of the field that identifies a record (``id``), None when records have none."""
-        if self.id_field is None:
-            return None
-        return next(f.wire for f in self.fields if f.name == self.id_field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +258,7 @@ AUDIT_LOGS: OperationSpec[AuditLogResponse] = OperationSpec(
     upper_bound="end_time",
     time_field="timestamp",
     id_field=None,
+    id_wire=None,
     parameters=(
         Parameter("startTime", "start_time", "datetime", False, False, None, ""),
         Parameter("endTime", "end_time", "datetime", False, False, None, ""),
@@ -334,6 +331,7 @@ GIT_OPS_LOGS: OperationSpec[GitOpsLogResponse] = OperationSpec(
     upper_bound=None,
     time_field="dateCreated",
     id_field=None,
+    id_wire=None,
     parameters=(
         Parameter(
             "file", "file", "str", False, False, None, "File name the within repository"
@@ -499,6 +497,7 @@ NOTIFICATION_LOGS: OperationSpec[NotificationLog] = OperationSpec(
     upper_bound="until_date",
     time_field="dateCreated",
     id_field="id",
+    id_wire="id",
     parameters=(
         Parameter(
             "notificationRunIds",
@@ -668,6 +667,7 @@ NOTIFICATION_RUNS: OperationSpec[NotificationRun] = OperationSpec(
     upper_bound="until_date",
     time_field="dateCreated",
     id_field="id",
+    id_wire="id",
     parameters=(
         Parameter(
             "notificationTypes",
