@@ -38,16 +38,10 @@ from ..support.cli import (
     make_fake,
     notification_log,
 )
+from ..support.soak import copytruncate
 
 SaveFn = Callable[[Path, Checkpoint, Callable[[], None] | None], None]
 REAL_SAVE: SaveFn = vars(_incremental)["save"]
-
-
-def copytruncate(output: Path, rotated: Path) -> None:
-    """What logrotate's copytruncate does: copy the file, then empty it where it is (the writer keeps its fd)."""
-    shutil.copyfile(output, rotated)
-    with output.open("r+b") as stream:
-        stream.truncate(0)
 
 
 def reference(cli: Any, fake: FakeCortex, command: str, tmp_path: Path, fmt: str, *extra: str) -> bytes:
