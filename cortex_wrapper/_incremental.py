@@ -424,7 +424,6 @@ class Engine:
                  settle: dt.timedelta, since: dt.datetime | None, upper: dt.datetime, save: Callable[[], None],
                  reach: dt.datetime | None = None, legacy: Callable[[RawRecord], str] | None = None) -> None:
         self.operation, self.state, self.save = operation, state, save
-        self.upper = upper
         self.reach = upper if reach is None else reach
         self.window = PollWindow.open(operation, state, filters, lag=lag, settle=settle, since=since, upper=upper,
                                       reach=self.reach)
@@ -532,13 +531,13 @@ class _Reader:
         gap = retention_gap(op, state.polled_until, state.newest, upper)
         if gap is not None and not self.accept_gap:
             raise gap
-        stored = [text]
+        stored = text
 
-        def save() -> None:
-            text = state.to_text()
-            if text != stored[0]:
+        def save() -> None:  # the store is written only when the state's text changed (an idle poll writes nothing)
+            nonlocal stored
+            if (text := state.to_text()) != stored:
                 self.store.save(text)
-                stored[0] = text
+                stored = text
 
         return Engine(op, state, self.filters, lag=self.lag, settle=self.settle, since=self.since, upper=upper,
                        save=save)

@@ -131,9 +131,6 @@ def csv_line(command: Command, record: Mapping[str, Any], event_id: str | None =
             cells.append("")
             continue
         present += 1
-        if category == "text" and type(value) is str and value and (value.isascii() or not SURROGATE.search(value)):
-            cells.append(value)  # ``_csv_cell`` of the commonest cell, without the call
-            continue
         cell = _csv_cell(category, value)
         if cell is None:
             misfits[name] = value

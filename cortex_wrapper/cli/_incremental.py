@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import stat
@@ -184,7 +185,7 @@ class _Run:
     """
 
     def __init__(self, command: Command, fmt: str, out: AppendFile, path: Path, checkpoint: Checkpoint,
-                 window: dict[str, Any], notify: Callable[[str], None]) -> None:
+                 engine: Callable[..., Engine], notify: Callable[[str], None]) -> None:
         self.command, self.fmt, self.out, self.path, self.checkpoint = command, fmt, out, path, checkpoint
         self.notify = notify
         with_id = checkpoint.with_id
@@ -195,8 +196,7 @@ class _Run:
         self.added = 0
         self._with_id = needs_event_id(fmt, with_id)
         legacy = checkpoint.legacy_identities and command.id_wire is None
-        self.engine = Engine(command.operation, checkpoint, save=self.save,
-                              legacy=command.legacy_identity if legacy else None, **window)
+        self.engine = engine(save=self.save, legacy=command.legacy_identity if legacy else None)
         self.cursor = self.engine.cursor
 
     def query(self, query: Query, pages: Iterator[Any], progress: Progress) -> None:
@@ -228,12 +228,16 @@ class _Run:
     def _line(self, change: Change) -> bytes:
         return line_for(self.command, self.fmt, change.record, change.event_id if self._with_id else None).encode()
 
-    def _write(self, chunk: bytearray, added: int) -> None:
-        """Append ``chunk`` (``added`` lines; a new output's CSV header first) and commit it."""
+    def _append_lines(self, chunk: bytearray) -> None:
+        """Append ``chunk`` (lines), a new output's CSV header first."""
         if chunk or self.header:
             chunk[:0] = self.header
             self.header = b""
             self.append(chunk)
+
+    def _write(self, chunk: bytearray, added: int) -> None:
+        """Append ``chunk`` (``added`` lines) and commit it."""
+        self._append_lines(chunk)
         self.commit(added)
 
     def _write_held(self, held: _Held) -> None:
@@ -243,9 +247,7 @@ class _Run:
         for line in held.lines(self.engine.oldest_first(held.stamps)):
             chunk += line
             if len(chunk) >= COPY_CHUNK:
-                chunk[:0] = self.header
-                self.header = b""
-                self.append(chunk)
+                self._append_lines(chunk)
                 chunk.clear()
         self._write(chunk, count)
 
@@ -396,7 +398,7 @@ def _after_rotation(path: Path, out: AppendFile, output: str, checkpoint: Checkp
     _repair_rotated(output, checkpoint, notify)
     notify(f"cortex-logs: {output} was rotated (it is empty: logrotate's create or copytruncate); "
            "continuing from its start")
-    checkpoint.output_bytes = 0
+    checkpoint.output_bytes, checkpoint.output_head = 0, None
     checkpoint.output_tail = tail_digest(b"")
     save(path, checkpoint, before=lambda: _sync_new(out))  # the new output may be logrotate's
 
@@ -408,7 +410,6 @@ def _repair_rotated(output: str, checkpoint: Checkpoint, notify: Callable[[str],
         with locked_append(old) as old_out:
             truncate(old_out, checkpoint.output_bytes)
         notify(f"cortex-logs: repaired {old} (rotated): dropped the tail an interrupted run left after the checkpoint")
-    checkpoint.output_head = None
 
 
 def _check_output_path(path: Path, checkpoint: Checkpoint, output: str, moved: bool) -> None:
@@ -527,8 +528,9 @@ def export_incremental(client: CortexClient, command: Command, filters: Mapping[
         with locked_append(Path(output)) as out:
             state = _open_checkpoint(path, state, out, output, command, fmt, query_of(filters), with_id, notify)
             _check_retention(command, state, accept_gap, notify, current)
-            window = {"filters": filters, "lag": lag, "settle": settle, "since": since, "upper": upper, "reach": reach}
-            run = _Run(command, fmt, out, path, state, window, notify)
+            engine = functools.partial(Engine, op, state, filters, lag=lag, settle=settle, since=since, upper=upper,
+                                       reach=reach)
+            run = _Run(command, fmt, out, path, state, engine, notify)
             queries, lower = run.engine.queries(), run.engine.lower
             if not queries:  # never ask for a window that ends before it starts
                 assert lower is not None
