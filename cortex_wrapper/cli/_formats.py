@@ -33,7 +33,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from cortex_api_client.types import parse_datetime
 
@@ -241,12 +241,13 @@ class TableWriter:
 
 
 class LineWriter:
-    """JSONL or CSV to a text stream: the header first (CSV), then one line per record."""
+    """JSONL, CSV, ECS or OCSF to a text stream: the header first (CSV), then one line per record."""
 
     def __init__(self, command: Command, fmt: str, write: Callable[[str], object], with_id: bool = False) -> None:
         self.command = command
         self.fmt = fmt
         self._write = write
+        self._line = lines_of(command, fmt)
         self.count = 0
         if fmt == "csv":
             write(csv_header(command, with_id))
@@ -255,13 +256,12 @@ class LineWriter:
     def add(self, record: RawRecord, event_id: str | None = None) -> None:
         """Add one record (with its event id under ``--with-id``)."""
         self.count += 1
-        self._write(line_for(self.command, self.fmt, record, event_id))
+        self._write(self._line(record, event_id))
 
     def add_page(self, records: Sequence[RawRecord], event_ids: Sequence[str | None]) -> None:
         """Add a page of records (each with its event id, or None) in one write."""
-        command, fmt = self.command, self.fmt
-        self._write("".join([line_for(command, fmt, record, event_id)
-                             for record, event_id in zip(records, event_ids, strict=True)]))
+        line = self._line
+        self._write("".join([line(record, event_id) for record, event_id in zip(records, event_ids, strict=True)]))
         self.count += len(records)
 
     def close(self) -> None:
@@ -273,14 +273,26 @@ def needs_event_id(fmt: str, with_id: bool) -> bool:
     return with_id or fmt in MAPPINGS
 
 
-def line_for(command: Command, fmt: str, record: RawRecord, event_id: str | None = None) -> str:
-    """One record as a JSONL, CSV, ECS or OCSF line (the SIEM formats need ``event_id``)."""
+Lines = Callable[[RawRecord, "str | None"], str]
+"""A format's line of a record of one command, given its event id (or None: the SIEM formats need one)."""
+
+
+def lines_of(command: Command, fmt: str) -> Lines:
+    """The line of each of ``command``'s records in ``fmt`` (jsonl, csv, ecs or ocsf), set up once for all.
+
+    The one encoder of each format: every line an export writes comes from here.
+    """
     if fmt == "jsonl":
-        return jsonl_line(record, event_id)
+        return jsonl_line
     if fmt == "csv":
-        return csv_line(command, record.data, event_id)
-    assert event_id is not None
-    return MAPPINGS[fmt](command, record, event_id)
+        return lambda record, event_id: csv_line(command, record.data, event_id)
+    # a SIEM line given None for its event id fails on it (a TypeError): no check in a call of its own per record
+    return cast(Lines, MAPPINGS[fmt](command))
+
+
+def line_for(command: Command, fmt: str, record: RawRecord, event_id: str | None = None) -> str:
+    """One record as a JSONL, CSV, ECS or OCSF line (the SIEM formats need ``event_id``): ``lines_of``, once."""
+    return lines_of(command, fmt)(record, event_id)
 
 
 class _Table:

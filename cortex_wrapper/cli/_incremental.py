@@ -99,7 +99,7 @@ from ._durable import (
     truncate,
 )
 from ._exitcodes import EXIT_GAP, EXIT_USAGE, CliError
-from ._formats import csv_header, line_for, needs_event_id
+from ._formats import csv_header, lines_of, needs_event_id
 from ._progress import Progress
 
 COPY_CHUNK = 1 << 20
@@ -195,6 +195,7 @@ class _Run:
         self.tail = read_at(out, max(0, self.end - TAIL_BYTES), min(self.end, TAIL_BYTES))
         self.added = 0
         self._with_id = needs_event_id(fmt, with_id)
+        self._lines = lines_of(command, fmt)
         legacy = checkpoint.legacy_identities and command.id_wire is None
         self.engine = engine(save=self.save, legacy=command.legacy_identity if legacy else None)
         self.cursor = self.engine.cursor
@@ -226,7 +227,7 @@ class _Run:
             self._write(bytearray(), 0)
 
     def _line(self, change: Change) -> bytes:
-        return line_for(self.command, self.fmt, change.record, change.event_id if self._with_id else None).encode()
+        return self._lines(change.record, change.event_id if self._with_id else None).encode()
 
     def _append_lines(self, chunk: bytearray) -> None:
         """Append ``chunk`` (lines), a new output's CSV header first."""

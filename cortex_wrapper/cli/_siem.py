@@ -30,6 +30,7 @@ import functools
 import ipaddress
 import json
 import json.encoder
+import operator
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -53,8 +54,6 @@ _ECS_AUDIT_TYPE = {"CREATE": "creation", "READ": "access", "UPDATE": "change", "
 _OCSF_ACTIVITY = {"CREATE": (1, "Create"), "READ": (2, "Read"), "UPDATE": (3, "Update"), "DELETE": (4, "Delete")}
 _SUCCESS = {"DELIVERED", "COMPLETED"}
 _FAILURE = {"FAILED", "COMPLETED_WITH_ERRORS"}
-_DATASET = {"audit": "cortex.audit", "notifications": "cortex.notification_log", "runs": "cortex.notification_run"}
-_CORTEX_KEY = {"audit": "audit", "notifications": "notification_log", "runs": "notification_run"}
 
 
 def _utc(text: Any) -> dt.datetime | None:
@@ -66,9 +65,9 @@ def _utc(text: Any) -> dt.datetime | None:
         return None
 
 
-def _moment(command: Command, data: Mapping[str, Any]) -> dt.datetime:
-    """When the record happened, in UTC: its time field, else its last update, else now (undated records)."""
-    return _utc(command.time_value(data)) or _utc(data.get("dateUpdated")) or dt.datetime.now(dt.UTC)
+def _moment(when: Any, data: Mapping[str, Any]) -> dt.datetime:
+    """When the record happened, in UTC: its time field (``when``), else its last update, else now (undated)."""
+    return _utc(when) or _utc(data.get("dateUpdated")) or dt.datetime.now(dt.UTC)
 
 
 def _ip(text: Any) -> str | None:
@@ -97,17 +96,26 @@ _UTC_MILLISECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0
 """A time written as ECS's ``@timestamp`` is: in UTC, to the millisecond, ``Z``."""
 
 
-def _ecs_timestamp(command: Command, data: Mapping[str, Any]) -> str:
-    """``@timestamp``: when the record happened (``_moment``), in UTC to the millisecond.
+def _ecs_timestamp(text: Any, data: Mapping[str, Any]) -> str:
+    """``@timestamp``: when the record happened (``_moment``), in UTC to the millisecond; ``text``: its time field.
 
-    A time field already in that form (as Cortex writes times) is the text itself, once it parses. Needed:
-    formatting the time was a tenth of an ECS line's instructions, and without this, the templates below and
-    ``compact_encoder`` audit ECS took 27-35 us a record, over the 20 us budget (BENCHMARKS.md).
+    A time field already in that form (as Cortex writes times) is the text itself, once it is a real moment
+    (``fromisoformat``: the pattern fixes the form, it checks the ranges). Needed: formatting the time was a
+    tenth of an ECS line's instructions, and without this, the templates below and ``compact_encoder`` audit
+    ECS took 27-35 us a record, over the 20 us budget (BENCHMARKS.md).
     """
-    text = command.time_value(data)
-    if type(text) is str and _UTC_MILLISECONDS.fullmatch(text) and _utc(text) is not None:
+    if type(text) is str and _UTC_MILLISECONDS.fullmatch(text) and _real_moment(text):
         return text
-    return _moment(command, data).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _moment(text, data).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _real_moment(text: str) -> bool:
+    """True when ``text`` (in ``_UTC_MILLISECONDS``' form) names a moment: month 13 or February 30 do not."""
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 # -- the events, as templates ----------------------------------------------------------------------------------
@@ -129,9 +137,33 @@ def _slot(name: str) -> str:
     return f"\x00{name}\x00"
 
 
-def _compiled(event: Mapping[str, Any]) -> str:
-    """``event`` (with slots) as a %-template of its JSON text: each slot ``%(name)s``."""
-    return _SLOT.sub(lambda found: f"%({found[1]})s", to_json(event).replace("%", "%%"))
+class _Template:
+    """An event (with slots) compiled to its JSON text: ``fill(values)`` is the line's JSON, each slot's value in.
+
+    The text is a %-template with a ``%s`` for each slot, in the order the slots come (``values`` keyed by
+    slot name are taken in that order by one ``itemgetter``: a third faster than a %-template keyed by name),
+    and the value of each slot in ``fixed`` (what every event of a command holds alike: dataset, tenant)
+    written in.
+    """
+
+    __slots__ = ("_names", "_text")
+
+    def __init__(self, event: Mapping[str, Any], fixed: Mapping[str, str]) -> None:
+        names: list[str] = []
+
+        def hole(found: re.Match[str]) -> str:
+            name = found[1]
+            if name in fixed:
+                return fixed[name].replace("%", "%%")
+            names.append(name)
+            return "%s"
+
+        self._text = _SLOT.sub(hole, to_json(event).replace("%", "%%"))
+        self._names = operator.itemgetter(*names) if len(names) > 1 else lambda values: (values[names[0]],)
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        """The event's JSON text, each slot's value (JSON text) from ``values``."""
+        return self._text % self._names(values)
 
 
 export_clock: Callable[[], float] = time.time
@@ -200,10 +232,9 @@ def _meta(command: str, tenant: bool, created: bool, original: bool) -> dict[str
     return document
 
 
-@functools.cache
 def _ecs_template(siem: str, actor: str | None, ip: bool, email: bool, reason: bool, message: bool,
-                  recipient: bool, tenant: bool = False, created: bool = False, original: bool = False) -> str:
-    """The ECS event of ``siem``'s records; ``actor``: None, ``"name"`` or ``"email"`` (a valid address)."""
+                  recipient: bool, tenant: bool, created: bool, original: bool) -> dict[str, Any]:
+    """The ECS event of ``siem``'s records, with slots; ``actor``: None, ``"name"`` or ``"email"`` (a valid address)."""
     document = _meta(siem, tenant, created, original)
     event = document["event"]
     cortex: dict[str, Any] = {_slot("key"): _slot("data")}
@@ -225,61 +256,82 @@ def _ecs_template(siem: str, actor: str | None, ip: bool, email: bool, reason: b
         if recipient:
             document["related"] = {"user": [_slot("recipient")]}
     document["cortex"] = cortex
-    return _compiled(document)
+    return document
 
 
-def _common(command: Command, record: RawRecord, event_id: str, values: dict[str, str],
-            ecs: bool = True) -> tuple[str, bool, bool, bool]:
-    """Fill the values every event has; the mapping's name and whether tenant, created and original are set.
+Line = Callable[[RawRecord, str], str]
+"""A SIEM format's line of a record, given its event id (``ecs_lines``, ``ocsf_lines``)."""
 
-    ``ecs``: the event has ``event.created`` (OCSF's has no export time).
+
+def _fixed(command: Command, ecs: bool) -> tuple[str, dict[str, str], bool, bool, bool]:
+    """What the events of ``command``'s records share, worked out once for all of them.
+
+    The mapping's name (``Presentation.siem``), the values every event holds alike (dataset, its key under
+    ``cortex``, tenant), and whether tenant, ``event.created`` (``ecs``: OCSF's events have no export time)
+    and the original are set.
     """
     options = command.siem
     presentation = command.presentation
     dataset = presentation.dataset or f"cortex.{command.command}"
-    values |= {"id": _q(event_id), "data": to_json(record.data), "dataset": _q(dataset),
-               "key": _q(dataset.removeprefix("cortex."))}
+    values = {"dataset": _q(dataset), "key": _q(dataset.removeprefix("cortex."))}
     if options.tenant is not None:
         values["tenant"] = _q(options.tenant)
-    if options.created and ecs:
-        values["created"] = _created()
-    if options.original:
-        values["original"] = _q(record.text)
-    return presentation.siem, options.tenant is not None, options.created, options.original
+    return presentation.siem, values, options.tenant is not None, options.created and ecs, options.original
+
+
+@functools.lru_cache(maxsize=256)
+def _ecs_status(siem: str, status: Any) -> tuple[str, str]:
+    """``event.outcome`` and ``event.action`` (as JSON) of a notification log or run in ``status``."""
+    kind = "run" if siem == "notification_run" else "delivery"
+    return _q(_outcome(status)), _q(f"notification-{kind}-{str(status).lower()}")
+
+
+def ecs_lines(command: Command) -> Line:
+    """The line of each of ``command``'s records as an ECS event (one line of JSON, given the event id)."""
+    siem, fixed, tenant, created, original = _fixed(command, ecs=True)
+    time_field = command.time_field
+    templates: dict[tuple[Any, ...], _Template] = {}
+
+    def line(record: RawRecord, event_id: str) -> str:
+        data = record.data
+        when = data.get(time_field) if time_field is not None else None
+        values = {"timestamp": _q(_ecs_timestamp(when, data)), "id": _q(event_id), "data": to_json(data)}
+        if created:
+            values["created"] = _created()
+        if original:
+            values["original"] = _q(record.text)
+        actor = ip = reason = message = recipient = None
+        email = valid = False
+        if siem == "audit":
+            action = str(data.get("action"))
+            values["category"], values["type"] = _ecs_audit_class(str(data.get("objectType")), action)
+            values["action"] = _q(action.lower())
+            if (actor := _text(data.get("actorIdentifier"))) is not None:
+                values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
+                values["actor_type"] = _q(actor_type)
+            if (ip := _ip(data.get("ipAddress"))) is not None:
+                values["ip"] = _q(ip)
+        elif siem in ("notification_log", "notification_run"):
+            email = data.get("medium") == "EMAIL"
+            values["outcome"], values["action"] = _ecs_status(siem, data.get("status"))
+            if reason := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
+                values["reason"] = _q(reason)
+            if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
+                values["message"] = _q(message)
+            if recipient := _text(data.get("recipientEmail")):
+                values["recipient"] = _q(recipient)
+        shape = (None if actor is None else "email" if valid else "name", ip is not None, email, reason is not None,
+                 message is not None, recipient is not None)
+        if (template := templates.get(shape)) is None:
+            template = templates[shape] = _Template(_ecs_template(siem, *shape, tenant, created, original), fixed)
+        return without_surrogates(template.fill(values)) + "\n"
+
+    return line
 
 
 def ecs_line(command: Command, record: RawRecord, event_id: str) -> str:
-    """The record as an ECS event: one line of JSON."""
-    data = record.data
-    values = {"timestamp": _q(_ecs_timestamp(command, data))}
-    siem, tenant, created, original = _common(command, record, event_id, values)
-    actor = ip = reason = message = recipient = None
-    email = valid = False
-    if siem == "audit":
-        action = str(data.get("action"))
-        values["category"], values["type"] = _ecs_audit_class(str(data.get("objectType")), action)
-        values["action"] = _q(action.lower())
-        if (actor := _text(data.get("actorIdentifier"))) is not None:
-            values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
-            values["actor_type"] = _q(actor_type)
-        if (ip := _ip(data.get("ipAddress"))) is not None:
-            values["ip"] = _q(ip)
-    elif siem in ("notification_log", "notification_run"):
-        status = data.get("status")
-        email = data.get("medium") == "EMAIL"
-        values["outcome"] = _q(_outcome(status))
-        values["action"] = _q(f"notification-{'run' if siem == 'notification_run' else 'delivery'}-"
-                              f"{str(status).lower()}")
-        if reason := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
-            values["reason"] = _q(reason)
-        if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
-            values["message"] = _q(message)
-        if recipient := _text(data.get("recipientEmail")):
-            values["recipient"] = _q(recipient)
-    template = _ecs_template(siem, None if actor is None else "email" if valid else "name", ip is not None,
-                             email, reason is not None, message is not None, recipient is not None, tenant, created,
-                             original)
-    return without_surrogates(template % values) + "\n"
+    """The record as an ECS event: one line of JSON (``ecs_lines`` for many records of one command)."""
+    return ecs_lines(command)(record, event_id)
 
 
 def ecs_event(command: Command, record: RawRecord, event_id: str) -> dict[str, Any]:
@@ -298,11 +350,9 @@ def _entity_type(object_type: str) -> tuple[str, str]:
     return str(type_id), _q(object_type)
 
 
-@functools.cache
 def _ocsf_template(siem: str, original_time: bool, actor: str | None, ip: bool, detail: bool, message: bool,
-                   correlation: bool = False, tenant: bool = False, original: bool = False,
-                   recipient: bool = False) -> str:
-    """The OCSF event of ``siem``'s records.
+                   correlation: bool, recipient: bool, tenant: bool, original: bool) -> dict[str, Any]:
+    """The OCSF event of ``siem``'s records, with slots.
 
     ``actor``: None, ``"human"`` (``"email"`` with a valid address) or ``"app"`` (API keys, integrations and
     other non-human callers, named in ``actor.app_name`` too); ``correlation``: the record has an id, which
@@ -355,57 +405,85 @@ def _ocsf_template(siem: str, original_time: bool, actor: str | None, ip: bool, 
                                 "value": _slot("recipient")})
     if observables:
         event["observables"] = observables
-    return _compiled(event)
+    return event
 
 
 _OCSF_STATUS = {"success": (1, "Success"), "failure": (2, "Failure")}
 
 
-def ocsf_line(command: Command, record: RawRecord, event_id: str) -> str:
-    """The record as an OCSF event, Entity Management (audit entries) or Base Event (the rest): one line."""
-    data = record.data
-    values = {"time": str(int(_moment(command, data).timestamp() * 1000))}
-    siem, tenant, _, original = _common(command, record, event_id, values, ecs=False)
-    if original_time := type(when := command.time_value(data)) is str:
-        values["original_time"] = _q(when)
-    actor = ip = detail = message = recipient = None
-    actor_kind = None
-    valid = False
-    if siem == "audit":
-        action = str(data.get("action"))
-        activity, name = _OCSF_ACTIVITY.get(action, (99, action))
-        object_type = str(data.get("objectType"))
-        values["entity_type_id"], values["entity_type"] = _entity_type(object_type)
-        values |= {"activity_id": str(activity), "activity_name": _q(name), "type_uid": str(300400 + activity),
-                   "entity": _q(str(data.get("objectIdentifier")))}
-        if actor := _text(data.get("actorIdentifier")):
-            values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
-            if actor_type == "human":
-                actor_kind = "email" if valid else "human"
+@functools.lru_cache(maxsize=256)
+def _ocsf_activity(action: str) -> tuple[str, str, str]:
+    """``activity_id``, ``activity_name`` and ``type_uid`` (as JSON) of an audit entry's action."""
+    activity, name = _OCSF_ACTIVITY.get(action, (99, action))
+    return str(activity), _q(name), str(300400 + activity)
+
+
+@functools.lru_cache(maxsize=256)
+def _ocsf_status(status: Any) -> tuple[str, str, str]:
+    """``status_id``, ``status`` and ``status_code`` (as JSON) of a notification log or run in ``status``."""
+    status_id, name = _OCSF_STATUS.get(_outcome(status), (99, str(status)))
+    return str(status_id), _q(name), _q(str(status))
+
+
+def ocsf_lines(command: Command) -> Line:
+    """The line of each of ``command``'s records as an OCSF event (one line of JSON, given the event id).
+
+    Audit entries are Entity Management events, the rest Base Events (the module's docstring says why).
+    """
+    siem, fixed, tenant, _, original = _fixed(command, ecs=False)
+    time_field, id_wire = command.time_field, command.id_wire or "id"
+    templates: dict[tuple[Any, ...], _Template] = {}
+
+    def line(record: RawRecord, event_id: str) -> str:
+        data = record.data
+        when = data.get(time_field) if time_field is not None else None
+        values = {"time": str(int(_moment(when, data).timestamp() * 1000)), "id": _q(event_id), "data": to_json(data)}
+        if original:
+            values["original"] = _q(record.text)
+        if original_time := type(when) is str:
+            values["original_time"] = _q(when)
+        actor = ip = detail = message = recipient = None
+        actor_kind = None
+        valid = False
+        if siem == "audit":
+            values["activity_id"], values["activity_name"], values["type_uid"] = _ocsf_activity(str(data.get("action")))
+            values["entity_type_id"], values["entity_type"] = _entity_type(str(data.get("objectType")))
+            values["entity"] = _q(str(data.get("objectIdentifier")))
+            if actor := _text(data.get("actorIdentifier")):
+                values["actor"], actor_type, valid = _actor(actor, data.get("actorType"))
+                if actor_type == "human":
+                    actor_kind = "email" if valid else "human"
+                else:
+                    actor_kind = "app"
+                    values["actor_type"] = _ACTOR_TYPE_NAMES[actor_type]
+            if (ip := _ip(data.get("ipAddress"))) is not None:
+                values["ip"] = _q(ip)
+        elif siem in ("notification_log", "notification_run"):
+            if (record_id := data.get("id")) is not None:
+                values["correlation"] = _q(str(record_id))  # the record's own id: every state of it shares it
+            values["status_id"], values["status"], values["status_code"] = _ocsf_status(data.get("status"))
+            if detail := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
+                values["detail"] = _q(detail)
+            if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
+                values["message"] = _q(message)
+            if (recipient := _text(data.get("recipientEmail"))) is not None and _is_email(recipient):
+                values["recipient"] = _q(recipient)
             else:
-                actor_kind = "app"
-                values["actor_type"] = _ACTOR_TYPE_NAMES[actor_type]
-        if (ip := _ip(data.get("ipAddress"))) is not None:
-            values["ip"] = _q(ip)
-    elif siem in ("notification_log", "notification_run"):
-        if (record_id := data.get("id")) is not None:
-            values["correlation"] = _q(str(record_id))  # the record's own id: every state of it shares it
-        status = data.get("status")
-        status_id, status_name = _OCSF_STATUS.get(_outcome(status), (99, str(status)))
-        values |= {"status_id": str(status_id), "status": _q(status_name), "status_code": _q(str(status))}
-        if detail := _text(data.get("failedReason")) or _text(data.get("ignoredReason")):
-            values["detail"] = _q(detail)
-        if message := _text(data.get("errorMessage")) or _text(data.get("summary")):
-            values["message"] = _q(message)
-        if (recipient := _text(data.get("recipientEmail"))) is not None and _is_email(recipient):
-            values["recipient"] = _q(recipient)
-        else:
-            recipient = None
-    elif (record_id := data.get(command.id_wire or "id")) is not None:
-        values["correlation"] = _q(str(record_id))
-    template = _ocsf_template(siem, original_time, actor_kind, ip is not None, detail is not None,
-                              message is not None, "correlation" in values, tenant, original, recipient is not None)
-    return without_surrogates(template % values) + "\n"
+                recipient = None
+        elif (record_id := data.get(id_wire)) is not None:
+            values["correlation"] = _q(str(record_id))
+        shape = (original_time, actor_kind, ip is not None, detail is not None, message is not None,
+                 "correlation" in values, recipient is not None)
+        if (template := templates.get(shape)) is None:
+            template = templates[shape] = _Template(_ocsf_template(siem, *shape, tenant, original), fixed)
+        return without_surrogates(template.fill(values)) + "\n"
+
+    return line
+
+
+def ocsf_line(command: Command, record: RawRecord, event_id: str) -> str:
+    """The record as an OCSF event: one line of JSON (``ocsf_lines`` for many records of one command)."""
+    return ocsf_lines(command)(record, event_id)
 
 
 _ACTOR_TYPE_NAMES = {"api_key": _q("API key"), "integration": _q("Integration"), "anonymous": _q("Anonymous"),
@@ -419,5 +497,5 @@ def ocsf_event(command: Command, record: RawRecord, event_id: str) -> dict[str, 
     return event
 
 
-MAPPINGS: dict[str, Callable[[Command, RawRecord, str], str]] = {"ecs": ecs_line, "ocsf": ocsf_line}
-"""The line of each SIEM format."""
+MAPPINGS: dict[str, Callable[[Command], Line]] = {"ecs": ecs_lines, "ocsf": ocsf_lines}
+"""The lines of each SIEM format, for a command's records."""
