@@ -1,4 +1,4 @@
-"""cortex-wrapper: a typed, reliable client for Cortex audit logs, notification logs and notification runs.
+"""cortex-wrapper: a typed, reliable client for Cortex audit logs, notification logs and runs, and GitOps logs.
 
 ::
 
@@ -10,10 +10,14 @@
 
 Every exception derives from ``CortexError`` (the tree is in ``cortex_wrapper._errors``);
 ``cortex_wrapper.drift`` answers which doc versions list which enum values;
-``cortex_wrapper.testing.FakeCortex`` is a local Cortex for tests.
+``cortex_wrapper.testing.FakeCortex`` is a local Cortex for tests. The record model of every served operation
+(``AuditLogResponse``, ``GitOpsLogResponse``, ...) is importable from here: the generated
+``cortex_api_client.records`` names them, so an operation added by configuration adds its model too.
 """
 
 from typing import TYPE_CHECKING, Any
+
+from cortex_api_client import records as _records
 
 from . import _logs, drift  # noqa: F401  (_logs: the logger's NullHandler)
 from ._client import AsyncCortexClient, CortexClient, DateLike, EnumFilter, IdFilter, TextFilter
@@ -53,13 +57,16 @@ from ._version import __version__
 from ._wire import RawRecord
 
 if TYPE_CHECKING:
-    from cortex_api_client.models import AuditLogResponse, NotificationLog, NotificationObject, NotificationRun
+    from cortex_api_client.models import NotificationObject
+    from cortex_api_client.records import *  # noqa: F403  (the record model of every served operation)
 
-_MODELS = ("AuditLogResponse", "NotificationLog", "NotificationObject", "NotificationRun")
+_MODELS = frozenset([*_records.__all__, "NotificationObject"])
+"""The models re-exported here: each served operation's record model (``cortex_api_client.records``), and
+``NotificationObject``, the item of ``NotificationRun.notification_objects``."""
 
 
 def __getattr__(name: str) -> Any:
-    """The record models, imported on first use (they need attrs): ``import cortex_wrapper`` stays light."""
+    """The models, imported on first use (they need attrs): ``import cortex_wrapper`` stays light."""
     if name in _MODELS:
         import cortex_api_client.models
 
@@ -74,7 +81,6 @@ __all__ = [
     "AsyncCortexClient",
     "AsyncIncrementalReader",
     "AsyncPager",
-    "AuditLogResponse",
     "AuthenticationError",
     "BadRequestError",
     "Batch",
@@ -99,9 +105,7 @@ __all__ = [
     "IncrementalReader",
     "InvalidParameterError",
     "NotFoundError",
-    "NotificationLog",
     "NotificationObject",
-    "NotificationRun",
     "Page",
     "PageFetched",
     "PermissionDeniedError",
@@ -117,3 +121,4 @@ __all__ = [
     "__version__",
     "drift",
 ]
+__all__ += _records.__all__  # the record model of every served operation: generated, one per operation

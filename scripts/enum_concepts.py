@@ -28,6 +28,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "NotificationRunIgnoredReason": ("NotificationRun.ignoredReason", "listNotificationRuns.ignoredReasons"),
     "NotificationObjectType": ("NotificationObject.type",),
     "OrderBy": ("listNotificationLogs.orderBy", "listNotificationRuns.orderBy"),
+    "GitOpsOperation": ("GitOpsLogEntityChange.operation", "GitOpsLogScorecardChange.operation",
+                        "GitOpsLogWorkflowChange.operation", "listGitOpsLogs.operation"),
 }
 """Concept name -> the enum sites (``Schema.field`` or ``operationId.parameter``) it names."""
 

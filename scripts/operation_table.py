@@ -332,11 +332,15 @@ def models_spec(doc: JSON) -> JSON:
     return out
 
 
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined, keep_trailing_newline=True,
+                       trim_blocks=True, lstrip_blocks=True, autoescape=False)  # noqa: S701 - Python source, not HTML
+
+
 def render(rows: list[OperationRow], enums: JSON, versions: list[str], spec_sha256: str,
            corrections: list[tuple[str, str, str]]) -> str:
     """The generated module ``cortex_api_client/operations.py``."""
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True, autoescape=False)  # noqa: S701 - Python source, not HTML
+    env = _environment()
     env.filters["tojson"] = lambda value: json.dumps(value, ensure_ascii=False)  # a JSON string is a Python literal
     enum_classes = sorted({p.enum_class for row in rows for p in row.parameters if p.enum_class})
     models = sorted({row.model for row in rows} | set(enum_classes))
@@ -368,9 +372,16 @@ def method_doc(row: OperationRow) -> str:
 
 def render_methods(rows: list[OperationRow]) -> str:
     """The generated module ``cortex_api_client/client_methods.py``: the clients' operation methods."""
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True, autoescape=False)  # noqa: S701 - Python source, not HTML
-    return env.get_template("client_methods.py.jinja").render(
+    return _environment().get_template("client_methods.py.jinja").render(
         rows=rows, docs={row.operation_id: method_doc(row) for row in rows},
         record_models=sorted({row.model for row in rows}),
     )
+
+
+def render_records(rows: list[OperationRow]) -> str:
+    """The generated module ``cortex_api_client/records.py``: every served operation's record model, by name.
+
+    ``cortex_wrapper`` re-exports its ``__all__`` (lazily at run time, statically for type checkers), so the
+    record model of an operation added by configuration is importable from ``cortex_wrapper`` with no edit.
+    """
+    return _environment().get_template("records.py.jinja").render(record_models=sorted({row.model for row in rows}))

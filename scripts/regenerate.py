@@ -14,8 +14,10 @@ version pinned in pyproject.toml, with the templates of
 ``scripts/generator/templates``) on the models-only document
 (``operation_table.models_spec``) into a fresh ``generated/cortex_api_client/``,
 and render the operation table (``operation_table.py``) into it as
-``operations.py``. The generator's request layer (``api/``, ``client.py``,
-``errors.py``) is not kept: the wrapper sends its own requests.
+``operations.py``, with the clients' methods (``client_methods.py``), the served operations' record models
+(``records.py``, which ``cortex_wrapper`` re-exports) and the deprecated enum names (``models/_aliases.py``).
+The generator's request layer (``api/``, ``client.py``, ``errors.py``) is not kept: the wrapper sends its
+own requests.
 
 It prints what the sources change against the reconciled spec it replaces, then the change since the last
 release (``spec/released/``), both classified by ``semver.py``; ``DRIFT.md`` records what each version
@@ -101,6 +103,7 @@ class Built:
     models_spec: str
     table: str
     methods: str
+    records: str
     classification: semver.Classification
     released: str
     aliases: str
@@ -183,7 +186,9 @@ def build_spec(spec_dir: Path) -> Built:
               + "\n".join(_semver_section(classification, released)) + "\n")
     aliases = render_aliases(operation_table.legacy_names(baseline))
     methods = operation_table.render_methods(rows)
-    return Built(spec_text, report, dump(models), table, methods, classification, released, aliases, each, dropped)
+    records = operation_table.render_records(rows)
+    return Built(spec_text, report, dump(models), table, methods, records, classification, released, aliases, each,
+                 dropped)
 
 
 def render_aliases(legacy: dict[str, str]) -> str:
@@ -283,8 +288,9 @@ def generate(built: Built, out_root: Path) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
         (target / "operations.py").write_text(built.table, encoding="utf-8")
         (target / "client_methods.py").write_text(built.methods, encoding="utf-8")
+        (target / "records.py").write_text(built.records, encoding="utf-8")
         (target / "models" / "_aliases.py").write_text(built.aliases, encoding="utf-8")
-        ours = ("operations.py", "client_methods.py", "models/_aliases.py")
+        ours = ("operations.py", "client_methods.py", "records.py", "models/_aliases.py")
         _ruff("check", "--isolated", "--no-cache", "--target-version", "py311", "--select", "I", "--fix-only", *ours,
               cwd=target)
         _ruff("format", "--isolated", "--no-cache", "--target-version", "py311", *ours, cwd=target)

@@ -20,7 +20,7 @@ from cortex_api_client.models import (
 
 from cortex_wrapper import SPEC_SHA256, SPEC_VERSIONS, UnknownEnumValueWarning, drift
 
-from .support.api import Harness, ScriptedFake, audit_record, log_record, run_record
+from .support.api import Harness, ScriptedFake, audit_record, gitops_record, log_record, run_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,3 +136,23 @@ def test_one_class_serves_a_concepts_field_and_filter(harness: Harness) -> None:
     [run] = harness.items(harness.client(api), "notification_runs", mediums=[Medium.EMAIL])
     assert type(run.medium) is Medium and run.medium is Medium.EMAIL
     assert api.requests[0].url.params["mediums"] == "EMAIL"
+
+
+GITOPS_OPERATION_SITES = ("GitOpsLogEntityChange.operation", "GitOpsLogScorecardChange.operation",
+                          "GitOpsLogWorkflowChange.operation", "listGitOpsLogs.operation")
+
+
+def test_one_class_serves_every_gitops_change_operation_and_the_filter(harness: Harness) -> None:
+    from cortex_api_client.models import GitOpsOperation
+
+    assert {drift.enum_class(site) for site in GITOPS_OPERATION_SITES} == {GitOpsOperation}
+    changes = {"entity": {"name": "svc", "operation": "ARCHIVED", "tag": "svc", "type": "service"},
+               "scorecard": {"name": "sc", "operation": "CREATED", "tag": "sc"},
+               "workflow": {"name": "wf", "operation": "NO_CHANGE", "tag": "wf"}}
+    files = [{"fileName": f"{kind}.yaml", "isPackageFile": False, kind: change} for kind, change in changes.items()]
+    api = ScriptedFake("git_ops_logs", [gitops_record(1, files=files)])
+    [log] = harness.items(harness.client(api), "git_ops_logs", operation=GitOpsOperation.ARCHIVED)
+    parsed = [log.files[0].entity.operation, log.files[1].scorecard.operation, log.files[2].workflow.operation]
+    assert [type(value) for value in parsed] == [GitOpsOperation] * 3
+    assert parsed == [GitOpsOperation.ARCHIVED, GitOpsOperation.CREATED, GitOpsOperation.NO_CHANGE]
+    assert api.requests[0].url.params["operation"] == "ARCHIVED"

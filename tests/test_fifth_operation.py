@@ -3,8 +3,8 @@
 In a copy of the repo, ``listUserLabels`` (``GET /api/v1/eng-intel/labels``, in the cortex-mcp documents kept in
 ``spec/``; records with an id and no time, no filter but paging) joins ``[tool.cortex-wrapper] operations``;
 ``scripts/regenerate.py`` extracts and generates it; then the client (sync and async), the ``cortex-logs``
-command and FakeCortex serve it, with no registry entry, and the suite's tests that iterate every operation pass
-in the copy with five.
+command and FakeCortex serve it, with no registry entry, its record model is importable from ``cortex_wrapper``
+(and in its ``__all__``), and the suite's tests that iterate every operation pass in the copy with five.
 """
 
 from __future__ import annotations
@@ -29,15 +29,21 @@ EVERY_OPERATION = ["tests/test_registry.py", "tests/test_operation_table.py", "t
 PROBE = r'''
 import asyncio, contextlib, io, json, os, sys
 from cortex_api_client.operations import OPERATIONS
+import cortex_wrapper
 from cortex_wrapper import AsyncCortexClient, CortexClient, PermissionDeniedError
 from cortex_wrapper.cli import main
 from cortex_wrapper.testing import FakeCortex
 
 out = {"operations": [op.operation_id for op in OPERATIONS]}
+fifth = next(op for op in OPERATIONS if op.operation_id == "listUserLabels")
+exported = getattr(cortex_wrapper, fifth.model_name, None)
+out["model"] = [fifth.model_name, fifth.model_name in cortex_wrapper.__all__, exported is fifth.model]
 with FakeCortex(counts={"user_labels": 23}) as fake:
     with CortexClient(fake.token, fake.url, requests_per_minute=None) as client:
         pager = client.user_labels(page_size=5)
-        out["sync"] = [label.id for label in pager]
+        labels = list(pager)
+        out["sync"] = [label.id for label in labels]
+        out["yields_exported"] = bool(labels) and all(type(label) is exported for label in labels)
 
     async def crawl():
         async with AsyncCortexClient(fake.token, fake.url, requests_per_minute=None) as client:
@@ -85,6 +91,10 @@ def test_a_fifth_operation_is_served_by_one_line_and_regenerate(tmp_path: Path) 
     assert probe.returncode == 0, probe.stderr
     out = json.loads(probe.stdout)
     assert "listUserLabels" in out["operations"] and len(out["operations"]) == 5
+    assert out["model"] == ["UserLabel", True, True], "the record model is exported by cortex_wrapper, no edit"
+    assert out["yields_exported"], "the pager yields the class cortex_wrapper exports"
+    records = (copy / "generated" / "cortex_api_client" / "records.py").read_text(encoding="utf-8")
+    assert '"UserLabel",' in records
     assert len(out["sync"]) == len(set(out["sync"])) == 23 and sorted(out["async"]) == sorted(out["sync"])
     code, lines, err = out["jsonl"]
     assert code == 0, err

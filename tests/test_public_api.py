@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
-from cortex_api_client.operations import AUDIT_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS
+import pytest
+from cortex_api_client.operations import AUDIT_LOGS, GIT_OPS_LOGS, NOTIFICATION_LOGS, NOTIFICATION_RUNS
 
 import cortex_wrapper
 from cortex_wrapper import AsyncCortexClient, CortexClient, _defaults
@@ -14,8 +19,8 @@ PUBLIC = [
     "SPEC_SHA256", "SPEC_VERSIONS", "AsyncCortexClient", "AsyncPager", "AuditLogResponse", "AuthenticationError",
     "BadRequestError", "ClientClosedError", "CortexAPIError", "CortexClient", "CortexConfigError", "CortexConnectionError", "CortexError",
     "CortexResponseError", "CortexTimeoutError", "DateLike", "DeprecatedEnumValueWarning", "DeprecatedFilterWarning", "EnumFilter", "Event",
-    "EventHook", "IdFilter", "InvalidParameterError", "NotFoundError", "NotificationLog", "NotificationObject",
-    "NotificationRun", "Page", "PageFetched", "PermissionDeniedError", "RateLimitError", "RateLimitPause", "RawRecord", "Retrying",
+    "EventHook", "GitOpsLogResponse", "IdFilter", "InvalidParameterError", "NotFoundError", "NotificationLog",
+    "NotificationObject", "NotificationRun", "Page", "PageFetched", "PermissionDeniedError", "RateLimitError", "RateLimitPause", "RawRecord", "Retrying",
     "ServerError", "SyncPager", "TextFilter", "UnknownEnumValueWarning",
     "AsyncIncrementalReader", "Batch", "Change", "CheckpointStore", "FileCheckpointStore", "IncrementalReader",
     "RetentionGapError",
@@ -27,6 +32,45 @@ def test_public_names_are_pinned() -> None:
     assert sorted(cortex_wrapper.__all__) == sorted(PUBLIC)
     for name in PUBLIC:
         assert hasattr(cortex_wrapper, name)
+
+
+def test_the_record_model_of_every_served_operation_is_exported() -> None:
+    from cortex_api_client import models, records
+    from cortex_api_client.operations import OPERATIONS
+
+    assert sorted(records.__all__) == sorted({op.model_name for op in OPERATIONS})
+    for op in OPERATIONS:
+        assert op.model_name in cortex_wrapper.__all__
+        assert getattr(cortex_wrapper, op.model_name) is op.model is getattr(models, op.model_name)
+    from cortex_wrapper import GitOpsLogResponse
+
+    assert GitOpsLogResponse is GIT_OPS_LOGS.model
+
+
+@pytest.mark.slow  # runs mypy
+def test_type_checkers_see_each_exported_record_model_as_its_class(tmp_path: Path) -> None:
+    """Not Any (the module ``__getattr__`` would give that): a downstream ``mypy --strict`` sees the class."""
+    script = tmp_path / "service.py"
+    script.write_text(textwrap.dedent("""
+        import cortex_wrapper
+        from cortex_wrapper import AuditLogResponse, GitOpsLogResponse, NotificationObject
+
+        reveal_type(cortex_wrapper.GitOpsLogResponse)
+        reveal_type(NotificationObject)
+        wrong: GitOpsLogResponse = AuditLogResponse.from_dict({})
+    """))
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\n")  # not the repository's configuration
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", str(config),
+                           str(script)], capture_output=True, text=True, cwd=tmp_path, check=False)
+    lines = done.stdout.splitlines()
+    assert not any(":3:" in line for line in lines), done.stdout  # the import is an explicit export
+    assert any(":5: note:" in line and "-> cortex_api_client.models.git_ops_log_response.GitOpsLogResponse" in line
+               for line in lines), done.stdout
+    assert any(":6: note:" in line and "-> cortex_api_client.models.notification_object.NotificationObject" in line
+               for line in lines), done.stdout
+    assert any(":7: error:" in line and '"AuditLogResponse"' in line and '"GitOpsLogResponse"' in line
+               for line in lines), done.stdout
 
 
 def test_every_public_name_is_documented() -> None:

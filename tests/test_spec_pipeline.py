@@ -135,7 +135,7 @@ def test_every_generated_module_imports() -> None:
 
     names = [m.name for m in pkgutil.walk_packages(cortex_api_client.__path__, "cortex_api_client.")]
     top = {name.split(".")[1] for name in names}
-    assert top == {"client_methods", "models", "operations", "types"}  # no request layer (api/, client.py, errors.py)
+    assert top == {"client_methods", "models", "operations", "records", "types"}  # no request layer (api/, client.py, errors.py)
     from cortex_api_client.operations import ENUM_SITES, OPERATIONS
 
     classes = {entry.class_name for entry in ENUM_SITES.values() if entry.class_name} | {op.model.__name__ for op in OPERATIONS}

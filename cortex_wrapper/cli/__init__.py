@@ -36,8 +36,8 @@ from .._defaults import (
 )
 from .._errors import InvalidParameterError, NotFoundError
 from .._lifecycle import DEFAULT_SETTLE_SECONDS
-from .._operations import params_of, time_bounds
-from ._args import build_parser, filters_of, option_name, window_of
+from .._operations import params_of
+from ._args import NEEDS_TIME_BOUNDS, build_parser, filters_of, option_name, window_of
 from ._commands import SiemOptions
 from ._dates import now_utc
 from ._durable import output_file
@@ -164,17 +164,17 @@ def _warn_retention(args: argparse.Namespace, since: dt.datetime | None, now: dt
 
 
 def _check_unbounded(args: argparse.Namespace) -> None:
-    """Refuse the window and checkpoint options for a command whose operation has no time bounds (``gitops``).
+    """Refuse the window and checkpoint options (``NEEDS_TIME_BOUNDS``) for a command without time bounds (``gitops``).
 
     Such an operation (``listGitOpsLogs``) is filtered by no date, so a run cannot be narrowed to a window nor to
     what is new since a checkpoint: it exports in full. A client-side cut on the records' time would read the
-    whole log on every poll, and records of one time cannot be told apart without an id, so it is refused.
+    whole log on every poll, and records of one time cannot be told apart without an id, so it is refused. Its
+    ``--help`` does not list these options; given anyway, each is a usage error naming why.
     """
     command = args.export
-    if time_bounds(command.operation) is not None:
+    if command.windowed:
         return
-    given = [option for option, value in (("--follow", args.follow), ("--checkpoint", args.checkpoint),
-                                          ("--since", args.since), ("--until", args.until)) if value]
+    given = [option for dest, option in NEEDS_TIME_BOUNDS.items() if getattr(args, dest, None) not in (None, False)]
     if given:
         raise CliError(f"{given[0]}: {command.command} has no time bounds ({command.operation.operation_id} is "
                        f"filtered by no date), so it exports its {command.noun} in full; drop {given[0]}", EXIT_USAGE)

@@ -23,14 +23,23 @@ DESCRIPTION = (
     "Export Cortex audit logs, notification logs and notification runs as JSONL, CSV or a table, "
     "incrementally with --checkpoint, or summarise notification delivery health."
 )
-EXPORT_EPILOG = f"""dates: {DATE_HELP}.
-
---checkpoint FILE makes the export incremental: each run appends to --output only the records newer than
+DATES_EPILOG = f"dates: {DATE_HELP}."
+CHECKPOINT_EPILOG = """--checkpoint FILE makes the export incremental: each run appends to --output only the records newer than
 the last one exported (oldest first), and a run killed at any point is repaired by the next one. A checkpoint
 belongs to one --output (after moving that file, say so with --output-moved) and to one run or follower at a
-time (it is locked through FILE.lock).
+time (it is locked through FILE.lock)."""
+EXPORT_EPILOG = f"{DATES_EPILOG}\n\n{CHECKPOINT_EPILOG}\n\n{describe_exit_codes()}"
+"""The epilog of an export with time bounds; one without (``Command.windowed``) has only what applies to it."""
 
-{describe_exit_codes()}"""
+NEEDS_TIME_BOUNDS = {"follow": "--follow", "checkpoint": "--checkpoint", "since": "--since", "until": "--until",
+                     "output_moved": "--output-moved", "lag": "--lag", "settle": "--settle",
+                     "interval": "--interval", "status_file": "--status-file", "accept_gap": "--accept-gap"}
+"""The export options that narrow it to a window or to what is new since a checkpoint, by ``dest``.
+
+A command whose operation has no time bounds (``Command.windowed`` false: ``gitops``) does not list them in its
+``--help`` (``_unlist_refused``), but still parses them, so that one given is refused with the reason
+(``cli._check_unbounded``) rather than as an unrecognized argument.
+"""
 
 
 EXAMPLES = """examples:
@@ -182,14 +191,29 @@ def _add_paging(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-pages", type=positive, metavar="N", help="stop after N pages")
 
 
+def _unlist_refused(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Leave the options of ``NEEDS_TIME_BOUNDS`` out of the ``--help`` of a command without time bounds.
+
+    They stay parsed: one given is refused with the reason (``cli._check_unbounded``), not as unrecognized.
+    """
+    if command.windowed:
+        return
+    for action in parser._actions:
+        if action.dest in NEEDS_TIME_BOUNDS:
+            action.help = argparse.SUPPRESS  # neither in the usage line nor among the options
+
+
 def _add_export(sub: Any, command: Command) -> None:
-    in_full = "" if time_bounds(command.operation) else (
+    in_full = "" if command.windowed else (
         " The API filters them by no date: every one that matches is exported (--since, --until, --checkpoint "
         "and --follow are refused).")
+    dated = command.windowed or any(p.value_type == "datetime" for p in command.operation.parameters)
+    epilog = EXPORT_EPILOG if command.windowed else "\n\n".join(
+        [*([DATES_EPILOG] if dated else []), describe_exit_codes()])  # nothing about options it refuses
     parser = sub.add_parser(
         command.command, help=f"export {command.noun}",
         description=f"Export {command.noun} ({command.operation.operation_id}).{in_full}",
-        epilog=EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_window(parser, command, since_default=None)
     _add_paging(parser)
@@ -204,8 +228,8 @@ def _add_export(sub: Any, command: Command) -> None:
                         "(default: the base URL's host; 'sandbox' with --sandbox)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE instead of stdout ('-'): a regular file is replaced atomically, keeping its "
-                        "mode (through a symlink, its target); a device or FIFO is written in place; appended to "
-                        "with --checkpoint")
+                        "mode (through a symlink, its target); a device or FIFO is written in place"
+                        + ("; appended to with --checkpoint" if command.windowed else ""))
     parser.add_argument("--checkpoint", metavar="FILE",
                         help="incremental export: state kept in FILE; needs --output and jsonl or csv")
     parser.add_argument("--output-moved", action="store_true",
@@ -232,6 +256,7 @@ def _add_export(sub: Any, command: Command) -> None:
     parser.add_argument("--with-id", action="store_true",
                         help="add each record's stable event id (_event_id): the API's id, or for audit entries "
                         "a content hash and occurrence; the same whichever run exports the record")
+    _unlist_refused(parser, command)
     filters = parser.add_argument_group(f"filters (the {command.operation.operation_id} parameters)")
     op = command.operation
     for name, param in params_of(op).items():

@@ -23,7 +23,7 @@ from .._client import CortexClient
 from .._cursor import Occurrences as Occurrences  # re-exported: the exporters number audit entries with it
 from .._cursor import event_id_of, identity_of
 from .._lifecycle import has_lifecycle
-from .._operations import params_of
+from .._operations import params_of, time_bounds
 from .._pagination import SyncPager
 from .._registry import Presentation, presentation
 from .._response import to_model
@@ -75,6 +75,15 @@ class Command:
         """What the records are called (``audit log entries``)."""
         assert self.presentation.noun is not None
         return self.presentation.noun
+
+    @property
+    def windowed(self) -> bool:
+        """True when the operation has time bounds (``_operations.time_bounds``); False for ``gitops``.
+
+        Only then can an export be narrowed to a window (``--since``, ``--until``) or to what is new since a
+        checkpoint (``--checkpoint``, ``--follow`` and their options): without them it is exported in full.
+        """
+        return time_bounds(self.operation) is not None
 
     @property
     def time_field(self) -> str | None:

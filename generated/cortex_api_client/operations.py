@@ -30,7 +30,7 @@ if (
         AuditAction,
         AuditLogResponse,
         GitOpsLogResponse,
-        ListGitOpsLogsOperation,
+        GitOpsOperation,
         Medium,
         NotificationFailedReason,
         NotificationIgnoredReason,
@@ -189,7 +189,7 @@ class ListGitOpsLogsFilters(TypedDict, total=False):
     repository: str | None
     sha: str | None
     error_only: bool | None
-    operation: ListGitOpsLogsOperation | str | None
+    operation: GitOpsOperation | str | None
     file_name: str | None
     scorecard_tag: str | None
     workflow_tag: str | None
@@ -899,7 +899,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="GitOpsLogEntityChangeOperation",
+        class_name="GitOpsOperation",
     ),
     "GitOpsLogRepositoryResponse.provider": EnumSite(
         values=(
@@ -973,7 +973,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="GitOpsLogScorecardChangeOperation",
+        class_name="GitOpsOperation",
     ),
     "GitOpsLogWorkflowChange.operation": EnumSite(
         values=(
@@ -1010,7 +1010,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="GitOpsLogWorkflowChangeOperation",
+        class_name="GitOpsOperation",
     ),
     "NotificationLog.failedReason": EnumSite(
         values=(
@@ -2045,7 +2045,7 @@ ENUM_SITES: Mapping[str, EnumSite] = {
             "2026-01-08",
         ),
         open=False,
-        class_name="ListGitOpsLogsOperation",
+        class_name="GitOpsOperation",
     ),
     "listNotificationLogs.failedReasons": EnumSite(
         values=(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from cortex_wrapper._config import resolve_token
 from cortex_wrapper._errors import CortexConfigError, InvalidParameterError
 from cortex_wrapper._operations import params_of
 from cortex_wrapper._params import choices, to_utc
-from cortex_wrapper.cli._args import build_parser, singular
+from cortex_wrapper.cli._args import NEEDS_TIME_BOUNDS, build_parser, singular
 from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
 from cortex_wrapper.cli._dates import parse_when
 from cortex_wrapper.testing import FakeCortex
@@ -32,6 +33,23 @@ def test_help_exits_0(cli: Any, command: str) -> None:
     result = cli(command, "--help")
     assert result.code == 0 and result.out.startswith(f"usage: cortex-logs {command}")
     assert "exit codes:" in result.out
+
+
+@pytest.mark.parametrize("command", list(KINDS))
+def test_help_lists_the_window_and_checkpoint_options_only_where_they_are_taken(cli: Any, command: str) -> None:
+    text = cli(command, "--help").out
+    usage = text.split("\n\n", 1)[0]
+    listed = set(re.findall(r"\[(--[a-z-]+)", usage)) | set(re.findall(r"(?m)^  (--[a-z-]+)", text))
+    dests = {action.dest for action in subparser(command)._actions}
+    parsed = {option for dest, option in NEEDS_TIME_BOUNDS.items() if dest in dests}
+    assert {"--since", "--until", "--checkpoint", "--follow"} <= parsed  # parsed by every export, refused if need be
+    if CLI_COMMANDS[command].windowed:
+        assert parsed <= listed
+        assert "--checkpoint FILE makes the export incremental" in text and "appended to with --checkpoint" in text
+    else:  # no time bounds: exported in full, and --help lists no option it refuses
+        assert not parsed & listed, sorted(parsed & listed)
+        assert "--checkpoint FILE makes" not in text and "appended to with --checkpoint" not in text
+        assert "refused" in (subparser(command).description or "")  # the description says why they are absent
 
 
 @pytest.mark.slow

@@ -72,7 +72,10 @@ def test_each_filter_reaches_the_fake_and_keeps_what_it_names(cli: Any, fake: Fa
 
 
 @pytest.mark.parametrize("argv", [["--since", "7d"], ["--until", "1d"], ["--checkpoint", "x.ckpt", "-o", "out.jsonl"],
-                                  ["--follow", "--checkpoint", "x.ckpt", "-o", "out.jsonl"]])
+                                  ["--follow", "--checkpoint", "x.ckpt", "-o", "out.jsonl"],
+                                  # the options of --checkpoint and --follow, not listed by --help either
+                                  ["--lag", "0"], ["--output-moved", "-o", "out.jsonl"], ["--accept-gap"],
+                                  ["--interval", "5s"], ["--status-file", "status.json"]])
 def test_a_window_or_checkpoint_is_a_usage_error_naming_why(cli: Any, fake: FakeCortex, argv: list[str],
                                                             tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -82,6 +85,17 @@ def test_a_window_or_checkpoint_is_a_usage_error_naming_why(cli: Any, fake: Fake
     assert f"{argv[0]}: gitops has no time bounds" in result.err and "exports its GitOps logs in full" in result.err
     assert len(fake.requests) == before, "refused before any request"
     assert not (tmp_path / "x.ckpt").exists() and not (tmp_path / "out.jsonl").exists()
+    assert not (tmp_path / "status.json").exists()
+
+
+def test_help_lists_no_option_it_refuses(cli: Any) -> None:
+    text = cli("gitops", "--help").out
+    options = text.split("options:", 1)[1]
+    for option in ("--since", "--until", "--checkpoint", "--follow", "--lag", "--output-moved", "--accept-gap",
+                   "--interval", "--status-file", "--settle"):
+        assert f"[{option}" not in text and f"\n  {option}" not in options, option
+    assert "--checkpoint FILE makes the export incremental" not in text and "dates:" not in text
+    assert "(--since, --until, --checkpoint and --follow are refused)" in text  # the description says why
 
 
 @pytest.mark.parametrize("fmt", ["ecs", "ocsf"])

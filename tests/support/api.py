@@ -164,15 +164,15 @@ class Harness:
             return CortexClient(transport=transport, sleep=self.clock.sleep, **options)
         return AsyncCortexClient(transport=transport, sleep=self.clock.asleep, **options)
 
-    def items(self, client: Any, operation: str, **filters: Any) -> list[Any]:
-        """Every item of the operation's pager."""
+    def items(self, client: Any, operation: str, /, **filters: Any) -> list[Any]:
+        """Every item of the operation's pager (positional: ``operation=`` is a GitOps filter)."""
         return self._collect(getattr(client, operation)(**filters), None)
 
-    def pages(self, client: Any, operation: str, **filters: Any) -> list[Page[Any]]:
+    def pages(self, client: Any, operation: str, /, **filters: Any) -> list[Page[Any]]:
         """Every page of the operation's pager."""
         return self._collect(getattr(client, operation)(**filters), "pages")
 
-    def raw_pages(self, client: Any, operation: str, **filters: Any) -> list[Page[RawRecord]]:
+    def raw_pages(self, client: Any, operation: str, /, **filters: Any) -> list[Page[RawRecord]]:
         """Every page of records as sent."""
         return self._collect(getattr(client, operation)(**filters), "raw_pages")
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .audit_action import AuditAction
     from .audit_log_response import AuditLogResponse
     from .git_ops_log_entity_change import GitOpsLogEntityChange
-    from .git_ops_log_entity_change_operation import GitOpsLogEntityChangeOperation
     from .git_ops_log_file_error_response import GitOpsLogFileErrorResponse
     from .git_ops_log_file_response import GitOpsLogFileResponse
     from .git_ops_log_repository_response import GitOpsLogRepositoryResponse
@@ -26,12 +25,8 @@ if TYPE_CHECKING:
     )
     from .git_ops_log_response import GitOpsLogResponse
     from .git_ops_log_scorecard_change import GitOpsLogScorecardChange
-    from .git_ops_log_scorecard_change_operation import (
-        GitOpsLogScorecardChangeOperation,
-    )
     from .git_ops_log_workflow_change import GitOpsLogWorkflowChange
-    from .git_ops_log_workflow_change_operation import GitOpsLogWorkflowChangeOperation
-    from .list_git_ops_logs_operation import ListGitOpsLogsOperation
+    from .git_ops_operation import GitOpsOperation
     from .medium import Medium
     from .notification_failed_reason import NotificationFailedReason
     from .notification_ignored_reason import NotificationIgnoredReason
@@ -53,17 +48,14 @@ _MODULES = {
     "AuditAction": ".audit_action",
     "AuditLogResponse": ".audit_log_response",
     "GitOpsLogEntityChange": ".git_ops_log_entity_change",
-    "GitOpsLogEntityChangeOperation": ".git_ops_log_entity_change_operation",
     "GitOpsLogFileErrorResponse": ".git_ops_log_file_error_response",
     "GitOpsLogFileResponse": ".git_ops_log_file_response",
     "GitOpsLogRepositoryResponse": ".git_ops_log_repository_response",
     "GitOpsLogRepositoryResponseProvider": ".git_ops_log_repository_response_provider",
     "GitOpsLogResponse": ".git_ops_log_response",
     "GitOpsLogScorecardChange": ".git_ops_log_scorecard_change",
-    "GitOpsLogScorecardChangeOperation": ".git_ops_log_scorecard_change_operation",
     "GitOpsLogWorkflowChange": ".git_ops_log_workflow_change",
-    "GitOpsLogWorkflowChangeOperation": ".git_ops_log_workflow_change_operation",
-    "ListGitOpsLogsOperation": ".list_git_ops_logs_operation",
+    "GitOpsOperation": ".git_ops_operation",
     "Medium": ".medium",
     "NotificationFailedReason": ".notification_failed_reason",
     "NotificationIgnoredReason": ".notification_ignored_reason",
@@ -109,17 +101,14 @@ __all__ = (
     "AuditAction",
     "AuditLogResponse",
     "GitOpsLogEntityChange",
-    "GitOpsLogEntityChangeOperation",
     "GitOpsLogFileErrorResponse",
     "GitOpsLogFileResponse",
     "GitOpsLogRepositoryResponse",
     "GitOpsLogRepositoryResponseProvider",
     "GitOpsLogResponse",
     "GitOpsLogScorecardChange",
-    "GitOpsLogScorecardChangeOperation",
     "GitOpsLogWorkflowChange",
-    "GitOpsLogWorkflowChangeOperation",
-    "ListGitOpsLogsOperation",
+    "GitOpsOperation",
     "Medium",
     "NotificationFailedReason",
     "NotificationIgnoredReason",

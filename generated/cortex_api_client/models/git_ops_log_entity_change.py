@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generator, TextIO, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.git_ops_log_entity_change_operation import GitOpsLogEntityChangeOperation
+from ..models.git_ops_operation import GitOpsOperation
 from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="GitOpsLogEntityChange")
@@ -17,13 +17,13 @@ class GitOpsLogEntityChange:
     """
     Attributes:
         name (str):
-        operation (GitOpsLogEntityChangeOperation):
+        operation (GitOpsOperation):
         tag (str):
         type_ (str):
     """
 
     name: str
-    operation: GitOpsLogEntityChangeOperation
+    operation: GitOpsOperation
     tag: str
     type_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -55,7 +55,7 @@ class GitOpsLogEntityChange:
         d = dict(src_dict)
         name = d.pop("name")
 
-        operation = GitOpsLogEntityChangeOperation.parse(d.pop("operation"))
+        operation = GitOpsOperation.parse(d.pop("operation"))
 
         tag = d.pop("tag")
 

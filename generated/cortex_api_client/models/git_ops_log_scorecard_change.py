@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generator, TextIO, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.git_ops_log_scorecard_change_operation import (
-    GitOpsLogScorecardChangeOperation,
-)
+from ..models.git_ops_operation import GitOpsOperation
 from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="GitOpsLogScorecardChange")
@@ -19,12 +17,12 @@ class GitOpsLogScorecardChange:
     """
     Attributes:
         name (str):
-        operation (GitOpsLogScorecardChangeOperation):
+        operation (GitOpsOperation):
         tag (str):
     """
 
     name: str
-    operation: GitOpsLogScorecardChangeOperation
+    operation: GitOpsOperation
     tag: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -52,7 +50,7 @@ class GitOpsLogScorecardChange:
         d = dict(src_dict)
         name = d.pop("name")
 
-        operation = GitOpsLogScorecardChangeOperation.parse(d.pop("operation"))
+        operation = GitOpsOperation.parse(d.pop("operation"))
 
         tag = d.pop("tag")
 

@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Generator, TextIO, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.git_ops_log_workflow_change_operation import (
-    GitOpsLogWorkflowChangeOperation,
-)
+from ..models.git_ops_operation import GitOpsOperation
 from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="GitOpsLogWorkflowChange")
@@ -19,12 +17,12 @@ class GitOpsLogWorkflowChange:
     """
     Attributes:
         name (str):
-        operation (GitOpsLogWorkflowChangeOperation):
+        operation (GitOpsOperation):
         tag (str):
     """
 
     name: str
-    operation: GitOpsLogWorkflowChangeOperation
+    operation: GitOpsOperation
     tag: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -52,7 +50,7 @@ class GitOpsLogWorkflowChange:
         d = dict(src_dict)
         name = d.pop("name")
 
-        operation = GitOpsLogWorkflowChangeOperation.parse(d.pop("operation"))
+        operation = GitOpsOperation.parse(d.pop("operation"))
 
         tag = d.pop("tag")
 

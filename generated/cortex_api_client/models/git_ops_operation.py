@@ -4,8 +4,8 @@ from typing import Any
 from ..types import UNKNOWN_ENUM_VALUES
 
 
-class GitOpsLogWorkflowChangeOperation(StrEnum):
-    """GitOpsLogWorkflowChangeOperation: a string enum that tolerates values it does not list.
+class GitOpsOperation(StrEnum):
+    """GitOpsOperation: a string enum that tolerates values it does not list.
 
     A value outside the listed members parses to an instance of this class
     with ``is_unknown`` true; it equals, and serialises back to, the raw value.
@@ -30,7 +30,7 @@ class GitOpsLogWorkflowChangeOperation(StrEnum):
         return member
 
     @classmethod
-    def parse(cls, value: Any) -> "GitOpsLogWorkflowChangeOperation":
+    def parse(cls, value: Any) -> "GitOpsOperation":
         """The member for ``value`` (a dict look-up), else an unknown member keeping it."""
         member = cls._value2member_map_.get(value)
         if isinstance(member, cls):
