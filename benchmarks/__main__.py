@@ -20,10 +20,10 @@ from cortex_wrapper._defaults import DEFAULT_PAGE_SIZE
 from . import scenarios
 
 FULL: dict[str, Any] = {"latency_records": 100_000, "rate_limit": 300, "rate_windows": 3, "memory": (100_000, 1_000_000),
-        "parse_pages": 10, "export_records": 50_000, "size_records": 2_000, "export_page_size": DEFAULT_PAGE_SIZE, "export_repeat": 9, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50},
+        "parse_pages": 10, "parse_page_size": 1_000, "export_records": 50_000, "size_records": 2_000, "export_page_size": DEFAULT_PAGE_SIZE, "export_repeat": 9, "follow": {"records": 40, "seconds": 20.0, "idle_polls": 50},
         "unsettled": {"counts": (0, 1_000, 10_000), "polls": 20}}
-SMOKE: dict[str, Any] = {"latency_records": 3_000, "rate_limit": 20, "rate_windows": 2, "memory": (2_000, 6_000), "parse_pages": 2,
-         "export_records": 600, "size_records": 50, "export_page_size": 200, "export_repeat": 1, "follow": {"records": 6, "seconds": 1.0, "idle_polls": 6, "latency": 0.01},
+SMOKE: dict[str, Any] = {"latency_records": 3_000, "rate_limit": 20, "rate_windows": 2, "memory": (500, 1_500), "parse_pages": 2, "parse_page_size": 100,
+         "export_records": 600, "size_records": 50, "export_page_size": 200, "export_repeat": 1, "follow": {"records": 4, "seconds": 0.6, "idle_polls": 3, "latency": 0.01},
          "unsettled": {"counts": (0, 20, 200), "polls": 2}}
 EXPORT_BUDGETS_US = {"jsonl": 15.0, "csv": 15.0, "ecs": 20.0, "ocsf": 20.0}
 """CPU per exported record of the whole ``cortex-logs`` process, start-up subtracted, at most. One API token gets
@@ -44,7 +44,7 @@ def run(sizes: dict[str, Any], latency: scenarios.Latency, factor: float) -> dic
         "latency_bound": scenarios.latency_bound(sizes["latency_records"], latency),
         "rate_bound": scenarios.rate_bound(sizes["rate_limit"], sizes["rate_windows"], factor=factor),
         "memory": scenarios.memory(*sizes["memory"]),
-        "parse": scenarios.parse_cost(sizes["parse_pages"]),
+        "parse": scenarios.parse_cost(sizes["parse_pages"], sizes["parse_page_size"]),
         "export": scenarios.export_path(sizes["export_records"], sizes["export_page_size"], sizes["export_repeat"]),
         "sizes": scenarios.event_sizes(sizes["size_records"]),
         "follow": scenarios.follow_mode(**sizes["follow"]),

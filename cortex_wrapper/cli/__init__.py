@@ -25,6 +25,7 @@ import traceback
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .._defaults import (
     BASE_URL_ENV_VAR,
@@ -84,6 +85,14 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
     _warn_retention(args, since, now)
     if since is not None and until is not None and since > until:
         raise CliError(f"--since {args.since.text} is after --until {args.until.text}: the window is empty", EXIT_USAGE)
+    filters: dict[str, Any] = {}
+    if args.export is not None:  # every usage error before the client, and so the token, is looked at
+        args.export = dataclasses.replace(args.export, siem=SiemOptions(
+            original=args.original == "keep", tenant=_tenant(args), created=True))
+        filters = filters_of(args, args.export)
+        _check_unbounded(args)
+        _check_follow(args)
+        _check_checkpoint_options(args)
     with open_client(args, handler) as client:
         if args.export is None:
             summary = summarize(client, since=since or now, until=until or now, top=args.top,
@@ -96,11 +105,6 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
             for description in held:
                 sys.stderr.write(f"cortex-logs: alert: {description}\n")
             return EXIT_ALERT if held else EXIT_OK
-        args.export = dataclasses.replace(args.export, siem=SiemOptions(
-            original=args.original == "keep", tenant=_tenant(args), created=True))
-        filters = filters_of(args, args.export)
-        _check_unbounded(args)
-        _check_follow(args)
         if args.follow:
             interval = args.interval.total_seconds() if args.interval is not None else DEFAULT_FOLLOW_INTERVAL_SECONDS
             return follow(client, args.export, filters, fmt=args.format, output=args.output,
@@ -117,13 +121,6 @@ def _run(args: argparse.Namespace, progress: Progress, handler: ConsoleHandler) 
                                max_pages=args.max_pages, progress=progress, notify=notify, with_id=args.with_id,
                                accept_gap=args.accept_gap, output_moved=args.output_moved, settle=_settle(args), **lag)
             return EXIT_OK
-        if args.lag is not None:
-            raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
-        if getattr(args, "settle", None) is not None:
-            raise CliError("--settle needs --checkpoint (it is how long an unsettled record is re-read)", EXIT_USAGE)
-        if args.output_moved:
-            raise CliError("--output-moved needs --checkpoint (it lets a checkpoint follow its moved output)",
-                           EXIT_USAGE)
         op = args.export.operation
         bounded = {**filters, **window_of(args.export, since, until)}
         count = export(client, args.export, bounded, fmt=args.format, output=args.output, page_size=args.page_size,
@@ -178,6 +175,18 @@ def _check_unbounded(args: argparse.Namespace) -> None:
     if given:
         raise CliError(f"{given[0]}: {command.command} has no time bounds ({command.operation.operation_id} is "
                        f"filtered by no date), so it exports its {command.noun} in full; drop {given[0]}", EXIT_USAGE)
+
+
+def _check_checkpoint_options(args: argparse.Namespace) -> None:
+    """Usage errors of the options that only ``--checkpoint`` (or ``--follow``, which needs it) reads."""
+    if args.follow or args.checkpoint:
+        return
+    if args.lag is not None:
+        raise CliError("--lag needs --checkpoint (it is the window each incremental run re-reads)", EXIT_USAGE)
+    if getattr(args, "settle", None) is not None:
+        raise CliError("--settle needs --checkpoint (it is how long an unsettled record is re-read)", EXIT_USAGE)
+    if args.output_moved:
+        raise CliError("--output-moved needs --checkpoint (it lets a checkpoint follow its moved output)", EXIT_USAGE)
 
 
 def _check_follow(args: argparse.Namespace) -> None:

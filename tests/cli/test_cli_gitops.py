@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from cortex_api_client.operations import GIT_OPS_LOGS
 
+from cortex_wrapper._defaults import TOKEN_ENV_VARS
 from cortex_wrapper.cli._args import build_parser
 from cortex_wrapper.testing import FakeCortex
 
@@ -110,3 +111,19 @@ def test_siem_events_carry_the_record_under_its_dataset(cli: Any, fake: FakeCort
             assert event["cortex"]["gitops"]["commit"].startswith("commit-")
         else:
             assert event["metadata"]["log_name"] == "cortex.gitops"
+
+
+@pytest.mark.parametrize(("command", "argv", "message"), [
+    ("gitops", ["--since", "7d"], "--since: gitops has no time bounds"),
+    ("gitops", ["--checkpoint", "x.ckpt", "-o", "out.jsonl"], "--checkpoint: gitops has no time bounds"),
+    ("audit", ["--lag", "5m"], "--lag needs --checkpoint"),
+    ("audit", ["--interval", "5s"], "--interval needs --follow"),
+])
+def test_a_usage_error_comes_before_the_missing_token(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any,
+                                                     command: str, argv: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in TOKEN_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    result = cli("--base-url", "http://127.0.0.1:9", command, *argv)
+    assert result.code == 2 and message in result.err, result.err
+    assert "token" not in result.err.lower()
