@@ -41,7 +41,7 @@ from cortex_api_client.types import parse_datetime
 
 from .._wire import RawRecord
 from ._commands import Command
-from ._json import to_json, without_surrogates
+from ._json import event_copy, to_json, without_surrogates
 
 ECS_VERSION = "9.4.0"
 """The ECS version the events conform to (``ecs.version``), as Elastic's ``@elastic/ecs`` package publishes it."""
@@ -121,11 +121,14 @@ def _real_moment(text: str) -> bool:
 # -- the events, as templates ----------------------------------------------------------------------------------
 #
 # Each event is written out below as the JSON object it is, a slot (``_slot("name")``) standing for each value
-# taken from the record, and compiled once per branch of the mapping into a %-template of its JSON text. A line
-# is the template filled with the JSON of each value. Needed: an event built as a dict and encoded took twice
-# the instructions of its line, and audit ECS and OCSF took 27-35 us a record, over the 20 us budget; with the
-# templates, 17-21 us, side by side on this (busy) machine (BENCHMARKS.md). The golden lines of
-# tests/cli/test_cli_export_golden.py pin every branch to the bytes the dicts were encoded to.
+# taken from the record, and compiled (``_Template``) once per command and branch of the mapping into the JSON
+# text, a hole for each value; ``ecs_lines`` and ``ocsf_lines`` set up what a command's events share once, and a
+# line is the template filled with the JSON of each value. Needed: an event built as a dict and encoded took
+# twice the instructions of its line, and audit ECS and OCSF took 27-35 us a record, over the 20 us budget;
+# with templates compiled per branch, 17-27 us. Compiled per command (the shared values written in, the holes
+# filled by position), a line takes a fifth less again (audit ECS 6.5 -> 5.2 us, OCSF 8.5 -> 6.9), which the
+# budget needs in most runs (BENCHMARKS.md). The golden lines of tests/cli/test_cli_export_golden.py pin every
+# branch to the bytes the dicts were encoded to.
 
 _q: Callable[[str], str] = json.encoder.encode_basestring
 """The JSON string of a text, as ``to_json`` writes it (lone surrogates are escaped in the whole line)."""
@@ -295,7 +298,7 @@ def ecs_lines(command: Command) -> Line:
     def line(record: RawRecord, event_id: str) -> str:
         data = record.data
         when = data.get(time_field) if time_field is not None else None
-        values = {"timestamp": _q(_ecs_timestamp(when, data)), "id": _q(event_id), "data": to_json(data)}
+        values = {"timestamp": _q(_ecs_timestamp(when, data)), "id": _q(event_id), "data": event_copy(record)}
         if created:
             values["created"] = _created()
         if original:
@@ -437,7 +440,7 @@ def ocsf_lines(command: Command) -> Line:
     def line(record: RawRecord, event_id: str) -> str:
         data = record.data
         when = data.get(time_field) if time_field is not None else None
-        values = {"time": str(int(_moment(when, data).timestamp() * 1000)), "id": _q(event_id), "data": to_json(data)}
+        values = {"time": str(int(_moment(when, data).timestamp() * 1000)), "id": _q(event_id), "data": event_copy(record)}
         if original:
             values["original"] = _q(record.text)
         if original_time := type(when) is str:

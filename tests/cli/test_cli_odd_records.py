@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from cortex_wrapper._operations import parse_function
 from cortex_wrapper._wire import RawRecord
-from cortex_wrapper.cli import _formats
+from cortex_wrapper.cli import _formats, _json
 from cortex_wrapper.cli._checkpoint import load
 from cortex_wrapper.cli._commands import COMMANDS as CLI_COMMANDS
 from cortex_wrapper.cli._commands import SiemOptions
@@ -609,3 +609,44 @@ def test_a_server_sending_odd_numbers_exports_valid_json(cli: Any, tmp_path: Pat
 def data_lines_of(text: str, fmt: str) -> list[str]:
     lines = text.splitlines()
     return lines[1:] if fmt == "csv" else lines
+
+
+# -- the record's copy in an ECS or OCSF event: as sent when those are the bytes to_json writes ------------------
+
+SCALAR = st.one_of(st.text(max_size=12), st.integers(-(2**70), 2**70), st.booleans(), st.none())
+FLAT = st.dictionaries(st.text(max_size=8), SCALAR, max_size=6)
+ANY_RECORD = st.one_of(FLAT, st.dictionaries(st.text(max_size=4), st.one_of(
+    SCALAR, st.floats(allow_nan=True), st.lists(SCALAR, max_size=2), FLAT), max_size=4))
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=ANY_RECORD, ascii_only=st.booleans(), separators=st.sampled_from([(",", ":"), (", ", ": "), (",", " :")]))
+def test_an_event_copy_is_what_to_json_writes(data: dict[str, Any], ascii_only: bool,
+                                              separators: tuple[str, str]) -> None:
+    text = json.dumps(data, ensure_ascii=ascii_only, separators=separators)
+    record = RawRecord(json.loads(text), text)
+    assert _json.event_copy(record) == _formats.to_json(record.data)
+
+
+@pytest.mark.parametrize(("text", "as_sent"), [
+    ('{"a":"x","b":7,"c":true,"d":null,"e":-3}', True),
+    ('{"a":"café✓"}', True),  # non-ASCII as is, as to_json writes it
+    ('{}', True),
+    # the rest differ from what to_json writes, or may: encoded again
+    ('{"a":"caf\\u00e9"}', False),  # an escape
+    ('{"a": "x"}', False),  # a blank
+    ('{"a":"two words"}', False),  # a blank (maybe in a string: not worth telling apart)
+    ('{"a":-0}', False),
+    ('{"a":1.50}', False),  # a float: 1e400 would be one
+    ('{"a":1e400}', False),
+    ('{"a":NaN}', False),
+    ('{"a":["x"]}', False),
+    ('{"a":{"b":"x"}}', False),
+    ('{"a":1,"a":2}', False),  # a key sent twice: the copy has it once
+    ('{"a":"x\\":"}', False),  # a value holding ": (the count of keys cannot tell)
+])
+def test_an_event_copy_is_the_text_as_sent_only_when_it_is_those_bytes(text: str, as_sent: bool) -> None:
+    record = RawRecord(json.loads(text), text)
+    copy = _json.event_copy(record)
+    assert (copy is text) is as_sent, "taken as sent (the very string), or encoded again"
+    assert copy == _formats.to_json(record.data)
