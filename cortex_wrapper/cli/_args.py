@@ -254,8 +254,11 @@ def _add_export(sub: Any, command: Command) -> None:
                         help="with --checkpoint: go on when the checkpoint's last complete poll is older than the 30 days "
                         "Cortex keeps notification logs (records may be missing; without it such a run exits 8)")
     parser.add_argument("--with-id", action="store_true",
-                        help="add each record's stable event id (_event_id): the API's id, or for audit entries "
-                        "a content hash and occurrence; the same whichever run exports the record")
+                        help="add each record's stable event id (_event_id): "
+                        + ("a content hash and occurrence (the records have no id)" if command.id_wire is None
+                           else "the API's id and the status (each state is its own event)" if command.lifecycle
+                           else "the API's id")
+                        + "; the same whichever run exports the record")
     _unlist_refused(parser, command)
     filters = parser.add_argument_group(f"filters (the {command.operation.operation_id} parameters)")
     op = command.operation

@@ -243,3 +243,17 @@ def test_each_command_lists_as_its_operations_client_method_does(fake: FakeCorte
             public = getattr(client, described.operation.method_name)(page_size=5, max_pages=1)
             assert isinstance(pager, SyncPager) and repr(pager) == repr(public), command
             assert [r.data for p in pager.raw_pages() for r in p.items] == [r.data for p in public.raw_pages() for r in p.items]
+
+
+@pytest.mark.parametrize(("command", "says"), [
+    ("audit", "a content hash and occurrence (the records have no id)"),
+    ("gitops", "a content hash and occurrence (the records have no id)"),
+    ("notifications", "the API's id and the status (each state is its own event)"),
+    ("runs", "the API's id and the status (each state is its own event)"),
+])
+def test_with_id_help_says_what_the_event_id_of_these_records_is(command: str, says: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"stable event id (_event_id): {says};" in text
