@@ -365,7 +365,7 @@ def event_sizes(records: int) -> dict[str, Any]:
 
     from cortex_wrapper._wire import RawRecord
     from cortex_wrapper.cli._commands import COMMANDS, SiemOptions
-    from cortex_wrapper.cli._formats import line_for
+    from cortex_wrapper.cli._formats import lines_of
     from cortex_wrapper.testing import generate_records
 
     figures: dict[str, Any] = {}
@@ -381,8 +381,9 @@ def event_sizes(records: int) -> dict[str, Any]:
             options = SiemOptions(original=original == "keep", tenant="api.getcortexapp.com", created=True)
             siem_command = dataclasses.replace(exporter, siem=options)
             for fmt in ("ecs", "ocsf"):
+                line = lines_of(siem_command, fmt)
                 sizes[f"{fmt} {original}"] = statistics.fmean(
-                    len(line_for(siem_command, fmt, raw, f"{i}:DELIVERED").encode()) for i, raw in enumerate(raws))
+                    len(line(raw, f"{i}:DELIVERED").encode()) for i, raw in enumerate(raws))
         figures[command] = {"records": records, "bytes": sizes}
     return figures
 

@@ -99,23 +99,13 @@ _UTC_MILLISECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0
 def _ecs_timestamp(text: Any, data: Mapping[str, Any]) -> str:
     """``@timestamp``: when the record happened (``_moment``), in UTC to the millisecond; ``text``: its time field.
 
-    A time field already in that form (as Cortex writes times) is the text itself, once it is a real moment
-    (``fromisoformat``: the pattern fixes the form, it checks the ranges). Needed: formatting the time was a
-    tenth of an ECS line's instructions, and without this, the templates below and ``compact_encoder`` audit
-    ECS took 27-35 us a record, over the 20 us budget (BENCHMARKS.md).
+    A time field already in that form (as Cortex writes times) is the text itself, once it parses. Needed:
+    formatting the time was a tenth of an ECS line's instructions, and without this, the templates below and
+    ``compact_encoder`` audit ECS took 27-35 us a record, over the 20 us budget (BENCHMARKS.md).
     """
-    if type(text) is str and _UTC_MILLISECONDS.fullmatch(text) and _real_moment(text):
+    if type(text) is str and _UTC_MILLISECONDS.fullmatch(text) and _utc(text) is not None:
         return text
     return _moment(text, data).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _real_moment(text: str) -> bool:
-    """True when ``text`` (in ``_UTC_MILLISECONDS``' form) names a moment: month 13 or February 30 do not."""
-    try:
-        dt.datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 # -- the events, as templates ----------------------------------------------------------------------------------
