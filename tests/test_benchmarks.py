@@ -70,7 +70,7 @@ def test_the_export_path_scenario_measures_every_format(smoke: tuple[str, dict[s
     assert all(f["records"] == 600 and f["pages"] == 3 and f["cli_cpu_seconds"] > 0 and f["loop_cpu_seconds"] > 0
                for f in export.values())
     for f in export.values():  # the start-up (an empty window) is measured and subtracted
-        assert f["startup_cpu_seconds"] > 0 and f["us_per_record"] > 0
+        assert f["startup_cpu_seconds"] > 0 and f["us_per_record"] > 0 and f["median_us_per_record"] > 0
         assert f["records_per_cpu_second"] == pytest.approx(1e6 / f["us_per_record"])
         assert f["us_per_record"] == pytest.approx(max(f["cli_cpu_seconds"] - f["startup_cpu_seconds"], 1e-9)
                                                    / f["records"] * 1e6)
