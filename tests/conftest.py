@@ -13,6 +13,7 @@ from cortex_wrapper._enums import reset_seen
 
 from .support.api import TOKEN, Harness
 from .support.guard import pytest_runtest_call  # noqa: F401  (a hook: the quick loop's time limits)
+from .support.schedule import pytest_collection_modifyitems, pytest_xdist_auto_num_workers  # noqa: F401  (hooks)
 
 # pytest rewrites the asserts of each test module it imports, and keeps the result as bytecode in __pycache__
 # (gitignored). Under PYTHONDONTWRITEBYTECODE, as this project's machines set it, it cannot, so every run (every
