@@ -28,11 +28,14 @@ document beyond what the pipeline reads gets a one-line error, and nothing is wr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import hashlib
+import io
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -251,8 +254,35 @@ def _semver_section(result: semver.Classification, released: str) -> list[str]:
     return lines
 
 
-def _ruff(*args: str, cwd: Path) -> None:
-    subprocess.run([str(Path(sys.executable).parent / "ruff"), *args], cwd=cwd, check=True, capture_output=True)
+def _generate_models(spec_path: Path, target: Path) -> list[str]:
+    """openapi-python-client on ``spec_path`` into ``target``, in this process; its post-hooks, not yet run.
+
+    In this process, not as its command: the command spent most of its CPU importing the generator (typer,
+    pydantic, jinja2, ruamel), again for every run of a process that regenerates more than once (the tests).
+    A warning fails the run, as an error does. The hooks are returned to run once the package is complete.
+    """
+    import openapi_python_client
+    from openapi_python_client.config import Config, ConfigFile, MetaType
+
+    config = Config.from_sources(ConfigFile.load_from_path(GENERATOR / "config.json"), MetaType.NONE, spec_path,
+                                 "utf-8", False, output_path=target)
+    hooks, config.post_hooks = config.post_hooks, []
+    with contextlib.redirect_stdout(io.StringIO()):  # "Generating <dir>": not this script's output
+        errors = openapi_python_client.generate(config=config, custom_template_path=GENERATOR / "templates")
+    if errors:
+        raise SystemExit("regenerate: openapi-python-client failed or warned:\n" + "\n".join(
+            f"{error.level.value}: {error.header}: {error.detail or ''}" for error in errors))
+    return hooks
+
+
+def _run_hooks(hooks: list[str], cwd: Path) -> None:
+    """The generator's post-hooks (ruff, in ``config.json``), with this environment's ruff, the one pinned."""
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    env.pop("RUFF_CACHE_DIR", None)
+    for hook in hooks:
+        done = subprocess.run(shlex.split(hook), cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"regenerate: the post-hook {hook!r} failed:\n{done.stdout}\n{done.stderr}")
 
 
 def generate(built: Built, out_root: Path) -> None:
@@ -263,26 +293,7 @@ def generate(built: Built, out_root: Path) -> None:
         spec_path = Path(tmp) / "models.json"
         spec_path.write_text(built.models_spec, encoding="utf-8")
         target = Path(tmp) / PACKAGE
-        env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-        env.pop("RUFF_CACHE_DIR", None)
-        result = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "openapi-python-client"),
-                "generate",
-                "--path", str(spec_path),
-                "--meta", "none",
-                "--output-path", str(target),
-                "--config", str(GENERATOR / "config.json"),
-                "--custom-template-path", str(GENERATOR / "templates"),
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp,
-            check=False,
-        )
-        if result.returncode != 0 or "Warning" in result.stdout or "Error" in result.stdout:
-            raise SystemExit(f"regenerate: openapi-python-client failed or warned:\n{result.stdout}\n{result.stderr}")
+        hooks = _generate_models(spec_path, target)
         for name in NOT_SHIPPED:
             path = target / name
             shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -290,10 +301,7 @@ def generate(built: Built, out_root: Path) -> None:
         (target / "client_methods.py").write_text(built.methods, encoding="utf-8")
         (target / "records.py").write_text(built.records, encoding="utf-8")
         (target / "models" / "_aliases.py").write_text(built.aliases, encoding="utf-8")
-        ours = ("operations.py", "client_methods.py", "records.py", "models/_aliases.py")
-        _ruff("check", "--isolated", "--no-cache", "--target-version", "py311", "--select", "I", "--fix-only", *ours,
-              cwd=target)
-        _ruff("format", "--isolated", "--no-cache", "--target-version", "py311", *ours, cwd=target)
+        _run_hooks(hooks, target)  # over the generator's files and these four
         (target / "py.typed").write_text("", encoding="utf-8")
         if package.exists():
             shutil.rmtree(package)

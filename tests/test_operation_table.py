@@ -16,6 +16,7 @@ from cortex_api_client import operations as table
 from cortex_wrapper import AsyncCortexClient, CortexClient, DeprecatedEnumValueWarning
 
 from .support.api import TOKEN, Harness, ScriptedFake
+from .support.typecheck import mypy_strict
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = [(op.method_name, op) for op in table.OPERATIONS]
@@ -73,7 +74,8 @@ def test_a_deprecation_warning_points_at_the_callers_line(harness: Harness) -> N
 
 
 @pytest.mark.slow
-def test_mypy_rejects_an_unknown_filter_and_accepts_known_ones(tmp_path: Path) -> None:
+def test_mypy_rejects_an_unknown_filter_and_accepts_known_ones(tmp_path: Path,
+                                                               tmp_path_factory: pytest.TempPathFactory) -> None:
     script = tmp_path / "service.py"
     script.write_text(textwrap.dedent(f"""
         from cortex_wrapper import CortexClient
@@ -83,10 +85,7 @@ def test_mypy_rejects_an_unknown_filter_and_accepts_known_ones(tmp_path: Path) -
         client.notification_runs(status=["FAILED"])
         client.audit_logs(actions=42)
     """))
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\n")  # not the repository's configuration
-    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", str(config),
-                           str(script)], capture_output=True, text=True, cwd=tmp_path, check=False)
+    done = mypy_strict(script, tmp_path_factory)
     lines = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert any("service.py:6:" in line and '"status"' in line for line in lines), done.stdout
     assert any("service.py:7:" in line and "actions" in line for line in lines), done.stdout

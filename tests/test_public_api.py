@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -14,6 +12,8 @@ from cortex_api_client.operations import AUDIT_LOGS, GIT_OPS_LOGS, NOTIFICATION_
 import cortex_wrapper
 from cortex_wrapper import AsyncCortexClient, CortexClient, _defaults
 from cortex_wrapper._operations import params_of
+
+from .support.typecheck import mypy_strict
 
 PUBLIC = [
     "SPEC_SHA256", "SPEC_VERSIONS", "AsyncCortexClient", "AsyncPager", "AuditLogResponse", "AuthenticationError",
@@ -48,7 +48,8 @@ def test_the_record_model_of_every_served_operation_is_exported() -> None:
 
 
 @pytest.mark.slow  # runs mypy
-def test_type_checkers_see_each_exported_record_model_as_its_class(tmp_path: Path) -> None:
+def test_type_checkers_see_each_exported_record_model_as_its_class(tmp_path: Path,
+                                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
     """Not Any (the module ``__getattr__`` would give that): a downstream ``mypy --strict`` sees the class."""
     script = tmp_path / "service.py"
     script.write_text(textwrap.dedent("""
@@ -59,10 +60,7 @@ def test_type_checkers_see_each_exported_record_model_as_its_class(tmp_path: Pat
         reveal_type(NotificationObject)
         wrong: GitOpsLogResponse = AuditLogResponse.from_dict({})
     """))
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\n")  # not the repository's configuration
-    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", str(config),
-                           str(script)], capture_output=True, text=True, cwd=tmp_path, check=False)
+    done = mypy_strict(script, tmp_path_factory)
     lines = done.stdout.splitlines()
     assert not any(":3:" in line for line in lines), done.stdout  # the import is an explicit export
     assert any(":5: note:" in line and "-> cortex_api_client.models.git_ops_log_response.GitOpsLogResponse" in line
