@@ -186,8 +186,7 @@ RUN_FIELDS: Mapping[str, Callable[[Draws], object]] = {
 
 
 def _run(d: Draws) -> Draws:
-    logs = cast("NotificationLogs", d.gen)
-    return logs.runs.draws(logs.run_index(d.i))
+    return cast("NotificationLogs", d.gen).run_draws(d.i)
 
 
 def _log_medium(d: Draws) -> str:
