@@ -34,7 +34,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 """Concept name -> the enum sites (``Schema.field`` or ``operationId.parameter``) it names."""
 
 LEGACY_RELEASE = "0.1.0"
-"""The release whose per-site class names stay importable, deprecated, until the next minor version."""
+"""The release whose per-site class names stay importable, deprecated, until 0.3.0 (the minor version after the one that deprecated them)."""
 
 
 def concept_of(site: str) -> str | None:

@@ -187,7 +187,9 @@ def build_spec(spec_dir: Path) -> Built:
     report = (reconcile.drift_report(drift) + "\n" + "\n".join(_classes_section(data["enums"])) + "\n"
               + "\n".join(_steps_section(each)) + "\n"
               + "\n".join(_semver_section(classification, released)) + "\n")
-    aliases = render_aliases(operation_table.legacy_names(baseline))
+    # the names of the release the aliases keep (enum_concepts.LEGACY_RELEASE), whichever release is the last
+    legacy = json.loads((released_dir / enum_concepts.LEGACY_RELEASE / "openapi.json").read_text(encoding="utf-8"))
+    aliases = render_aliases(operation_table.legacy_names(legacy))
     methods = operation_table.render_methods(rows)
     records = operation_table.render_records(rows)
     return Built(spec_text, report, dump(models), table, methods, records, classification, released, aliases, each,

@@ -135,3 +135,21 @@ def test_changelog_draft_has_a_section_per_level_present(level: str) -> None:
         assert draft == "No change to the API surface since 0.1.0."
     else:
         assert f"- something {level}" in draft and draft.startswith("### ")
+
+
+def test_a_release_moves_the_baseline_but_keeps_the_deprecated_names_of_their_release(tmp_path: Path) -> None:
+    """Releasing copies the reconciled spec to ``spec/released/``: the next change is classified against it, while
+    the deprecated enum aliases stay the class names of release ``LEGACY_RELEASE``, not of whichever is the last."""
+    spec = tmp_path / "spec"
+    shutil.copytree(ROOT / "spec", spec)
+    shutil.copy(ROOT / "spec" / "reconciled" / "openapi.json", spec / "released" / "openapi.json")
+    (spec / "released" / "VERSION").write_text("9.9.0\n")
+    built = regenerate.build_spec(spec)
+
+    def aliases(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.startswith('    "') and '": "' in line]
+
+    committed = aliases((ROOT / "generated" / "cortex_api_client" / "models" / "_aliases.py").read_text())
+    assert '"NotificationLogMedium": "Medium",' in committed
+    assert aliases(built.aliases) == committed
+    assert built.released == "9.9.0" and built.classification.level == "none"
