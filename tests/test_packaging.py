@@ -27,6 +27,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+import cortex_wrapper
+
 from .support.operations import ROOT
 
 MISSING_MARKER = "missing library stubs or py.typed marker"
@@ -157,7 +159,8 @@ def test_wheel_installs_with_only_runtime_dependencies(installed: Installed) -> 
         "    if name != 'cortex_wrapper.testing.pytest_plugin':\n"  # pytest loads it, where pytest is installed
         "        importlib.import_module(name)\n"
         "print(json.dumps({'files': [cortex_wrapper.__file__, cortex_api_client.__file__], 'modules': modules,"
-        " 'spec_versions': list(cortex_wrapper.SPEC_VERSIONS),"
+        " 'spec_versions': list(cortex_wrapper.SPEC_VERSIONS), 'version': cortex_wrapper.__version__,"
+        " 'metadata_version': m.version('cortex-wrapper'),"
         " 'distributions': sorted(d.metadata['Name'].lower() for d in m.distributions())}))\n"
     )
     result = run(installed.python, "-I", "-c", probe, cwd=installed.root)
@@ -167,6 +170,7 @@ def test_wheel_installs_with_only_runtime_dependencies(installed: Installed) -> 
         assert Path(file).is_relative_to(installed.site), file
     assert {"cortex_wrapper.cli", "cortex_wrapper.testing", "cortex_api_client.models"} <= set(seen["modules"])
     assert "2025-05" in seen["spec_versions"]
+    assert seen["metadata_version"] == seen["version"] == cortex_wrapper.__version__  # one place: _version.py
     distributions = {canonicalize_name(n) for n in seen["distributions"]}
     assert distributions == {"cortex-wrapper"} | installed.dependencies
 

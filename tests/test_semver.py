@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 import reconcile
 import regenerate
 import semver
+
+import cortex_wrapper
 
 ROOT = Path(__file__).resolve().parent.parent
 RECONCILED: dict[str, Any] = json.loads((ROOT / "spec" / "reconciled" / "openapi.json").read_text())
@@ -153,3 +156,14 @@ def test_a_release_moves_the_baseline_but_keeps_the_deprecated_names_of_their_re
     assert '"NotificationLogMedium": "Medium",' in committed
     assert aliases(built.aliases) == committed
     assert built.released == "9.9.0" and built.classification.level == "none"
+
+
+def test_the_package_version_is_the_last_release_with_its_changelog_heading() -> None:
+    """A release moves together: ``_version.py`` (which the wheel's metadata reads), ``spec/released/VERSION``
+    (the baseline regeneration classifies against) and a dated CHANGELOG heading for it."""
+    version = cortex_wrapper.__version__
+    assert re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version), version
+    assert (ROOT / "spec" / "released" / "VERSION").read_text().strip() == version
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert re.search(rf"^## \[{re.escape(version)}\] - [0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$", changelog, re.M), version
+    assert changelog.index("## [Unreleased]") < changelog.index(f"## [{version}]")
